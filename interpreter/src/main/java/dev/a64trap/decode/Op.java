@@ -1,0 +1,63 @@
+package dev.a64trap.decode;
+
+/**
+ * The semantic operation of a decoded instruction: what the interpreter, the JIT and the
+ * disassembler switch on. One constant per operation, not per encoding: ADD (immediate) and
+ * ADDS (immediate) are both {@link #ADD_IMM}, told apart by {@link Insn#FLAG_SETFLAGS}.
+ *
+ * <p>Field use per group is documented on {@link Insn}.
+ */
+public enum Op {
+    // ---- data processing, immediate
+    ADD_IMM, SUB_IMM,                 // rd(SP unless S) = rn(SP) +/- imm (imm already shifted by 0/12)
+    AND_IMM, ORR_IMM, EOR_IMM,        // rd(SP unless S) = rn op imm (decoded bitmask immediate); ANDS = AND_IMM+S
+    MOVZ, MOVN, MOVK,                 // imm = imm16, amount = shift (0,16,32,48)
+    ADR, ADRP,                        // rd = pc + imm / (pc & ~0xfff) + imm (imm in bytes, page-scaled for ADRP)
+    SBFM, BFM, UBFM,                  // imm = immr, amount = imms
+    EXTR,                             // rd = (rn:rm) >> imm
+
+    // ---- data processing, register
+    ADD_SREG, SUB_SREG,               // rm shifted by shift/amount
+    ADD_EREG, SUB_EREG,               // rm extended by extend, then << amount; rd/rn may be SP
+    AND_REG, BIC_REG, ORR_REG, ORN_REG, EOR_REG, EON_REG, // rm shifted by shift/amount; ANDS/BICS use S
+    ADC, SBC,                         // with carry; S for ADCS/SBCS
+    CCMN_REG, CCMP_REG,               // cond, nzcv = imm
+    CCMN_IMM, CCMP_IMM,               // cond, nzcv = imm, amount = imm5
+    CSEL, CSINC, CSINV, CSNEG,        // cond
+    MADD, MSUB,                       // rd = ra +/- rn*rm
+    SMADDL, SMSUBL, UMADDL, UMSUBL,   // 64 = ra +/- (32 x 32)
+    SMULH, UMULH,
+    UDIV, SDIV,
+    LSLV, LSRV, ASRV, RORV,
+    CRC32,                            // size = 0..3 (b,h,w,x), FLAG_CRC32C for the Castagnoli forms
+    RBIT, REV16, REV32, REV, CLZ, CLS,// REV is the full-width byte reverse (rev w / rev x)
+
+    // ---- branches
+    B, BL,                            // imm = byte offset from this instruction
+    B_COND,                           // cond, imm
+    CBZ, CBNZ,                        // rd = Rt, imm
+    TBZ, TBNZ,                        // rd = Rt, amount = bit number, imm
+    BR, BLR, RET,                     // rn
+    ERET,
+
+    // ---- loads and stores (size = log2 bytes; mode = Insn.MODE_*)
+    LDR, STR,                         // single register; FLAG_SIGNED for ldrs*; sf = 64-bit destination for ldrs*
+    LDP, STP,                         // rd = Rt, ra = Rt2, imm = scaled byte offset; LDPSW = LDP+SIGNED
+    LDXR, STXR, LDXP, STXP,           // exclusive; rm = Rs (status) for stores; ra = Rt2 for pairs
+    LDAR, STLR,                       // load-acquire / store-release (non-exclusive)
+    PRFM,                             // prefetch: no architectural effect; imm/mode as for LDR, rd = prfop
+    LDADD, LDCLR, LDEOR, LDSET, LDSMAX, LDSMIN, LDUMAX, LDUMIN, SWP, // rm = Rs, rd = Rt, rn = base
+    CAS,                              // rm = Rs (compare, receives old), rd = Rt (new value), rn = base
+    CASP,                             // as CAS on register pairs Rs:Rs+1, Rt:Rt+1
+
+    // ---- system
+    MRS, MSR_REG,                     // rd = Rt, imm = sysreg encoding (op0<<14|op1<<11|CRn<<7|CRm<<3|op2)
+    MSR_IMM,                          // imm = pstate field (op1<<3|op2), amount = CRm
+    HINT,                             // imm = CRm<<3|op2 (NOP, YIELD, WFE, WFI, SEV, SEVL, unallocated = NOP)
+    CLREX, DSB, DMB, ISB,             // imm = CRm
+    SVC, HVC, SMC, BRK, HLT,          // imm = imm16
+    SYS, SYSL,                        // rd = Rt, imm = encoding as for MRS (op0 = 1)
+
+    /** The one fallback: unallocated or not implemented. */
+    UNDEFINED
+}
