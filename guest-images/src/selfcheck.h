@@ -42,7 +42,7 @@
 
 /* ASM2: %0 = result, %1 = a, %2 = b. */
 #define ASM2(text, a, b)                                                                 \
-    ({ u64 _r; __asm__ volatile(text : "=&r"(_r) : "r"((u64)(a)), "r"((u64)(b)) : "cc"); _r; })
+    ({ u64 _r; __asm__ volatile(text : "=&r"(_r) : "r"((u64)(a)), "r"((u64)(b)) : "cc", "x16", "x17"); _r; })
 /* ASM2F: NZCV set to `in` first, read back after; %0 = result, %2 = a, %3 = b. */
 #define ASM2F(text, in, a, b, flags)                                                     \
     ({ u64 _r, _f; __asm__ volatile("msr nzcv, %4\n" text "\nmrs %1, nzcv"              \
