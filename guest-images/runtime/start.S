@@ -7,6 +7,12 @@ _start:
     mov     x19, x0                 /* keep the entry x0 (DTB pointer or 0) */
     ldr     x1, =__stack_top
     mov     sp, x1
+#ifdef ALIGN_CHECK
+    /* test builds only: fault on any unaligned access, as Device memory would */
+    mrs     x1, sctlr_el1
+    orr     x1, x1, #2
+    msr     sctlr_el1, x1
+#endif
     adr     x1, vectors
     msr     vbar_el1, x1
     isb
