@@ -417,7 +417,7 @@ public final class Vpmu {
         if (!reg.readable) {
             throw undef(reg + " is write-only");
         }
-        if (el == 0 && (userenr & reg.el0Read) == 0) {
+        if (el == 0 && reg.el0Read != PmuBits.ALWAYS && (userenr & reg.el0Read) == 0) {
             throw undef(reg + " read at EL0 denied by PMUSERENR");
         }
         switch (reg) {
