@@ -68,8 +68,10 @@ public record CycleModel(int frequencyMhz, Map<InsnClass, Integer> cyclesPerClas
 
     /** Guest nanoseconds taken by {@code cycles} cycles at this core's clock (rounded down). */
     public long cyclesToNanos(long cycles) {
-        return Math.multiplyHigh(cycles, 1000L) == 0 ? cycles * 1000L / frequencyMhz
-                : java.math.BigInteger.valueOf(cycles).multiply(java.math.BigInteger.valueOf(1000))
-                        .divide(java.math.BigInteger.valueOf(frequencyMhz)).longValue();
+        if (cycles >= 0 && cycles <= Long.MAX_VALUE / 1000) {
+            return cycles * 1000 / frequencyMhz;
+        }
+        return java.math.BigInteger.valueOf(cycles).multiply(java.math.BigInteger.valueOf(1000))
+                .divide(java.math.BigInteger.valueOf(frequencyMhz)).longValue();
     }
 }

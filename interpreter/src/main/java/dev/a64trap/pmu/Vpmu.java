@@ -378,6 +378,20 @@ public final class Vpmu {
         return min;
     }
 
+    /**
+     * How many instructions the interpreter may run before it must call {@link #sync()}, when one
+     * instruction adds at most {@code maxEventsPerInstruction} to any source event (the cycle model's
+     * {@code maxCyclesPerInstruction()}, and at least 2 for MEM_ACCESS of pairs). 0 = sync first;
+     * Long.MAX_VALUE = no deadline.
+     */
+    public long instructionBudget(int maxEventsPerInstruction) {
+        long d = nextDeadline();
+        if (d == Long.MAX_VALUE || d == 0) {
+            return d;
+        }
+        return Math.max(1, d / Math.max(1, maxEventsPerInstruction));
+    }
+
     public boolean irqLevel() {
         return irqLevel;
     }
