@@ -95,7 +95,7 @@ public final class Vpmu {
         System.arraycopy(o.elBits, 0, elBits, 0, 32);
         System.arraycopy(o.snap, 0, snap, 0, 32);
         this.cpu = o.cpu;
-        this.perCpu = new long[32][vm.host.cpuCount()];
+        this.perCpu = null; // a debugger copy attributes nothing
     }
 
     public void attachClock(EventClock c) {
@@ -221,7 +221,7 @@ public final class Vpmu {
             long d = now - snap[i];
             snap[i] = now;
             if (d != 0) {
-                if (cpu >= 0 && cpu < perCpu[i].length) {
+                if (perCpu != null && cpu >= 0 && cpu < perCpu[i].length) {
                     perCpu[i][cpu] += d;
                 }
                 add(i, d);

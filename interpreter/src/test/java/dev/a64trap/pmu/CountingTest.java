@@ -373,4 +373,37 @@ class CountingTest {
         assertEquals(2, cnt(p, 0));
         assertTrue(p.irqLevel());
     }
+
+    @Test
+    void instructionBudgetDividesTheDeadlineByTheWorstIncrement() {
+        Vpmu p = guest(PmuBits.PMUV3P5, 0);
+        assertEquals(Long.MAX_VALUE, p.instructionBudget(4));
+        p.write(PmuReg.PMCNTENSET, 0, 1L << 31, EL1);
+        p.write(PmuReg.PMCCNTR, 0, 0xFFFF_FFFFL - 99, EL1); // 100 cycles to the bit-31 carry
+        p.write(PmuReg.PMCR, 0, E, EL1);
+        assertEquals(25, p.instructionBudget(4));
+        clock.run(EL1, 1, 98);
+        assertEquals(1, p.instructionBudget(4), "always at least one instruction");
+        clock.run(EL1, 1, 2);
+        assertEquals(0, p.instructionBudget(4), "sync first");
+    }
+
+    @Test
+    void userspaceCounterAccessTruncatesLikeTheGuestAndReloadsMasks() {
+        KvmVm vm = new KvmVm(Host.preset("rk3588"), KvmVm.Options.defaults().withHostPmuVer(PmuBits.PMUV3P1));
+        KvmVcpu v = vm.createVcpu();
+        v.init(true, 0);
+        v.setOneReg(Vms.id("PMEVCNTR2_EL0"), 0x1_0000_0005L);
+        assertEquals(5, v.getOneReg(Vms.id("PMEVCNTR2_EL0")), "32-bit without PMUv3p5");
+        v.setOneReg(Vms.id("PMCCNTR_EL0"), 0x1_0000_0005L);
+        assertEquals(0x1_0000_0005L, v.getOneReg(Vms.id("PMCCNTR_EL0")), "cycle counter is 64-bit");
+        v.setOneReg(Vms.id("PMCNTENSET_EL0"), 0x8000_003FL);
+        long pmcr = v.getOneReg(Vms.id("PMCR_EL0"));
+        v.setOneReg(Vms.id("PMCR_EL0"), pmcr & ~(0x1FL << 11) | 2L << 11);
+        v.setAttr(PmuAttr.IRQ, 23);
+        vm.initVgic();
+        v.setAttr(PmuAttr.INIT, null);
+        v.run(0);
+        assertEquals(0x8000_0003L, v.pmu().read(PmuReg.PMCNTENSET, 0, EL1), "reload ANDs with the new mask(N)");
+    }
 }
