@@ -340,6 +340,9 @@ public final class KvmVcpu {
      * a vCPU load. Returns FAIL_ENTRY when the VM may not run on that CPU (the guest executes nothing).
      */
     public EntryResult run(int pcpu) {
+        if (!initialised) {
+            throw new KvmException(Errno.ENOEXEC, "KVM_RUN before KVM_ARM_VCPU_INIT");
+        }
         if (pmuFeature) {
             if (!pmuCreated) {
                 throw new KvmException(Errno.EINVAL, "KVM_ARM_VCPU_PMU_V3_INIT missing");

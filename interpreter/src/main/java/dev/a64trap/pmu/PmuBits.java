@@ -39,6 +39,27 @@ public final class PmuBits {
     public static final int PMUV3P5 = 6;
     public static final int PMUVER_IMP_DEF = 0xF;
 
+    /**
+     * Parses {@code --pmu-version}: "3", "3p1", "3p4" or "3p5" (also "pmuv3p5" etc.) into a PMUVer value.
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static int parseVersion(String s) {
+        String v = s.toLowerCase(java.util.Locale.ROOT).replaceFirst("^pmuv", "");
+        switch (v) {
+            case "3":
+                return PMUV3;
+            case "3p1":
+                return PMUV3P1;
+            case "3p4":
+                return PMUV3P4;
+            case "3p5":
+                return PMUV3P5;
+            default:
+                throw new IllegalArgumentException("--pmu-version " + s + ": expected 3, 3p1, 3p4 or 3p5");
+        }
+    }
+
     /** KVM's poison for UNKNOWN reset values (masked before use). */
     public static final long UNKNOWN_POISON = 0x1de7ec7edbadc0deL;
 

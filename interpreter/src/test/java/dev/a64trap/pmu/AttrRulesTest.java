@@ -328,4 +328,16 @@ class AttrRulesTest {
         assertNull(none);
         assertThrows(KvmException.class, () -> Vms.vm("rk3588", KvmAbi.V8).createVcpu().init(true, 9));
     }
+
+    @Test
+    void runBeforeVcpuInitAndVersionParsing() {
+        KvmVcpu v = Vms.vm("rk3588", KvmAbi.V8).createVcpu();
+        assertEquals(Errno.ENOEXEC, errno(() -> v.run(0)));
+        assertEquals(6, PmuBits.parseVersion("3p5"));
+        assertEquals(1, PmuBits.parseVersion("PMUv3"));
+        assertEquals(4, PmuBits.parseVersion("3p1"));
+        assertEquals(5, PmuBits.parseVersion("3p4"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PmuBits.parseVersion("3p7")).getMessage()
+                .contains("expected 3, 3p1, 3p4 or 3p5"));
+    }
 }
