@@ -368,6 +368,18 @@ public final class KvmVcpu {
         return vm.supportedCpus.contains(pcpu) ? EntryResult.ok(pcpu) : EntryResult.failEntry(pcpu);
     }
 
+    /** kvm_run->s.regs.device_irq_level bit of the PMU (KVM_ARM_DEV_PMU). */
+    public static final long KVM_ARM_DEV_PMU = 1L << 2;
+
+    /**
+     * Without an in-kernel irqchip KVM mirrors the PMU interrupt level into
+     * kvm_run->s.regs.device_irq_level (and KVM_RUN exits with KVM_EXIT_INTR when it changes): this is
+     * that bit. With a vGIC the level drives {@link #irq()} instead and this reads 0.
+     */
+    public long deviceIrqLevel() {
+        return pmuFeature && vm.options.irqchip() == KvmVm.Irqchip.NONE && pmu.irqLevel() ? KVM_ARM_DEV_PMU : 0;
+    }
+
     /** The INTID of the PMU overflow interrupt (0 = unset). */
     public int irq() {
         return irq;

@@ -406,4 +406,20 @@ class CountingTest {
         v.run(0);
         assertEquals(0x8000_0003L, v.pmu().read(PmuReg.PMCNTENSET, 0, EL1), "reload ANDs with the new mask(N)");
     }
+
+    @Test
+    void withoutIrqchipTheLevelIsMirroredToDeviceIrqLevel() {
+        KvmVm vm = new KvmVm(Host.preset("rk3588"), KvmVm.Options.defaults().withIrqchip(KvmVm.Irqchip.NONE));
+        KvmVcpu v = vm.createVcpu();
+        v.init(true, 0);
+        v.setAttr(PmuAttr.INIT, null);
+        v.run(0);
+        Vpmu p = v.pmu();
+        p.write(PmuReg.PMOVSCLR, 0, ~0L, EL1);
+        p.write(PmuReg.PMINTENSET, 0, 1, EL1);
+        p.write(PmuReg.PMCR, 0, E, EL1);
+        assertEquals(0, v.deviceIrqLevel());
+        p.write(PmuReg.PMOVSSET, 0, 1, EL1);
+        assertEquals(1L << 2, v.deviceIrqLevel(), "KVM_ARM_DEV_PMU");
+    }
 }
