@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * A tiny machine for the stub's tests. Memory: {@link #SIZE} bytes at {@link #BASE}. Each
  * "instruction" stores x0 (8 bytes) at the address in x1 if mapped, loads 8 bytes from the
- * address in x2 if mapped, increments x0 and advances pc by 4 (wrapping at the end of memory).
+ * address in x2 if mapped, increments x0 and advances pc to the next word (back to BASE when it
+ * leaves memory).
  * The guest exits with status x0 & 0xff when pc reaches {@link #exitPc} (-1: never).
  */
 final class FakeTarget implements DebugTarget {
@@ -25,6 +26,8 @@ final class FakeTarget implements DebugTarget {
     final Set<String> breaks = new HashSet<>();
     volatile boolean interruptRequested;
     long exitPc;
+    /** resume() gives up with a SIGTRAP stop after this many instructions (fuzzed pcs may never reach exitPc). */
+    long budget = 100_000;
     int steps;
     final List<SysRegInfo> sysregs = List.of(
             new SysRegInfo("PMCR_EL0", 3, 3, 9, 12, 0),
@@ -131,7 +134,8 @@ final class FakeTarget implements DebugTarget {
         }
         if (hit == null && inRange(r[2], 8)) hit = watch(cpu, r[2], false);
         r[0]++;
-        r[PC] = r[PC] + 4 >= BASE + SIZE ? BASE : r[PC] + 4;
+        long next = (r[PC] & ~3L) + 4;
+        r[PC] = next < BASE || next >= BASE + SIZE ? BASE : next;
         if (r[PC] == exitPc) return StopEvent.exited((int) r[0]);
         return hit;
     }
@@ -147,7 +151,8 @@ final class FakeTarget implements DebugTarget {
 
     @Override public StopEvent resume() {
         boolean first = true;
-        while (true) {
+        for (long n = 0; ; n++) {
+            if (n >= budget) return StopEvent.signal(0, StopEvent.SIGTRAP, "budget");
             for (int cpu = 0; cpu < cpus; cpu++) {
                 if (interruptRequested) {
                     interruptRequested = false;

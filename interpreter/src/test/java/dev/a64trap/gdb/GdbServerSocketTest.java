@@ -1,0 +1,184 @@
+package dev.a64trap.gdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class GdbServerSocketTest {
+    /** A minimal gdb: sends packets, acks replies, checks their checksums. */
+    static final class Client implements AutoCloseable {
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+
+        Client(int port) throws IOException {
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            socket.setSoTimeout(10_000);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        }
+
+        Client(Socket socket, InputStream in) throws IOException {
+            this.socket = socket;
+            this.in = in;
+            this.out = socket.getOutputStream();
+        }
+
+        void sendRaw(String s) throws IOException {
+            out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        void send(String payload) throws IOException {
+            sendRaw(SessionHarness.frame(payload));
+        }
+
+        /** Next packet's payload, skipping acks; acknowledges it. */
+        String read() throws IOException {
+            int c;
+            while ((c = in.read()) != '$') {
+                if (c < 0) throw new IOException("connection closed");
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            int sum = 0;
+            while ((c = in.read()) != '#') {
+                if (c < 0) throw new IOException("connection closed");
+                body.write(c);
+                sum += c;
+            }
+            int cs = Integer.parseInt("" + (char) in.read() + (char) in.read(), 16);
+            assertEquals(sum & 0xff, cs, "checksum");
+            sendRaw("+");
+            byte[] decoded = RspFramer.decodePayload(body.toByteArray(), 1 << 20);
+            return new String(decoded, StandardCharsets.ISO_8859_1);
+        }
+
+        String ask(String payload) throws IOException {
+            send(payload);
+            return read();
+        }
+
+        String readAll() throws IOException {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /**
+     * Connects and sends '?'; retries while the server still sees the previous client (it learns
+     * of a disconnect asynchronously) and answers with the busy message.
+     */
+    static Client connectWhenFree(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Client c = new Client(port);
+            c.send("?");
+            java.io.PushbackInputStream peek = new java.io.PushbackInputStream(c.in, 1);
+            int first = peek.read();
+            if (first == '+' || first == '$') {
+                peek.unread(first);
+                return new Client(c.socket, peek);
+            }
+            c.close();
+            if (System.nanoTime() > deadline) throw new AssertionError("server still busy after 10 s");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void realSocketSessionWithInterruptBusySecondClientAndReconnect() throws Exception {
+        FakeTarget t = new FakeTarget(1);
+        t.exitPc = -1; // runs until interrupted
+        t.budget = Long.MAX_VALUE;
+        try (GdbServer server = new GdbServer(t, true)) {
+            server.start(null, 0);
+            assertTrue(server.port() > 0);
+            try (Client gdb = new Client(server.port())) {
+                assertTrue(gdb.ask("qSupported:swbreak+;hwbreak+").contains("PacketSize=20000"));
+                assertEquals("T05thread:1;", gdb.ask("?"));
+                assertEquals(536, gdb.ask("g").length());
+                assertEquals("OK", gdb.ask("Z0,40000020,4"));
+                assertEquals("T05thread:1;swbreak:;", gdb.ask("c"));
+                assertEquals("OK", gdb.ask("z0,40000020,4"));
+
+                gdb.send("c");
+                Thread.sleep(50);
+                try (Client second = new Client(server.port())) {
+                    assertEquals(GdbServer.BUSY_MESSAGE, second.readAll());
+                }
+                gdb.sendRaw("\u0003");
+                assertEquals("T02thread:1;", gdb.read());
+                assertEquals("OK", gdb.ask("QStartNoAckMode"));
+                assertTrue(gdb.ask("m40000000,10").length() == 32);
+            }
+            // a disconnect without detach leaves the target stopped and the server accepting
+            try (Client again = connectWhenFree(server.port())) {
+                assertEquals("T02thread:1;", again.read());
+                String x0 = again.ask("p0");
+                Thread.sleep(100);
+                assertEquals(x0, again.ask("p0"), "the target must stay stopped");
+            }
+        }
+    }
+
+    @Test
+    void freeRunningGuestIsStoppedWhenADebuggerAttaches() throws Exception {
+        FakeTarget t = new FakeTarget(1);
+        t.exitPc = -1;
+        t.budget = Long.MAX_VALUE;
+        try (GdbServer server = new GdbServer(t, false)) {
+            server.start("127.0.0.1", 0);
+            try (Client gdb = new Client(server.port())) {
+                assertEquals("T02thread:1;", gdb.ask("?"));
+                gdb.send("D");
+                assertEquals("OK", gdb.read());
+            }
+            // detached: it runs again; the next debugger interrupts it again
+            try (Client gdb = connectWhenFree(server.port())) {
+                assertEquals("T02thread:1;", gdb.read());
+                gdb.send("k");
+                assertEquals("", gdb.readAll().replace("+", ""));
+            }
+            assertEquals(StopEvent.Reason.KILLED, server.guestEnded().get(10, TimeUnit.SECONDS).reason());
+        }
+    }
+
+    @Test
+    void guestExitWithoutDebuggerCompletesTheFuture() throws Exception {
+        FakeTarget t = new FakeTarget(1);
+        t.regs[0][0] = 7;
+        try (GdbServer server = new GdbServer(t, false)) {
+            server.start(null, 0);
+            StopEvent end = server.guestEnded().get(10, TimeUnit.SECONDS);
+            assertEquals(StopEvent.Reason.EXITED, end.reason());
+            assertEquals(7, end.code(), "x0 = 7 + 256 instructions, & 0xff");
+        }
+    }
+
+    @Test
+    void portInUseIsAClearError() throws Exception {
+        try (GdbServer first = new GdbServer(new FakeTarget(1), true)) {
+            first.start(null, 0);
+            GdbServer second = new GdbServer(new FakeTarget(1), true);
+            GdbServerException e = assertThrows(GdbServerException.class, () -> second.start(null, first.port()));
+            assertTrue(e.getMessage().contains("127.0.0.1:" + first.port()), e.getMessage());
+            second.close();
+        }
+    }
+}
