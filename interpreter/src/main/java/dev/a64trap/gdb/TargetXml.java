@@ -11,6 +11,14 @@ import java.util.List;
 final class TargetXml {
     static final String SYSREG_FEATURE = "dev.a64trap.aarch64.sysregs";
 
+    /** PSTATE fields as cpsr shows them (name, first bit, last bit), as gdb's own aarch64-core.xml. */
+    private static final Object[][] CPSR_FIELDS = {
+        {"SP", 0, 0}, {"EL", 2, 3}, {"nRW", 4, 4}, {"F", 6, 6}, {"I", 7, 7}, {"A", 8, 8}, {"D", 9, 9},
+        {"BTYPE", 10, 11}, {"SSBS", 12, 12}, {"IL", 20, 20}, {"SS", 21, 21}, {"PAN", 22, 22},
+        {"UAO", 23, 23}, {"DIT", 24, 24}, {"TCO", 25, 25}, {"V", 28, 28}, {"C", 29, 29}, {"Z", 30, 30},
+        {"N", 31, 31},
+    };
+
     private TargetXml() {}
 
     static String build(List<SysRegInfo> sysregs) {
@@ -18,10 +26,16 @@ final class TargetXml {
         sb.append("<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n<target version=\"1.0\">\n");
         sb.append("  <architecture>aarch64</architecture>\n");
         sb.append("  <feature name=\"org.gnu.gdb.aarch64.core\">\n");
+        sb.append("    <flags id=\"cpsr_flags\" size=\"4\">\n");
+        for (Object[] f : CPSR_FIELDS) {
+            sb.append("      <field name=\"").append(f[0]).append("\" start=\"").append(f[1])
+                    .append("\" end=\"").append(f[2]).append("\"/>\n");
+        }
+        sb.append("    </flags>\n");
         for (int i = 0; i <= 30; i++) reg(sb, "x" + i, 64, "int", i, null);
         reg(sb, "sp", 64, "data_ptr", DebugTarget.SP, null);
         reg(sb, "pc", 64, "code_ptr", DebugTarget.PC, null);
-        reg(sb, "cpsr", 32, "int", DebugTarget.CPSR, null);
+        reg(sb, "cpsr", 32, "cpsr_flags", DebugTarget.CPSR, null);
         sb.append("  </feature>\n");
         if (!sysregs.isEmpty()) {
             sb.append("  <feature name=\"").append(SYSREG_FEATURE).append("\">\n");

@@ -51,6 +51,18 @@ final class FakeTarget implements DebugTarget {
         exitPc = BASE + 0x400;
     }
 
+    /**
+     * The configuration served by {@link FakeServerMain} and used for the recorded gdb-multiarch
+     * trace: 2 vCPUs, runs until interrupted, a {@code pmu} monitor command.
+     */
+    static FakeTarget demo() {
+        FakeTarget t = new FakeTarget(2);
+        t.exitPc = -1;
+        t.budget = Long.MAX_VALUE;
+        t.monitorCommands.add(new MonitorCommand("pmu", "pmu", "show the vPMU counters", arg -> "PMCCNTR_EL0 = " + t.sys[0][1]));
+        return t;
+    }
+
     /** Everything a debugger could change, for before/after comparisons. */
     String snapshot() {
         return Arrays.deepToString(regs) + Arrays.deepToString(sys) + Arrays.hashCode(memory)

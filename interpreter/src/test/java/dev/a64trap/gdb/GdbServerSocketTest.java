@@ -160,6 +160,32 @@ class GdbServerSocketTest {
     }
 
     @Test
+    void abruptDisconnectsMidPacketAndWhileRunningLeaveTheServerServing() throws Exception {
+        FakeTarget t = new FakeTarget(1);
+        t.exitPc = -1;
+        t.budget = Long.MAX_VALUE;
+        try (GdbServer server = new GdbServer(t, true)) {
+            server.start(null, 0);
+            try (Client gdb = new Client(server.port())) {
+                gdb.sendRaw("$m40000000,4#5"); // hang up inside the checksum
+            }
+            try (Client gdb = connectWhenFree(server.port())) {
+                assertEquals("T05thread:1;", gdb.read());
+                gdb.send("c"); // hang up while the guest runs: it must end up stopped
+                Thread.sleep(20);
+            }
+            try (Client gdb = connectWhenFree(server.port())) {
+                assertEquals("T02thread:1;", gdb.read());
+                String pc = gdb.ask("p20");
+                Thread.sleep(50);
+                assertEquals(pc, gdb.ask("p20"));
+                gdb.sendRaw("garbage$$$###\u0003}}}*");
+                assertEquals("T02thread:1;", gdb.ask("?"));
+            }
+        }
+    }
+
+    @Test
     void guestExitWithoutDebuggerCompletesTheFuture() throws Exception {
         FakeTarget t = new FakeTarget(1);
         t.regs[0][0] = 7;
