@@ -19,8 +19,8 @@ import java.util.function.Function;
 final class GdbSession {
     /** Largest packet we accept and advertise (qSupported PacketSize). */
     static final int PACKET_SIZE = 0x20000;
-    /** Largest m/X/M transfer in one packet: hex doubles the size, keep room for framing. */
-    static final int MAX_MEMORY_CHUNK = PACKET_SIZE / 2 - 64;
+    /** Largest m reply in bytes (hex doubles it to PacketSize); longer requests get a short read. */
+    static final int MAX_READ = PACKET_SIZE / 2;
     static final int MAX_QUEUED = 64;
     /** Upper bound on a breakpoint or watchpoint length. */
     static final int MAX_BREAK_LENGTH = 1 << 20;
@@ -224,8 +224,8 @@ final class GdbSession {
     // ---- stop replies ----
 
     String stopReply(StopEvent ev) {
-        if (ev == null) return "T05thread:" + thread(gCpu) + ";";
-        String t = "thread:" + thread(clampCpu(ev.cpu())) + ";";
+        if (ev == null) return "T05thread:" + thread(gCpu) + ";" + expedited(gCpu);
+        String t = "thread:" + thread(clampCpu(ev.cpu())) + ";" + expedited(clampCpu(ev.cpu()));
         return switch (ev.reason()) {
             case EXITED -> "W" + Hex.twoDigits(ev.code());
             case KILLED -> "X09";
@@ -238,6 +238,19 @@ final class GdbSession {
             case WATCH_READ -> "T05" + t + "rwatch:" + Long.toHexString(ev.address()) + ";";
             case WATCH_ACCESS -> "T05" + t + "awatch:" + Long.toHexString(ev.address()) + ";";
         };
+    }
+
+    /** Registers sent with every stop (as gdbserver does: x29, sp, pc) so gdb needs no 'g' to unwind. */
+    private static final int[] EXPEDITED = {29, DebugTarget.SP, DebugTarget.PC};
+
+    private String expedited(int cpu) {
+        StringBuilder sb = new StringBuilder(3 * 22);
+        for (int reg : EXPEDITED) {
+            sb.append(Hex.twoDigits(reg)).append(':');
+            Hex.appendLe(sb, target.readCoreRegister(cpu, reg), 8);
+            sb.append(';');
+        }
+        return sb.toString();
     }
 
     private static String thread(int cpu) {
@@ -307,19 +320,19 @@ final class GdbSession {
 
     // ---- memory ----
 
-    /** "addr,len" → {addr, len}; len limited to one packet's worth. */
+    /** "addr,len" → {addr, len}; len is at most one packet's worth. */
     private static long[] addressAndLength(String s) {
         int comma = s.indexOf(',');
         if (comma < 0) throw new Hex.BadPacket("missing ','");
         long addr = Hex.parseLong(s.substring(0, comma));
         long len = Hex.parseLong(s.substring(comma + 1));
-        if (len < 0 || len > MAX_MEMORY_CHUNK) throw new Hex.BadPacket("length out of range");
+        if (len < 0 || len > PACKET_SIZE) throw new Hex.BadPacket("length out of range");
         return new long[] {addr, len};
     }
 
     private String readMemory(String p) {
         long[] al = addressAndLength(p.substring(1));
-        int len = (int) al[1];
+        int len = (int) Math.min(al[1], MAX_READ);
         if (len == 0) return "";
         byte[] buf = new byte[len];
         int n = target.readMemory(gCpu, al[0], buf, 0, len);
@@ -529,6 +542,7 @@ final class GdbSession {
         if (!annex.equals("target.xml")) return "E00";
         if (targetXml == null) targetXml = TargetXml.build(target.systemRegisters());
         if (al[0] >= targetXml.length()) return "l";
+        al[1] = Math.min(al[1], PACKET_SIZE / 2); // room for escapes
         int start = (int) al[0];
         int end = (int) Math.min(targetXml.length(), start + al[1]);
         return (end < targetXml.length() ? "m" : "l") + targetXml.substring(start, end);

@@ -111,10 +111,10 @@ class GdbServerSocketTest {
             assertTrue(server.port() > 0);
             try (Client gdb = new Client(server.port())) {
                 assertTrue(gdb.ask("qSupported:swbreak+;hwbreak+").contains("PacketSize=20000"));
-                assertEquals("T05thread:1;", gdb.ask("?"));
+                assertEquals("T05thread:1;", SessionHarness.stop(gdb.ask("?")));
                 assertEquals(536, gdb.ask("g").length());
                 assertEquals("OK", gdb.ask("Z0,40000020,4"));
-                assertEquals("T05thread:1;swbreak:;", gdb.ask("c"));
+                assertEquals("T05thread:1;swbreak:;", SessionHarness.stop(gdb.ask("c")));
                 assertEquals("OK", gdb.ask("z0,40000020,4"));
 
                 gdb.send("c");
@@ -123,13 +123,13 @@ class GdbServerSocketTest {
                     assertEquals(GdbServer.BUSY_MESSAGE, second.readAll());
                 }
                 gdb.sendRaw("\u0003");
-                assertEquals("T02thread:1;", gdb.read());
+                assertEquals("T02thread:1;", SessionHarness.stop(gdb.read()));
                 assertEquals("OK", gdb.ask("QStartNoAckMode"));
                 assertTrue(gdb.ask("m40000000,10").length() == 32);
             }
             // a disconnect without detach leaves the target stopped and the server accepting
             try (Client again = connectWhenFree(server.port())) {
-                assertEquals("T02thread:1;", again.read());
+                assertEquals("T02thread:1;", SessionHarness.stop(again.read()));
                 String x0 = again.ask("p0");
                 Thread.sleep(100);
                 assertEquals(x0, again.ask("p0"), "the target must stay stopped");
@@ -145,13 +145,13 @@ class GdbServerSocketTest {
         try (GdbServer server = new GdbServer(t, false)) {
             server.start("127.0.0.1", 0);
             try (Client gdb = new Client(server.port())) {
-                assertEquals("T02thread:1;", gdb.ask("?"));
+                assertEquals("T02thread:1;", SessionHarness.stop(gdb.ask("?")));
                 gdb.send("D");
                 assertEquals("OK", gdb.read());
             }
             // detached: it runs again; the next debugger interrupts it again
             try (Client gdb = connectWhenFree(server.port())) {
-                assertEquals("T02thread:1;", gdb.read());
+                assertEquals("T02thread:1;", SessionHarness.stop(gdb.read()));
                 gdb.send("k");
                 assertEquals("", gdb.readAll().replace("+", ""));
             }
@@ -170,17 +170,17 @@ class GdbServerSocketTest {
                 gdb.sendRaw("$m40000000,4#5"); // hang up inside the checksum
             }
             try (Client gdb = connectWhenFree(server.port())) {
-                assertEquals("T05thread:1;", gdb.read());
+                assertEquals("T05thread:1;", SessionHarness.stop(gdb.read()));
                 gdb.send("c"); // hang up while the guest runs: it must end up stopped
                 Thread.sleep(20);
             }
             try (Client gdb = connectWhenFree(server.port())) {
-                assertEquals("T02thread:1;", gdb.read());
+                assertEquals("T02thread:1;", SessionHarness.stop(gdb.read()));
                 String pc = gdb.ask("p20");
                 Thread.sleep(50);
                 assertEquals(pc, gdb.ask("p20"));
                 gdb.sendRaw("garbage$$$###\u0003}}}*");
-                assertEquals("T02thread:1;", gdb.ask("?"));
+                assertEquals("T02thread:1;", SessionHarness.stop(gdb.ask("?")));
             }
         }
     }

@@ -22,7 +22,9 @@ class GdbSessionTest {
     void everyPacketIsAckedThenAnsweredUntilNoAckMode() {
         assertEquals(List.of("+", "$"), h.feed(SessionHarness.frame("vMustReplyEmpty").getBytes(StandardCharsets.ISO_8859_1)));
         assertEquals(List.of("+", "$OK"), h.feed(SessionHarness.frame("QStartNoAckMode").getBytes(StandardCharsets.ISO_8859_1)));
-        assertEquals(List.of("$T05thread:1;"), h.feed(SessionHarness.frame("?").getBytes(StandardCharsets.ISO_8859_1)));
+        List<String> out = h.feed(SessionHarness.frame("?").getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(1, out.size());
+        assertEquals("$T05thread:1;", SessionHarness.stop(out.get(0)));
     }
 
     @Test
@@ -106,6 +108,8 @@ class GdbSessionTest {
         assertEquals("E01", h.ask("M40000010,3"));
         assertEquals("E01", h.ask("m40000010"));
         assertEquals("E01", h.ask("m40000010,100000"));
+        assertEquals(2 * (FakeTarget.SIZE - 0x10), h.ask("m40000010,10000").length(), "gdb's largest request: short read");
+        assertEquals("E03", h.ask("X40000000,1ff00:" + "a".repeat(0x1ff00)), "a PacketSize-sized X is accepted, then faults");
         assertEquals(before, t.snapshot());
     }
 
@@ -120,28 +124,35 @@ class GdbSessionTest {
 
     @Test
     void stepAndStopReplies() {
-        assertEquals("T05thread:1;", h.ask("?"));
-        assertEquals("T05thread:1;", h.ask("s"));
+        assertEquals("T05thread:1;", SessionHarness.stop(h.ask("?")));
+        assertEquals("T05thread:1;", SessionHarness.stop(h.ask("s")));
         assertEquals(FakeTarget.BASE + 4, t.regs[0][DebugTarget.PC]);
-        assertEquals("T05thread:1;", h.ask("vCont;s:1"));
+        assertEquals("T05thread:1;", SessionHarness.stop(h.ask("vCont;s:1")));
         assertEquals(FakeTarget.BASE + 8, t.regs[0][DebugTarget.PC]);
         assertEquals("vCont;c;C;s;S", h.ask("vCont?"));
-        assertEquals("T05thread:1;", h.ask("S05"));
+        assertEquals("T05thread:1;", SessionHarness.stop(h.ask("S05")));
         assertEquals("E01", h.ask("vCont;t"));
         assertEquals("E02", h.ask("vCont;s:9"));
     }
 
     @Test
+    void stopRepliesExpediteFramePointerSpAndPc() {
+        t.regs[0][29] = 0x1122L;
+        assertEquals("T05thread:1;1d:" + le(0x1122, 8) + ";1f:" + le(FakeTarget.BASE + FakeTarget.SIZE, 8)
+                + ";20:" + le(FakeTarget.BASE + 4, 8) + ";", h.ask("s"));
+    }
+
+    @Test
     void breakpointsReportTheirKindOnlyIfGdbSupportsIt() {
         assertEquals("OK", h.ask("Z0,40000010,4"));
-        assertEquals("T05thread:1;", h.ask("c"));
+        assertEquals("T05thread:1;", SessionHarness.stop(h.ask("c")));
         assertEquals(FakeTarget.BASE + 0x10, t.regs[0][DebugTarget.PC]);
         h.ask("qSupported:swbreak+;hwbreak+");
         assertEquals("OK", h.ask("z0,40000010,4"));
         assertEquals("OK", h.ask("Z0,40000020,4"));
-        assertEquals("T05thread:1;swbreak:;", h.ask("c"));
+        assertEquals("T05thread:1;swbreak:;", SessionHarness.stop(h.ask("c")));
         assertEquals("OK", h.ask("Z1,40000030,4"));
-        assertEquals("T05thread:1;hwbreak:;", h.ask("vCont;c"));
+        assertEquals("T05thread:1;hwbreak:;", SessionHarness.stop(h.ask("vCont;c")));
         assertEquals(FakeTarget.BASE + 0x30, t.regs[0][DebugTarget.PC]);
         assertEquals("E02", h.ask("z1,40000099,4"), "removing a missing breakpoint");
         assertEquals("", h.ask("Z5,40000010,4"), "unknown type: not supported");
@@ -153,13 +164,13 @@ class GdbSessionTest {
         t.regs[0][1] = FakeTarget.BASE + 0x800; // the fake stores x0 at [x1]
         t.regs[0][2] = FakeTarget.BASE + 0x900; // and loads from [x2]
         assertEquals("OK", h.ask("Z2,40000800,8"));
-        assertEquals("T05thread:1;watch:40000800;", h.ask("c"));
+        assertEquals("T05thread:1;watch:40000800;", SessionHarness.stop(h.ask("c")));
         assertEquals("OK", h.ask("z2,40000800,8"));
         assertEquals("OK", h.ask("Z3,40000904,4"));
-        assertEquals("T05thread:1;rwatch:40000900;", h.ask("c"));
+        assertEquals("T05thread:1;rwatch:40000900;", SessionHarness.stop(h.ask("c")));
         assertEquals("OK", h.ask("z3,40000904,4"));
         assertEquals("OK", h.ask("Z4,40000800,1"));
-        assertEquals("T05thread:1;awatch:40000800;", h.ask("s"));
+        assertEquals("T05thread:1;awatch:40000800;", SessionHarness.stop(h.ask("s")));
     }
 
     @Test
@@ -173,7 +184,7 @@ class GdbSessionTest {
 
     @Test
     void continueAtAddressSetsPc() {
-        assertEquals("T05thread:1;", h.ask("s40000100"));
+        assertEquals("T05thread:1;", SessionHarness.stop(h.ask("s40000100")));
         assertEquals(FakeTarget.BASE + 0x104, t.regs[0][DebugTarget.PC]);
         String before = t.snapshot();
         assertEquals("E01", h.ask("cxyz"));

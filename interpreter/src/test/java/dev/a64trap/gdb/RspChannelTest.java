@@ -72,7 +72,7 @@ class RspChannelTest {
         ch.writeInbound(bytes(SessionHarness.frame("QStartNoAckMode")));
         assertEquals("+" + SessionHarness.frame("OK"), drain(ch));
         ch.writeInbound(bytes(SessionHarness.frame("?")));
-        assertEquals(SessionHarness.frame("T05thread:1;"), drain(ch));
+        assertEquals(SessionHarness.frame("T05thread:1;1d:0000000000000000;1f:0010004000000000;20:0000004000000000;"), drain(ch));
         assertTrue(ch.isOpen());
         ch.finishAndReleaseAll();
     }

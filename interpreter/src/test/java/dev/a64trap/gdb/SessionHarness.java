@@ -56,6 +56,11 @@ final class SessionHarness {
         return replies.get(0);
     }
 
+    /** A stop reply without its expedited registers ("1d:...;1f:...;20:...;"). */
+    static String stop(String reply) {
+        return reply.replaceAll("[0-9a-f]{2}:[0-9a-f]{16};", "");
+    }
+
     static String frame(String payload) {
         return new String(RspEncoder.frame(payload.getBytes(StandardCharsets.ISO_8859_1)), StandardCharsets.ISO_8859_1);
     }
