@@ -60,6 +60,13 @@ final class GdbChannelHandler extends SimpleChannelInboundHandler<RspFrame> {
         ctx.fireChannelInactive();
     }
 
+    /** Back-pressure: a client that sends but never reads must not make us buffer replies without bound. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // I/O errors (connection reset...) end this connection only; the target stays stopped

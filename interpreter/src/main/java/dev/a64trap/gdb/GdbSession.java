@@ -557,6 +557,13 @@ final class GdbSession {
         } catch (RuntimeException e) {
             text = "monitor command failed: " + e.getMessage() + "\n";
         }
-        return text.isEmpty() ? "OK" : Hex.encode(text);
+        if (text.isEmpty()) return "OK";
+        String hex = Hex.encode(text);
+        if (hex.length() <= MAX_READ) return hex;
+        // too long for one reply: console output packets, then OK (gdb prints O packets during qRcmd)
+        for (int i = 0; i < hex.length(); i += MAX_READ) {
+            send("O" + hex.substring(i, Math.min(hex.length(), i + MAX_READ)));
+        }
+        return "OK";
     }
 }

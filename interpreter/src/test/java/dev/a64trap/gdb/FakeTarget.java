@@ -29,6 +29,8 @@ final class FakeTarget implements DebugTarget {
     /** resume() gives up with a SIGTRAP stop after this many instructions (fuzzed pcs may never reach exitPc). */
     long budget = 100_000;
     int steps;
+    /** resume() stops with a SIGTRAP "catch" naming a register when it reaches this pc (-1: off). */
+    long catchPc = -1;
     final List<SysRegInfo> sysregs = List.of(
             new SysRegInfo("PMCR_EL0", 3, 3, 9, 12, 0),
             new SysRegInfo("PMCCNTR_EL0", 3, 3, 9, 13, 0),
@@ -171,6 +173,7 @@ final class FakeTarget implements DebugTarget {
                     return StopEvent.interrupted(cpu);
                 }
                 long pc = regs[cpu][PC];
+                if (!first && pc == catchPc) return StopEvent.signal(cpu, StopEvent.SIGTRAP, "guest read PMCCNTR_EL0");
                 if (!first) {
                     for (BreakKind k : new BreakKind[] {BreakKind.SOFTWARE, BreakKind.HARDWARE}) {
                         if (breaks.contains(key(k, pc, 4))) return StopEvent.breakpoint(k, cpu, pc);

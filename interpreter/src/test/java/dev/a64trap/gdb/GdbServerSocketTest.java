@@ -186,6 +186,51 @@ class GdbServerSocketTest {
     }
 
     @Test
+    void randomBytesOverTheSocketThenTheServerStillAnswers() throws Exception {
+        FakeTarget t = new FakeTarget(1);
+        try (GdbServer server = new GdbServer(t, true)) {
+            server.start(null, 0);
+            Client gdb = new Client(server.port());
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            Thread reader = new Thread(() -> {
+                byte[] buf = new byte[65536];
+                try {
+                    for (int n; (n = gdb.in.read(buf)) > 0; ) {
+                        synchronized (received) {
+                            received.write(buf, 0, n);
+                        }
+                    }
+                } catch (IOException closed) {
+                    // the test closes the socket at the end
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            java.util.Random r = new java.util.Random(7);
+            byte[] alphabet = "$#}*+-\u0003mMgGpPXZzqQvs0123456789abcdef,:;".getBytes(StandardCharsets.ISO_8859_1);
+            for (int i = 0; i < 2000; i++) {
+                byte[] chunk = new byte[r.nextInt(200)];
+                for (int k = 0; k < chunk.length; k++) {
+                    chunk[k] = r.nextBoolean() ? (byte) r.nextInt(256) : alphabet[r.nextInt(alphabet.length)];
+                }
+                gdb.out.write(chunk);
+            }
+            gdb.sendRaw("#00$#00");
+            gdb.send("qThreadExtraInfo,1");
+            String marker = "66616b652076435055203"; // hex("fake vCPU 0") up to the last digit
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) {
+                synchronized (received) {
+                    if (received.toString(StandardCharsets.ISO_8859_1).contains(marker)) break;
+                }
+                if (System.nanoTime() > deadline) throw new AssertionError("no answer after the junk");
+                Thread.sleep(10);
+            }
+            gdb.close();
+        }
+    }
+
+    @Test
     void guestExitWithoutDebuggerCompletesTheFuture() throws Exception {
         FakeTarget t = new FakeTarget(1);
         t.regs[0][0] = 7;

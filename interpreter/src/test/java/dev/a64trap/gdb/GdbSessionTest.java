@@ -237,6 +237,31 @@ class GdbSessionTest {
     }
 
     @Test
+    void longMonitorOutputIsSplitIntoConsolePackets() {
+        String big = "x".repeat(100_000);
+        t.monitorCommands.add(new MonitorCommand("dump", "dump", "a lot of text", arg -> big));
+        SessionHarness m = new SessionHarness(t);
+        List<String> replies = m.packets("qRcmd," + hex("dump"));
+        assertEquals("OK", replies.get(replies.size() - 1));
+        StringBuilder text = new StringBuilder();
+        for (String r : replies.subList(0, replies.size() - 1)) {
+            assertTrue(r.startsWith("O") && r.length() <= GdbSession.PACKET_SIZE, "console packet");
+            text.append(new String(Hex.decode(r.substring(1)), StandardCharsets.UTF_8));
+        }
+        assertEquals(big + "\n", text.toString());
+    }
+
+    @Test
+    void stopWithDetailPrintsItBeforeTheStopReply() {
+        t.catchPc = FakeTarget.BASE + 0x40;
+        List<String> replies = h.packets("c");
+        assertEquals(2, replies.size(), replies.toString());
+        assertEquals("O" + hex("guest read PMCCNTR_EL0\n"), replies.get(0));
+        assertEquals("T05thread:1;", SessionHarness.stop(replies.get(1)));
+        assertEquals(FakeTarget.BASE + 0x40, t.regs[0][DebugTarget.PC]);
+    }
+
+    @Test
     void detachResumesTheGuestAndCloses() {
         assertEquals("OK", h.ask("D"));
         assertTrue(h.closed);
