@@ -337,9 +337,7 @@ final class GdbSession {
         byte[] buf = new byte[len];
         int n = target.readMemory(gCpu, al[0], buf, 0, len);
         if (n <= 0) return E_MEMORY;
-        StringBuilder sb = new StringBuilder(2 * n);
-        Hex.encode(sb, buf, 0, Math.min(n, len));
-        return sb.toString();
+        return Hex.encodeToString(buf, 0, Math.min(n, len));
     }
 
     private String writeMemoryHex(String p) {

@@ -54,6 +54,17 @@ final class Hex {
         }
     }
 
+    /** Hex of {@code len} bytes; byte-array based because m replies are up to 128 KiB of text. */
+    static String encodeToString(byte[] b, int off, int len) {
+        byte[] out = new byte[2 * len];
+        for (int i = 0; i < len; i++) {
+            int v = b[off + i];
+            out[2 * i] = DIGITS[v >> 4 & 0xf];
+            out[2 * i + 1] = DIGITS[v & 0xf];
+        }
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
     static String encode(String text) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         StringBuilder sb = new StringBuilder(b.length * 2);

@@ -6,7 +6,8 @@ import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
  * Frames a reply payload as {@code $payload#cs}, escaping '#', '$', '}' and '*' as
- * '}' followed by the byte XOR 0x20. Acknowledgements are not this encoder's job: the session
+ * '}' followed by the byte XOR 0x20, and run-length encoding runs of hex digits (gdb reads a
+ * reply one character at a time, so a mostly-zero memory dump gets much faster). Acknowledgements are not this encoder's job: the session
  * writes '+' itself, only when ack mode is on and only in answer to a received packet.
  */
 final class RspEncoder extends MessageToByteEncoder<RspEncoder.Reply> {
@@ -28,19 +29,45 @@ final class RspEncoder extends MessageToByteEncoder<RspEncoder.Reply> {
         int n = 0;
         int sum = 0;
         out[n++] = '$';
-        for (byte b : payload) {
-            int c = b & 0xff;
+        for (int i = 0; i < payload.length; ) {
+            int c = payload[i] & 0xff;
             if (c == '#' || c == '$' || c == '}' || c == '*') {
                 out[n++] = '}';
-                sum += '}';
-                c ^= 0x20;
+                out[n++] = (byte) (c ^ 0x20);
+                sum += '}' + (c ^ 0x20);
+                i++;
+                continue;
             }
             out[n++] = (byte) c;
             sum += c;
+            int run = 1;
+            while (i + run < payload.length && payload[i + run] == payload[i] && run <= MAX_REPEAT) run++;
+            int repeat = run - 1;
+            if (repeat >= 3 && isRunLengthChar(c)) {
+                // "c*N" stands for c repeated N-29 more times; N must be printable and not '#' or '$'
+                if (repeat == 6 || repeat == 7) repeat = 5;
+                out[n++] = '*';
+                out[n++] = (byte) (repeat + 29);
+                sum += '*' + repeat + 29;
+                i += 1 + repeat;
+            } else {
+                i++;
+            }
         }
         out[n++] = '#';
         out[n++] = (byte) Character.forDigit(sum >> 4 & 0xf, 16);
         out[n++] = (byte) Character.forDigit(sum & 0xf, 16);
         return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Longest repeat one '*' can express (N = 126). */
+    private static final int MAX_REPEAT = 126 - 29;
+
+    /**
+     * Run-length encoding only for hex digits and 'x' (register/memory text), never inside binary
+     * data, where it could interact with '}' escapes.
+     */
+    private static boolean isRunLengthChar(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == 'x';
     }
 }

@@ -22,7 +22,7 @@ final class FakeTarget implements DebugTarget {
     final int cpus;
     final long[][] regs;
     final long[][] sys;
-    final byte[] memory = new byte[SIZE];
+    final byte[] memory;
     final Set<String> breaks = new HashSet<>();
     volatile boolean interruptRequested;
     long exitPc;
@@ -39,17 +39,23 @@ final class FakeTarget implements DebugTarget {
     final List<MonitorCommand> monitorCommands = new ArrayList<>();
 
     FakeTarget(int cpus) {
+        this(cpus, SIZE);
+    }
+
+    /** A target with {@code memorySize} bytes of RAM at BASE (SIZE unless testing throughput). */
+    FakeTarget(int cpus, int memorySize) {
         this.cpus = cpus;
+        this.memory = new byte[memorySize];
         this.regs = new long[cpus][CORE_REGISTERS];
         this.sys = new long[cpus][sysregs.size()];
         for (int c = 0; c < cpus; c++) {
             regs[c][PC] = BASE;
-            regs[c][SP] = BASE + SIZE;
+            regs[c][SP] = BASE + memorySize;
             regs[c][CPSR] = 0x3c5;
             sys[c][1] = 1000 + c;
             sys[c][3] = 0x411fd070L;
         }
-        for (int i = 0; i < SIZE; i++) memory[i] = (byte) (i * 7);
+        for (int i = 0; i < memorySize; i++) memory[i] = (byte) (i * 7);
         exitPc = BASE + 0x400;
     }
 
@@ -58,7 +64,11 @@ final class FakeTarget implements DebugTarget {
      * trace: 2 vCPUs, runs until interrupted, a {@code pmu} monitor command.
      */
     static FakeTarget demo() {
-        FakeTarget t = new FakeTarget(2);
+        return demo(SIZE);
+    }
+
+    static FakeTarget demo(int memorySize) {
+        FakeTarget t = new FakeTarget(2, memorySize);
         t.exitPc = -1;
         t.budget = Long.MAX_VALUE;
         t.monitorCommands.add(new MonitorCommand("pmu", "pmu", "show the vPMU counters", arg -> "PMCCNTR_EL0 = " + t.sys[0][1]));
@@ -92,15 +102,15 @@ final class FakeTarget implements DebugTarget {
         return true;
     }
 
-    private static boolean inRange(long address, long length) {
+    private boolean inRange(long address, long length) {
         long off = address - BASE;
-        return off >= 0 && off < SIZE && length <= SIZE - off;
+        return off >= 0 && off < memory.length && length <= memory.length - off;
     }
 
     @Override public int readMemory(int cpu, long address, byte[] buffer, int offset, int length) {
         long off = address - BASE;
-        if (off < 0 || off >= SIZE) return 0;
-        int n = (int) Math.min(length, SIZE - off);
+        if (off < 0 || off >= memory.length) return 0;
+        int n = (int) Math.min(length, memory.length - off);
         System.arraycopy(memory, (int) off, buffer, offset, n);
         return n;
     }
@@ -149,7 +159,7 @@ final class FakeTarget implements DebugTarget {
         if (hit == null && inRange(r[2], 8)) hit = watch(cpu, r[2], false);
         r[0]++;
         long next = (r[PC] & ~3L) + 4;
-        r[PC] = next < BASE || next >= BASE + SIZE ? BASE : next;
+        r[PC] = next < BASE || next >= BASE + memory.length ? BASE : next;
         if (r[PC] == exitPc) return StopEvent.exited((int) r[0]);
         return hit;
     }

@@ -46,9 +46,11 @@ class GdbTraceReplayTest {
             if (line.startsWith(sendTag)) {
                 String frame = line.substring(sendTag.length());
                 assertTrue(pending.isEmpty(), "unanswered replies before " + frame + ": " + pending);
-                pending.addAll(h.packets(frame.substring(1, frame.lastIndexOf('#'))));
-                // gdb sends exactly what the encoder produces for these ASCII packets
-                assertEquals(frame, SessionHarness.frame(frame.substring(1, frame.lastIndexOf('#'))));
+                // gdb's own bytes, checksum included (no-ack mode is on after the first packets)
+                for (String out : h.feed(frame.getBytes(StandardCharsets.ISO_8859_1))) {
+                    if (out.startsWith("$")) pending.add(out.substring(1));
+                    else assertEquals("+", out, "only acks besides replies");
+                }
             } else if (line.startsWith(recvTag)) {
                 String expected = line.substring(recvTag.length());
                 assertTrue(!pending.isEmpty(), "no reply produced where gdb received: " + expected);

@@ -120,6 +120,24 @@ class RspFramerTest {
     }
 
     @Test
+    void encoderRunLengthEncodesHexRunsAndTheFramerExpandsThem() {
+        RspFramer big = new RspFramer(4096);
+        for (int len = 1; len < 400; len++) {
+            for (String unit : new String[] {"0", "f", "x", "a0", "#"}) {
+                String text = "1" + unit.repeat(len) + "2";
+                byte[] framed = RspEncoder.frame(text.getBytes(StandardCharsets.ISO_8859_1));
+                String wire = new String(framed, StandardCharsets.ISO_8859_1);
+                String body = wire.substring(1, wire.lastIndexOf('#'));
+                assertTrue(body.indexOf('#') < 0 && body.indexOf('$') < 0, "no # or $ in " + wire);
+                if (unit.length() == 1 && !unit.equals("#") && len >= 8) assertTrue(body.length() < text.length(), "compressed " + wire);
+                List<RspFrame> out = new ArrayList<>();
+                big.feed(framed, out::add);
+                assertEquals(text, payload(out.get(0)), "round trip of " + wire);
+            }
+        }
+    }
+
+    @Test
     void encoderEscapesSpecialCharactersAsCharacters() {
         String framed = new String(RspEncoder.frame("#$}*ok".getBytes(StandardCharsets.US_ASCII)), StandardCharsets.ISO_8859_1);
         // checksum over "}\x03}\x04}]}\x0aok" = 0x7d*4 + 3 + 4 + 0x5d + 0x0a + 'o' + 'k'
