@@ -97,6 +97,16 @@ public final class GdbServer implements AutoCloseable {
         if (!waitForDebugger) runner.start(DebugTarget::resume, null);
     }
 
+    /**
+     * {@code callback} hears about stops that no debugger asked for: the free-running or detached
+     * guest hit a fault or a catch, or a debugger hung up without detaching (INTERRUPTED). The
+     * guest then stays stopped until a debugger connects; the run command may print a line
+     * saying so. Called on the target thread; must not block.
+     */
+    public void onUnattendedStop(java.util.function.Consumer<StopEvent> callback) {
+        runner.onUnattendedStop(callback);
+    }
+
     /** The bound port (useful after {@code start(host, 0)}). */
     public int port() {
         if (listener == null) throw new IllegalStateException("not started");

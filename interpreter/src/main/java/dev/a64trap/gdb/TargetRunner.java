@@ -19,6 +19,7 @@ final class TargetRunner {
     private State state = State.STOPPED;
     private StopEvent lastStop;
     private Consumer<StopEvent> listener;
+    private volatile Consumer<StopEvent> unattended = ev -> { };
 
     TargetRunner(DebugTarget target, Executor executor) {
         this.target = target;
@@ -76,7 +77,16 @@ final class TargetRunner {
             listener = null;
         }
         if (ev.isFinal()) ended.complete(ev);
-        if (l != null) l.accept(ev);
+        if (l != null) {
+            l.accept(ev);
+        } else if (!ev.isFinal()) {
+            unattended.accept(ev);
+        }
+    }
+
+    /** Called (on the target thread) for stops no debugger is waiting for. */
+    void onUnattendedStop(Consumer<StopEvent> callback) {
+        unattended = callback == null ? ev -> { } : callback;
     }
 
     /** Interrupts the target if it is running (a no-op otherwise, so no stale request is left). */

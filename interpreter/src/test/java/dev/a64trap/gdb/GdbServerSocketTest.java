@@ -165,6 +165,8 @@ class GdbServerSocketTest {
         t.exitPc = -1;
         t.budget = Long.MAX_VALUE;
         try (GdbServer server = new GdbServer(t, true)) {
+            java.util.concurrent.LinkedBlockingQueue<StopEvent> unattended = new java.util.concurrent.LinkedBlockingQueue<>();
+            server.onUnattendedStop(unattended::add);
             server.start(null, 0);
             try (Client gdb = new Client(server.port())) {
                 gdb.sendRaw("$m40000000,4#5"); // hang up inside the checksum
@@ -174,6 +176,8 @@ class GdbServerSocketTest {
                 gdb.send("c"); // hang up while the guest runs: it must end up stopped
                 Thread.sleep(20);
             }
+            assertEquals(StopEvent.Reason.INTERRUPTED, unattended.poll(10, TimeUnit.SECONDS).reason(),
+                    "the run command hears that the guest stopped with nobody attached");
             try (Client gdb = connectWhenFree(server.port())) {
                 assertEquals("T02thread:1;", SessionHarness.stop(gdb.read()));
                 String pc = gdb.ask("p20");
