@@ -202,7 +202,6 @@ final class GdbSession {
 
     private void stopped(StopEvent ev) {
         if (closed) return;
-        if (ev != null && ev.isFinal() && ev.reason() == StopEvent.Reason.KILLED) return;
         boolean reply = replyOnStop;
         waiting = false;
         replyOnStop = false;

@@ -235,6 +235,21 @@ class GdbServerSocketTest {
     }
 
     @Test
+    void aDebuggerConnectingAfterKillIsToldTheGuestIsGone() throws Exception {
+        try (GdbServer server = new GdbServer(new FakeTarget(1), true)) {
+            server.start(null, 0);
+            try (Client gdb = new Client(server.port())) {
+                gdb.send("k");
+                gdb.readAll();
+            }
+            try (Client gdb = connectWhenFree(server.port())) {
+                assertEquals("X09", gdb.read());
+                assertEquals("X09", gdb.ask("c"));
+            }
+        }
+    }
+
+    @Test
     void guestExitWithoutDebuggerCompletesTheFuture() throws Exception {
         FakeTarget t = new FakeTarget(1);
         t.regs[0][0] = 7;

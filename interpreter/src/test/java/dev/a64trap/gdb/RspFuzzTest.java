@@ -9,13 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Seeded random, malformed, oversized and fragmented input against the frame decoder, the
  * command handler and the whole pipeline. Set -Dgdb.fuzz.seed=N to replay a failure.
  * Together the tests feed 130,000 inputs.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang is a failure, not a stuck build
 class RspFuzzTest {
     private static final long SEED = Long.getLong("gdb.fuzz.seed", 0x5eedL);
     private static final byte[] ALPHABET = "$#}*+-\u00030123456789abcdefABCDEFgGmMpPXZzcsvqQ:;,=?HkD ".getBytes(StandardCharsets.ISO_8859_1);
