@@ -25,9 +25,19 @@ import java.util.Set;
  *     pending and makes the next {@code step}/{@code resume} clear it and return
  *     {@code interrupted} at once without executing anything (the stub tolerates that: gdb shows
  *     SIGINT). This is the only method that must be thread-safe.</li>
+ * <li>{@link #cpuCount()}, {@link #systemRegisters()}, {@link #supportedBreakKinds()} and
+ *     {@link #monitorCommands()} return constant data and may be called from any thread at any
+ *     time (a connecting debugger asks for them while a free-running guest still runs).</li>
  * <li>Every other method is called only while no {@code step}/{@code resume} is in progress,
  *     never concurrently with another call, with a happens-before edge from the end of the
- *     previous call (the stub synchronises); the calling thread may differ from call to call.</li>
+ *     previous call (the stub synchronises); the calling thread may differ from call to call
+ *     (a Netty event loop for register/memory/breakpoint/monitor calls, the target thread for
+ *     {@code step}/{@code resume}).</li>
+ * <li>Stop reasons a machine should map: a guest exception with no vector installed →
+ *     {@link StopEvent#signal} with SIGSEGV (11) and the PC/ESR/disassembly line as detail; a
+ *     sysreg catch → {@code signal(cpu, 5, "guest read PMCCNTR_EL0")}; the instruction budget
+ *     running out → {@code signal(cpu, 5, "instruction budget exhausted")} or
+ *     {@link StopEvent#exited}, as the run command prefers.</li>
  * <li>When a gdb server is attached to a machine, the server owns execution: the run command
  *     must not run the machine itself but let the server call {@code resume} (it does so at once
  *     unless it was told to wait for the debugger) and wait for {@link GdbServer#guestEnded()}.</li>
