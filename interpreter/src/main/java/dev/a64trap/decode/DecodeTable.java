@@ -216,7 +216,11 @@ final class DecodeTable {
         row("0x 001000 0 x 1 xxxxx x 11111 xxxxx xxxxx", "CASP", "casp", Op.CASP, 0, DecodeTable::casPair, Disassembler::casPair);
         // xx 001000 1 0 0 ... 0: STLLR, xx 001000 1 1 0 ... 0: LDLAR (FEAT_LOR) -- out of scope
         row("xx 001000 1 0 0 xxxxx 1 xxxxx xxxxx xxxxx", "STLR", "stlr", Op.STLR, FLAG_RELEASE, DecodeTable::ordered, Disassembler::ordered);
-        row("xx 001000 1 1 0 11111 1 11111 xxxxx xxxxx", "LDAR", "ldar", Op.LDAR, FLAG_ACQUIRE, DecodeTable::ordered, Disassembler::ordered);
+        // objdump 2.40 requires Rt2 and Rs all ones for LDAR, except Rs<4> for ldarb/ldar (its masks),
+        // and ignores both for STLR; we follow it.
+        row("00 001000 1 1 0 x1111 1 11111 xxxxx xxxxx", "LDARB", "ldar", Op.LDAR, FLAG_ACQUIRE, DecodeTable::ordered, Disassembler::ordered);
+        row("01 001000 1 1 0 11111 1 11111 xxxxx xxxxx", "LDARH", "ldar", Op.LDAR, FLAG_ACQUIRE, DecodeTable::ordered, Disassembler::ordered);
+        row("1x 001000 1 1 0 x1111 1 11111 xxxxx xxxxx", "LDAR", "ldar", Op.LDAR, FLAG_ACQUIRE, DecodeTable::ordered, Disassembler::ordered);
         row("xx 001000 1 x 1 xxxxx x 11111 xxxxx xxxxx", "CAS", "cas", Op.CAS, 0, DecodeTable::cas, Disassembler::cas);
         // xx 011001 ...: LDAPR/STLUR/LDAPUR (RCpc) -- out of scope
 
