@@ -258,10 +258,18 @@ public final class DisasmCommand implements Callable<Integer> {
                     return sorted[i];
                 }
             }
-            while (place >= 0 && sorted[place].isMappingSymbol()) {
-                place--;
+            // Mapping symbols are never shown: take the nearest valid symbol below, else above.
+            for (int i = place; i >= 0; i--) {
+                if (!sorted[i].isMappingSymbol()) {
+                    return sorted[i];
+                }
             }
-            return place >= 0 ? sorted[place] : null;
+            for (int i = place + 1; i < sorted.length; i++) {
+                if (!sorted[i].isMappingSymbol()) {
+                    return sorted[i];
+                }
+            }
+            return null;
         }
 
         private static String offset(long a, long base) {
