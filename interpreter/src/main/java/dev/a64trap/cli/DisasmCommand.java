@@ -283,6 +283,9 @@ public final class DisasmCommand implements Callable<Integer> {
         }
 
         String annotate(long a, Section current) {
+            if (sorted.length == 0) {
+                return Disassembler.RAW.format(a); // objdump: no symbols at all, bare address
+            }
             return Long.toHexString(a) + " <" + annotateName(a, current) + ">";
         }
     }
