@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
             "  disasm IMAGE            list the executable sections of an ELF like objdump -d",
             "  disasm --hex WORD...    one line 'WORD<TAB>text' per hex word",
             "  disasm --words FILE     the same for a file with one hex word per line",
-            "  disasm --sample N       N words drawn from the decoder's own patterns (--seed S)"
+            "  disasm --sample N       N words drawn from the decoder's patterns (see --seed)"
         })
 public final class DisasmCommand implements Callable<Integer> {
 
