@@ -1,0 +1,42 @@
+package dev.a64trap.exec;
+
+import dev.a64trap.decode.Insn;
+import dev.a64trap.sysreg.SysReg;
+
+/**
+ * A decoded basic block: contiguous instructions from {@link #pc} within one 4 KiB page, ending at
+ * a branch, an exception-generating or system instruction, a fetch fault or the length cap.
+ * Static event counts are summed once here so execution adds them per block.
+ */
+public final class Block {
+    public final long pc;
+    public final Insn[] insns;
+    /** MRS/MSR descriptor of the last instruction, looked up once at decode time (null if none/unknown). */
+    public final SysReg sysReg;
+    public final int branches;
+    public final int loads;
+    public final int stores;
+
+    Block(long pc, Insn[] insns, SysReg sysReg) {
+        this.pc = pc;
+        this.insns = insns;
+        this.sysReg = sysReg;
+        int br = 0, ld = 0, st = 0;
+        for (Insn in : insns) {
+            br += Interpreter.isBranch(in.op()) ? 1 : 0;
+            ld += Interpreter.loads(in.op()) ? 1 : 0;
+            st += Interpreter.stores(in.op()) ? 1 : 0;
+        }
+        this.branches = br;
+        this.loads = ld;
+        this.stores = st;
+    }
+
+    public int length() {
+        return insns.length;
+    }
+
+    public long endPc() {
+        return pc + 4L * insns.length;
+    }
+}
