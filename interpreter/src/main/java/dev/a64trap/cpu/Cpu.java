@@ -13,7 +13,8 @@ import dev.a64trap.sysreg.SysRegTable;
  * the other one waits in {@code spBank}. Register 31 as the zero register is the caller's business.
  */
 public final class Cpu implements SysRegContext {
-    public final long[] x = new long[32];
+    /** x[0..30], x[31] = current SP, x[32] = always zero, x[33] = write sink (see exec.Uop). */
+    public final long[] x = new long[34];
     public long pc;
     /** PSTATE.NZCV as N<<3|Z<<2|C<<1|V. */
     public int nzcv;

@@ -11,6 +11,7 @@ import dev.a64trap.sysreg.SysReg;
 public final class Block {
     public final long pc;
     public final Insn[] insns;
+    final Uop[] uops;
     /** MRS/MSR descriptor of the last instruction, looked up once at decode time (null if none/unknown). */
     public final SysReg sysReg;
     public final int branches;
@@ -20,6 +21,10 @@ public final class Block {
     Block(long pc, Insn[] insns, SysReg sysReg) {
         this.pc = pc;
         this.insns = insns;
+        this.uops = new Uop[insns.length];
+        for (int k = 0; k < insns.length; k++) {
+            uops[k] = Uop.of(insns[k], pc + 4L * k);
+        }
         this.sysReg = sysReg;
         int br = 0, ld = 0, st = 0;
         for (Insn in : insns) {

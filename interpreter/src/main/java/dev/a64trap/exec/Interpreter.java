@@ -145,40 +145,119 @@ public final class Interpreter {
     }
 
     private void runBlock(Block b, long remaining) {
-        Insn[] ins = b.insns;
-        int n = ins.length;
+        Uop[] ops = b.uops;
+        int n = ops.length;
         boolean whole = true;
         if (remaining < n) {
             n = (int) remaining;
             whole = false;
         }
         current = b;
+        final long[] x = this.x;
+        final long base = cpu.retired;
         long pc = b.pc;
-        int last = n - 1;
         int i = 0;
         boolean tracing = trace != null;
         try {
-            for (; i < last; i++) {
+            for (; i < n; i++) {
+                Uop u = ops[i];
                 if (tracing) {
-                    trace(ins[i], pc);
+                    trace(u.insn, pc);
                 }
-                pc = exec(ins[i], pc);
+                switch (u.kind) {
+                    case Uop.ADD64 -> x[u.d] = x[u.n] + u.imm;
+                    case Uop.ADD32 -> x[u.d] = (x[u.n] + u.imm) & Alu.MASK32;
+                    case Uop.ADDS64 -> {
+                        long a = x[u.n];
+                        cpu.nzcv = Alu.addFlags64(a, u.imm, u.carry);
+                        x[u.d] = a + u.imm + u.carry;
+                    }
+                    case Uop.ADDS32 -> {
+                        long a = x[u.n];
+                        cpu.nzcv = Alu.addFlags32(a, u.imm, u.carry);
+                        x[u.d] = (a + u.imm + u.carry) & Alu.MASK32;
+                    }
+                    case Uop.ADDR64 -> {
+                        long bv = x[u.m] << u.imm;
+                        x[u.d] = u.carry == 0 ? x[u.n] + bv : x[u.n] - bv;
+                    }
+                    case Uop.ADDR32 -> {
+                        long bv = x[u.m] << u.imm;
+                        x[u.d] = (u.carry == 0 ? x[u.n] + bv : x[u.n] - bv) & Alu.MASK32;
+                    }
+                    case Uop.ADDSR64 -> {
+                        long a = x[u.n];
+                        long bv = x[u.m] << u.imm;
+                        if (u.carry != 0) {
+                            bv = ~bv;
+                        }
+                        cpu.nzcv = Alu.addFlags64(a, bv, u.carry);
+                        x[u.d] = a + bv + u.carry;
+                    }
+                    case Uop.ADDSR32 -> {
+                        long a = x[u.n];
+                        long bv = (x[u.m] << u.imm) & Alu.MASK32;
+                        if (u.carry != 0) {
+                            bv = ~bv;
+                        }
+                        cpu.nzcv = Alu.addFlags32(a, bv, u.carry);
+                        x[u.d] = (a + bv + u.carry) & Alu.MASK32;
+                    }
+                    case Uop.AND64 -> x[u.d] = x[u.n] & x[u.m] << u.imm;
+                    case Uop.ORR64 -> x[u.d] = x[u.n] | x[u.m] << u.imm;
+                    case Uop.EOR64 -> x[u.d] = x[u.n] ^ x[u.m] << u.imm;
+                    case Uop.AND32 -> x[u.d] = (x[u.n] & x[u.m] << u.imm) & Alu.MASK32;
+                    case Uop.ORR32 -> x[u.d] = (x[u.n] | x[u.m] << u.imm) & Alu.MASK32;
+                    case Uop.EOR32 -> x[u.d] = (x[u.n] ^ x[u.m] << u.imm) & Alu.MASK32;
+                    case Uop.MOVI -> x[u.d] = u.imm;
+                    case Uop.LDR_OFF -> x[u.d] = Lsu.read(cpu, mem, x[u.n] + u.imm, u.aux, false);
+                    case Uop.STR_OFF -> Lsu.write(cpu, mem, x[u.n] + u.imm, u.aux, x[u.d], false);
+                    case Uop.BCOND -> {
+                        if (Alu.condHolds(u.aux, cpu.nzcv)) {
+                            pc = u.imm - 4;
+                        }
+                    }
+                    case Uop.CBZ64 -> {
+                        if (x[u.n] == 0) {
+                            pc = u.imm - 4;
+                        }
+                    }
+                    case Uop.CBNZ64 -> {
+                        if (x[u.n] != 0) {
+                            pc = u.imm - 4;
+                        }
+                    }
+                    case Uop.CBZ32 -> {
+                        if ((int) x[u.n] == 0) {
+                            pc = u.imm - 4;
+                        }
+                    }
+                    case Uop.CBNZ32 -> {
+                        if ((int) x[u.n] != 0) {
+                            pc = u.imm - 4;
+                        }
+                    }
+                    case Uop.BRANCH -> pc = u.imm - 4;
+                    case Uop.BL -> {
+                        x[30] = pc + 4;
+                        pc = u.imm - 4;
+                    }
+                    case Uop.RET -> pc = x[u.n] - 4;
+                    default -> {
+                        // The slow path may read the clock (MRS CNTVCT): retire what precedes it first.
+                        cpu.retired = base + i;
+                        pc = exec(u.insn, pc) - 4;
+                    }
+                }
+                pc += 4;
             }
-            // The last instruction may read the clock (MRS CNTVCT): retire the others first.
-            cpu.retired += last;
-            if (tracing) {
-                trace(ins[last], pc);
-            }
-            pc = exec(ins[last], pc);
-            cpu.retired++;
         } catch (GuestFault f) {
-            if (i < last) {
-                cpu.retired += i;
-            }
+            cpu.retired = base + i;
             count(b, i);
             takeSync(b.pc + 4L * i, f);
             return;
         }
+        cpu.retired = base + n;
         cpu.pc = pc;
         if (whole) {
             Events e = events;
