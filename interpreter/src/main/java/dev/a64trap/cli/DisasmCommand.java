@@ -1,0 +1,244 @@
+package dev.a64trap.cli;
+
+import dev.a64trap.decode.Decoder;
+import dev.a64trap.decode.Disassembler;
+import dev.a64trap.decode.PatternSampler;
+import dev.a64trap.elf.ElfException;
+import dev.a64trap.elf.ElfFile;
+import dev.a64trap.elf.ElfSymbol;
+import dev.a64trap.elf.Section;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code a64trap disasm}: objdump-style listings of ELF images, hex words, or sampled words. */
+@Command(
+        name = "disasm",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Disassemble AArch64 code in GNU objdump syntax.",
+            "  disasm IMAGE            list the executable sections of an ELF like objdump -d",
+            "  disasm --hex WORD...    one line 'WORD<TAB>text' per hex word",
+            "  disasm --words FILE     the same for a file with one hex word per line",
+            "  disasm --sample N       N words drawn from the decoder's own patterns (--seed S)"
+        })
+public final class DisasmCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..1", paramLabel = "IMAGE", description = "AArch64 ELF file to list")
+    Path image;
+
+    @Option(names = "--hex", arity = "1..*", paramLabel = "WORD", description = "hex instruction words")
+    List<String> hex;
+
+    @Option(names = "--words", paramLabel = "FILE", description = "file of hex words, one per line")
+    Path wordsFile;
+
+    @Option(names = "--sample", paramLabel = "N", description = "print N words sampled from the pattern table")
+    Integer sample;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed for --sample (default 1)")
+    long seed;
+
+    @Option(names = "--pc", paramLabel = "ADDR", defaultValue = "0",
+            description = "address of the first word for --hex/--words/--sample (hex, default 0); each word is 4 further")
+    String pcText;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
+        try {
+            int modes = (image != null ? 1 : 0) + (hex != null ? 1 : 0) + (wordsFile != null ? 1 : 0) + (sample != null ? 1 : 0);
+            if (modes != 1) {
+                return usage("give exactly one of IMAGE, --hex, --words or --sample");
+            }
+            long pc;
+            try {
+                pc = Long.parseUnsignedLong(strip0x(pcText), 16);
+            } catch (NumberFormatException e) {
+                return usage("--pc: not a hex address: " + pcText);
+            }
+            if (image != null) {
+                return listElf(out);
+            }
+            int[] words;
+            if (sample != null) {
+                if (sample < 0) {
+                    return usage("--sample: N must be >= 0");
+                }
+                words = PatternSampler.sample(sample, seed);
+            } else {
+                List<String> texts = hex;
+                if (wordsFile != null) {
+                    try {
+                        texts = Files.readAllLines(wordsFile, StandardCharsets.UTF_8);
+                    } catch (NoSuchFileException e) {
+                        return usage(wordsFile + ": no such file");
+                    } catch (IOException e) {
+                        return usage(wordsFile + ": cannot read: " + e.getMessage());
+                    }
+                }
+                List<Integer> parsed = new ArrayList<>();
+                int line = 0;
+                for (String t : texts) {
+                    line++;
+                    String s = t.strip();
+                    if (s.isEmpty()) {
+                        continue;
+                    }
+                    try {
+                        long v = Long.parseLong(strip0x(s), 16);
+                        if (v < 0 || v > 0xffffffffL) {
+                            throw new NumberFormatException();
+                        }
+                        parsed.add((int) v);
+                    } catch (NumberFormatException e) {
+                        String where = wordsFile != null ? wordsFile + ":" + line + ": " : "";
+                        return usage(where + "not a 32-bit hex word: " + s);
+                    }
+                }
+                words = parsed.stream().mapToInt(Integer::intValue).toArray();
+            }
+            for (int w : words) {
+                out.printf("%08x\t%s%n", w, Disassembler.format(Decoder.decode(w), pc));
+                pc += 4;
+            }
+            return ExitStatus.OK;
+        } finally {
+            out.flush();
+        }
+    }
+
+    private static String strip0x(String s) {
+        return s.startsWith("0x") || s.startsWith("0X") ? s.substring(2) : s;
+    }
+
+    private static int usage(String message) {
+        System.err.println("a64trap disasm: " + message);
+        return ExitStatus.USAGE;
+    }
+
+    private int listElf(PrintWriter out) {
+        ElfFile elf;
+        try {
+            elf = ElfFile.read(image);
+        } catch (ElfException e) {
+            return usage(e.getMessage());
+        }
+        out.printf("%n%s:     file format elf64-littleaarch64%n%n", image.getFileName());
+        SymbolIndex symbols = new SymbolIndex(elf);
+        for (Section s : elf.executableSections()) {
+            listSection(out, elf, s, symbols);
+        }
+        return ExitStatus.OK;
+    }
+
+    private void listSection(PrintWriter out, ElfFile elf, Section s, SymbolIndex symbols) {
+        out.printf("%nDisassembly of section %s:%n", s.name());
+        byte[] data = elf.data(s);
+        List<ElfSymbol> labels = symbols.labelsIn(s);
+        List<ElfSymbol> mapping = symbols.mappingIn(s);
+        Disassembler.AddressFormat addr = a -> symbols.annotate(a, s);
+        int li = 0, mi = 0;
+        boolean dataMode = false;
+        if (labels.isEmpty() || labels.get(0).value() != s.addr()) {
+            out.printf("%n%016x <%s>:%n", s.addr(), symbols.annotateName(s.addr(), s));
+        }
+        for (int off = 0; off + 4 <= data.length; off += 4) {
+            long pc = s.addr() + off;
+            while (mi < mapping.size() && mapping.get(mi).value() <= pc) {
+                dataMode = mapping.get(mi).name().startsWith("$d");
+                mi++;
+            }
+            boolean header = false;
+            while (li < labels.size() && labels.get(li).value() <= pc) {
+                if (labels.get(li).value() == pc && !header) {
+                    out.printf("%n%016x <%s>:%n", pc, labels.get(li).name());
+                    header = true;
+                }
+                li++;
+            }
+            int w = (data[off] & 0xff) | (data[off + 1] & 0xff) << 8 | (data[off + 2] & 0xff) << 16
+                    | (data[off + 3] & 0xff) << 24;
+            String text = dataMode ? String.format(".word\t0x%08x", w) : Disassembler.format(Decoder.decode(w), pc, addr);
+            out.printf("%8x:\t%08x \t%s%n", pc, w, text);
+        }
+    }
+
+    /** Symbols by section and address, for headers and objdump's {@code <sym+0x..>} annotations. */
+    private static final class SymbolIndex {
+        private final ElfFile elf;
+        private final List<ElfSymbol> labels = new ArrayList<>();
+        private final List<ElfSymbol> mapping = new ArrayList<>();
+
+        SymbolIndex(ElfFile elf) {
+            this.elf = elf;
+            for (ElfSymbol sym : elf.symbols()) {
+                if (!sym.isDefined() || sym.sectionIndex() >= 0xff00) {
+                    continue;
+                }
+                if (sym.isMappingSymbol()) {
+                    mapping.add(sym);
+                } else if (sym.type() != ElfSymbol.STT_FILE && sym.type() != ElfSymbol.STT_SECTION && !sym.name().isEmpty()) {
+                    labels.add(sym);
+                }
+            }
+            Comparator<ElfSymbol> byAddr = Comparator.comparingLong(ElfSymbol::value);
+            labels.sort(byAddr);
+            mapping.sort(byAddr);
+        }
+
+        List<ElfSymbol> labelsIn(Section s) {
+            return labels.stream().filter(x -> x.sectionIndex() == s.index()).toList();
+        }
+
+        List<ElfSymbol> mappingIn(Section s) {
+            return mapping.stream().filter(x -> x.sectionIndex() == s.index()).toList();
+        }
+
+        /** The section holding {@code a} (the current one first), or null. */
+        private Section sectionOf(long a, Section current) {
+            if (a >= current.addr() && a < current.addr() + current.size()) {
+                return current;
+            }
+            for (Section s : elf.sections()) {
+                if (s.isAlloc() && a >= s.addr() && a < s.addr() + s.size()) {
+                    return s;
+                }
+            }
+            return null;
+        }
+
+        String annotateName(long a, Section current) {
+            Section s = sectionOf(a, current);
+            if (s == null) {
+                return null;
+            }
+            ElfSymbol best = null;
+            for (ElfSymbol sym : labels) {
+                if (sym.sectionIndex() == s.index() && sym.value() <= a) {
+                    best = sym;
+                }
+            }
+            String name = best != null ? best.name() : s.name();
+            long base = best != null ? best.value() : s.addr();
+            return a == base ? name : name + "+0x" + Long.toHexString(a - base);
+        }
+
+        String annotate(long a, Section current) {
+            String n = annotateName(a, current);
+            return n == null ? Long.toHexString(a) : Long.toHexString(a) + " <" + n + ">";
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.a64trap.machine;
+
+import dev.a64trap.elf.ElfException;
+import dev.a64trap.elf.ElfFile;
+import dev.a64trap.elf.ProgramHeader;
+import dev.a64trap.mem.GuestMemory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Loads a guest image into {@link GuestMemory} the way {@code qemu-system-aarch64 -M virt -kernel}
+ * does (hw/arm/boot.c), detecting the format by content:
+ * <ol>
+ *   <li>ELF64 AArch64 executables: PT_LOAD segments at their physical addresses, bss zero-filled,
+ *       PC = e_entry.</li>
+ *   <li>With {@code --load-addr}: any other file is a raw binary copied there, PC = that address.</li>
+ *   <li>Linux arm64 Image (magic "ARM\x64" at 0x38; gzip-compressed accepted): loaded at
+ *       RAM base + text_offset (+2 MiB if text_offset &lt; 4 KiB, as QEMU does, to keep clear of its
+ *       boot stub), or + 0x80000 if image_size is 0 (pre-3.17 kernels); Linux boot protocol.</li>
+ *   <li>Anything else is refused. (QEMU would load it as a headerless Image at RAM base + 0x80000
+ *       and run whatever it holds; a clear error serves users better, and {@code --load-addr}
+ *       loads a raw binary on purpose.)</li>
+ * </ol>
+ * Every problem raises {@link ImageLoadException} before memory is touched where it can be
+ * detected up front; sizes are checked before anything is allocated, so no input can exhaust
+ * the heap.
+ */
+public final class ImageLoader {
+    static final int ARM64_MAGIC_OFFSET = 0x38;
+    static final long KERNEL64_LOAD_ADDR = 0x80000;
+    static final long BOOTLOADER_MAX_SIZE = 4096;
+    static final long MIB = 1 << 20;
+    /** QEMU's LOAD_IMAGE_MAX_GUNZIP_BYTES. */
+    static final long MAX_GUNZIP = 256 * MIB;
+
+    /** QEMU's bootloader_aarch64[]: ldr x0, dtb; mov x1..x3, xzr; ldr x4, entry; br x4. */
+    private static final int[] BOOT_STUB = {0x580000c0, 0xaa1f03e1, 0xaa1f03e2, 0xaa1f03e3, 0x58000084, 0xd61f0080};
+
+    private ImageLoader() {}
+
+    /**
+     * Loads {@code file}.
+     *
+     * @param loadAddress {@code --load-addr}: load a non-ELF file raw at this address (must be in RAM)
+     */
+    public static LoadedImage load(Path file, GuestMemory memory, OptionalLong loadAddress) throws ImageLoadException {
+        String name = file.toString();
+        long size;
+        byte[] head = new byte[64];
+        int headLength;
+        try (InputStream in = Files.newInputStream(file)) {
+            size = Files.size(file);
+            headLength = in.readNBytes(head, 0, head.length);
+        } catch (NoSuchFileException e) {
+            throw new ImageLoadException(name + ": no such file");
+        } catch (IOException | SecurityException e) {
+            throw new ImageLoadException(name + ": cannot read: " + e.getMessage());
+        }
+        if (headLength >= 4 && ElfFile.hasElfMagic(head)) {
+            try {
+                return loadElf(ElfFile.read(file), memory, loadAddress);
+            } catch (ElfException e) {
+                throw new ImageLoadException(e.getMessage());
+            }
+        }
+        long limit = head[0] == 0x1f && (head[1] & 0xff) == 0x8b ? MAX_GUNZIP : memory.ramSize();
+        if (size > limit) {
+            throw new ImageLoadException(String.format("%s: image too large to fit in RAM (%d bytes, RAM size %d)",
+                    name, size, memory.ramSize()));
+        }
+        try {
+            return load(Files.readAllBytes(file), name, memory, loadAddress);
+        } catch (IOException | SecurityException e) {
+            throw new ImageLoadException(name + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Loads an image held in memory; {@code name} is used in messages. */
+    public static LoadedImage load(byte[] bytes, String name, GuestMemory memory, OptionalLong loadAddress)
+            throws ImageLoadException {
+        if (bytes.length == 0) {
+            throw new ImageLoadException(name + ": empty file");
+        }
+        if (ElfFile.hasElfMagic(bytes)) {
+            try {
+                return loadElf(ElfFile.parse(bytes, name), memory, loadAddress);
+            } catch (ElfException e) {
+                throw new ImageLoadException(e.getMessage());
+            }
+        }
+        if (loadAddress.isPresent()) {
+            return loadRaw(bytes, name, memory, loadAddress.getAsLong());
+        }
+        if (bytes.length >= 2 && bytes[0] == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+            bytes = gunzip(bytes, name, Math.min(MAX_GUNZIP, memory.ramSize()));
+        }
+        return loadLinux(bytes, name, memory);
+    }
+
+    /**
+     * Copies a device tree blob to where QEMU puts it for this image ({@link LoadedImage#dtbAddress()}).
+     * Returns false, placing nothing, when QEMU would not place one (no address, or no room below an
+     * ELF image that starts above the RAM base).
+     */
+    public static boolean installDtb(GuestMemory memory, LoadedImage image, byte[] dtb) {
+        long at = image.dtbAddress();
+        if (at < 0) {
+            return false;
+        }
+        if (image.format() == LoadedImage.Format.ELF && at == GuestMemory.RAM_BASE
+                && image.lowAddress() >= GuestMemory.RAM_BASE && dtb.length > image.lowAddress() - at) {
+            return false; // QEMU: "would exceed addr_limit", silently not loaded
+        }
+        if (!memory.isRam(at, dtb.length) && !memory.isFlash(at, dtb.length)) {
+            return false;
+        }
+        memory.load(at, dtb);
+        return true;
+    }
+
+    // ---- ELF ----
+
+    private static LoadedImage loadElf(ElfFile elf, GuestMemory memory, OptionalLong loadAddress) throws ImageLoadException {
+        String name = elf.name();
+        if (loadAddress.isPresent()) {
+            throw new ImageLoadException(name + ": --load-addr applies to raw binaries only; an ELF file loads at its own addresses");
+        }
+        if (elf.type() != ElfFile.ET_EXEC && elf.type() != ElfFile.ET_DYN) {
+            throw new ImageLoadException(name + ": not an executable ELF (e_type " + elf.type()
+                    + (elf.type() == ElfFile.ET_REL ? ", a relocatable object: link it first" : "") + ")");
+        }
+        List<ProgramHeader> segments = elf.loadSegments().stream().filter(p -> p.memsz() != 0).toList();
+        if (segments.isEmpty()) {
+            throw new ImageLoadException(name + ": no loadable segments");
+        }
+        for (ProgramHeader p : segments) {
+            if (!memory.isRam(p.paddr(), p.memsz())) {
+                throw new ImageLoadException(String.format(
+                        "%s: segment %d (0x%x-0x%x) is outside RAM (0x%x-0x%x); link the image at 0x%x or raise --memory",
+                        name, p.index(), p.paddr(), p.paddr() + p.memsz() - 1, GuestMemory.RAM_BASE,
+                        GuestMemory.RAM_BASE + memory.ramSize() - 1, GuestMemory.RAM_BASE));
+            }
+        }
+        List<ProgramHeader> sorted = new ArrayList<>(segments);
+        sorted.sort(Comparator.comparingLong(ProgramHeader::paddr));
+        for (int i = 1; i < sorted.size(); i++) {
+            ProgramHeader a = sorted.get(i - 1);
+            ProgramHeader b = sorted.get(i);
+            if (b.paddr() < a.paddr() + a.memsz()) {
+                throw new ImageLoadException(String.format("%s: segments %d and %d overlap at 0x%x", name,
+                        a.index(), b.index(), b.paddr()));
+            }
+        }
+        List<LoadedImage.Range> ranges = new ArrayList<>();
+        for (ProgramHeader p : segments) {
+            memory.load(p.paddr(), elf.data(p));
+            memory.fill(p.paddr() + p.filesz(), p.memsz() - p.filesz(), (byte) 0);
+            ranges.add(new LoadedImage.Range(p.paddr(), p.memsz(), p.filesz(), "segment " + p.index()));
+        }
+        long low = sorted.get(0).paddr();
+        long high = sorted.stream().mapToLong(p -> p.paddr() + p.memsz()).max().getAsLong();
+        // hw/arm/boot.c: the DTB goes to the RAM base if the image leaves it free, else to 0 (flash).
+        long dtb = low > GuestMemory.RAM_BASE || high < GuestMemory.RAM_BASE ? GuestMemory.RAM_BASE : 0;
+        return new LoadedImage(LoadedImage.Format.ELF, elf.entry(), elf.entry(), false, dtb, List.copyOf(ranges));
+    }
+
+    // ---- raw ----
+
+    private static LoadedImage loadRaw(byte[] bytes, String name, GuestMemory memory, long at) throws ImageLoadException {
+        if (bytes.length > memory.ramSize()) {
+            throw new ImageLoadException(String.format("%s: image too large to fit in RAM (%d bytes, RAM size %d)",
+                    name, bytes.length, memory.ramSize()));
+        }
+        if (!memory.isRam(at, bytes.length)) {
+            throw new ImageLoadException(String.format("%s: load address 0x%x with size 0x%x is outside RAM (0x%x-0x%x)",
+                    name, at, bytes.length, GuestMemory.RAM_BASE, GuestMemory.RAM_BASE + memory.ramSize() - 1));
+        }
+        memory.load(at, bytes);
+        return new LoadedImage(LoadedImage.Format.RAW, at, at, false, -1,
+                List.of(new LoadedImage.Range(at, bytes.length, bytes.length, "raw image")));
+    }
+
+    // ---- Linux Image ----
+
+    private static LoadedImage loadLinux(byte[] bytes, String name, GuestMemory memory) throws ImageLoadException {
+        if (!hasImageMagic(bytes)) {
+            throw new ImageLoadException(name + ": not an AArch64 ELF file or Linux arm64 Image"
+                    + (bytes.length <= ARM64_MAGIC_OFFSET + 4 ? " (too short)" : "")
+                    + "; to load a raw binary, give --load-addr");
+        }
+        long offset = KERNEL64_LOAD_ADDR;
+        long kernelSize = le64(bytes, 16);
+        if (kernelSize != 0) {
+            offset = le64(bytes, 8);
+            if (Long.compareUnsigned(offset, BOOTLOADER_MAX_SIZE) < 0) {
+                offset += 2 * MIB;
+            }
+        }
+        if (kernelSize == 0) {
+            kernelSize = bytes.length;
+        }
+        long ram = memory.ramSize();
+        long base = GuestMemory.RAM_BASE;
+        if (Long.compareUnsigned(kernelSize, ram) > 0) {
+            throw new ImageLoadException(String.format("%s: kernel too large to fit in RAM (kernel size %s, RAM size %d)",
+                    name, Long.toUnsignedString(kernelSize), ram));
+        }
+        long entry = base + offset;
+        if (Long.compareUnsigned(offset, ram) >= 0 || !memory.isRam(entry, Math.max(bytes.length, kernelSize))) {
+            throw new ImageLoadException(String.format("%s: image at RAM offset 0x%x (text_offset) with size 0x%x does not fit in RAM (0x%x bytes)",
+                    name, offset, Math.max(bytes.length, kernelSize), ram));
+        }
+        long high = entry + kernelSize;
+        long initrd = Math.max(base + Math.min(ram / 2, 128 * MIB), high);
+        initrd = alignUp(initrd, 4096);
+        long dtb = alignUp(initrd, 2 * MIB);
+        if (dtb >= base + ram) {
+            throw new ImageLoadException(name + ": not enough space for the DTB after the kernel (QEMU refuses this too); raise --memory");
+        }
+        memory.load(entry, bytes);
+        memory.load(base, bootStub(dtb, entry));
+        return new LoadedImage(LoadedImage.Format.LINUX_IMAGE, entry, base, true, dtb, List.of(
+                new LoadedImage.Range(base, BOOT_STUB.length * 4L + 16, BOOT_STUB.length * 4L + 16, "boot stub"),
+                new LoadedImage.Range(entry, Math.max(bytes.length, kernelSize), bytes.length, "kernel")));
+    }
+
+    /** True if {@code bytes} carries the arm64 Image magic "ARM\x64" at 0x38 (QEMU requires size > 0x3c). */
+    public static boolean hasImageMagic(byte[] bytes) {
+        return bytes.length > ARM64_MAGIC_OFFSET + 4 && bytes[ARM64_MAGIC_OFFSET] == 'A'
+                && bytes[ARM64_MAGIC_OFFSET + 1] == 'R' && bytes[ARM64_MAGIC_OFFSET + 2] == 'M'
+                && bytes[ARM64_MAGIC_OFFSET + 3] == 0x64;
+    }
+
+    static byte[] bootStub(long dtb, long entry) {
+        int[] words = new int[BOOT_STUB.length + 4];
+        System.arraycopy(BOOT_STUB, 0, words, 0, BOOT_STUB.length);
+        int n = BOOT_STUB.length;
+        words[n] = (int) dtb;
+        words[n + 1] = (int) (dtb >>> 32);
+        words[n + 2] = (int) entry;
+        words[n + 3] = (int) (entry >>> 32);
+        byte[] out = new byte[words.length * 4];
+        for (int i = 0; i < words.length; i++) {
+            for (int b = 0; b < 4; b++) {
+                out[4 * i + b] = (byte) (words[i] >>> (8 * b));
+            }
+        }
+        return out;
+    }
+
+    private static byte[] gunzip(byte[] bytes, String name, long limit) throws ImageLoadException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > limit) {
+                    throw new ImageLoadException(String.format("%s: decompressed image too large to fit in RAM (over %d bytes)", name, limit));
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new ImageLoadException(name + ": corrupt gzip data: " + e.getMessage());
+        }
+    }
+
+    private static long alignUp(long v, long a) {
+        return (v + a - 1) & -a;
+    }
+
+    private static long le64(byte[] b, int at) {
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = v << 8 | (b[at + i] & 0xff);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,367 @@
+package dev.a64trap.mem;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Guest physical memory laid out as QEMU's {@code virt} board:
+ * <ul>
+ *   <li>flash: two 64 MiB banks at 0x0 and 0x0400_0000. Without a firmware image QEMU's pflash
+ *       storage is zero-filled RAM, so it reads as zero. Guest writes are ignored (QEMU would feed
+ *       them to the CFI command state machine; no guest of ours programs flash). Loaders may fill it.</li>
+ *   <li>RAM at 0x4000_0000, {@code ramSize} bytes, in 64 KiB pages allocated on the first write
+ *       (reads of untouched pages return zero without allocating), so a large RAM costs nothing
+ *       until used.</li>
+ *   <li>MMIO devices registered with {@link #map}.</li>
+ * </ul>
+ * Anything else raises {@link BusFault}. Instruction fetch works from RAM and flash only (QEMU
+ * refuses to execute from MMIO). Not thread-safe: one vCPU thread owns it.
+ */
+public final class GuestMemory implements PhysicalMemory {
+    public static final long RAM_BASE = 0x4000_0000L;
+    public static final long DEFAULT_RAM_SIZE = 128L << 20;
+    /** Largest RAM we accept (the page table is an array; 64 GiB = 1 Mi pages). */
+    public static final long MAX_RAM_SIZE = 64L << 30;
+    public static final long FLASH_BASE = 0;
+    public static final long FLASH_SIZE = 128L << 20;
+
+    static final int PAGE_SHIFT = 16;
+    static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+    static final int PAGE_MASK = PAGE_SIZE - 1;
+
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Stands in for every untouched page on reads; never written. */
+    private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
+
+    private final long ramSize;
+    private final byte[][] ramPages;
+    private final byte[][] flashPages = new byte[(int) (FLASH_SIZE >>> PAGE_SHIFT)][];
+    private final List<Mapping> mappings = new ArrayList<>();
+    private Mapping[] mmio = new Mapping[0];
+
+    // One-entry cache of the last RAM page touched (index -1 = none). lastWritable says whether
+    // lastPage is a real page (true) or ZERO_PAGE (false, reads only).
+    private long lastIndex = -1;
+    private byte[] lastPage = ZERO_PAGE;
+    private boolean lastWritable;
+
+    private record Mapping(long base, long size, MmioDevice device) {
+        boolean contains(long address) {
+            return Long.compareUnsigned(address - base, size) < 0;
+        }
+    }
+
+    public GuestMemory() {
+        this(DEFAULT_RAM_SIZE);
+    }
+
+    /** @param ramSize bytes of RAM at {@link #RAM_BASE}; a positive multiple of 64 KiB up to {@link #MAX_RAM_SIZE} */
+    public GuestMemory(long ramSize) {
+        if (ramSize <= 0 || ramSize > MAX_RAM_SIZE || (ramSize & PAGE_MASK) != 0) {
+            throw new IllegalArgumentException("RAM size must be a multiple of 64 KiB between 64 KiB and 64 GiB, got " + ramSize);
+        }
+        this.ramSize = ramSize;
+        this.ramPages = new byte[(int) (ramSize >>> PAGE_SHIFT)][];
+    }
+
+    public long ramBase() {
+        return RAM_BASE;
+    }
+
+    public long ramSize() {
+        return ramSize;
+    }
+
+    /** Bytes of RAM actually allocated so far (touched pages). */
+    public long ramAllocated() {
+        long n = 0;
+        for (byte[] p : ramPages) {
+            if (p != null) {
+                n += PAGE_SIZE;
+            }
+        }
+        return n;
+    }
+
+    /** True if [address, address+length) lies entirely in RAM. */
+    public boolean isRam(long address, long length) {
+        long off = address - RAM_BASE;
+        return length >= 0 && Long.compareUnsigned(off, ramSize) <= 0 && Long.compareUnsigned(length, ramSize - off) <= 0;
+    }
+
+    /** True if [address, address+length) lies entirely in flash. */
+    public boolean isFlash(long address, long length) {
+        return length >= 0 && Long.compareUnsigned(address, FLASH_SIZE) <= 0
+                && Long.compareUnsigned(length, FLASH_SIZE - address) <= 0;
+    }
+
+    /**
+     * Puts a device on the bus at [base, base+size).
+     *
+     * @throws IllegalArgumentException if the range is empty or overlaps RAM, flash or another device
+     */
+    public void map(long base, long size, MmioDevice device) {
+        if (size <= 0 || base + size < base) {
+            throw new IllegalArgumentException("bad MMIO range for " + device.name());
+        }
+        boolean overlaps = overlap(base, size, FLASH_BASE, FLASH_SIZE) || overlap(base, size, RAM_BASE, ramSize)
+                || mappings.stream().anyMatch(m -> overlap(base, size, m.base, m.size));
+        if (overlaps) {
+            throw new IllegalArgumentException(String.format("%s at 0x%x+0x%x overlaps mapped memory", device.name(), base, size));
+        }
+        mappings.add(new Mapping(base, size, device));
+        mmio = mappings.toArray(new Mapping[0]);
+    }
+
+    private static boolean overlap(long a, long as, long b, long bs) {
+        return Long.compareUnsigned(a, b + bs) < 0 && Long.compareUnsigned(b, a + as) < 0;
+    }
+
+    // ---- PhysicalMemory ----
+
+    @Override
+    public long read(long address, int size) {
+        long off = address - RAM_BASE;
+        if (Long.compareUnsigned(off, ramSize - size) <= 0) {
+            int in = (int) off & PAGE_MASK;
+            if (in <= PAGE_SIZE - size) {
+                return get(ramPageForRead(off >>> PAGE_SHIFT), in, size);
+            }
+        }
+        return readSlow(address, size);
+    }
+
+    @Override
+    public void write(long address, int size, long value) {
+        long off = address - RAM_BASE;
+        if (Long.compareUnsigned(off, ramSize - size) <= 0) {
+            int in = (int) off & PAGE_MASK;
+            if (in <= PAGE_SIZE - size) {
+                put(ramPageForWrite(off >>> PAGE_SHIFT), in, size, value);
+                return;
+            }
+        }
+        writeSlow(address, size, value);
+    }
+
+    @Override
+    public int fetch(long address) {
+        long off = address - RAM_BASE;
+        if (Long.compareUnsigned(off, ramSize - 4) <= 0 && ((int) off & PAGE_MASK) <= PAGE_SIZE - 4) {
+            return (int) INT.get(ramPageForRead(off >>> PAGE_SHIFT), (int) off & PAGE_MASK);
+        }
+        if (isRam(address, 4) || isFlash(address, 4)) {
+            return (int) readSlow(address, 4);
+        }
+        throw new BusFault(address, false);
+    }
+
+    // ---- bulk helpers for loaders, semihosting and the debugger (RAM and flash only, no MMIO) ----
+
+    /**
+     * Copies {@code data} into RAM or flash at {@code address}.
+     *
+     * @throws BusFault at the first byte that is not RAM or flash (nothing is written then)
+     */
+    public void load(long address, byte[] data) {
+        load(address, data, 0, data.length);
+    }
+
+    public void load(long address, byte[] data, int from, int length) {
+        checkBacked(address, length, true);
+        int done = 0;
+        while (done < length) {
+            long a = address + done;
+            byte[] page = backedPageForWrite(a);
+            int in = (int) (a - regionBase(a)) & PAGE_MASK;
+            int n = Math.min(length - done, PAGE_SIZE - in);
+            System.arraycopy(data, from + done, page, in, n);
+            done += n;
+        }
+    }
+
+    /** Sets {@code length} bytes of RAM or flash to {@code value} (a loader's bss zero-fill). */
+    public void fill(long address, long length, byte value) {
+        checkBacked(address, length, true);
+        long done = 0;
+        while (done < length) {
+            long a = address + done;
+            int in = (int) (a - regionBase(a)) & PAGE_MASK;
+            int n = (int) Math.min(length - done, PAGE_SIZE - in);
+            if (value == 0 && backedPageIfPresent(a) == null) {
+                done += n; // an untouched page already reads as zero
+                continue;
+            }
+            Arrays.fill(backedPageForWrite(a), in, in + n, value);
+            done += n;
+        }
+    }
+
+    /**
+     * Reads {@code length} bytes of RAM or flash.
+     *
+     * @throws BusFault if any byte is not RAM or flash
+     */
+    public byte[] readBytes(long address, int length) {
+        checkBacked(address, length, false);
+        byte[] out = new byte[length];
+        int done = 0;
+        while (done < length) {
+            long a = address + done;
+            byte[] page = backedPageIfPresent(a);
+            int in = (int) (a - regionBase(a)) & PAGE_MASK;
+            int n = Math.min(length - done, PAGE_SIZE - in);
+            if (page != null) {
+                System.arraycopy(page, in, out, done, n);
+            }
+            done += n;
+        }
+        return out;
+    }
+
+    /** Writes bytes to RAM or flash (debugger memory writes, semihosting SYS_READ); same as {@link #load}. */
+    public void writeBytes(long address, byte[] data) {
+        load(address, data);
+    }
+
+    private void checkBacked(long address, long length, boolean write) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length");
+        }
+        if (length == 0) {
+            return;
+        }
+        if (!isRam(address, length) && !isFlash(address, length)) {
+            // Report the first byte that is outside the region the range starts in.
+            long bad = isRam(address, 1) ? RAM_BASE + ramSize : isFlash(address, 1) ? FLASH_SIZE : address;
+            throw new BusFault(bad, write);
+        }
+    }
+
+    private long regionBase(long address) {
+        return isRam(address, 1) ? RAM_BASE : FLASH_BASE;
+    }
+
+    private byte[] backedPageIfPresent(long address) {
+        return isRam(address, 1) ? ramPages[(int) ((address - RAM_BASE) >>> PAGE_SHIFT)]
+                : flashPages[(int) (address >>> PAGE_SHIFT)];
+    }
+
+    private byte[] backedPageForWrite(long address) {
+        if (isRam(address, 1)) {
+            return ramPageForWrite((address - RAM_BASE) >>> PAGE_SHIFT);
+        }
+        int i = (int) (address >>> PAGE_SHIFT);
+        byte[] p = flashPages[i];
+        if (p == null) {
+            p = flashPages[i] = new byte[PAGE_SIZE];
+        }
+        return p;
+    }
+
+    // ---- pages ----
+
+    private byte[] ramPageForRead(long index) {
+        if (index == lastIndex) {
+            return lastPage;
+        }
+        byte[] p = ramPages[(int) index];
+        lastIndex = index;
+        lastWritable = p != null;
+        lastPage = p != null ? p : ZERO_PAGE;
+        return lastPage;
+    }
+
+    private byte[] ramPageForWrite(long index) {
+        if (index == lastIndex && lastWritable) {
+            return lastPage;
+        }
+        byte[] p = ramPages[(int) index];
+        if (p == null) {
+            p = ramPages[(int) index] = new byte[PAGE_SIZE];
+        }
+        lastIndex = index;
+        lastWritable = true;
+        lastPage = p;
+        return p;
+    }
+
+    private static long get(byte[] page, int in, int size) {
+        return switch (size) {
+            case 1 -> page[in] & 0xffL;
+            case 2 -> (short) SHORT.get(page, in) & 0xffffL;
+            case 4 -> (int) INT.get(page, in) & 0xffff_ffffL;
+            case 8 -> (long) LONG.get(page, in);
+            default -> throw new IllegalArgumentException("access size " + size);
+        };
+    }
+
+    private static void put(byte[] page, int in, int size, long value) {
+        switch (size) {
+            case 1 -> page[in] = (byte) value;
+            case 2 -> SHORT.set(page, in, (short) value);
+            case 4 -> INT.set(page, in, (int) value);
+            case 8 -> LONG.set(page, in, value);
+            default -> throw new IllegalArgumentException("access size " + size);
+        }
+    }
+
+    // ---- slow paths: page-crossing, flash, MMIO, unmapped ----
+
+    private long readSlow(long address, int size) {
+        checkSize(size);
+        if (isRam(address, size) || isFlash(address, size)) {
+            long v = 0;
+            for (int i = size - 1; i >= 0; i--) {
+                long a = address + i;
+                byte[] page = backedPageIfPresent(a);
+                int in = (int) (a - regionBase(a)) & PAGE_MASK;
+                v = v << 8 | (page == null ? 0 : page[in] & 0xff);
+            }
+            return v;
+        }
+        Mapping m = device(address, size, false);
+        long v = m.device.read(address - m.base, size);
+        return size == 8 ? v : v & ((1L << (8 * size)) - 1);
+    }
+
+    private void writeSlow(long address, int size, long value) {
+        checkSize(size);
+        if (isRam(address, size)) {
+            for (int i = 0; i < size; i++) {
+                long a = address + i;
+                ramPageForWrite((a - RAM_BASE) >>> PAGE_SHIFT)[(int) (a - RAM_BASE) & PAGE_MASK] = (byte) (value >>> (8 * i));
+            }
+            return;
+        }
+        if (isFlash(address, size)) {
+            return; // read-only from the guest's side; see the class comment
+        }
+        Mapping m = device(address, size, true);
+        m.device.write(address - m.base, size, value);
+    }
+
+    private Mapping device(long address, int size, boolean write) {
+        for (Mapping m : mmio) {
+            if (m.contains(address)) {
+                if (!m.contains(address + size - 1)) {
+                    break; // straddles the end of the device
+                }
+                return m;
+            }
+        }
+        throw new BusFault(address, write);
+    }
+
+    private static void checkSize(int size) {
+        if (size != 1 && size != 2 && size != 4 && size != 8) {
+            throw new IllegalArgumentException("access size " + size);
+        }
+    }
+}
