@@ -1,0 +1,66 @@
+package dev.a64trap.machine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Where a UART's received bytes come from. {@link #poll()} never waits for the guest's sake
+ * unless the source is {@link #eager}, whose point is determinism.
+ */
+public interface SerialInput {
+    /** The next byte (0..255), or -1 if none is available now (or ever). */
+    int poll();
+
+    /** No input at all: RX stays empty. */
+    SerialInput NONE = () -> -1;
+
+    /**
+     * Deterministic: a byte is "available" whenever the stream is not at end of file, so the
+     * guest sees exactly the stream's bytes regardless of timing (a read may block until the
+     * producer writes). For files, pipes and tests.
+     */
+    static SerialInput eager(InputStream in) {
+        return new SerialInput() {
+            private boolean eof;
+
+            @Override
+            public int poll() {
+                if (eof) {
+                    return -1;
+                }
+                try {
+                    int b = in.read();
+                    eof = b < 0;
+                    return b;
+                } catch (IOException e) {
+                    eof = true;
+                    return -1;
+                }
+            }
+        };
+    }
+
+    /**
+     * For an interactive terminal: a daemon thread reads the stream, and a byte is available
+     * once it has arrived. Timing-dependent by nature.
+     */
+    static SerialInput background(InputStream in) {
+        LinkedBlockingQueue<Integer> queue = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try {
+                for (int b; (b = in.read()) >= 0; ) {
+                    queue.add(b);
+                }
+            } catch (IOException e) {
+                // end of input
+            }
+        }, "uart-input");
+        reader.setDaemon(true);
+        reader.start();
+        return () -> {
+            Integer b = queue.poll();
+            return b == null ? -1 : b;
+        };
+    }
+}
