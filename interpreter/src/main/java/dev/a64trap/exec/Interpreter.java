@@ -209,6 +209,14 @@ public final class Interpreter {
                     case Uop.AND32 -> x[u.d] = (x[u.n] & x[u.m] << u.imm) & Alu.MASK32;
                     case Uop.ORR32 -> x[u.d] = (x[u.n] | x[u.m] << u.imm) & Alu.MASK32;
                     case Uop.EOR32 -> x[u.d] = (x[u.n] ^ x[u.m] << u.imm) & Alu.MASK32;
+                    case Uop.AND64S -> x[u.d] = x[u.n] & Alu.shift(true, x[u.m], u.aux, (int) u.imm);
+                    case Uop.ORR64S -> x[u.d] = x[u.n] | Alu.shift(true, x[u.m], u.aux, (int) u.imm);
+                    case Uop.EOR64S -> x[u.d] = x[u.n] ^ Alu.shift(true, x[u.m], u.aux, (int) u.imm);
+                    case Uop.BIC64 -> x[u.d] = x[u.n] & ~(x[u.m] << u.imm);
+                    case Uop.ADDR64S -> {
+                        long bv = Alu.shift(true, x[u.m], u.aux, (int) u.imm);
+                        x[u.d] = u.carry == 0 ? x[u.n] + bv : x[u.n] - bv;
+                    }
                     case Uop.MOVI -> x[u.d] = u.imm;
                     case Uop.LDR_OFF -> x[u.d] = Lsu.read(cpu, mem, x[u.n] + u.imm, u.aux, false);
                     case Uop.STR_OFF -> Lsu.write(cpu, mem, x[u.n] + u.imm, u.aux, x[u.d], false);

@@ -18,7 +18,8 @@ final class Uop {
     static final int SLOW = 0, ADD64 = 1, ADD32 = 2, ADDS64 = 3, ADDS32 = 4, ADDR64 = 5, ADDR32 = 6,
             ADDSR64 = 7, ADDSR32 = 8, AND64 = 9, ORR64 = 10, EOR64 = 11, MOVI = 12, LDR_OFF = 13,
             STR_OFF = 14, BCOND = 15, CBZ64 = 16, CBNZ64 = 17, CBZ32 = 18, CBNZ32 = 19, BRANCH = 20,
-            BL = 21, RET = 22, ORR32 = 23, AND32 = 24, EOR32 = 25;
+            BL = 21, RET = 22, ORR32 = 23, AND32 = 24, EOR32 = 25, AND64S = 26, ORR64S = 27, EOR64S = 28,
+            BIC64 = 29, ADDR64S = 30;
 
     final int kind;
     final int d, n, m;
@@ -59,18 +60,32 @@ final class Uop {
                 return new Uop(sf ? ADDS64 : ADDS32, zw(in.rd()), in.rn(), 0, sub ? ~in.imm() : in.imm(), sub ? 1 : 0, 0, in);
             }
             case ADD_SREG, SUB_SREG -> {
-                if (in.shift() != Insn.SHIFT_LSL) {
-                    break;
-                }
                 boolean sub = in.op() == Op.SUB_SREG;
+                if (in.shift() != Insn.SHIFT_LSL) {
+                    if (s || !sf) {
+                        break;
+                    }
+                    return new Uop(ADDR64S, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), sub ? 1 : 0, in.shift(), in);
+                }
                 if (!s) {
                     return new Uop(sf ? ADDR64 : ADDR32, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), sub ? 1 : 0, 0, in);
                 }
                 return new Uop(sf ? ADDSR64 : ADDSR32, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), sub ? 1 : 0, 0, in);
             }
             case AND_REG, ORR_REG, EOR_REG -> {
-                if (s || in.shift() != Insn.SHIFT_LSL) {
+                if (s) {
                     break;
+                }
+                if (in.shift() != Insn.SHIFT_LSL) {
+                    if (!sf) {
+                        break;
+                    }
+                    int k = switch (in.op()) {
+                        case AND_REG -> AND64S;
+                        case ORR_REG -> ORR64S;
+                        default -> EOR64S;
+                    };
+                    return new Uop(k, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), 0, in.shift(), in);
                 }
                 int k = switch (in.op()) {
                     case AND_REG -> sf ? AND64 : AND32;
@@ -78,6 +93,12 @@ final class Uop {
                     default -> sf ? EOR64 : EOR32;
                 };
                 return new Uop(k, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), 0, 0, in);
+            }
+            case BIC_REG -> {
+                if (s || !sf || in.shift() != Insn.SHIFT_LSL) {
+                    break;
+                }
+                return new Uop(BIC64, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), 0, 0, in);
             }
             case MOVZ, MOVN -> {
                 long v = in.imm() << in.amount();
