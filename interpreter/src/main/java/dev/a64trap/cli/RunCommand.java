@@ -63,6 +63,7 @@ public final class RunCommand implements Callable<Integer> {
     /** Streams for tests; null means the process's own. */
     OutputStream out;
     OutputStream err;
+    java.io.InputStream in;
 
     @Override
     public Integer call() {
@@ -90,7 +91,10 @@ public final class RunCommand implements Callable<Integer> {
         o.append = append;
         o.stdout = console;
         o.stderr = stderr;
-        o.stdin = System.in;
+        o.stdin = in != null ? in : System.in;
+        // A terminal is read in the background (a guest polling the UART must not block on it);
+        // files and pipes are read eagerly, so a run is reproducible byte for byte.
+        o.interactiveInput = in == null && System.console() != null;
         PrintStream traceStream = trace ? new PrintStream(new BufferedOutputStream(
                 new FileOutputStream(FileDescriptor.err), 1 << 16), false) : null;
         if (trace && err != null) {

@@ -31,6 +31,8 @@ public final class VirtBoard {
         public OutputStream stdout = OutputStream.nullOutputStream();
         public OutputStream stderr = OutputStream.nullOutputStream();
         public InputStream stdin = InputStream.nullInputStream();
+        /** Read stdin on a background thread (terminals) instead of eagerly (files, pipes: deterministic). */
+        public boolean interactiveInput;
     }
 
     // PSCI 0.2+ function IDs (SMC32 and SMC64 calling conventions).
@@ -55,7 +57,7 @@ public final class VirtBoard {
         this.stdout = o.stdout;
         this.stderr = o.stderr;
         memory = new GuestMemory(o.ramSize);
-        uart = new Pl011(o.stdout, SerialInput.eager(o.stdin));
+        uart = new Pl011(o.stdout, o.interactiveInput ? SerialInput.background(o.stdin) : SerialInput.eager(o.stdin));
         memory.map(Pl011.BASE, Pl011.SIZE, uart);
         image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
                 : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
