@@ -14,15 +14,14 @@ public final class Alu {
 
     // ---- AddWithCarry
 
-    /** NZCV of AddWithCarry(a, b, carryIn) on 64 bits. */
+    /** NZCV of AddWithCarry(a, b, carryIn) on 64 bits (branch-free: full-adder carry out of bit 63). */
     public static int addFlags64(long a, long b, int carryIn) {
         long r = a + b + carryIn;
-        int n = r < 0 ? 8 : 0;
+        int n = (int) (r >>> 63) << 3;
         int z = r == 0 ? 4 : 0;
-        // Unsigned carry out: r < a, or r == a with a carry in and b all-ones (the only way to wrap to a).
-        boolean c = carryIn == 0 ? Long.compareUnsigned(r, a) < 0 : Long.compareUnsigned(r, a) <= 0;
-        int v = ((a ^ r) & (b ^ r)) < 0 ? 1 : 0;
-        return n | z | (c ? 2 : 0) | v;
+        int c = (int) (((a & b) | ((a | b) & ~r)) >>> 63) << 1;
+        int v = (int) (((a ^ r) & (b ^ r)) >>> 63);
+        return n | z | c | v;
     }
 
     /** NZCV of AddWithCarry(a, b, carryIn) on 32 bits. */

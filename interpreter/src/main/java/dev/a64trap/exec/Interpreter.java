@@ -157,13 +157,13 @@ public final class Interpreter {
         final long base = cpu.retired;
         long pc = b.pc;
         int i = 0;
-        boolean tracing = trace != null;
+        if (trace != null) {
+            runTraced(b, n, whole);
+            return;
+        }
         try {
             for (; i < n; i++) {
                 Uop u = ops[i];
-                if (tracing) {
-                    trace(u.insn, pc);
-                }
                 switch (u.kind) {
                     case Uop.ADD64 -> x[u.d] = x[u.n] + u.imm;
                     case Uop.ADD32 -> x[u.d] = (x[u.n] + u.imm) & Alu.MASK32;
@@ -252,9 +252,9 @@ public final class Interpreter {
                     }
                     case Uop.RET -> pc = x[u.n] - 4;
                     default -> {
-                        // The slow path may read the clock (MRS CNTVCT): retire what precedes it first.
-                        cpu.retired = base + i;
-                        pc = exec(u.insn, pc) - 4;
+                        // General path, out of line so the fast loop makes no calls of its own.
+                        // It may read the clock (MRS CNTVCT): retire what precedes it first.
+                        pc = slow(u, pc, base + i) - 4;
                     }
                 }
                 pc += 4;
@@ -275,6 +275,34 @@ public final class Interpreter {
         } else {
             count(b, n);
         }
+    }
+
+    private long slow(Uop u, long pc, long retiredBefore) {
+        cpu.retired = retiredBefore;
+        return exec(u.insn, pc);
+    }
+
+    /** --trace: one instruction at a time through the general path, printing each first. */
+    private void runTraced(Block b, int n, boolean whole) {
+        final long base = cpu.retired;
+        long pc = b.pc;
+        int i = 0;
+        try {
+            for (; i < n; i++) {
+                Insn in = b.insns[i];
+                trace(in, pc);
+                cpu.retired = base + i;
+                pc = exec(in, pc);
+            }
+        } catch (GuestFault f) {
+            cpu.retired = base + i;
+            count(b, i);
+            takeSync(b.pc + 4L * i, f);
+            return;
+        }
+        cpu.retired = base + n;
+        cpu.pc = pc;
+        count(b, n);
     }
 
     /** Slow path: add the events of the first {@code n} instructions of {@code b}. */
