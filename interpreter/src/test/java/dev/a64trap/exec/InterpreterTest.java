@@ -404,4 +404,27 @@ class InterpreterTest {
         assertEquals(7, r.x(0), "the block at CODE was re-decoded after the store");
         assertTrue(replacement != 0);
     }
+
+    @Test
+    void interruptStopsAtTheNextBlock() {
+        Rig r = new Rig().code(movz(0, 1), PARK);
+        r.interp.interrupt();
+        Stop s = r.run(0);
+        assertEquals(Stop.Kind.INTERRUPTED, s.kind());
+        assertEquals(Rig.CODE, s.pc());
+        assertEquals(Stop.Kind.BUDGET, r.run(50).kind(), "the request is consumed: the next run goes on");
+    }
+
+    @Test
+    void eventsCountPerBlock() {
+        Rig r = new Rig().code(
+                I.op(Op.STR).rd(0).rn(1).mode(Insn.MODE_OFFSET),
+                I.op(Op.LDR).rd(2).rn(1).mode(Insn.MODE_OFFSET),
+                I.op(Op.B).imm(-8));
+        r.cpu.x[1] = Rig.DATA;
+        r.run(3 * 10 + 1);
+        assertEquals(10, r.interp.events.branches);
+        assertEquals(10, r.interp.events.loads);
+        assertEquals(11, r.interp.events.stores, "the partial last block counts its store");
+    }
 }
