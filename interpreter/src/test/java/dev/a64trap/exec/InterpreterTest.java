@@ -427,4 +427,52 @@ class InterpreterTest {
         assertEquals(10, r.interp.events.loads);
         assertEquals(11, r.interp.events.stores, "the partial last block counts its store");
     }
+
+    @Test
+    void dcZvaZeroesItsBlockAndTrapsAtEl0WithoutDze() {
+        int dcZva = SysRegEncoding.of(1, 3, 7, 4, 1);
+        Rig r = new Rig().vectors().code(I.op(Op.SYS).rd(0).imm(dcZva), PARK);
+        for (int k = 0; k < 128; k += 8) {
+            r.mem.write(Rig.DATA + k, 8, -1L);
+        }
+        r.cpu.x[0] = Rig.DATA + 64 + 13;
+        r.run(1);
+        assertEquals(-1L, r.mem.read(Rig.DATA + 56, 8));
+        assertEquals(0, r.mem.read(Rig.DATA + 64, 8));
+        assertEquals(0, r.mem.read(Rig.DATA + 120, 8));
+        assertEquals(Rig.CODE + 4, r.cpu.pc);
+
+        r = new Rig().vectors().code(I.op(Op.SYS).rd(0).imm(dcZva));
+        r.cpu.setMode(0, 0);
+        r.cpu.x[0] = Rig.DATA;
+        r.run(1);
+        assertEquals(0x18, r.cpu.sys.esr >>> 26, "trapped to EL1 (SCTLR_EL1.DZE = 0)");
+    }
+
+    @Test
+    void tlbiIsANopAtEl1AndUndefinedAtEl0() {
+        int tlbiVmalle1 = SysRegEncoding.of(1, 0, 8, 7, 0);
+        Rig r = new Rig().vectors().code(I.op(Op.SYS).rd(31).imm(tlbiVmalle1), PARK);
+        r.run(1);
+        assertEquals(Rig.CODE + 4, r.cpu.pc);
+        r = new Rig().vectors().code(I.op(Op.SYS).rd(31).imm(tlbiVmalle1));
+        r.cpu.setMode(0, 0);
+        r.run(1);
+        assertEquals(0x0200_0000L, r.cpu.sys.esr);
+    }
+
+    @Test
+    void msrWritesGoThroughTheDescriptor() {
+        Rig r = new Rig().vectors().code(
+                I.op(Op.MSR_REG).rd(0).imm(SysRegEncoding.of(3, 0, 12, 0, 0)), // vbar_el1
+                I.op(Op.MSR_REG).rd(1).imm(SysRegEncoding.of(3, 3, 4, 2, 0)), // nzcv
+                I.op(Op.MRS).rd(2).imm(SysRegEncoding.of(3, 0, 4, 2, 2)), // currentel
+                PARK);
+        r.cpu.x[0] = Rig.VBAR + 0x7FF;
+        r.cpu.x[1] = 0x6000_0000L;
+        r.run(3);
+        assertEquals(Rig.VBAR, r.cpu.sys.vbar, "VBAR_EL1 bits [10:0] are RES0");
+        assertEquals(0x6, r.cpu.nzcv);
+        assertEquals(4, r.x(2));
+    }
 }
