@@ -19,7 +19,9 @@ import java.util.List;
  *   <li>MMIO devices registered with {@link #map}.</li>
  * </ul>
  * Anything else raises {@link BusFault}. Instruction fetch works from RAM and flash only (QEMU
- * refuses to execute from MMIO). Not thread-safe: one vCPU thread owns it.
+ * refuses to execute from MMIO). A JIT can {@link #watch} 4 KiB granules of RAM holding translated
+ * code and is told about every write there (guest stores, loads, debugger writes); unwatched
+ * pages pay nothing for it. Not thread-safe: one vCPU thread owns it.
  */
 public final class GuestMemory implements PhysicalMemory {
     public static final long RAM_BASE = 0x4000_0000L;
@@ -43,13 +45,22 @@ public final class GuestMemory implements PhysicalMemory {
     private final byte[][] ramPages;
     private final byte[][] flashPages = new byte[(int) (FLASH_SIZE >>> PAGE_SHIFT)][];
     private final List<Mapping> mappings = new ArrayList<>();
+    /** Per 64 KiB RAM page: how many of its 4 KiB code granules are watched (0 = none). */
+    private final short[] watchedGranules;
+    /** One bit per 4 KiB RAM granule: writes there are reported to the watcher. */
+    private final long[] watchBits;
+    private WriteWatcher watcher;
     private Mapping[] mmio = new Mapping[0];
 
-    // One-entry cache of the last RAM page touched (index -1 = none). lastWritable says whether
-    // lastPage is a real page (true) or ZERO_PAGE (false, reads only).
-    private long lastIndex = -1;
-    private byte[] lastPage = ZERO_PAGE;
-    private boolean lastWritable;
+    // One-entry caches of the last RAM page used by fetches, by data reads and by writes
+    // (index -1 = none), so code and data pages do not evict each other. The read caches may
+    // hold ZERO_PAGE for an untouched page; the write cache holds only allocated, unwatched pages.
+    private long fetchIndex = -1;
+    private byte[] fetchPage = ZERO_PAGE;
+    private long readIndex = -1;
+    private byte[] readPage = ZERO_PAGE;
+    private long writeIndex = -1;
+    private byte[] writePage;
 
     private record Mapping(long base, long size, MmioDevice device) {
         boolean contains(long address) {
@@ -68,6 +79,75 @@ public final class GuestMemory implements PhysicalMemory {
         }
         this.ramSize = ramSize;
         this.ramPages = new byte[(int) (ramSize >>> PAGE_SHIFT)][];
+        this.watchedGranules = new short[ramPages.length];
+        this.watchBits = new long[(int) ((ramSize >>> GRANULE_SHIFT) + 63) >>> 6];
+    }
+
+    // ---- write watching (for translated-code invalidation) ----
+
+    /** 4 KiB: the granularity of write watching. */
+    public static final int GRANULE_SHIFT = 12;
+
+    /** Told about guest and bulk writes to watched RAM granules. */
+    @FunctionalInterface
+    public interface WriteWatcher {
+        /**
+         * Called after a write that touched the watched 4 KiB granule at {@code granuleBase}.
+         * The watch stays until {@link #unwatch} (typically the watcher drops its translations and unwatches).
+         */
+        void written(long granuleBase);
+    }
+
+    public void setWriteWatcher(WriteWatcher watcher) {
+        this.watcher = watcher;
+    }
+
+    /** Reports future writes to the 4 KiB RAM granule holding {@code address} (no-op outside RAM). */
+    public void watch(long address) {
+        if (!isRam(address, 1)) {
+            return;
+        }
+        long g = (address - RAM_BASE) >>> GRANULE_SHIFT;
+        long mask = 1L << g;
+        if ((watchBits[(int) (g >>> 6)] & mask) == 0) {
+            watchBits[(int) (g >>> 6)] |= mask;
+            int page = (int) ((address - RAM_BASE) >>> PAGE_SHIFT);
+            watchedGranules[page]++;
+            if (writeIndex == page) {
+                writeIndex = -1; // writes to this page must take the checked path now
+            }
+        }
+    }
+
+    public void unwatch(long address) {
+        if (!isRam(address, 1)) {
+            return;
+        }
+        long g = (address - RAM_BASE) >>> GRANULE_SHIFT;
+        long mask = 1L << g;
+        if ((watchBits[(int) (g >>> 6)] & mask) != 0) {
+            watchBits[(int) (g >>> 6)] &= ~mask;
+            watchedGranules[(int) ((address - RAM_BASE) >>> PAGE_SHIFT)]--;
+        }
+    }
+
+    public boolean isWatched(long address) {
+        if (!isRam(address, 1)) {
+            return false;
+        }
+        long g = (address - RAM_BASE) >>> GRANULE_SHIFT;
+        return (watchBits[(int) (g >>> 6)] & (1L << g)) != 0;
+    }
+
+    /** After a write of [address, address+length) to RAM: report watched granules it touched. */
+    private void written(long address, long length) {
+        long first = (address - RAM_BASE) >>> GRANULE_SHIFT;
+        long last = (address + length - 1 - RAM_BASE) >>> GRANULE_SHIFT;
+        for (long g = first; g <= last; g++) {
+            if ((watchBits[(int) (g >>> 6)] & (1L << g)) != 0 && watcher != null) {
+                watcher.written(RAM_BASE + (g << GRANULE_SHIFT));
+            }
+        }
     }
 
     public long ramBase() {
@@ -131,7 +211,9 @@ public final class GuestMemory implements PhysicalMemory {
         if (Long.compareUnsigned(off, ramSize - size) <= 0) {
             int in = (int) off & PAGE_MASK;
             if (in <= PAGE_SIZE - size) {
-                return get(ramPageForRead(off >>> PAGE_SHIFT), in, size);
+                long index = off >>> PAGE_SHIFT;
+                byte[] page = index == readIndex ? readPage : ramPageForRead(index);
+                return get(page, in, size);
             }
         }
         return readSlow(address, size);
@@ -143,7 +225,15 @@ public final class GuestMemory implements PhysicalMemory {
         if (Long.compareUnsigned(off, ramSize - size) <= 0) {
             int in = (int) off & PAGE_MASK;
             if (in <= PAGE_SIZE - size) {
-                put(ramPageForWrite(off >>> PAGE_SHIFT), in, size, value);
+                long index = off >>> PAGE_SHIFT;
+                if (index == writeIndex) {
+                    put(writePage, in, size, value);
+                } else {
+                    put(ramPageForWrite(index), in, size, value);
+                    if (watchedGranules[(int) index] != 0) {
+                        written(address, size);
+                    }
+                }
                 return;
             }
         }
@@ -154,7 +244,13 @@ public final class GuestMemory implements PhysicalMemory {
     public int fetch(long address) {
         long off = address - RAM_BASE;
         if (Long.compareUnsigned(off, ramSize - 4) <= 0 && ((int) off & PAGE_MASK) <= PAGE_SIZE - 4) {
-            return (int) INT.get(ramPageForRead(off >>> PAGE_SHIFT), (int) off & PAGE_MASK);
+            long index = off >>> PAGE_SHIFT;
+            if (index != fetchIndex) {
+                byte[] p = ramPages[(int) index];
+                fetchPage = p != null ? p : ZERO_PAGE;
+                fetchIndex = index;
+            }
+            return (int) INT.get(fetchPage, (int) off & PAGE_MASK);
         }
         if (isRam(address, 4) || isFlash(address, 4)) {
             return (int) readSlow(address, 4);
@@ -184,6 +280,9 @@ public final class GuestMemory implements PhysicalMemory {
             System.arraycopy(data, from + done, page, in, n);
             done += n;
         }
+        if (length > 0 && isRam(address, length)) {
+            written(address, length);
+        }
     }
 
     /** Sets {@code length} bytes of RAM or flash to {@code value} (a loader's bss zero-fill). */
@@ -200,6 +299,9 @@ public final class GuestMemory implements PhysicalMemory {
             }
             Arrays.fill(backedPageForWrite(a), in, in + n, value);
             done += n;
+        }
+        if (length > 0 && isRam(address, length)) {
+            written(address, length);
         }
     }
 
@@ -268,27 +370,32 @@ public final class GuestMemory implements PhysicalMemory {
     // ---- pages ----
 
     private byte[] ramPageForRead(long index) {
-        if (index == lastIndex) {
-            return lastPage;
-        }
         byte[] p = ramPages[(int) index];
-        lastIndex = index;
-        lastWritable = p != null;
-        lastPage = p != null ? p : ZERO_PAGE;
-        return lastPage;
+        readIndex = index;
+        readPage = p != null ? p : ZERO_PAGE;
+        return readPage;
     }
 
+    /** The page for a write, allocated if needed; cached only if nothing in it is watched. */
     private byte[] ramPageForWrite(long index) {
-        if (index == lastIndex && lastWritable) {
-            return lastPage;
+        if (index == writeIndex) {
+            return writePage;
         }
         byte[] p = ramPages[(int) index];
         if (p == null) {
             p = ramPages[(int) index] = new byte[PAGE_SIZE];
+            // The read caches may hold ZERO_PAGE for this index.
+            if (readIndex == index) {
+                readPage = p;
+            }
+            if (fetchIndex == index) {
+                fetchPage = p;
+            }
         }
-        lastIndex = index;
-        lastWritable = true;
-        lastPage = p;
+        if (watchedGranules[(int) index] == 0) {
+            writeIndex = index;
+            writePage = p;
+        }
         return p;
     }
 
@@ -338,6 +445,7 @@ public final class GuestMemory implements PhysicalMemory {
                 long a = address + i;
                 ramPageForWrite((a - RAM_BASE) >>> PAGE_SHIFT)[(int) (a - RAM_BASE) & PAGE_MASK] = (byte) (value >>> (8 * i));
             }
+            written(address, size);
             return;
         }
         if (isFlash(address, size)) {

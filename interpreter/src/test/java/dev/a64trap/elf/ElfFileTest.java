@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Expected values below were read off {@code aarch64-linux-gnu-readelf -hlSs hello.elf}. */
 class ElfFileTest {
@@ -161,14 +163,21 @@ class ElfFileTest {
         assertTrue(failure(b).contains("larger than its memory size"));
     }
 
-    @Test
-    void randomCorruptionsOnlyRaiseElfException() throws Exception {
-        byte[] original = resource("hello.elf");
+    /** Rounds per file; raise with -Delf.fuzz.rounds=200000 for a longer campaign. */
+    private static final int ROUNDS = Integer.getInteger("elf.fuzz.rounds", 2000);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elf/hello.elf", "elf/hello.o", "boot/probe.elf"})
+    void randomCorruptionsOnlyRaiseElfException(String file) throws Exception {
+        byte[] original;
+        try (InputStream in = ElfFileTest.class.getResourceAsStream("/" + file)) {
+            original = in.readAllBytes();
+        }
         long shoff = getLong(original, 40);
-        Random random = new Random(0xE1F);
+        Random random = new Random(0xE1F ^ file.hashCode());
         int parsed = 0;
         int refused = 0;
-        for (int round = 0; round < 3000; round++) {
+        for (int round = 0; round < ROUNDS; round++) {
             byte[] b = original.clone();
             int hits = 1 + random.nextInt(8);
             for (int h = 0; h < hits; h++) {
@@ -179,6 +188,9 @@ class ElfFileTest {
                     default -> random.nextInt(b.length);
                 };
                 b[pos] = (byte) (random.nextBoolean() ? random.nextInt(256) : (random.nextBoolean() ? 0xff : 0));
+            }
+            if (random.nextInt(8) == 0) {
+                b = Arrays.copyOf(b, random.nextInt(b.length));
             }
             try {
                 ElfFile elf = ElfFile.parse(b, "corrupt");

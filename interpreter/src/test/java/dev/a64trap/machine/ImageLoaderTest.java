@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -239,6 +240,33 @@ class ImageLoaderTest {
         b[4] = 1;
         assertTrue(refused(b, new GuestMemory(), NONE).contains("32-bit"));
         assertTrue(ElfFile.hasElfMagic(b));
+    }
+
+    @Test
+    void randomCorruptionsOnlyRaiseImageLoadException() throws Exception {
+        int rounds = Integer.getInteger("elf.fuzz.rounds", 2000);
+        String[] files = {"elf/hello.elf", "boot/probe.Image", "boot/probe.Image.gz"};
+        Random random = new Random(0x10AD);
+        int loaded = 0;
+        int refused = 0;
+        GuestMemory mem = new GuestMemory(1L << 20); // small RAM: sizes and addresses hit its limits
+        for (int round = 0; round < rounds; round++) {
+            byte[] b = resource(files[round % files.length]);
+            int hits = 1 + random.nextInt(6);
+            for (int h = 0; h < hits; h++) {
+                int pos = random.nextInt(4) == 0 ? random.nextInt(b.length) : random.nextInt(Math.min(b.length, 64 + 3 * 56));
+                b[pos] = (byte) random.nextInt(256);
+            }
+            OptionalLong at = random.nextInt(10) == 0 ? OptionalLong.of(RAM + random.nextInt(1 << 21)) : NONE;
+            try {
+                ImageLoader.load(b, "fuzz", mem, at);
+                loaded++;
+            } catch (ImageLoadException e) {
+                assertTrue(e.getMessage().startsWith("fuzz: "), e.getMessage());
+                refused++;
+            }
+        }
+        assertTrue(loaded > 0 && refused > 0, loaded + " loaded, " + refused + " refused");
     }
 
     static void putLong(byte[] b, int at, long v) {

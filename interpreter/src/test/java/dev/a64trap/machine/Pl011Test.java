@@ -54,6 +54,18 @@ class Pl011Test {
     }
 
     @Test
+    void pollingNeverBlocksOnAnIdleStream() throws Exception {
+        // A pipe nobody writes to: available() is 0, so FR says RX empty instead of blocking.
+        java.io.PipedOutputStream writer = new java.io.PipedOutputStream();
+        java.io.PipedInputStream reader = new java.io.PipedInputStream(writer);
+        Pl011 uart = new Pl011(new ByteArrayOutputStream(), SerialInput.eager(reader));
+        assertEquals(Pl011.FR_RXFE | Pl011.FR_TXFE, uart.read(0x18, 4));
+        writer.write('k');
+        assertEquals(0, uart.read(0x18, 4) & Pl011.FR_RXFE);
+        assertEquals('k', uart.read(0, 4));
+    }
+
+    @Test
     void fifoEnabledHoldsSixteen() {
         Pl011 uart = new Pl011(new ByteArrayOutputStream(), SerialInput.eager(new ByteArrayInputStream(new byte[20])));
         uart.write(0x2c, 4, Pl011.LCR_FEN | 0x60);

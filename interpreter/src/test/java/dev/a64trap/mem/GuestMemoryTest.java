@@ -164,6 +164,42 @@ class GuestMemoryTest {
         assertEquals(0, m.readBytes(end, 0).length);
     }
 
+    @Test
+    void cachesSeeFreshlyAllocatedPages() {
+        GuestMemory m = new GuestMemory();
+        long a = RAM + 5 * GuestMemory.PAGE_SIZE + 8;
+        assertEquals(0, m.read(a, 8)); // read cache now holds the shared zero page
+        assertEquals(0, m.fetch(a)); // so does the fetch cache
+        m.write(a, 8, 0x1122334455667788L); // allocates the page
+        assertEquals(0x1122334455667788L, m.read(a, 8));
+        assertEquals(0x55667788, m.fetch(a));
+    }
+
+    @Test
+    void watchedGranulesReportEveryKindOfWrite() {
+        GuestMemory m = new GuestMemory();
+        List<Long> seen = new ArrayList<>();
+        m.setWriteWatcher(seen::add);
+        long code = RAM + 0x1000;
+        m.write(code + 0x100, 4, 1); // before watching: nothing reported, and the page is write-cached
+        m.watch(code + 0x123);
+        assertTrue(m.isWatched(code));
+        assertFalse(m.isWatched(code + 0x1000));
+        m.write(code + 0x100, 4, 2); // the cached page must not bypass the watch
+        m.write(code + 0x1000, 8, 3); // next granule, same 64 KiB page: not reported
+        m.write(code - 2, 4, 4); // straddles into the watched granule
+        m.load(code + 0xff0, new byte[0x20]); // bulk write over two granules, one watched
+        m.fill(code, 4, (byte) 0);
+        assertEquals(List.of(code, code, code, code), seen);
+        assertEquals(2, m.read(code + 0x100, 4)); // data was still written
+        m.unwatch(code);
+        m.write(code + 0x100, 4, 5);
+        assertEquals(4, seen.size());
+        assertEquals(5, m.read(code + 0x100, 4));
+        m.watch(0x0900_0000L); // outside RAM: ignored
+        assertFalse(m.isWatched(0x0900_0000L));
+    }
+
     /** Records accesses; reads return offset-derived values. */
     static final class Probe implements MmioDevice {
         final List<String> log = new ArrayList<>();
