@@ -34,7 +34,7 @@ assert len(theirs) == len(ours), (len(theirs), len(ours))
 
 # Instruction classes outside the covered integer/system set, recognised from objdump's text.
 CLASSES = [
-    ("sve/sme", r"(^|[\s{,\[])(z\d+|p\d+|za\w*)\b|^(smstart|smstop|zero|rdsvl|addsvl|addspl|addvl|addpl|rdvl|cnt[bhwd]|(sq|uq)?(inc|dec)[bhwd])\b"),
+    ("sve/sme", r"(^|[\s{,\[])(z\d+|p\d+|za\w*)\b|^(smstart|smstop|zero|rdsvl|addsvl|addspl|addvl|addpl|rdvl|cnt[bhwd]|(sq|uq)?(inc|dec)[bhwd]|cterm(eq|ne))\b"),
     ("fp/simd", r"(^|[\s{,\[])([vqdshb]\d+)\b|^f\w+|^(ld|st)[1-4]\b|^(scvtf|ucvtf|aes|sha|sm3|sm4)"),
     ("pauth", r"^(pac|aut|xpac|braa|brab|blraa|blrab|retaa|retab|eretaa|eretab|ldraa|ldrab)"),
     ("mte", r"^(irg|gmi|subps?|addg|subg|stg|stzg|st2g|stz2g|stgp|ldg|ldgm|stgm|stzgm|cmpp)\b"),

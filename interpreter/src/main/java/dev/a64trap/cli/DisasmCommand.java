@@ -176,28 +176,56 @@ public final class DisasmCommand implements Callable<Integer> {
         }
     }
 
-    /** Symbols by section and address, for headers and objdump's {@code <sym+0x..>} annotations. */
+    /**
+     * Symbols by address, for headers and objdump's {@code <sym+0x..>} annotations. Mirrors
+     * objdump: symbols sorted by value and then by its preference order (functions, objects,
+     * globals, larger sizes, names not starting with '.', name); the annotation uses the first
+     * symbol of the run with the greatest value not above the address, preferring one in the
+     * section being listed; mapping symbols ($x/$d) are never shown.
+     */
     private static final class SymbolIndex {
-        private final ElfFile elf;
         private final List<ElfSymbol> labels = new ArrayList<>();
         private final List<ElfSymbol> mapping = new ArrayList<>();
+        private final ElfSymbol[] sorted;
 
         SymbolIndex(ElfFile elf) {
-            this.elf = elf;
+            List<ElfSymbol> all = new ArrayList<>();
             for (ElfSymbol sym : elf.symbols()) {
-                if (!sym.isDefined() || sym.sectionIndex() >= 0xff00) {
+                if (!sym.isDefined() || sym.sectionIndex() == 0xfff2 || sym.name().isEmpty()
+                        || sym.type() == ElfSymbol.STT_FILE || sym.type() == ElfSymbol.STT_SECTION) {
                     continue;
                 }
+                all.add(sym);
                 if (sym.isMappingSymbol()) {
                     mapping.add(sym);
-                } else if (sym.type() != ElfSymbol.STT_FILE && sym.type() != ElfSymbol.STT_SECTION && !sym.name().isEmpty()) {
+                } else if (sym.sectionIndex() < 0xff00) {
                     labels.add(sym);
                 }
             }
-            Comparator<ElfSymbol> byAddr = Comparator.comparingLong(ElfSymbol::value);
-            labels.sort(byAddr);
-            mapping.sort(byAddr);
+            all.sort(OBJDUMP_ORDER);
+            sorted = all.toArray(new ElfSymbol[0]);
+            labels.sort(OBJDUMP_ORDER);
+            mapping.sort(Comparator.comparingLong(ElfSymbol::value));
         }
+
+        private static boolean fileLike(ElfSymbol s) {
+            String n = s.name();
+            return n.length() > 2 && n.charAt(n.length() - 2) == '.'
+                    && (n.endsWith("o") || n.endsWith("a"));
+        }
+
+        static final Comparator<ElfSymbol> OBJDUMP_ORDER = Comparator
+                .comparing((ElfSymbol s) -> s.value(), Long::compareUnsigned)
+                .thenComparingInt(ElfSymbol::sectionIndex)
+                .thenComparing(s -> s.name().contains("gnu_compiled") || s.name().contains("gcc2_compiled"))
+                .thenComparing(SymbolIndex::fileLike)
+                .thenComparing(s -> !s.isFunction())
+                .thenComparing(s -> s.type() != ElfSymbol.STT_OBJECT)
+                .thenComparing(s -> s.bind() == ElfSymbol.STB_LOCAL)
+                .thenComparing(s -> s.bind() != ElfSymbol.STB_GLOBAL)
+                .thenComparing(ElfSymbol::size, Comparator.reverseOrder())
+                .thenComparing(s -> s.name().startsWith("."))
+                .thenComparing(ElfSymbol::name);
 
         List<ElfSymbol> labelsIn(Section s) {
             return labels.stream().filter(x -> x.sectionIndex() == s.index()).toList();
@@ -207,38 +235,55 @@ public final class DisasmCommand implements Callable<Integer> {
             return mapping.stream().filter(x -> x.sectionIndex() == s.index()).toList();
         }
 
-        /** The section holding {@code a} (the current one first), or null. */
-        private Section sectionOf(long a, Section current) {
-            if (a >= current.addr() && a < current.addr() + current.size()) {
-                return current;
+        /** objdump's find_symbol_for_address, or null. */
+        private ElfSymbol find(long a, Section current) {
+            if (sorted.length == 0) {
+                return null;
             }
-            for (Section s : elf.sections()) {
-                if (s.isAlloc() && a >= s.addr() && a < s.addr() + s.size()) {
-                    return s;
+            int lo = 0, hi = sorted.length;
+            while (lo < hi) { // first index with value > a
+                int mid = (lo + hi) >>> 1;
+                if (Long.compareUnsigned(sorted[mid].value(), a) <= 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            int place = Math.max(lo - 1, 0);
+            while (place > 0 && sorted[place - 1].value() == sorted[place].value()) {
+                place--;
+            }
+            for (int i = place; i < sorted.length && sorted[i].value() == sorted[place].value(); i++) {
+                if (sorted[i].sectionIndex() == current.index() && !sorted[i].isMappingSymbol()) {
+                    return sorted[i];
+                }
+            }
+            // Mapping symbols are never shown: take the nearest valid symbol below, else above.
+            for (int i = place; i >= 0; i--) {
+                if (!sorted[i].isMappingSymbol()) {
+                    return sorted[i];
+                }
+            }
+            for (int i = place + 1; i < sorted.length; i++) {
+                if (!sorted[i].isMappingSymbol()) {
+                    return sorted[i];
                 }
             }
             return null;
         }
 
+        private static String offset(long a, long base) {
+            return a == base ? "" : Long.compareUnsigned(a, base) > 0
+                    ? "+0x" + Long.toHexString(a - base) : "-0x" + Long.toHexString(base - a);
+        }
+
         String annotateName(long a, Section current) {
-            Section s = sectionOf(a, current);
-            if (s == null) {
-                return null;
-            }
-            ElfSymbol best = null;
-            for (ElfSymbol sym : labels) {
-                if (sym.sectionIndex() == s.index() && sym.value() <= a) {
-                    best = sym;
-                }
-            }
-            String name = best != null ? best.name() : s.name();
-            long base = best != null ? best.value() : s.addr();
-            return a == base ? name : name + "+0x" + Long.toHexString(a - base);
+            ElfSymbol sym = find(a, current);
+            return sym == null ? current.name() + offset(a, current.addr()) : sym.name() + offset(a, sym.value());
         }
 
         String annotate(long a, Section current) {
-            String n = annotateName(a, current);
-            return n == null ? Long.toHexString(a) : Long.toHexString(a) + " <" + n + ">";
+            return Long.toHexString(a) + " <" + annotateName(a, current) + ">";
         }
     }
 }

@@ -29,7 +29,7 @@ final class DecodeTable {
     static final Field COND_B = u(0, 4), COND = u(12, 4), NZCV = u(0, 4), IMM5 = u(16, 5);
     static final Field SHIFT = u(22, 2), IMM6 = u(10, 6), OPTION = u(13, 3), IMM3 = u(10, 3);
     static final Field B5 = u(31, 1), B40 = u(19, 5);
-    static final Field IMM9 = s(12, 9), IMM7 = s(15, 7), RT2 = u(10, 5);
+    static final Field IMM9 = s(12, 9), IMM7_X4 = s(15, 7).times(2), IMM7_X8 = s(15, 7).times(3), RT2 = u(10, 5);
     static final Field SYSREG = u(5, 16), CRM = u(8, 4), OP2 = u(5, 3), OP1 = u(16, 3), HINTNUM = u(5, 7);
     static final Field CRC_SZ = u(10, 2), CRC_C = u(12, 1);
     static final Field BIT_S = u(12, 1), BIT_A = u(23, 1), BIT_R = u(22, 1), BIT_L = u(22, 1), BIT_O0 = u(15, 1);
@@ -216,7 +216,11 @@ final class DecodeTable {
         row("0x 001000 0 x 1 xxxxx x 11111 xxxxx xxxxx", "CASP", "casp", Op.CASP, 0, DecodeTable::casPair, Disassembler::casPair);
         // xx 001000 1 0 0 ... 0: STLLR, xx 001000 1 1 0 ... 0: LDLAR (FEAT_LOR) -- out of scope
         row("xx 001000 1 0 0 xxxxx 1 xxxxx xxxxx xxxxx", "STLR", "stlr", Op.STLR, FLAG_RELEASE, DecodeTable::ordered, Disassembler::ordered);
-        row("xx 001000 1 1 0 11111 1 11111 xxxxx xxxxx", "LDAR", "ldar", Op.LDAR, FLAG_ACQUIRE, DecodeTable::ordered, Disassembler::ordered);
+        // objdump 2.40 requires Rt2 and Rs all ones for LDAR, except Rs<4> for ldarb/ldar (its masks),
+        // and ignores both for STLR; we follow it.
+        row("00 001000 1 1 0 x1111 1 11111 xxxxx xxxxx", "LDARB", "ldar", Op.LDAR, FLAG_ACQUIRE, DecodeTable::ordered, Disassembler::ordered);
+        row("01 001000 1 1 0 11111 1 11111 xxxxx xxxxx", "LDARH", "ldar", Op.LDAR, FLAG_ACQUIRE, DecodeTable::ordered, Disassembler::ordered);
+        row("1x 001000 1 1 0 x1111 1 11111 xxxxx xxxxx", "LDAR", "ldar", Op.LDAR, FLAG_ACQUIRE, DecodeTable::ordered, Disassembler::ordered);
         row("xx 001000 1 x 1 xxxxx x 11111 xxxxx xxxxx", "CAS", "cas", Op.CAS, 0, DecodeTable::cas, Disassembler::cas);
         // xx 011001 ...: LDAPR/STLUR/LDAPUR (RCpc) -- out of scope
 
@@ -481,7 +485,8 @@ final class DecodeTable {
         return (p, w) -> {
             int opc = SIZE.i(w);
             int size = opc == 2 ? 3 : 2;
-            return p.insn(w, opc != 0, RD.i(w), RN.i(w), 0, RT2.i(w), IMM7.times(size).get(w), 0, 0, 0, size, mode, 0);
+            long imm = (size == 3 ? IMM7_X8 : IMM7_X4).get(w);
+            return p.insn(w, opc != 0, RD.i(w), RN.i(w), 0, RT2.i(w), imm, 0, 0, 0, size, mode, 0);
         };
     }
 
