@@ -1,0 +1,25 @@
+package dev.a64trap.pmu;
+
+/**
+ * Cumulative event totals kept by the interpreter, read lazily by the vPMU.
+ *
+ * <p>Contract for the implementer (the interpreter):
+ * <ul>
+ * <li>{@code total(event, el)} = number of occurrences of source event {@code event} (one of
+ *     {@link Events#SOURCES}) while the guest executed at exception level {@code el} (0 or 1), since
+ *     power-on. Totals never decrease. CPU_CYCLES is summed with the cycle model of the pCPU the vCPU
+ *     was on when each instruction ran. Unknown events return 0.</li>
+ * <li>The totals must be up to date (including the instructions already executed in the current
+ *     block) whenever the interpreter calls into the vPMU: a register access, a vCPU load, a
+ *     deadline sync. The trapping PMU access itself is counted (or not) by the interpreter before the
+ *     call, as the instruction retires; an access that UNDEFs must not be counted.</li>
+ * <li>No per-instruction calls into the vPMU: the interpreter adds per-block sums.</li>
+ * </ul>
+ */
+@FunctionalInterface
+public interface EventClock {
+    long total(int event, int el);
+
+    /** A clock that never advances (before the interpreter is attached). */
+    EventClock ZERO = (event, el) -> 0;
+}

@@ -1,0 +1,48 @@
+package dev.a64trap.pmu;
+
+/** Attributes of group KVM_ARM_VCPU_PMU_V3_CTRL (0) and their argument types. */
+public final class PmuAttr {
+    private PmuAttr() {}
+
+    public static final int GROUP_PMU_V3_CTRL = 0;
+
+    /** arg: Integer INTID. */
+    public static final long IRQ = 0;
+    /** arg: none (null). */
+    public static final long INIT = 1;
+    /** arg: {@link EventFilter}. */
+    public static final long FILTER = 2;
+    /** arg: Integer host PMU perf type id. */
+    public static final long SET_PMU = 3;
+    /** arg: Integer counter count (unsigned). */
+    public static final long SET_NR_COUNTERS = 4;
+    /** arg: none. Called COMPOSITION in v2 of the series; absent in mainline. */
+    public static final long FIXED_COUNTERS_ONLY = 5;
+
+    /** Pass as the argument to model a bad user pointer (the call fails EFAULT where KVM copies from it). */
+    public static final Object BAD_ADDRESS = new Object() {
+        @Override
+        public String toString() {
+            return "BAD_ADDRESS";
+        }
+    };
+
+    public static String name(long attr, KvmAbi abi) {
+        switch ((int) attr) {
+            case 0:
+                return "KVM_ARM_VCPU_PMU_V3_IRQ";
+            case 1:
+                return "KVM_ARM_VCPU_PMU_V3_INIT";
+            case 2:
+                return "KVM_ARM_VCPU_PMU_V3_FILTER";
+            case 3:
+                return "KVM_ARM_VCPU_PMU_V3_SET_PMU";
+            case 4:
+                return "KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS";
+            case 5:
+                return abi.fixedAttrName();
+            default:
+                return "attr " + attr;
+        }
+    }
+}

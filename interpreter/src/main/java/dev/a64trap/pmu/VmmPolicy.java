@@ -1,0 +1,116 @@
+package dev.a64trap.pmu;
+
+import dev.a64trap.host.Host;
+import dev.a64trap.host.HostPmu;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a VMM does for {@code --pmu none|default|pmu:NAME|fixed-counters-only|auto}: the vCPU
+ * feature and the ordered KVM PMU attribute calls, as data that can be printed and applied.
+ *
+ * <p>{@code auto} follows the priority of QEMU's "target/arm/kvm: Choose PMU backend" RFC:
+ * (1) an explicit choice wins (the other values); (2) a host PMU that covers every CPU (SET_PMU to
+ * it); (3) fixed-counters-only when the PMUs together cover every CPU and the KVM ABI has the
+ * attribute; (4) otherwise no PMU.
+ */
+public final class VmmPolicy {
+    private VmmPolicy() {}
+
+    /** One attribute call: attr, its argument ({@link PmuAttr} types), and a line for reports. */
+    public record Step(long attr, Object arg, String text) {}
+
+    /**
+     * @param pmuFeature whether KVM_ARM_VCPU_INIT requests KVM_ARM_VCPU_PMU_V3
+     * @param steps      attribute calls, in order, after KVM_ARM_VCPU_INIT
+     * @param mode       resolved mode: none, default, pmu:NAME or fixed-counters-only
+     * @param reason     why this mode was chosen (for auto)
+     */
+    public record Plan(boolean pmuFeature, List<Step> steps, String mode, String reason) {
+        /** Performs the plan on a fresh vCPU: init with the feature, then each step. */
+        public void apply(KvmVcpu vcpu, int vmmCpu) {
+            vcpu.init(pmuFeature, vmmCpu);
+            for (Step s : steps) {
+                vcpu.setAttr(s.attr(), s.arg());
+            }
+        }
+
+        /** The KVM calls as text, one per line. */
+        public List<String> describe() {
+            List<String> out = new ArrayList<>();
+            out.add("KVM_ARM_VCPU_INIT features[0]" + (pmuFeature ? " |= 1 << KVM_ARM_VCPU_PMU_V3" : " (no PMU)"));
+            for (Step s : steps) {
+                out.add(s.text());
+            }
+            return out;
+        }
+    }
+
+    /** PPI used by QEMU virt, kvmtool and the selftest for the PMU. */
+    public static final int PMU_PPI = 23;
+
+    /**
+     * Resolves {@code option} for a host and KVM.
+     *
+     * @throws IllegalArgumentException with a user-facing message for an unknown option or PMU name,
+     *         or fixed-counters-only on a KVM ABI without it
+     */
+    public static Plan plan(String option, Host host, KvmAbi abi, boolean irqchip) {
+        String reason = "requested";
+        String mode = option;
+        if (option.equals("auto")) {
+            HostPmu all = null;
+            for (HostPmu p : host.pmus()) {
+                if (p.cpus().containsAll(host.allCpus())) {
+                    all = p;
+                    break;
+                }
+            }
+            if (all != null) {
+                mode = "pmu:" + all.name();
+                reason = "auto: " + all.name() + " covers all CPUs " + host.allCpus();
+            } else if (abi.hasFixedCountersOnly() && host.cpusWithPmu().containsAll(host.allCpus())) {
+                mode = "fixed-counters-only";
+                reason = "auto: no single PMU covers all CPUs; together they do";
+            } else {
+                mode = "none";
+                reason = abi.hasFixedCountersOnly() ? "auto: the host PMUs do not cover all CPUs"
+                        : "auto: no single PMU covers all CPUs and KVM ABI " + abi.name().toLowerCase()
+                                + " has no fixed-counters-only";
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        if (mode.equals("none")) {
+            return new Plan(false, steps, mode, reason);
+        }
+        if (mode.startsWith("pmu:")) {
+            String name = mode.substring(4);
+            HostPmu p = host.pmuByName(name);
+            if (p == null) {
+                List<String> names = new ArrayList<>();
+                for (HostPmu q : host.pmus()) {
+                    names.add(q.name());
+                }
+                throw new IllegalArgumentException("--pmu " + option + ": host " + host.name() + " has no PMU '"
+                        + name + "' (has: " + String.join(", ", names) + ")");
+            }
+            mode = "pmu:" + p.name();
+            steps.add(new Step(PmuAttr.SET_PMU, p.typeId(), "KVM_ARM_VCPU_PMU_V3_SET_PMU " + p.typeId() + " ("
+                    + p.name() + ", CPUs " + p.cpus() + ")"));
+        } else if (mode.equals("fixed-counters-only")) {
+            if (!abi.hasFixedCountersOnly()) {
+                throw new IllegalArgumentException("--pmu fixed-counters-only: KVM ABI mainline has no such attribute"
+                        + " (use --kvm-abi v2, v5 or v8)");
+            }
+            steps.add(new Step(PmuAttr.FIXED_COUNTERS_ONLY, null, abi.fixedAttrName()));
+        } else if (!mode.equals("default")) {
+            throw new IllegalArgumentException("--pmu " + option
+                    + ": expected none, default, pmu:NAME, fixed-counters-only or auto");
+        }
+        if (irqchip) {
+            steps.add(new Step(PmuAttr.IRQ, PMU_PPI, "KVM_ARM_VCPU_PMU_V3_IRQ " + PMU_PPI));
+        }
+        steps.add(new Step(PmuAttr.INIT, null, "KVM_ARM_VCPU_PMU_V3_INIT"));
+        return new Plan(true, steps, mode, reason);
+    }
+}

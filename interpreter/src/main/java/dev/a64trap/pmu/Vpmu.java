@@ -1,0 +1,771 @@
+package dev.a64trap.pmu;
+
+import static dev.a64trap.pmu.PmuBits.CYCLE_IDX;
+import static dev.a64trap.pmu.PmuBits.EN;
+import static dev.a64trap.pmu.PmuBits.EVTYPER_P;
+import static dev.a64trap.pmu.PmuBits.EVTYPER_U;
+import static dev.a64trap.pmu.PmuBits.PMCR_C;
+import static dev.a64trap.pmu.PmuBits.PMCR_E;
+import static dev.a64trap.pmu.PmuBits.PMCR_LC;
+import static dev.a64trap.pmu.PmuBits.PMCR_LP;
+import static dev.a64trap.pmu.PmuBits.PMCR_N_SHIFT;
+import static dev.a64trap.pmu.PmuBits.PMCR_P;
+import static dev.a64trap.pmu.PmuBits.UNKNOWN_POISON;
+
+import dev.a64trap.host.HostPmu;
+
+/**
+ * The guest-visible vPMU of one vCPU (spec sections 1-3), with lazily materialised counters.
+ *
+ * <h2>Interfaces for the rest of the machine</h2>
+ * <ul>
+ * <li>Guest access: {@link #read(PmuReg, int, int)} / {@link #write(PmuReg, int, long, int)} perform
+ *     an MRS/MSR at EL {@code el} (0 or 1) or throw {@link PmuUndefined} (inject UNDEFINED, EC 0x00,
+ *     PC not advanced; state unchanged). Look the (reg, index) up once per instruction with
+ *     {@link PmuRegTable#lookup(int)}.</li>
+ * <li>Counting: {@link #attachClock(EventClock)}; the vPMU reads cumulative totals only when it
+ *     materialises (register access, {@link #load}, PMCR/enable/type changes, {@link #sync()}).</li>
+ * <li>Overflow deadline: {@link #nextDeadline()} = how many more occurrences of any single source
+ *     event (summed over the ELs it is counted at) may happen before the earliest overflow; the
+ *     interpreter calls {@link #sync()} no later than that (e.g. after at most
+ *     deadline / maxIncrementPerInstruction instructions), which sets PMOVSSET, applies CHAIN and
+ *     updates the interrupt line. Overflow <em>values</em> are exact even if sync comes late; only the
+ *     interrupt timing depends on it.</li>
+ * <li>Interrupt: {@link #irqLevel()} = ((PMOVSSET &amp; PMINTENSET) != 0) &amp;&amp; PMCR.E; a listener set
+ *     with {@link #setIrqListener} hears every change.</li>
+ * <li>vCPU load: through {@link KvmVcpu#onVcpuLoad(int)}.</li>
+ * <li>Debugger: {@link #peek(PmuReg, int)} reads without side effects or permission checks.</li>
+ * </ul>
+ */
+public final class Vpmu {
+    /** Called when the overflow interrupt level changes. */
+    @FunctionalInterface
+    public interface IrqListener {
+        void level(boolean high);
+    }
+
+    private final KvmVm vm;
+    private final KvmVcpu vcpu;
+
+    // architectural state
+    private long pmcr; // bits [7:0], without P and C
+    private long pmselr;
+    private long cntenset;
+    private long intenset;
+    private long ovsset;
+    private long userenr;
+    private final long[] evtyper = new long[32]; // [31] = PMCCFILTR
+    private final long[] value = new long[32]; // counter shadows, [31] = PMCCNTR
+
+    // lazy-counting state
+    private EventClock clock = EventClock.ZERO;
+    private int counting; // bit i: counter i accumulates from the clock
+    private final int[] source = new int[32];
+    private final int[] elBits = new int[32]; // bit 0: counts at EL0, bit 1: at EL1
+    private final long[] snap = new long[32];
+    private int cpu = -1;
+    private HostPmu cycleBacking;
+    private long cycleReloads;
+    private long[][] perCpu;
+    private boolean reloadPending;
+
+    private boolean irqLevel;
+    private IrqListener irqListener = high -> { };
+
+    Vpmu(KvmVm vm, KvmVcpu vcpu) {
+        this.vm = vm;
+        this.vcpu = vcpu;
+        this.perCpu = new long[32][vm.host.cpuCount()];
+    }
+
+    private Vpmu(Vpmu o) {
+        this.vm = o.vm;
+        this.vcpu = o.vcpu;
+        this.pmcr = o.pmcr;
+        this.pmselr = o.pmselr;
+        this.cntenset = o.cntenset;
+        this.intenset = o.intenset;
+        this.ovsset = o.ovsset;
+        this.userenr = o.userenr;
+        System.arraycopy(o.evtyper, 0, evtyper, 0, 32);
+        System.arraycopy(o.value, 0, value, 0, 32);
+        this.clock = o.clock;
+        this.counting = o.counting;
+        System.arraycopy(o.source, 0, source, 0, 32);
+        System.arraycopy(o.elBits, 0, elBits, 0, 32);
+        System.arraycopy(o.snap, 0, snap, 0, 32);
+        this.cpu = o.cpu;
+        this.perCpu = null; // a debugger copy attributes nothing
+    }
+
+    public void attachClock(EventClock c) {
+        syncAll();
+        this.clock = c;
+        for (int i = 0; i < 32; i++) {
+            reprogram(i);
+        }
+    }
+
+    public void setIrqListener(IrqListener l) {
+        irqListener = l;
+    }
+
+    // ------------------------------------------------------------------ reset / helpers
+
+    /** vCPU reset (KVM_ARM_VCPU_INIT): KVM's reset values, UNKNOWN = poison masked (spec 1.1). */
+    void reset() {
+        long mask = mask();
+        pmcr = lcForced() ? PMCR_LC : 0;
+        cntenset = UNKNOWN_POISON & mask;
+        intenset = UNKNOWN_POISON & mask;
+        ovsset = UNKNOWN_POISON & mask;
+        pmselr = UNKNOWN_POISON & 0x1F;
+        userenr = 0;
+        for (int i = 0; i < 31; i++) {
+            value[i] = UNKNOWN_POISON & 0xFFFF_FFFFL;
+            evtyper[i] = UNKNOWN_POISON & vm.evtyperMask();
+        }
+        value[CYCLE_IDX] = UNKNOWN_POISON;
+        evtyper[CYCLE_IDX] = 0;
+        counting = 0;
+        reloadPending = false;
+        for (int i = 0; i < 32; i++) {
+            reprogram(i);
+        }
+        updateIrq();
+    }
+
+    private boolean lcForced() {
+        return !vm.host.supportsAArch32El0();
+    }
+
+    private int n() {
+        return vm.nrCounters();
+    }
+
+    private long mask() {
+        return PmuBits.counterMask(n());
+    }
+
+    private boolean validIdx(int i) {
+        return i < n() || i == CYCLE_IDX;
+    }
+
+    private boolean p5() {
+        return vm.pmuVer() >= PmuBits.PMUV3P5;
+    }
+
+    private boolean is64(int i) {
+        return i == CYCLE_IDX || p5();
+    }
+
+    /** KVM's kvm_pmc_has_64bit_overflow: LC for the cycle counter, LP for event counters. */
+    private boolean overflowFlag64(int i) {
+        return (pmcr & (i == CYCLE_IDX ? PMCR_LC : PMCR_LP)) != 0;
+    }
+
+    private boolean overflowsAt64(int i) {
+        return is64(i) && overflowFlag64(i);
+    }
+
+    private boolean canChain(int i) {
+        return (i & 1) == 0 && i + 1 < CYCLE_IDX && !overflowFlag64(i);
+    }
+
+    private boolean enabled(int i) {
+        return (pmcr & PMCR_E) != 0 && (cntenset >>> i & 1) != 0 && validIdx(i);
+    }
+
+    private int eventOf(int i) {
+        return i == CYCLE_IDX ? Events.CPU_CYCLES : (int) (evtyper[i] & vm.eventMask());
+    }
+
+    private long readValue(int i) {
+        return is64(i) ? value[i] : value[i] & 0xFFFF_FFFFL;
+    }
+
+    /** The host PMU backing counters now, per the KVM mode (null: nothing can count here). */
+    private HostPmu backing() {
+        if (cpu < 0) {
+            return null;
+        }
+        if (vm.fixedCountersOnly) {
+            return vm.host.pmuOfCpu(cpu);
+        }
+        HostPmu p = vm.pmu;
+        return p != null && p.cpus().contains(cpu) ? p : null;
+    }
+
+    // ------------------------------------------------------------------ lazy counting
+
+    private long clockSum(int i) {
+        int b = elBits[i];
+        int e = source[i];
+        long s = 0;
+        if ((b & 1) != 0) {
+            s += clock.total(e, 0);
+        }
+        if ((b & 2) != 0) {
+            s += clock.total(e, 1);
+        }
+        return s;
+    }
+
+    /** Folds counter i's pending events into its shadow (processing the even partner first for CHAIN). */
+    private void materialise(int i) {
+        if (i < CYCLE_IDX && (i & 1) == 1 && eventOf(i) == Events.CHAIN) {
+            materialise(i - 1);
+        }
+        if ((counting >>> i & 1) != 0) {
+            long now = clockSum(i);
+            long d = now - snap[i];
+            snap[i] = now;
+            if (d != 0) {
+                if (perCpu != null && cpu >= 0 && cpu < perCpu[i].length) {
+                    perCpu[i][cpu] += d;
+                }
+                add(i, d);
+            }
+        }
+    }
+
+    private void syncAll() {
+        int c = counting;
+        while (c != 0) {
+            int i = Integer.numberOfTrailingZeros(c);
+            c &= c - 1;
+            materialise(i);
+        }
+    }
+
+    /** Adds {@code d} events to counter i: wrap, overflow status and CHAIN (spec 3.3, 3.4). */
+    private void add(int i, long d) {
+        long old = value[i];
+        long nv = old + d;
+        long overflows;
+        if (overflowsAt64(i)) {
+            overflows = Long.compareUnsigned(nv, old) < 0 ? 1 : 0;
+        } else {
+            overflows = ((old & 0xFFFF_FFFFL) + d) >>> 32;
+        }
+        if (!is64(i)) {
+            nv &= 0xFFFF_FFFFL;
+        }
+        value[i] = nv;
+        if (overflows != 0) {
+            ovsset |= 1L << i;
+            if (canChain(i)) {
+                chain(i + 1, overflows);
+            }
+        }
+    }
+
+    private void chain(int j, long count) {
+        if (enabled(j) && eventOf(j) == Events.CHAIN) {
+            add(j, count);
+        }
+    }
+
+    /** Recomputes whether counter i counts from the clock now (call after {@link #materialise}). */
+    private void reprogram(int i) {
+        programme(i);
+        if (i == CYCLE_IDX) {
+            // fixed-counters-only: the backing event follows the CPU's PMU; count the recreations
+            HostPmu now = (counting >>> CYCLE_IDX & 1) != 0 ? backing() : null;
+            if (vm.fixedCountersOnly && now != null && cycleBacking != null && now != cycleBacking) {
+                cycleReloads++;
+            }
+            cycleBacking = now;
+        }
+    }
+
+    private void programme(int i) {
+        counting &= ~(1 << i);
+        if (!enabled(i)) {
+            return;
+        }
+        int evt = eventOf(i);
+        if (evt == Events.SW_INCR && i != CYCLE_IDX || evt == Events.CHAIN) {
+            return;
+        }
+        int src = Events.source(evt);
+        HostPmu b = backing();
+        if (src == Events.NONE || b == null || !b.supportsEvent(evt) || !vm.filterAllows(evt)) {
+            return;
+        }
+        long t = evtyper[i];
+        int bits = ((t & EVTYPER_U) == 0 ? 1 : 0) | ((t & EVTYPER_P) == 0 ? 2 : 0);
+        if (bits == 0) {
+            return;
+        }
+        source[i] = src;
+        elBits[i] = bits;
+        snap[i] = clockSum(i);
+        counting |= 1 << i;
+    }
+
+    private void reprogramAll() {
+        syncAll();
+        for (int i = 0; i < 32; i++) {
+            reprogram(i);
+        }
+    }
+
+    void requestReload() {
+        reloadPending = true;
+    }
+
+    private void applyReload() {
+        if (reloadPending) {
+            reloadPending = false;
+            syncAll();
+            long m = mask();
+            cntenset &= m;
+            intenset &= m;
+            ovsset &= m;
+            reprogramAll();
+            updateIrq();
+        }
+    }
+
+    /** vCPU load on {@code pcpu}: fold counts of the old placement, re-back on the new CPU. */
+    void load(int pcpu) {
+        syncAll();
+        cpu = pcpu;
+        applyReload();
+        for (int i = 0; i < 32; i++) {
+            reprogram(i);
+        }
+        updateIrq();
+    }
+
+    /**
+     * Materialises every counting counter (overflow deadline reached, or before the interpreter
+     * samples the interrupt line). Returns the interrupt level.
+     */
+    public boolean sync() {
+        syncAll();
+        updateIrq();
+        return irqLevel;
+    }
+
+    /**
+     * Events (of the counted source, summed over the counted ELs) that may still occur before the
+     * earliest counter overflow; 0 = sync now; Long.MAX_VALUE = no counter can overflow.
+     */
+    public long nextDeadline() {
+        long min = Long.MAX_VALUE;
+        int c = counting;
+        while (c != 0) {
+            int i = Integer.numberOfTrailingZeros(c);
+            c &= c - 1;
+            long v = value[i];
+            long dist;
+            if (overflowsAt64(i)) {
+                dist = -v;
+                if (v == 0 || dist < 0) {
+                    dist = Long.MAX_VALUE;
+                }
+            } else {
+                dist = (1L << 32) - (v & 0xFFFF_FFFFL);
+            }
+            long rem = dist - (clockSum(i) - snap[i]);
+            if (rem <= 0) {
+                return 0;
+            }
+            min = Math.min(min, rem);
+        }
+        return min;
+    }
+
+    /**
+     * How many instructions the interpreter may run before it must call {@link #sync()}, when one
+     * instruction adds at most {@code maxEventsPerInstruction} to any source event (the cycle model's
+     * {@code maxCyclesPerInstruction()}, and at least 2 for MEM_ACCESS of pairs). 0 = sync first;
+     * Long.MAX_VALUE = no deadline.
+     */
+    public long instructionBudget(int maxEventsPerInstruction) {
+        long d = nextDeadline();
+        if (d == Long.MAX_VALUE || d == 0) {
+            return d;
+        }
+        return Math.max(1, d / Math.max(1, maxEventsPerInstruction));
+    }
+
+    public boolean irqLevel() {
+        return irqLevel;
+    }
+
+    private void updateIrq() {
+        boolean l = (ovsset & intenset) != 0 && (pmcr & PMCR_E) != 0;
+        if (l != irqLevel) {
+            irqLevel = l;
+            irqListener.level(l);
+        }
+    }
+
+    // ------------------------------------------------------------------ guest access
+
+    private static PmuUndefined undef(String why) {
+        return new PmuUndefined(why);
+    }
+
+    private void checkPresent(PmuReg reg) {
+        if (!vcpu.hasPmu() && reg != PmuReg.PMMIR) {
+            throw undef("no vPMU");
+        }
+    }
+
+    private int selIdx() {
+        return (int) (pmselr & 0x1F);
+    }
+
+    /**
+     * MRS of {@code reg} at exception level {@code el}. {@code index} is n for PMEVCNTR/PMEVTYPER
+     * (ignored otherwise).
+     *
+     * @throws PmuUndefined when KVM injects UNDEFINED
+     */
+    public long read(PmuReg reg, int index, int el) {
+        checkPresent(reg);
+        if (!reg.readable) {
+            throw undef(reg + " is write-only");
+        }
+        if (el == 0 && reg.el0Read != PmuBits.ALWAYS && (userenr & reg.el0Read) == 0) {
+            throw undef(reg + " read at EL0 denied by PMUSERENR");
+        }
+        switch (reg) {
+            case PMCR:
+                return pmcr | (long) n() << PMCR_N_SHIFT;
+            case PMCNTENSET:
+            case PMCNTENCLR:
+                return cntenset;
+            case PMOVSSET:
+            case PMOVSCLR:
+                syncAll();
+                updateIrq();
+                return ovsset;
+            case PMINTENSET:
+            case PMINTENCLR:
+                return intenset;
+            case PMSELR:
+                return pmselr & 0x1F;
+            case PMCEID0:
+                return vm.pmceid(0);
+            case PMCEID1:
+                return vm.pmceid(1);
+            case PMUSERENR:
+                return userenr & 0xF;
+            case PMMIR:
+                return 0;
+            case PMCCNTR:
+                return counterRead(CYCLE_IDX);
+            case PMEVCNTR:
+                return counterRead(checkIdx(index));
+            case PMXEVCNTR:
+                return counterRead(checkIdx(selIdx()));
+            case PMEVTYPER:
+                return evtyper[checkIdx(index)];
+            case PMXEVTYPER:
+                return evtyper[checkIdx(selIdx())];
+            case PMCCFILTR:
+                return evtyper[CYCLE_IDX];
+            default:
+                throw undef(reg + " not readable");
+        }
+    }
+
+    private int checkIdx(int i) {
+        if (i < 0 || i > CYCLE_IDX || !validIdx(i)) {
+            throw undef("counter index " + i + " >= N=" + n());
+        }
+        return i;
+    }
+
+    private long counterRead(int i) {
+        materialise(i);
+        updateIrq();
+        return readValue(i);
+    }
+
+    /**
+     * MSR of {@code value} to {@code reg} at exception level {@code el}.
+     *
+     * @throws PmuUndefined when KVM injects UNDEFINED (no state changed)
+     */
+    public void write(PmuReg reg, int index, long v, int el) {
+        checkPresent(reg);
+        if (!reg.writable) {
+            throw undef(reg + " is read-only");
+        }
+        boolean el0 = el == 0;
+        if (el0 && (userenr & reg.el0Write) == 0) {
+            throw undef(reg + " write at EL0 denied by PMUSERENR");
+        }
+        switch (reg) {
+            case PMCR:
+                writePmcr(v);
+                break;
+            case PMCNTENSET:
+                setEnables(cntenset | (v & mask()));
+                break;
+            case PMCNTENCLR:
+                setEnables(cntenset & ~(v & mask()));
+                break;
+            case PMOVSSET:
+                syncAll();
+                ovsset |= v & mask();
+                break;
+            case PMOVSCLR:
+                syncAll();
+                ovsset &= ~(v & mask());
+                break;
+            case PMINTENSET:
+                intenset |= v & mask();
+                break;
+            case PMINTENCLR:
+                intenset &= ~(v & mask());
+                break;
+            case PMSWINC:
+                swinc(v & mask());
+                break;
+            case PMSELR:
+                pmselr = v;
+                break;
+            case PMUSERENR:
+                if (el0) {
+                    throw undef("PMUSERENR write at EL0");
+                }
+                userenr = v & 0xF;
+                break;
+            case PMCCNTR:
+                counterWrite(CYCLE_IDX, v, el0);
+                break;
+            case PMEVCNTR:
+                counterWrite(checkIdx(index), v, el0);
+                break;
+            case PMXEVCNTR:
+                counterWrite(checkIdx(selIdx()), v, el0);
+                break;
+            case PMEVTYPER:
+                typeWrite(checkIdx(index), v);
+                break;
+            case PMXEVTYPER:
+                typeWrite(checkIdx(selIdx()), v);
+                break;
+            case PMCCFILTR:
+                typeWrite(CYCLE_IDX, v);
+                break;
+            default:
+                throw undef(reg + " not writable");
+        }
+        updateIrq();
+    }
+
+    private void counterWrite(int i, long v, boolean el0) {
+        if (el0 && (userenr & EN) == 0) {
+            throw undef("counter write at EL0 needs PMUSERENR.EN");
+        }
+        materialise(i);
+        value[i] = v;
+        reprogram(i);
+    }
+
+    private void typeWrite(int i, long v) {
+        if (i < CYCLE_IDX && (i & 1) == 1) {
+            materialise(i - 1); // the partner's overflows so far chain (or not) under the old type
+        }
+        materialise(i);
+        evtyper[i] = v & vm.evtyperMask();
+        reprogram(i);
+    }
+
+    private void setEnables(long newBits) {
+        syncAll();
+        cntenset = newBits;
+        for (int i = 0; i < 32; i++) {
+            reprogram(i);
+        }
+    }
+
+    private void writePmcr(long v) {
+        syncAll();
+        long nv = v & 0xFF;
+        if (lcForced()) {
+            nv |= PMCR_LC;
+        }
+        if (!p5()) {
+            nv &= ~PMCR_LP;
+        }
+        pmcr = nv & ~(PMCR_P | PMCR_C);
+        if ((v & PMCR_C) != 0) {
+            value[CYCLE_IDX] = 0;
+        }
+        if ((v & PMCR_P) != 0) {
+            for (int i = 0; i < n(); i++) {
+                value[i] = 0;
+            }
+        }
+        for (int i = 0; i < 32; i++) {
+            reprogram(i);
+        }
+    }
+
+    /** PMSWINC (spec 3.5): {@code bits} is already masked with mask(N). */
+    private void swinc(long bits) {
+        syncAll();
+        for (int i = 0; i < CYCLE_IDX; i++) {
+            if ((bits >>> i & 1) != 0 && enabled(i) && eventOf(i) == Events.SW_INCR) {
+                add(i, 1);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ userspace (ONE_REG)
+
+    long userGet(PmuReg reg, int index) {
+        switch (reg) {
+            case PMCR:
+                return pmcr | (long) n() << PMCR_N_SHIFT;
+            case PMCNTENSET:
+            case PMCNTENCLR:
+                return cntenset & mask();
+            case PMOVSSET:
+            case PMOVSCLR:
+                syncAll();
+                return ovsset & mask();
+            case PMINTENSET:
+            case PMINTENCLR:
+                return intenset & mask();
+            case PMSWINC:
+            case PMMIR:
+                return 0;
+            case PMSELR:
+                return pmselr;
+            case PMUSERENR:
+                return userenr;
+            case PMCCNTR:
+            case PMEVCNTR: {
+                int i = reg == PmuReg.PMCCNTR ? CYCLE_IDX : index;
+                materialise(i);
+                return readValue(i);
+            }
+            case PMEVTYPER:
+            case PMCCFILTR:
+                return evtyper[reg == PmuReg.PMCCFILTR ? CYCLE_IDX : index];
+            default:
+                throw new KvmException(Errno.ENOENT, reg + " not exposed");
+        }
+    }
+
+    void userSet(PmuReg reg, int index, long v) {
+        switch (reg) {
+            case PMCR: {
+                int newN = (int) (v >>> PMCR_N_SHIFT & 0x1F);
+                if (!vm.hasRun && newN <= vm.maxCounters() && newN != vm.nrCounters()) {
+                    vm.setNrCounters(newN);
+                }
+                syncAll();
+                long nv = v & 0xFF & ~(PMCR_P | PMCR_C);
+                if (lcForced()) {
+                    nv |= PMCR_LC;
+                }
+                pmcr = nv;
+                reprogramAll();
+                break;
+            }
+            case PMCNTENSET:
+            case PMCNTENCLR:
+                setEnables(v & mask());
+                break;
+            case PMOVSSET:
+            case PMOVSCLR:
+                syncAll();
+                ovsset = v & mask();
+                break;
+            case PMINTENSET:
+            case PMINTENCLR:
+                intenset = v & mask();
+                break;
+            case PMSWINC:
+            case PMMIR:
+                break;
+            case PMSELR:
+                pmselr = v;
+                break;
+            case PMUSERENR:
+                userenr = v;
+                break;
+            case PMCCNTR:
+            case PMEVCNTR: {
+                int i = reg == PmuReg.PMCCNTR ? CYCLE_IDX : index;
+                materialise(i);
+                value[i] = v;
+                reprogram(i);
+                break;
+            }
+            case PMEVTYPER:
+            case PMCCFILTR: {
+                int i = reg == PmuReg.PMCCFILTR ? CYCLE_IDX : index;
+                materialise(i);
+                evtyper[i] = v;
+                reprogram(i);
+                break;
+            }
+            default:
+                throw new KvmException(Errno.ENOENT, reg + " not exposed");
+        }
+        updateIrq();
+    }
+
+    // ------------------------------------------------------------------ debugger / report
+
+    /**
+     * Side-effect-free read for the debugger: the value an EL1 MRS would return now, without
+     * permission or index checks (invalid indices read their stored state), without materialising.
+     * Returns 0 for PMSWINC and for a vCPU without a vPMU.
+     */
+    public long peek(PmuReg reg, int index) {
+        if (!vcpu.hasPmu()) {
+            return 0;
+        }
+        Vpmu copy = new Vpmu(this);
+        copy.irqListener = high -> { };
+        copy.syncAll();
+        switch (reg) {
+            case PMSWINC:
+                return 0;
+            case PMEVCNTR:
+                return copy.readValue(index & 31);
+            case PMEVTYPER:
+                return copy.evtyper[index & 31];
+            case PMXEVCNTR:
+                return copy.readValue(selIdx());
+            case PMXEVTYPER:
+                return copy.evtyper[selIdx()];
+            default:
+                return copy.read(reg, index, 1);
+        }
+    }
+
+    /** Events counter i has accumulated from the clock on each pCPU (for --pmu-report), materialised. */
+    public long[] countedPerCpu(int i) {
+        materialise(i);
+        return perCpu[i].clone();
+    }
+
+    /** Fixed-counters-only: how often the cycle counter's backing event moved to another host PMU. */
+    public long cycleCounterReloads() {
+        return cycleReloads;
+    }
+
+    /** The host PMU currently backing the cycle counter, or null when it does not count. */
+    public HostPmu cycleCounterBacking() {
+        return (counting >>> CYCLE_IDX & 1) != 0 ? backing() : null;
+    }
+
+    /** Whether counter i (0..30, or 31) is accumulating events right now. */
+    public boolean isCounting(int i) {
+        return (counting >>> i & 1) != 0;
+    }
+}
