@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -35,17 +34,10 @@ public final class VirtBoard {
         public boolean interactiveInput;
     }
 
-    // PSCI 0.2+ function IDs (SMC32 and SMC64 calling conventions).
-    static final int PSCI_VERSION = 0x8400_0000, PSCI_CPU_SUSPEND = 0x8400_0001, PSCI_CPU_OFF = 0x8400_0002,
-            PSCI_CPU_ON = 0x8400_0003, PSCI_AFFINITY_INFO = 0x8400_0004, PSCI_MIGRATE_INFO_TYPE = 0x8400_0006,
-            PSCI_SYSTEM_OFF = 0x8400_0008, PSCI_SYSTEM_RESET = 0x8400_0009, PSCI_FEATURES = 0x8400_000A;
-    static final long PSCI_NOT_SUPPORTED = -1, PSCI_INVALID_PARAMETERS = -2, PSCI_ALREADY_ON = -4;
-    /** PSCI 1.1, as QEMU 7.2 reports. */
-    static final long PSCI_1_1 = 0x10001;
-
     private final GuestMemory memory;
     private final Pl011 uart;
     private final Semihosting semihosting;
+    private final Psci psci = new Psci();
     private final Cpu cpu;
     private final Interpreter interpreter;
     private final LoadedImage image;
@@ -149,46 +141,25 @@ public final class VirtBoard {
 
         @Override
         public int hvc(Cpu c, int imm) {
-            return psci(c);
+            return firmware(c, Psci.Conduit.HVC);
         }
 
         @Override
         public int smc(Cpu c, int imm) {
-            return UNDEFINED;
+            return firmware(c, Psci.Conduit.SMC);
         }
 
-        private int psci(Cpu c) {
-            int fn = (int) c.x[0];
-            int base = fn & ~0x4000_0000; // SMC64 IDs (0xC4...) share the SMC32 numbering
-            switch (base) {
-                case PSCI_VERSION -> c.x[0] = PSCI_1_1;
-                case PSCI_SYSTEM_OFF -> {
-                    exitReason = "PSCI SYSTEM_OFF";
-                    return 0;
-                }
-                case PSCI_SYSTEM_RESET -> {
-                    // QEMU would reboot the board; a run that asks for a reset is over for us.
-                    exitReason = "PSCI SYSTEM_RESET";
-                    return 0;
-                }
-                case PSCI_CPU_OFF -> {
-                    exitReason = "PSCI CPU_OFF of the only CPU";
-                    return 0;
-                }
-                case PSCI_FEATURES -> {
-                    int q = (int) c.x[1] & ~0x4000_0000;
-                    c.x[0] = List.of(PSCI_VERSION, PSCI_CPU_SUSPEND, PSCI_CPU_OFF, PSCI_CPU_ON, PSCI_AFFINITY_INFO,
-                            PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, PSCI_FEATURES).contains(q)
-                            ? 0 : PSCI_NOT_SUPPORTED;
-                }
-                case PSCI_MIGRATE_INFO_TYPE -> c.x[0] = 2; // trusted OS not present
-                case PSCI_AFFINITY_INFO -> c.x[0] = (c.x[1] & 0xFF_00FF_FFFFL) == 0 ? 0 : PSCI_INVALID_PARAMETERS;
-                case PSCI_CPU_ON -> c.x[0] = (c.x[1] & 0xFF_00FF_FFFFL) == 0 ? PSCI_ALREADY_ON : PSCI_INVALID_PARAMETERS;
-                case PSCI_CPU_SUSPEND -> c.x[0] = 0;
-                default -> c.x[0] = PSCI_NOT_SUPPORTED; // QEMU 7.2 answers any HVC as a PSCI call
-
+        private int firmware(Cpu c, Psci.Conduit via) {
+            if (!psci.isCall(via)) {
+                return UNDEFINED;
             }
-            return CONTINUE;
+            try {
+                c.x[0] = psci.call(c.x[0], c.x[1], c.x[2], c.x[3]);
+                return CONTINUE;
+            } catch (GuestExit e) {
+                exitReason = e.reason();
+                return e.status();
+            }
         }
     }
 }
