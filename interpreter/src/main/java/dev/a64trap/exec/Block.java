@@ -12,6 +12,9 @@ public final class Block {
     public final long pc;
     public final Insn[] insns;
     final Uop[] uops;
+    /** The uops packed for the hot loop: kind | d<<6 | n<<12 | m<<18 | carry<<24 | aux<<25. */
+    final int[] code;
+    final long[] imms;
     /** MRS/MSR descriptor of the last instruction, looked up once at decode time (null if none/unknown). */
     public final SysReg sysReg;
     public final int branches;
@@ -22,8 +25,13 @@ public final class Block {
         this.pc = pc;
         this.insns = insns;
         this.uops = new Uop[insns.length];
+        this.code = new int[insns.length];
+        this.imms = new long[insns.length];
         for (int k = 0; k < insns.length; k++) {
-            uops[k] = Uop.of(insns[k], pc + 4L * k);
+            Uop u = Uop.of(insns[k], pc + 4L * k);
+            uops[k] = u;
+            code[k] = u.kind | u.d << 6 | u.n << 12 | u.m << 18 | u.carry << 24 | u.aux << 25;
+            imms[k] = u.imm;
         }
         this.sysReg = sysReg;
         int br = 0, ld = 0, st = 0;

@@ -146,6 +146,8 @@ public final class Interpreter {
 
     private void runBlock(Block b, long remaining) {
         Uop[] ops = b.uops;
+        final int[] code = b.code;
+        final long[] imms = b.imms;
         int n = ops.length;
         boolean whole = true;
         if (remaining < n) {
@@ -163,98 +165,98 @@ public final class Interpreter {
         }
         try {
             for (; i < n; i++) {
-                Uop u = ops[i];
-                switch (u.kind) {
-                    case Uop.ADD64 -> x[u.d] = x[u.n] + u.imm;
-                    case Uop.ADD32 -> x[u.d] = (x[u.n] + u.imm) & Alu.MASK32;
+                final int c = code[i];
+                switch (c & 63) {
+                    case Uop.ADD64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + imms[i];
+                    case Uop.ADD32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] + imms[i]) & Alu.MASK32;
                     case Uop.ADDS64 -> {
-                        long a = x[u.n];
-                        cpu.nzcv = Alu.addFlags64(a, u.imm, u.carry);
-                        x[u.d] = a + u.imm + u.carry;
+                        long a = x[c >>> 12 & 63];
+                        cpu.nzcv = Alu.addFlags64(a, imms[i], (c >>> 24 & 1));
+                        x[c >>> 6 & 63] = a + imms[i] + (c >>> 24 & 1);
                     }
                     case Uop.ADDS32 -> {
-                        long a = x[u.n];
-                        cpu.nzcv = Alu.addFlags32(a, u.imm, u.carry);
-                        x[u.d] = (a + u.imm + u.carry) & Alu.MASK32;
+                        long a = x[c >>> 12 & 63];
+                        cpu.nzcv = Alu.addFlags32(a, imms[i], (c >>> 24 & 1));
+                        x[c >>> 6 & 63] = (a + imms[i] + (c >>> 24 & 1)) & Alu.MASK32;
                     }
                     case Uop.ADDR64 -> {
-                        long bv = x[u.m] << u.imm;
-                        x[u.d] = u.carry == 0 ? x[u.n] + bv : x[u.n] - bv;
+                        long bv = x[c >>> 18 & 63] << imms[i];
+                        x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
                     }
                     case Uop.ADDR32 -> {
-                        long bv = x[u.m] << u.imm;
-                        x[u.d] = (u.carry == 0 ? x[u.n] + bv : x[u.n] - bv) & Alu.MASK32;
+                        long bv = x[c >>> 18 & 63] << imms[i];
+                        x[c >>> 6 & 63] = ((c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv) & Alu.MASK32;
                     }
                     case Uop.ADDSR64 -> {
-                        long a = x[u.n];
-                        long bv = x[u.m] << u.imm;
-                        if (u.carry != 0) {
+                        long a = x[c >>> 12 & 63];
+                        long bv = x[c >>> 18 & 63] << imms[i];
+                        if ((c >>> 24 & 1) != 0) {
                             bv = ~bv;
                         }
-                        cpu.nzcv = Alu.addFlags64(a, bv, u.carry);
-                        x[u.d] = a + bv + u.carry;
+                        cpu.nzcv = Alu.addFlags64(a, bv, (c >>> 24 & 1));
+                        x[c >>> 6 & 63] = a + bv + (c >>> 24 & 1);
                     }
                     case Uop.ADDSR32 -> {
-                        long a = x[u.n];
-                        long bv = (x[u.m] << u.imm) & Alu.MASK32;
-                        if (u.carry != 0) {
+                        long a = x[c >>> 12 & 63];
+                        long bv = (x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                        if ((c >>> 24 & 1) != 0) {
                             bv = ~bv;
                         }
-                        cpu.nzcv = Alu.addFlags32(a, bv, u.carry);
-                        x[u.d] = (a + bv + u.carry) & Alu.MASK32;
+                        cpu.nzcv = Alu.addFlags32(a, bv, (c >>> 24 & 1));
+                        x[c >>> 6 & 63] = (a + bv + (c >>> 24 & 1)) & Alu.MASK32;
                     }
-                    case Uop.AND64 -> x[u.d] = x[u.n] & x[u.m] << u.imm;
-                    case Uop.ORR64 -> x[u.d] = x[u.n] | x[u.m] << u.imm;
-                    case Uop.EOR64 -> x[u.d] = x[u.n] ^ x[u.m] << u.imm;
-                    case Uop.AND32 -> x[u.d] = (x[u.n] & x[u.m] << u.imm) & Alu.MASK32;
-                    case Uop.ORR32 -> x[u.d] = (x[u.n] | x[u.m] << u.imm) & Alu.MASK32;
-                    case Uop.EOR32 -> x[u.d] = (x[u.n] ^ x[u.m] << u.imm) & Alu.MASK32;
-                    case Uop.AND64S -> x[u.d] = x[u.n] & Alu.shift(true, x[u.m], u.aux, (int) u.imm);
-                    case Uop.ORR64S -> x[u.d] = x[u.n] | Alu.shift(true, x[u.m], u.aux, (int) u.imm);
-                    case Uop.EOR64S -> x[u.d] = x[u.n] ^ Alu.shift(true, x[u.m], u.aux, (int) u.imm);
-                    case Uop.BIC64 -> x[u.d] = x[u.n] & ~(x[u.m] << u.imm);
+                    case Uop.AND64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i];
+                    case Uop.ORR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i];
+                    case Uop.EOR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i];
+                    case Uop.AND32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                    case Uop.ORR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                    case Uop.EOR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                    case Uop.AND64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                    case Uop.ORR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                    case Uop.EOR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                    case Uop.BIC64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & ~(x[c >>> 18 & 63] << imms[i]);
                     case Uop.ADDR64S -> {
-                        long bv = Alu.shift(true, x[u.m], u.aux, (int) u.imm);
-                        x[u.d] = u.carry == 0 ? x[u.n] + bv : x[u.n] - bv;
+                        long bv = Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                        x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
                     }
-                    case Uop.MOVI -> x[u.d] = u.imm;
-                    case Uop.LDR_OFF -> x[u.d] = Lsu.read(cpu, mem, x[u.n] + u.imm, u.aux, false);
-                    case Uop.STR_OFF -> Lsu.write(cpu, mem, x[u.n] + u.imm, u.aux, x[u.d], false);
+                    case Uop.MOVI -> x[c >>> 6 & 63] = imms[i];
+                    case Uop.LDR_OFF -> x[c >>> 6 & 63] = Lsu.read(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), false);
+                    case Uop.STR_OFF -> Lsu.write(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), x[c >>> 6 & 63], false);
                     case Uop.BCOND -> {
-                        if (Alu.condHolds(u.aux, cpu.nzcv)) {
-                            pc = u.imm - 4;
+                        if (Alu.condHolds((c >>> 25), cpu.nzcv)) {
+                            pc = imms[i] - 4;
                         }
                     }
                     case Uop.CBZ64 -> {
-                        if (x[u.n] == 0) {
-                            pc = u.imm - 4;
+                        if (x[c >>> 12 & 63] == 0) {
+                            pc = imms[i] - 4;
                         }
                     }
                     case Uop.CBNZ64 -> {
-                        if (x[u.n] != 0) {
-                            pc = u.imm - 4;
+                        if (x[c >>> 12 & 63] != 0) {
+                            pc = imms[i] - 4;
                         }
                     }
                     case Uop.CBZ32 -> {
-                        if ((int) x[u.n] == 0) {
-                            pc = u.imm - 4;
+                        if ((int) x[c >>> 12 & 63] == 0) {
+                            pc = imms[i] - 4;
                         }
                     }
                     case Uop.CBNZ32 -> {
-                        if ((int) x[u.n] != 0) {
-                            pc = u.imm - 4;
+                        if ((int) x[c >>> 12 & 63] != 0) {
+                            pc = imms[i] - 4;
                         }
                     }
-                    case Uop.BRANCH -> pc = u.imm - 4;
+                    case Uop.BRANCH -> pc = imms[i] - 4;
                     case Uop.BL -> {
                         x[30] = pc + 4;
-                        pc = u.imm - 4;
+                        pc = imms[i] - 4;
                     }
-                    case Uop.RET -> pc = x[u.n] - 4;
+                    case Uop.RET -> pc = x[c >>> 12 & 63] - 4;
                     default -> {
                         // General path, out of line so the fast loop makes no calls of its own.
                         // It may read the clock (MRS CNTVCT): retire what precedes it first.
-                        pc = slow(u, pc, base + i) - 4;
+                        pc = slow(ops[i], pc, base + i) - 4;
                     }
                 }
                 pc += 4;
