@@ -33,6 +33,16 @@ public final class Block {
             code[k] = u.kind | u.d << 6 | u.n << 12 | u.m << 18 | u.carry << 24 | u.aux << 25;
             imms[k] = u.imm;
         }
+        // Loops close with a compare and a conditional branch: run that pair as one dispatch.
+        int last = insns.length - 1;
+        if (last > 0 && uops[last].kind == Uop.BCOND) {
+            int prev = code[last - 1] & 63;
+            int fused = prev == Uop.ADDS64 ? Uop.ADDS64_BC : prev == Uop.ADDS32 ? Uop.ADDS32_BC
+                    : prev == Uop.ADDSR64 ? Uop.ADDSR64_BC : -1;
+            if (fused >= 0) {
+                code[last - 1] = (code[last - 1] & ~63) | fused;
+            }
+        }
         this.sysReg = sysReg;
         int br = 0, ld = 0, st = 0;
         for (Insn in : insns) {

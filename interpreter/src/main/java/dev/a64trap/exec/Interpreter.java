@@ -179,6 +179,54 @@ public final class Interpreter {
                         cpu.nzcv = Alu.addFlags32(a, imms[i], (c >>> 24 & 1));
                         x[c >>> 6 & 63] = (a + imms[i] + (c >>> 24 & 1)) & Alu.MASK32;
                     }
+                    case Uop.ADDS64_BC -> {
+                        long a = x[c >>> 12 & 63];
+                        long bv = imms[i];
+                        int cin = c >>> 24 & 1;
+                        int f = Alu.addFlags64(a, bv, cin);
+                        cpu.nzcv = f;
+                        x[c >>> 6 & 63] = a + bv + cin;
+                        if (i + 1 < n) { // the B.cond, unless the budget ends between them
+                            i++;
+                            pc += 4;
+                            if (Alu.condHolds(code[i] >>> 25, f)) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                    }
+                    case Uop.ADDS32_BC -> {
+                        long a = x[c >>> 12 & 63];
+                        long bv = imms[i];
+                        int cin = c >>> 24 & 1;
+                        int f = Alu.addFlags32(a, bv, cin);
+                        cpu.nzcv = f;
+                        x[c >>> 6 & 63] = (a + bv + cin) & Alu.MASK32;
+                        if (i + 1 < n) {
+                            i++;
+                            pc += 4;
+                            if (Alu.condHolds(code[i] >>> 25, f)) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                    }
+                    case Uop.ADDSR64_BC -> {
+                        long a = x[c >>> 12 & 63];
+                        long bv = x[c >>> 18 & 63] << imms[i];
+                        int cin = c >>> 24 & 1;
+                        if (cin != 0) {
+                            bv = ~bv;
+                        }
+                        int f = Alu.addFlags64(a, bv, cin);
+                        cpu.nzcv = f;
+                        x[c >>> 6 & 63] = a + bv + cin;
+                        if (i + 1 < n) {
+                            i++;
+                            pc += 4;
+                            if (Alu.condHolds(code[i] >>> 25, f)) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                    }
                     case Uop.ADDR64 -> {
                         long bv = x[c >>> 18 & 63] << imms[i];
                         x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;

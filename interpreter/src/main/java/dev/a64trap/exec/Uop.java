@@ -19,7 +19,9 @@ final class Uop {
             ADDSR64 = 7, ADDSR32 = 8, AND64 = 9, ORR64 = 10, EOR64 = 11, MOVI = 12, LDR_OFF = 13,
             STR_OFF = 14, BCOND = 15, CBZ64 = 16, CBNZ64 = 17, CBZ32 = 18, CBNZ32 = 19, BRANCH = 20,
             BL = 21, RET = 22, ORR32 = 23, AND32 = 24, EOR32 = 25, AND64S = 26, ORR64S = 27, EOR64S = 28,
-            BIC64 = 29, ADDR64S = 30;
+            BIC64 = 29, ADDR64S = 30,
+            /** Fused compare-and-branch: the flag-setting uop followed by the block's closing B.cond. */
+            ADDS64_BC = 31, ADDS32_BC = 32, ADDSR64_BC = 33;
 
     final int kind;
     final int d, n, m;

@@ -111,4 +111,43 @@ class UopEquivalenceTest {
         }
         assertTrue(fast > 100, "most shapes exercise a uop, got " + fast);
     }
+
+    /** Compare + B.cond closing a block run as one fused dispatch; a budget may split the pair. */
+    @Test
+    void fusedCompareAndBranchAgreesWithTheGeneralPath() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        I[] compares = {
+            I.op(Op.SUB_IMM).rd(31).rn(1).imm(5).s(),
+            I.op(Op.SUB_IMM).w().rd(2).rn(1).imm(1).s(),
+            I.op(Op.ADD_IMM).rd(31).rn(1).imm(3).s(),
+            I.op(Op.SUB_SREG).rd(31).rn(1).rm(2).amount(0).s(),
+            I.op(Op.SUB_SREG).rd(3).rn(1).rm(2).amount(4).s(),
+        };
+        for (I cmp : compares) {
+            for (int cond = 0; cond < 16; cond++) {
+                I bc = I.op(Op.B_COND).cond(cond).imm(0x40);
+                for (int budget = 1; budget <= 2; budget++) {
+                    long v1 = rnd.nextInt(3) == 0 ? 5 : rnd.nextLong();
+                    long v2 = rnd.nextInt(2) == 0 ? v1 : rnd.nextLong();
+                    Rig a = new Rig().code(cmp, bc);
+                    Rig b = new Rig();
+                    for (Rig r : new Rig[] {a, b}) {
+                        r.cpu.x[1] = v1;
+                        r.cpu.x[2] = v2;
+                    }
+                    a.run(budget);
+                    long pc = b.interp.exec(cmp.build(), Rig.CODE);
+                    if (budget == 2) {
+                        pc = b.interp.exec(bc.build(), pc);
+                    }
+                    String what = cmp.build() + " cond " + cond + " budget " + budget;
+                    assertArrayEquals(Arrays.copyOf(b.cpu.x, 32), Arrays.copyOf(a.cpu.x, 32), what);
+                    assertEquals(b.cpu.nzcv, a.cpu.nzcv, what);
+                    assertEquals(pc, a.cpu.pc, what);
+                    assertEquals(budget, a.cpu.retired, what);
+                    assertEquals(budget - 1, a.interp.events.branches, what);
+                }
+            }
+        }
+    }
 }
