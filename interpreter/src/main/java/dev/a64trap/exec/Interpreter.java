@@ -103,7 +103,186 @@ public final class Interpreter {
                     continue;
                 }
             }
-            runBlock(b, remaining);
+            // ---- run the block (inlined here: no call per block)
+            Uop[] ops = b.uops;
+            final int[] code = b.code;
+            final long[] imms = b.imms;
+            int n = ops.length;
+            boolean whole = true;
+            if (remaining < n) {
+                n = (int) remaining;
+                whole = false;
+            }
+            current = b;
+            final long[] x = this.x;
+            final long base = cpu.retired;
+            int i = 0;
+            if (trace != null) {
+                runTraced(b, n, whole);
+                continue;
+            }
+            try {
+                for (; i < n; i++) {
+                    final int c = code[i];
+                    switch (c & 63) {
+                        case Uop.ADD64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + imms[i];
+                        case Uop.ADD32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] + imms[i]) & Alu.MASK32;
+                        case Uop.ADDS64 -> {
+                            long a = x[c >>> 12 & 63];
+                            cpu.nzcv = Alu.addFlags64(a, imms[i], (c >>> 24 & 1));
+                            x[c >>> 6 & 63] = a + imms[i] + (c >>> 24 & 1);
+                        }
+                        case Uop.ADDS32 -> {
+                            long a = x[c >>> 12 & 63];
+                            cpu.nzcv = Alu.addFlags32(a, imms[i], (c >>> 24 & 1));
+                            x[c >>> 6 & 63] = (a + imms[i] + (c >>> 24 & 1)) & Alu.MASK32;
+                        }
+                        case Uop.ADDS64_BC -> {
+                            long a = x[c >>> 12 & 63];
+                            long bv = imms[i];
+                            int cin = c >>> 24 & 1;
+                            int f = Alu.addFlags64(a, bv, cin);
+                            cpu.nzcv = f;
+                            x[c >>> 6 & 63] = a + bv + cin;
+                            if (i + 1 < n) { // the B.cond, unless the budget ends between them
+                                i++;
+                                pc += 4;
+                                if (Alu.condHolds(code[i] >>> 25, f)) {
+                                    pc = imms[i] - 4;
+                                }
+                            }
+                        }
+                        case Uop.ADDS32_BC -> {
+                            long a = x[c >>> 12 & 63];
+                            long bv = imms[i];
+                            int cin = c >>> 24 & 1;
+                            int f = Alu.addFlags32(a, bv, cin);
+                            cpu.nzcv = f;
+                            x[c >>> 6 & 63] = (a + bv + cin) & Alu.MASK32;
+                            if (i + 1 < n) {
+                                i++;
+                                pc += 4;
+                                if (Alu.condHolds(code[i] >>> 25, f)) {
+                                    pc = imms[i] - 4;
+                                }
+                            }
+                        }
+                        case Uop.ADDSR64_BC -> {
+                            long a = x[c >>> 12 & 63];
+                            long bv = x[c >>> 18 & 63] << imms[i];
+                            int cin = c >>> 24 & 1;
+                            if (cin != 0) {
+                                bv = ~bv;
+                            }
+                            int f = Alu.addFlags64(a, bv, cin);
+                            cpu.nzcv = f;
+                            x[c >>> 6 & 63] = a + bv + cin;
+                            if (i + 1 < n) {
+                                i++;
+                                pc += 4;
+                                if (Alu.condHolds(code[i] >>> 25, f)) {
+                                    pc = imms[i] - 4;
+                                }
+                            }
+                        }
+                        case Uop.ADDR64 -> {
+                            long bv = x[c >>> 18 & 63] << imms[i];
+                            x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
+                        }
+                        case Uop.ADDR32 -> {
+                            long bv = x[c >>> 18 & 63] << imms[i];
+                            x[c >>> 6 & 63] = ((c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv) & Alu.MASK32;
+                        }
+                        case Uop.ADDSR64 -> {
+                            long a = x[c >>> 12 & 63];
+                            long bv = x[c >>> 18 & 63] << imms[i];
+                            if ((c >>> 24 & 1) != 0) {
+                                bv = ~bv;
+                            }
+                            cpu.nzcv = Alu.addFlags64(a, bv, (c >>> 24 & 1));
+                            x[c >>> 6 & 63] = a + bv + (c >>> 24 & 1);
+                        }
+                        case Uop.ADDSR32 -> {
+                            long a = x[c >>> 12 & 63];
+                            long bv = (x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                            if ((c >>> 24 & 1) != 0) {
+                                bv = ~bv;
+                            }
+                            cpu.nzcv = Alu.addFlags32(a, bv, (c >>> 24 & 1));
+                            x[c >>> 6 & 63] = (a + bv + (c >>> 24 & 1)) & Alu.MASK32;
+                        }
+                        case Uop.AND64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i];
+                        case Uop.ORR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i];
+                        case Uop.EOR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i];
+                        case Uop.AND32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                        case Uop.ORR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                        case Uop.EOR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                        case Uop.AND64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                        case Uop.ORR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                        case Uop.EOR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                        case Uop.BIC64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & ~(x[c >>> 18 & 63] << imms[i]);
+                        case Uop.ADDR64S -> {
+                            long bv = Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                            x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
+                        }
+                        case Uop.MOVI -> x[c >>> 6 & 63] = imms[i];
+                        case Uop.LDR_OFF -> x[c >>> 6 & 63] = Lsu.read(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), false);
+                        case Uop.STR_OFF -> Lsu.write(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), x[c >>> 6 & 63], false);
+                        case Uop.BCOND -> {
+                            if (Alu.condHolds((c >>> 25), cpu.nzcv)) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        case Uop.CBZ64 -> {
+                            if (x[c >>> 12 & 63] == 0) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        case Uop.CBNZ64 -> {
+                            if (x[c >>> 12 & 63] != 0) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        case Uop.CBZ32 -> {
+                            if ((int) x[c >>> 12 & 63] == 0) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        case Uop.CBNZ32 -> {
+                            if ((int) x[c >>> 12 & 63] != 0) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        case Uop.BRANCH -> pc = imms[i] - 4;
+                        case Uop.BL -> {
+                            x[30] = pc + 4;
+                            pc = imms[i] - 4;
+                        }
+                        case Uop.RET -> pc = x[c >>> 12 & 63] - 4;
+                        default -> {
+                            // General path, out of line so the fast loop makes no calls of its own.
+                            // It may read the clock (MRS CNTVCT): retire what precedes it first.
+                            pc = slow(ops[i], pc, base + i) - 4;
+                        }
+                    }
+                    pc += 4;
+                }
+            } catch (GuestFault f) {
+                cpu.retired = base + i;
+                count(b, i);
+                takeSync(b.pc + 4L * i, f);
+                continue;
+            }
+            cpu.retired = base + n;
+            cpu.pc = pc;
+            if (whole) {
+                Events e = events;
+                e.branches += b.branches;
+                e.loads += b.loads;
+                e.stores += b.stores;
+            } else {
+                count(b, n);
+            }
         }
         return stop;
     }
@@ -142,189 +321,6 @@ public final class Interpreter {
         Block b = new Block(pc, list.toArray(new Insn[0]), desc);
         cache.put(b);
         return b;
-    }
-
-    private void runBlock(Block b, long remaining) {
-        Uop[] ops = b.uops;
-        final int[] code = b.code;
-        final long[] imms = b.imms;
-        int n = ops.length;
-        boolean whole = true;
-        if (remaining < n) {
-            n = (int) remaining;
-            whole = false;
-        }
-        current = b;
-        final long[] x = this.x;
-        final long base = cpu.retired;
-        long pc = b.pc;
-        int i = 0;
-        if (trace != null) {
-            runTraced(b, n, whole);
-            return;
-        }
-        try {
-            for (; i < n; i++) {
-                final int c = code[i];
-                switch (c & 63) {
-                    case Uop.ADD64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + imms[i];
-                    case Uop.ADD32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] + imms[i]) & Alu.MASK32;
-                    case Uop.ADDS64 -> {
-                        long a = x[c >>> 12 & 63];
-                        cpu.nzcv = Alu.addFlags64(a, imms[i], (c >>> 24 & 1));
-                        x[c >>> 6 & 63] = a + imms[i] + (c >>> 24 & 1);
-                    }
-                    case Uop.ADDS32 -> {
-                        long a = x[c >>> 12 & 63];
-                        cpu.nzcv = Alu.addFlags32(a, imms[i], (c >>> 24 & 1));
-                        x[c >>> 6 & 63] = (a + imms[i] + (c >>> 24 & 1)) & Alu.MASK32;
-                    }
-                    case Uop.ADDS64_BC -> {
-                        long a = x[c >>> 12 & 63];
-                        long bv = imms[i];
-                        int cin = c >>> 24 & 1;
-                        int f = Alu.addFlags64(a, bv, cin);
-                        cpu.nzcv = f;
-                        x[c >>> 6 & 63] = a + bv + cin;
-                        if (i + 1 < n) { // the B.cond, unless the budget ends between them
-                            i++;
-                            pc += 4;
-                            if (Alu.condHolds(code[i] >>> 25, f)) {
-                                pc = imms[i] - 4;
-                            }
-                        }
-                    }
-                    case Uop.ADDS32_BC -> {
-                        long a = x[c >>> 12 & 63];
-                        long bv = imms[i];
-                        int cin = c >>> 24 & 1;
-                        int f = Alu.addFlags32(a, bv, cin);
-                        cpu.nzcv = f;
-                        x[c >>> 6 & 63] = (a + bv + cin) & Alu.MASK32;
-                        if (i + 1 < n) {
-                            i++;
-                            pc += 4;
-                            if (Alu.condHolds(code[i] >>> 25, f)) {
-                                pc = imms[i] - 4;
-                            }
-                        }
-                    }
-                    case Uop.ADDSR64_BC -> {
-                        long a = x[c >>> 12 & 63];
-                        long bv = x[c >>> 18 & 63] << imms[i];
-                        int cin = c >>> 24 & 1;
-                        if (cin != 0) {
-                            bv = ~bv;
-                        }
-                        int f = Alu.addFlags64(a, bv, cin);
-                        cpu.nzcv = f;
-                        x[c >>> 6 & 63] = a + bv + cin;
-                        if (i + 1 < n) {
-                            i++;
-                            pc += 4;
-                            if (Alu.condHolds(code[i] >>> 25, f)) {
-                                pc = imms[i] - 4;
-                            }
-                        }
-                    }
-                    case Uop.ADDR64 -> {
-                        long bv = x[c >>> 18 & 63] << imms[i];
-                        x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
-                    }
-                    case Uop.ADDR32 -> {
-                        long bv = x[c >>> 18 & 63] << imms[i];
-                        x[c >>> 6 & 63] = ((c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv) & Alu.MASK32;
-                    }
-                    case Uop.ADDSR64 -> {
-                        long a = x[c >>> 12 & 63];
-                        long bv = x[c >>> 18 & 63] << imms[i];
-                        if ((c >>> 24 & 1) != 0) {
-                            bv = ~bv;
-                        }
-                        cpu.nzcv = Alu.addFlags64(a, bv, (c >>> 24 & 1));
-                        x[c >>> 6 & 63] = a + bv + (c >>> 24 & 1);
-                    }
-                    case Uop.ADDSR32 -> {
-                        long a = x[c >>> 12 & 63];
-                        long bv = (x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                        if ((c >>> 24 & 1) != 0) {
-                            bv = ~bv;
-                        }
-                        cpu.nzcv = Alu.addFlags32(a, bv, (c >>> 24 & 1));
-                        x[c >>> 6 & 63] = (a + bv + (c >>> 24 & 1)) & Alu.MASK32;
-                    }
-                    case Uop.AND64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i];
-                    case Uop.ORR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i];
-                    case Uop.EOR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i];
-                    case Uop.AND32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                    case Uop.ORR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                    case Uop.EOR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                    case Uop.AND64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                    case Uop.ORR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                    case Uop.EOR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                    case Uop.BIC64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & ~(x[c >>> 18 & 63] << imms[i]);
-                    case Uop.ADDR64S -> {
-                        long bv = Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                        x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
-                    }
-                    case Uop.MOVI -> x[c >>> 6 & 63] = imms[i];
-                    case Uop.LDR_OFF -> x[c >>> 6 & 63] = Lsu.read(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), false);
-                    case Uop.STR_OFF -> Lsu.write(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), x[c >>> 6 & 63], false);
-                    case Uop.BCOND -> {
-                        if (Alu.condHolds((c >>> 25), cpu.nzcv)) {
-                            pc = imms[i] - 4;
-                        }
-                    }
-                    case Uop.CBZ64 -> {
-                        if (x[c >>> 12 & 63] == 0) {
-                            pc = imms[i] - 4;
-                        }
-                    }
-                    case Uop.CBNZ64 -> {
-                        if (x[c >>> 12 & 63] != 0) {
-                            pc = imms[i] - 4;
-                        }
-                    }
-                    case Uop.CBZ32 -> {
-                        if ((int) x[c >>> 12 & 63] == 0) {
-                            pc = imms[i] - 4;
-                        }
-                    }
-                    case Uop.CBNZ32 -> {
-                        if ((int) x[c >>> 12 & 63] != 0) {
-                            pc = imms[i] - 4;
-                        }
-                    }
-                    case Uop.BRANCH -> pc = imms[i] - 4;
-                    case Uop.BL -> {
-                        x[30] = pc + 4;
-                        pc = imms[i] - 4;
-                    }
-                    case Uop.RET -> pc = x[c >>> 12 & 63] - 4;
-                    default -> {
-                        // General path, out of line so the fast loop makes no calls of its own.
-                        // It may read the clock (MRS CNTVCT): retire what precedes it first.
-                        pc = slow(ops[i], pc, base + i) - 4;
-                    }
-                }
-                pc += 4;
-            }
-        } catch (GuestFault f) {
-            cpu.retired = base + i;
-            count(b, i);
-            takeSync(b.pc + 4L * i, f);
-            return;
-        }
-        cpu.retired = base + n;
-        cpu.pc = pc;
-        if (whole) {
-            Events e = events;
-            e.branches += b.branches;
-            e.loads += b.loads;
-            e.stores += b.stores;
-        } else {
-            count(b, n);
-        }
     }
 
     private long slow(Uop u, long pc, long retiredBefore) {
