@@ -1,11 +1,14 @@
 package dev.a64trap.exec;
 
+import dev.a64trap.mem.GuestMemory;
 import dev.a64trap.mem.PhysicalMemory;
 
 /**
  * Decoded blocks keyed by PC in a direct-mapped table, plus a bitmap of the physical pages that
- * hold decoded code. {@link #memory} wraps guest memory so a store into such a page drops every
- * block of that page (self-modifying code, loaders writing over old code).
+ * hold decoded code. A write into such a page drops every block of that page (self-modifying
+ * code, loaders, semihosting reads, debugger writes). With {@link GuestMemory} the memory's own
+ * 4 KiB write watch reports every writer; any other memory is wrapped ({@link #memory}) so that
+ * at least CPU stores are seen.
  */
 public final class BlockCache {
     private static final int BITS = 16;
@@ -16,10 +19,18 @@ public final class BlockCache {
     private final Block[] table = new Block[1 << BITS];
     private final long[] codePages = new long[(int) (MAX_PAGE >>> 6)];
     private final PhysicalMemory memory;
+    private final GuestMemory guest;
     private long invalidations;
 
     public BlockCache(PhysicalMemory raw) {
-        this.memory = new Watch(raw);
+        if (raw instanceof GuestMemory g) {
+            guest = g;
+            memory = raw;
+            g.setWriteWatcher(this::invalidatePage);
+        } else {
+            guest = null;
+            memory = new Watch(raw);
+        }
     }
 
     /** Guest memory with the code-page write watch: use this one for every data access. */
@@ -40,6 +51,9 @@ public final class BlockCache {
         }
         codePages[(int) (page >>> 6)] |= 1L << page;
         table[(int) (b.pc >>> 2) & MASK] = b;
+        if (guest != null) {
+            guest.watch(b.pc);
+        }
     }
 
     public boolean isCodePage(long address) {
@@ -57,10 +71,20 @@ public final class BlockCache {
                 table[i] = null;
             }
         }
+        if (guest != null) {
+            guest.unwatch(address);
+        }
         invalidations++;
     }
 
     public void invalidateAll() {
+        if (guest != null) {
+            for (Block b : table) {
+                if (b != null) {
+                    guest.unwatch(b.pc);
+                }
+            }
+        }
         java.util.Arrays.fill(table, null);
         java.util.Arrays.fill(codePages, 0);
         invalidations++;

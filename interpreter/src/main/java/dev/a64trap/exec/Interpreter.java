@@ -10,7 +10,6 @@ import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
 import dev.a64trap.mem.BusFault;
 import dev.a64trap.mem.PhysicalMemory;
-import dev.a64trap.sysreg.BaseSysRegs;
 import dev.a64trap.sysreg.SysReg;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -759,8 +758,4 @@ public final class Interpreter {
         };
     }
 
-    /** Guest-visible SCTLR bit helper for tests and diagnostics. */
-    static boolean mmuOn(Cpu cpu) {
-        return (cpu.sys.sctlr & BaseSysRegs.SCTLR_M) != 0;
-    }
 }

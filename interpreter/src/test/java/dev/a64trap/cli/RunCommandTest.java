@@ -103,6 +103,29 @@ class RunCommandTest {
         assertTrue(!r.err().contains("Exception"), r.err());
     }
 
+    @Test
+    void badImagesAreUsageErrorsWithOneLine() throws IOException {
+        Path garbage = tmp.resolve("garbage.bin");
+        Files.write(garbage, "not an image at all".getBytes(StandardCharsets.US_ASCII));
+        Path truncated = tmp.resolve("truncated.elf");
+        byte[] hello = Files.readAllBytes(GUESTS.resolve("prebuilt/hello.elf"));
+        Files.write(truncated, java.util.Arrays.copyOf(hello, 100));
+        Path big = tmp.resolve("big.bin");
+        Files.write(big, new byte[256 << 10]);
+        String[][] cases = {
+            {garbage.toString()},
+            {truncated.toString()},
+            {"--memory", "64K", "--load-addr", "0x40000000", big.toString()},
+        };
+        for (String[] args : cases) {
+            Result r = run(args);
+            assertEquals(ExitStatus.USAGE, r.status(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
+            assertTrue(r.err().startsWith("a64trap run: "), r.err());
+            assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "), r.err());
+        }
+    }
+
     /**
      * Every guest image with expected output recorded from qemu-system-aarch64 7.2 (guest-images/
      * expected, written by the guests' Makefile): same stdout, same exit status. el0 is checked
