@@ -1,0 +1,237 @@
+package dev.a64trap.cli;
+
+import dev.a64trap.cpu.Syndrome;
+import dev.a64trap.decode.Decoder;
+import dev.a64trap.decode.Disassembler;
+import dev.a64trap.exec.Stop;
+import dev.a64trap.machine.ImageLoadException;
+import dev.a64trap.machine.VirtBoard;
+import dev.a64trap.mem.GuestMemory;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code a64trap run}: runs a bare-metal guest built for {@code qemu-system-aarch64 -M virt -cpu
+ * cortex-a57 -nographic -semihosting -kernel IMAGE}. Guest console on stdout (semihosting console
+ * on stderr, as QEMU), a64trap's own messages on stderr, exit status = the guest's.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {"Run an AArch64 guest image (ELF, Linux Image, or raw with --load-addr) on QEMU's virt board.",
+            "Exit status: the guest's; 2 bad usage or image; 124 budget exhausted;",
+            "125 guest exception with no vector installed; 130 interrupted (Ctrl-C)."})
+public final class RunCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "IMAGE", description = "guest image")
+    Path image;
+
+    @Option(names = "--append", paramLabel = "STR", description = "guest command line (semihosting SYS_GET_CMDLINE)")
+    String append;
+
+    @Option(names = "--max-insns", paramLabel = "N", description = "stop after N instructions (exit 124); default no limit")
+    long maxInsns;
+
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "128M",
+            description = "RAM size, bytes or with K/M/G suffix (default 128M)")
+    String memory;
+
+    @Option(names = "--load-addr", paramLabel = "A", description = "load a raw binary at address A (hex with 0x, or decimal)")
+    String loadAddr;
+
+    @Option(names = "--cpu", paramLabel = "MODEL", defaultValue = "cortex-a57+lse",
+            description = "cortex-a57+lse (default: Cortex-A57 registers plus the LSE atomics, so guests built "
+                    + "for QEMU's -cpu max atomics run too), cortex-a57 (strict: LSE is UNDEFINED), max (= cortex-a57+lse)")
+    String cpuModel;
+
+    @Option(names = "--trace", description = "print every executed instruction to stderr")
+    boolean trace;
+
+    @Option(names = "--stats", description = "print instructions executed and guest MIPS to stderr")
+    boolean stats;
+
+    /** Streams for tests; null means the process's own. */
+    OutputStream out;
+    OutputStream err;
+    java.io.InputStream in;
+
+    @Override
+    public Integer call() {
+        OutputStream stdout = out != null ? out : new FileOutputStream(FileDescriptor.out);
+        PrintStream stderr = new PrintStream(err != null ? err : new FileOutputStream(FileDescriptor.err), true);
+        VirtBoard.Options o = new VirtBoard.Options();
+        try {
+            o.ramSize = parseSize(memory);
+            if (loadAddr != null) {
+                o.loadAddress = OptionalLong.of(parseNumber(loadAddr, "--load-addr"));
+            }
+            if (maxInsns < 0) {
+                throw new UsageError("--max-insns must be positive, got " + maxInsns);
+            }
+            switch (cpuModel) {
+                case "cortex-a57" -> o.lse = false;
+                case "cortex-a57+lse", "max" -> o.lse = true;
+                default -> throw new UsageError("--cpu must be cortex-a57+lse, cortex-a57 or max, got '" + cpuModel + "'");
+            }
+        } catch (UsageError e) {
+            stderr.println("a64trap run: " + e.getMessage());
+            return ExitStatus.USAGE;
+        }
+        BufferedOutputStream console = new BufferedOutputStream(stdout, 1 << 16);
+        o.append = append;
+        o.stdout = console;
+        o.stderr = stderr;
+        o.stdin = in != null ? in : System.in;
+        // A terminal is read in the background (a guest polling the UART must not block on it);
+        // files and pipes are read eagerly, so a run is reproducible byte for byte.
+        o.interactiveInput = in == null && System.console() != null;
+        PrintStream traceStream = trace ? new PrintStream(new BufferedOutputStream(
+                new FileOutputStream(FileDescriptor.err), 1 << 16), false) : null;
+        if (trace && err != null) {
+            traceStream = new PrintStream(err, false);
+        }
+        o.trace = traceStream;
+        VirtBoard board;
+        try {
+            board = VirtBoard.load(image, o);
+        } catch (ImageLoadException e) {
+            stderr.println("a64trap run: " + e.getMessage());
+            return ExitStatus.USAGE;
+        }
+        Object sigint = installSigint(board);
+        long t0 = System.nanoTime();
+        Stop stop;
+        try {
+            stop = board.run(maxInsns);
+        } catch (RuntimeException e) {
+            board.flush();
+            stderr.printf("a64trap: internal error at pc=0x%x: %s%n", board.cpu().pc, e);
+            return ExitStatus.GUEST_FAILURE;
+        } finally {
+            if (traceStream != null) {
+                traceStream.flush();
+            }
+            restoreSigint(sigint);
+        }
+        long t1 = System.nanoTime();
+        long retired = board.cpu().retired;
+        int status = switch (stop.kind()) {
+            case EXIT -> stop.status();
+            case BUDGET -> {
+                stderr.printf("a64trap: instruction budget exhausted after %d instructions at pc=0x%x%n",
+                        retired, stop.pc());
+                yield ExitStatus.BUDGET_EXHAUSTED;
+            }
+            case INTERRUPTED -> {
+                stderr.printf("a64trap: interrupted at pc=0x%x after %d instructions%n", stop.pc(), retired);
+                yield ExitStatus.INTERRUPTED;
+            }
+            case EXCEPTION -> {
+                stderr.printf("a64trap: guest exception with no vector installed (VBAR_EL1 = 0)%n"
+                        + "  pc   0x%016x  %08x  %s%n  ESR  0x%08x (EC 0x%02x: %s)%n  FAR  0x%016x%n",
+                        stop.pc(), stop.word(), Disassembler.format(Decoder.decode(stop.word()), stop.pc()),
+                        stop.esr(), Syndrome.ec(stop.esr()), ecName(Syndrome.ec(stop.esr())), stop.far());
+                yield ExitStatus.GUEST_EXCEPTION;
+            }
+        };
+        if (stats) {
+            double seconds = (t1 - t0) / 1e9;
+            stderr.printf(Locale.ROOT, "a64trap: %d instructions in %.3f s: %.1f guest MIPS%n",
+                    retired, seconds, seconds > 0 ? retired / seconds / 1e6 : 0.0);
+        }
+        stderr.flush();
+        return status;
+    }
+
+    static String ecName(int ec) {
+        return switch (ec) {
+            case Syndrome.EC_UNKNOWN -> "UNDEFINED instruction";
+            case Syndrome.EC_ILLEGAL_STATE -> "illegal execution state";
+            case Syndrome.EC_SVC -> "SVC";
+            case Syndrome.EC_HVC -> "HVC";
+            case Syndrome.EC_SMC -> "SMC";
+            case Syndrome.EC_SYSREG -> "trapped MSR/MRS";
+            case Syndrome.EC_IABORT_LOWER, Syndrome.EC_IABORT_SAME -> "instruction abort";
+            case Syndrome.EC_PC_ALIGN -> "PC alignment fault";
+            case Syndrome.EC_DABORT_LOWER, Syndrome.EC_DABORT_SAME -> "data abort";
+            case Syndrome.EC_SP_ALIGN -> "SP alignment fault";
+            case Syndrome.EC_BRK -> "BRK";
+            default -> "exception";
+        };
+    }
+
+    static final class UsageError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
+    static long parseNumber(String s, String what) throws UsageError {
+        try {
+            String t = s.trim().toLowerCase(Locale.ROOT).replace("_", "");
+            return t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new UsageError(what + ": not a number: '" + s + "'");
+        }
+    }
+
+    static long parseSize(String s) throws UsageError {
+        String t = s.trim().toUpperCase(Locale.ROOT);
+        long mul = 1;
+        if (t.endsWith("B")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        if (t.endsWith("K")) {
+            mul = 1L << 10;
+        } else if (t.endsWith("M")) {
+            mul = 1L << 20;
+        } else if (t.endsWith("G")) {
+            mul = 1L << 30;
+        }
+        if (mul != 1) {
+            t = t.substring(0, t.length() - 1);
+        }
+        long n;
+        try {
+            n = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new UsageError("--memory: not a size: '" + s + "' (use e.g. 128M or 1G)");
+        }
+        if (n <= 0 || n > GuestMemory.MAX_RAM_SIZE / mul || (n * mul) % (64 << 10) != 0) {
+            throw new UsageError("--memory: " + s + " is not a multiple of 64K between 64K and 64G");
+        }
+        return n * mul;
+    }
+
+    /** Ctrl-C stops the guest at the next block boundary; returns the previous handler (or null). */
+    @SuppressWarnings("removal")
+    private static Object installSigint(VirtBoard board) {
+        try {
+            return sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> board.interrupt());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    private static void restoreSigint(Object previous) {
+        if (previous instanceof sun.misc.SignalHandler h) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
+            } catch (IllegalArgumentException e) {
+                // leave ours in place
+            }
+        }
+    }
+}

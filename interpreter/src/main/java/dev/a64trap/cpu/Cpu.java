@@ -1,0 +1,206 @@
+package dev.a64trap.cpu;
+
+import dev.a64trap.sysreg.SysRegContext;
+import dev.a64trap.sysreg.SysRegFile;
+import dev.a64trap.sysreg.SysRegTable;
+
+/**
+ * Architectural state of one AArch64 PE with EL0 and EL1 only (no EL2/EL3, as QEMU virt without
+ * virtualization or secure mode): general registers, PC, PSTATE, the banked stack pointers, the
+ * local exclusive monitor and the EL1 system registers (in {@link #sys}).
+ *
+ * <p>{@code x[31]} holds the <em>current</em> stack pointer (SP_EL0 or SP_EL1 as PSTATE selects);
+ * the other one waits in {@code spBank}. Register 31 as the zero register is the caller's business.
+ */
+public final class Cpu implements SysRegContext {
+    /** x[0..30], x[31] = current SP, x[32] = always zero, x[33] = write sink (see exec.Uop). */
+    public final long[] x = new long[34];
+    public long pc;
+    /** PSTATE.NZCV as N<<3|Z<<2|C<<1|V. */
+    public int nzcv;
+    /** PSTATE.DAIF as D<<3|A<<2|I<<1|F. */
+    public int daif;
+    /** PSTATE.EL, 0 or 1. */
+    public int el;
+    /** PSTATE.SP. */
+    public int spsel;
+    /** PSTATE.IL: set by an illegal exception return, raises an Illegal State exception at the next instruction. */
+    public boolean illegalState;
+
+    /** Instructions retired: the guest's only clock. */
+    public long retired;
+
+    // Local exclusive monitor (one address range).
+    public boolean exclusiveValid;
+    public long exclusiveAddress;
+    public int exclusiveBytes;
+
+    public final SysRegFile sys;
+    public final SysRegTable sysRegs;
+    /** Whether the LSE atomics (ARMv8.1) are implemented; Cortex-A57 has none. */
+    public final boolean lse;
+
+    private final long[] spBank = new long[2];
+
+    public Cpu(SysRegTable sysRegs, boolean lse) {
+        this.sysRegs = sysRegs;
+        this.sys = sysRegs.newFile();
+        this.lse = lse;
+        reset();
+    }
+
+    /** Reset state: EL1h, all interrupts masked, registers zero, system registers at their reset values. */
+    public void reset() {
+        java.util.Arrays.fill(x, 0);
+        spBank[0] = spBank[1] = 0;
+        pc = 0;
+        nzcv = 0;
+        daif = 0xF;
+        el = 1;
+        spsel = 1;
+        illegalState = false;
+        retired = 0;
+        exclusiveValid = false;
+        sysRegs.reset(this);
+    }
+
+    // ---- PSTATE and stack pointer selection
+
+    private int spIndex() {
+        return el == 0 ? 0 : spsel;
+    }
+
+    /** Changes EL and SPSel, swapping the banked stack pointer in and out of x[31]. */
+    public void setMode(int newEl, int newSpsel) {
+        spBank[spIndex()] = x[31];
+        el = newEl;
+        spsel = newSpsel;
+        x[31] = spBank[spIndex()];
+    }
+
+    /** The stack pointer of EL{@code n}, wherever it currently lives. */
+    public long sp(int n) {
+        return spIndex() == n ? x[31] : spBank[n];
+    }
+
+    public void setSp(int n, long value) {
+        if (spIndex() == n) {
+            x[31] = value;
+        } else {
+            spBank[n] = value;
+        }
+    }
+
+    /** PSTATE packed as SPSR_ELx holds it (AArch64 state). */
+    public long pstate() {
+        return (long) nzcv << 28 | (illegalState ? 1L << 20 : 0) | (long) daif << 6 | (long) el << 2 | spsel;
+    }
+
+    // ---- exceptions
+
+    /**
+     * Takes an exception to EL1: saves PSTATE to SPSR_EL1 and the return address to ELR_EL1, sets
+     * ESR_EL1 (sync only) and FAR_EL1 (when {@code farValid}), enters EL1h with DAIF masked and
+     * jumps to the vector. Returns the vector address.
+     */
+    public long takeException(ExceptionType type, long preferredReturn, int esr, boolean farValid, long far) {
+        int offset = el == 0 ? 0x400 : spsel == 0 ? 0x000 : 0x200;
+        sys.spsr = pstate();
+        sys.elr = preferredReturn;
+        if (type == ExceptionType.SYNC) {
+            sys.esr = esr & 0xFFFFFFFFL;
+        }
+        if (farValid) {
+            sys.far = far;
+        }
+        setMode(1, 1);
+        daif = 0xF;
+        illegalState = false;
+        pc = sys.vbar + offset + type.offset;
+        return pc;
+    }
+
+    /** Vector offset of the next exception taken from the current state (for diagnostics). */
+    public long vectorFor(ExceptionType type) {
+        return sys.vbar + (el == 0 ? 0x400 : spsel == 0 ? 0x000 : 0x200) + type.offset;
+    }
+
+    /**
+     * ERET from EL1: PSTATE from SPSR_EL1, PC from ELR_EL1, local monitor cleared. An illegal return
+     * (AArch32, a reserved mode, a higher EL, EL0 with SP_EL1) keeps EL and SP selection, restores
+     * the flags and sets PSTATE.IL, so the next instruction raises an Illegal State exception
+     * (simplified from the architecture, which also leaves a few fields UNKNOWN).
+     */
+    public void exceptionReturn() {
+        long spsr = sys.spsr;
+        int m = (int) (spsr & 0x1F);
+        boolean illegal = !(m == 0b00000 || m == 0b00100 || m == 0b00101);
+        nzcv = (int) (spsr >>> 28 & 0xF);
+        daif = (int) (spsr >>> 6 & 0xF);
+        if (illegal) {
+            illegalState = true;
+        } else {
+            setMode(m >> 2, m & 1);
+            illegalState = (spsr & (1L << 20)) != 0;
+        }
+        exclusiveValid = false;
+        pc = sys.elr;
+    }
+
+    // ---- SysRegContext
+
+    @Override
+    public SysRegFile regs() {
+        return sys;
+    }
+
+    @Override
+    public int el() {
+        return el;
+    }
+
+    @Override
+    public int nzcv() {
+        return nzcv;
+    }
+
+    @Override
+    public void setNzcv(int v) {
+        nzcv = v & 0xF;
+    }
+
+    @Override
+    public int daif() {
+        return daif;
+    }
+
+    @Override
+    public void setDaif(int v) {
+        daif = v & 0xF;
+    }
+
+    @Override
+    public int spsel() {
+        return spsel;
+    }
+
+    @Override
+    public void setSpsel(int v) {
+        setMode(el, v & 1);
+    }
+
+    @Override
+    public long spEl0() {
+        return sp(0);
+    }
+
+    @Override
+    public void setSpEl0(long v) {
+        setSp(0, v);
+    }
+
+    @Override
+    public long instructionsRetired() {
+        return retired;
+    }
+}

@@ -1,0 +1,260 @@
+package dev.a64trap.exec;
+
+import dev.a64trap.decode.Insn;
+
+/**
+ * Integer semantics of the A64 data-processing instructions, one definition each, shared by the
+ * interpreter and (later) the JIT. 32-bit forms take and return values whose upper 32 bits are
+ * ignored on input and zero on output. Flags are PSTATE.NZCV packed as N<<3|Z<<2|C<<1|V.
+ */
+public final class Alu {
+    private Alu() {}
+
+    public static final long MASK32 = 0xFFFF_FFFFL;
+
+    // ---- AddWithCarry
+
+    /** NZCV of AddWithCarry(a, b, carryIn) on 64 bits (branch-free: full-adder carry out of bit 63). */
+    public static int addFlags64(long a, long b, int carryIn) {
+        long r = a + b + carryIn;
+        int n = (int) (r >>> 63) << 3;
+        int z = r == 0 ? 4 : 0;
+        int c = (int) (((a & b) | ((a | b) & ~r)) >>> 63) << 1;
+        int v = (int) (((a ^ r) & (b ^ r)) >>> 63);
+        return n | z | c | v;
+    }
+
+    /** NZCV of AddWithCarry(a, b, carryIn) on 32 bits. */
+    public static int addFlags32(long a, long b, int carryIn) {
+        long ua = a & MASK32, ub = b & MASK32;
+        long wide = ua + ub + carryIn;
+        int r = (int) wide;
+        int n = r < 0 ? 8 : 0;
+        int z = r == 0 ? 4 : 0;
+        int c = (int) (wide >>> 32) & 1;
+        int v = (((int) a ^ r) & ((int) b ^ r)) < 0 ? 1 : 0;
+        return n | z | c << 1 | v;
+    }
+
+    public static int addFlags(boolean sf, long a, long b, int carryIn) {
+        return sf ? addFlags64(a, b, carryIn) : addFlags32(a, b, carryIn);
+    }
+
+    /** NZCV of a logical result (C = V = 0). */
+    public static int logicFlags(boolean sf, long r) {
+        if (sf) {
+            return (r < 0 ? 8 : 0) | (r == 0 ? 4 : 0);
+        }
+        int w = (int) r;
+        return (w < 0 ? 8 : 0) | (w == 0 ? 4 : 0);
+    }
+
+    public static long width(boolean sf, long v) {
+        return sf ? v : v & MASK32;
+    }
+
+    // ---- conditions
+
+    private static final boolean[] COND = new boolean[256];
+
+    static {
+        for (int cond = 0; cond < 16; cond++) {
+            for (int f = 0; f < 16; f++) {
+                boolean n = (f & 8) != 0, z = (f & 4) != 0, c = (f & 2) != 0, v = (f & 1) != 0;
+                boolean r = switch (cond >> 1) {
+                    case 0 -> z;
+                    case 1 -> c;
+                    case 2 -> n;
+                    case 3 -> v;
+                    case 4 -> c && !z;
+                    case 5 -> n == v;
+                    case 6 -> n == v && !z;
+                    default -> true;
+                };
+                // cond 0b1111 (NV) behaves as AL.
+                if ((cond & 1) != 0 && cond != 15) {
+                    r = !r;
+                }
+                COND[cond << 4 | f] = r;
+            }
+        }
+    }
+
+    /** ConditionHolds(cond) for the given NZCV. */
+    public static boolean condHolds(int cond, int nzcv) {
+        return COND[cond << 4 | nzcv];
+    }
+
+    // ---- shifts and extends
+
+    /** ShiftReg: shift a register operand by a constant (type SHIFT_*), on 64 or 32 bits. */
+    public static long shift(boolean sf, long v, int type, int amount) {
+        if (sf) {
+            return switch (type) {
+                case Insn.SHIFT_LSL -> v << amount;
+                case Insn.SHIFT_LSR -> v >>> amount;
+                case Insn.SHIFT_ASR -> v >> amount;
+                default -> Long.rotateRight(v, amount);
+            };
+        }
+        int w = (int) v;
+        int r = switch (type) {
+            case Insn.SHIFT_LSL -> w << amount;
+            case Insn.SHIFT_LSR -> w >>> amount;
+            case Insn.SHIFT_ASR -> w >> amount;
+            default -> Integer.rotateRight(w, amount);
+        };
+        return r & MASK32;
+    }
+
+    /** ExtendReg: extend type EXT_* then shift left by {@code amount} (0..4). */
+    public static long extend(long v, int type, int amount) {
+        long e = switch (type) {
+            case Insn.EXT_UXTB -> v & 0xFF;
+            case Insn.EXT_UXTH -> v & 0xFFFF;
+            case Insn.EXT_UXTW -> v & MASK32;
+            case Insn.EXT_SXTB -> (byte) v;
+            case Insn.EXT_SXTH -> (short) v;
+            case Insn.EXT_SXTW -> (int) v;
+            default -> v;
+        };
+        return e << amount;
+    }
+
+    /** Variable shifts (LSLV and friends): the amount is taken modulo the width. */
+    public static long shiftVar(boolean sf, long v, int type, long amount) {
+        return shift(sf, v, type, (int) (amount & (sf ? 63 : 31)));
+    }
+
+    // ---- bitfield moves (imm = immr, amount = imms, as the decoder delivers them)
+
+    private static long ones(int n) {
+        return n >= 64 ? -1L : (1L << n) - 1;
+    }
+
+    public static long ubfm(boolean sf, long src, int immr, int imms) {
+        int size = sf ? 64 : 32;
+        src = width(sf, src);
+        if (imms >= immr) {
+            return (src >>> immr) & ones(imms - immr + 1);
+        }
+        return width(sf, (src & ones(imms + 1)) << (size - immr));
+    }
+
+    public static long sbfm(boolean sf, long src, int immr, int imms) {
+        int size = sf ? 64 : 32;
+        if (imms >= immr) {
+            int w = imms - immr + 1;
+            long field = (src >>> immr) & ones(w);
+            return width(sf, field << (64 - w) >> (64 - w));
+        }
+        int w = imms + 1;
+        long field = (src & ones(w)) << (64 - w) >> (64 - w);
+        return width(sf, field << (size - immr));
+    }
+
+    public static long bfm(boolean sf, long dst, long src, int immr, int imms) {
+        int size = sf ? 64 : 32;
+        if (imms >= immr) {
+            int w = imms - immr + 1;
+            long field = (src >>> immr) & ones(w);
+            return width(sf, (dst & ~ones(w)) | field);
+        }
+        int w = imms + 1;
+        int pos = size - immr;
+        long m = ones(w) << pos;
+        return width(sf, (dst & ~m) | ((src << pos) & m));
+    }
+
+    public static long extr(boolean sf, long hi, long lo, int lsb) {
+        if (lsb == 0) {
+            return width(sf, lo);
+        }
+        if (sf) {
+            return (lo >>> lsb) | (hi << (64 - lsb));
+        }
+        return (((lo & MASK32) >>> lsb) | (hi << (32 - lsb))) & MASK32;
+    }
+
+    // ---- multiply and divide
+
+    public static long umulh(long a, long b) {
+        return Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
+    }
+
+    public static long udiv(boolean sf, long a, long b) {
+        if (sf) {
+            return b == 0 ? 0 : Long.divideUnsigned(a, b);
+        }
+        int d = (int) b;
+        return d == 0 ? 0 : Integer.toUnsignedLong(Integer.divideUnsigned((int) a, d));
+    }
+
+    /** SDIV: division by zero gives 0; MIN / -1 gives MIN (Java's division already wraps so). */
+    public static long sdiv(boolean sf, long a, long b) {
+        if (sf) {
+            return b == 0 ? 0 : a / b;
+        }
+        int d = (int) b;
+        return d == 0 ? 0 : ((int) a / d) & MASK32;
+    }
+
+    // ---- bit manipulation
+
+    public static long rbit(boolean sf, long v) {
+        return sf ? Long.reverse(v) : Integer.reverse((int) v) & MASK32;
+    }
+
+    public static long rev16(boolean sf, long v) {
+        long r = ((v & 0x00FF00FF00FF00FFL) << 8) | ((v >>> 8) & 0x00FF00FF00FF00FFL);
+        return width(sf, r);
+    }
+
+    /** REV32 (64-bit only): byte-reverse each word. */
+    public static long rev32(long v) {
+        return Long.rotateLeft(Long.reverseBytes(v), 32);
+    }
+
+    public static long rev(boolean sf, long v) {
+        return sf ? Long.reverseBytes(v) : Integer.reverseBytes((int) v) & MASK32;
+    }
+
+    public static long clz(boolean sf, long v) {
+        return sf ? Long.numberOfLeadingZeros(v) : Integer.numberOfLeadingZeros((int) v);
+    }
+
+    public static long cls(boolean sf, long v) {
+        if (sf) {
+            return Long.numberOfLeadingZeros(v ^ (v >> 1)) - 1;
+        }
+        int w = (int) v;
+        return Integer.numberOfLeadingZeros(w ^ (w >> 1)) - 1;
+    }
+
+    // ---- CRC32 / CRC32C (reflected, no pre/post inversion: the instruction's definition)
+
+    private static final int[] CRC32_TABLE = crcTable(0xEDB88320);
+    private static final int[] CRC32C_TABLE = crcTable(0x82F63B78);
+
+    private static int[] crcTable(int poly) {
+        int[] t = new int[256];
+        for (int i = 0; i < 256; i++) {
+            int c = i;
+            for (int k = 0; k < 8; k++) {
+                c = (c & 1) != 0 ? (c >>> 1) ^ poly : c >>> 1;
+            }
+            t[i] = c;
+        }
+        return t;
+    }
+
+    /** CRC32{B,H,W,X} / CRC32C*: {@code size} = log2 bytes of {@code data}. */
+    public static long crc32(boolean castagnoli, long acc, long data, int size) {
+        int[] t = castagnoli ? CRC32C_TABLE : CRC32_TABLE;
+        int crc = (int) acc;
+        for (int i = 0; i < 1 << size; i++) {
+            crc = t[(crc ^ (int) (data >>> (8 * i))) & 0xFF] ^ (crc >>> 8);
+        }
+        return crc & MASK32;
+    }
+}

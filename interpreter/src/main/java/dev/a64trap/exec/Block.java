@@ -1,0 +1,65 @@
+package dev.a64trap.exec;
+
+import dev.a64trap.decode.Insn;
+import dev.a64trap.sysreg.SysReg;
+
+/**
+ * A decoded basic block: contiguous instructions from {@link #pc} within one 4 KiB page, ending at
+ * a branch, an exception-generating or system instruction, a fetch fault or the length cap.
+ * Static event counts are summed once here so execution adds them per block.
+ */
+public final class Block {
+    public final long pc;
+    public final Insn[] insns;
+    final Uop[] uops;
+    /** The uops packed for the hot loop: kind | d<<6 | n<<12 | m<<18 | carry<<24 | aux<<25. */
+    final int[] code;
+    final long[] imms;
+    /** MRS/MSR descriptor of the last instruction, looked up once at decode time (null if none/unknown). */
+    public final SysReg sysReg;
+    public final int branches;
+    public final int loads;
+    public final int stores;
+
+    Block(long pc, Insn[] insns, SysReg sysReg) {
+        this.pc = pc;
+        this.insns = insns;
+        this.uops = new Uop[insns.length];
+        this.code = new int[insns.length];
+        this.imms = new long[insns.length];
+        for (int k = 0; k < insns.length; k++) {
+            Uop u = Uop.of(insns[k], pc + 4L * k);
+            uops[k] = u;
+            code[k] = u.kind | u.d << 6 | u.n << 12 | u.m << 18 | u.carry << 24 | u.aux << 25;
+            imms[k] = u.imm;
+        }
+        // Loops close with a compare and a conditional branch: run that pair as one dispatch.
+        int last = insns.length - 1;
+        if (last > 0 && uops[last].kind == Uop.BCOND) {
+            int prev = code[last - 1] & 63;
+            int fused = prev == Uop.ADDS64 ? Uop.ADDS64_BC : prev == Uop.ADDS32 ? Uop.ADDS32_BC
+                    : prev == Uop.ADDSR64 ? Uop.ADDSR64_BC : -1;
+            if (fused >= 0) {
+                code[last - 1] = (code[last - 1] & ~63) | fused;
+            }
+        }
+        this.sysReg = sysReg;
+        int br = 0, ld = 0, st = 0;
+        for (Insn in : insns) {
+            br += Interpreter.isBranch(in.op()) ? 1 : 0;
+            ld += Interpreter.loads(in.op()) ? 1 : 0;
+            st += Interpreter.stores(in.op()) ? 1 : 0;
+        }
+        this.branches = br;
+        this.loads = ld;
+        this.stores = st;
+    }
+
+    public int length() {
+        return insns.length;
+    }
+
+    public long endPc() {
+        return pc + 4L * insns.length;
+    }
+}

@@ -1,0 +1,761 @@
+package dev.a64trap.exec;
+
+import dev.a64trap.cpu.Cpu;
+import dev.a64trap.cpu.ExceptionType;
+import dev.a64trap.cpu.GuestFault;
+import dev.a64trap.cpu.Syndrome;
+import dev.a64trap.decode.Decoder;
+import dev.a64trap.decode.Disassembler;
+import dev.a64trap.decode.Insn;
+import dev.a64trap.decode.Op;
+import dev.a64trap.mem.BusFault;
+import dev.a64trap.mem.PhysicalMemory;
+import dev.a64trap.sysreg.SysReg;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * The interpreter: runs decoded blocks from the {@link BlockCache}, delivers synchronous
+ * exceptions, enforces the instruction budget and stops cleanly (guest exit, budget, exception
+ * with no vector, external interrupt). Semantics live in {@link Alu}, {@link Lsu} and
+ * {@link SystemOps}; this class only dispatches.
+ */
+public final class Interpreter {
+    /** Longest block, so budget checks and interrupts stay responsive. */
+    static final int MAX_BLOCK = 128;
+
+    private final Cpu cpu;
+    private final long[] x;
+    private final PhysicalMemory mem;
+    private final BlockCache cache;
+    private final Platform platform;
+    private final SystemOps sys;
+    private final PrintStream trace;
+    private final IntFunction<Insn> decoder;
+    public final Events events = new Events();
+
+    private volatile boolean interruptRequested;
+    private Stop stop;
+    private Block current;
+
+    public Interpreter(Cpu cpu, PhysicalMemory memory, Platform platform, PrintStream trace) {
+        this(cpu, memory, platform, trace, Decoder::decode);
+    }
+
+    /** With a custom decoder (tests run hand-built {@link Insn} records through it). */
+    Interpreter(Cpu cpu, PhysicalMemory memory, Platform platform, PrintStream trace, IntFunction<Insn> decoder) {
+        this.decoder = decoder;
+        this.cpu = cpu;
+        this.x = cpu.x;
+        this.cache = new BlockCache(memory);
+        this.mem = cache.memory();
+        this.platform = platform;
+        this.sys = new SystemOps(cpu, mem, cache);
+        this.trace = trace;
+    }
+
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    public BlockCache cache() {
+        return cache;
+    }
+
+    /** Asks the run loop to stop at the next block boundary (safe from any thread, e.g. a SIGINT handler). */
+    public void interrupt() {
+        interruptRequested = true;
+    }
+
+    /**
+     * Runs until the guest exits, {@code maxRetired} instructions have retired in total (0 = no
+     * limit), an exception arrives with no vector installed, or {@link #interrupt()} is called.
+     */
+    public Stop run(long maxRetired) {
+        long limit = maxRetired <= 0 ? Long.MAX_VALUE : maxRetired;
+        stop = null;
+        while (stop == null) {
+            if (interruptRequested) {
+                interruptRequested = false;
+                return Stop.interrupted(cpu.pc);
+            }
+            long remaining = limit - cpu.retired;
+            if (remaining <= 0) {
+                return Stop.budget(cpu.pc);
+            }
+            long pc = cpu.pc;
+            if (cpu.illegalState) {
+                takeSync(pc, GuestFault.of(Syndrome.illegalState()));
+                continue;
+            }
+            if ((pc & 3) != 0) {
+                takeSync(pc, new GuestFault(Syndrome.pcAlignment(), true, pc));
+                continue;
+            }
+            Block b = cache.get(pc);
+            if (b == null) {
+                b = build(pc);
+                if (b == null) {
+                    takeSync(pc, new GuestFault(Syndrome.instructionAbort(cpu.el == 0, Syndrome.FSC_SYNC_EXTERNAL), true, pc));
+                    continue;
+                }
+            }
+            // ---- run the block (inlined here: no call per block)
+            Uop[] ops = b.uops;
+            final int[] code = b.code;
+            final long[] imms = b.imms;
+            int n = ops.length;
+            boolean whole = true;
+            if (remaining < n) {
+                n = (int) remaining;
+                whole = false;
+            }
+            current = b;
+            final long[] x = this.x;
+            final long base = cpu.retired;
+            int i = 0;
+            if (trace != null) {
+                runTraced(b, n, whole);
+                continue;
+            }
+            try {
+                for (; i < n; i++) {
+                    final int c = code[i];
+                    switch (c & 63) {
+                        case Uop.ADD64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + imms[i];
+                        case Uop.ADD32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] + imms[i]) & Alu.MASK32;
+                        case Uop.ADDS64 -> {
+                            long a = x[c >>> 12 & 63];
+                            cpu.nzcv = Alu.addFlags64(a, imms[i], (c >>> 24 & 1));
+                            x[c >>> 6 & 63] = a + imms[i] + (c >>> 24 & 1);
+                        }
+                        case Uop.ADDS32 -> {
+                            long a = x[c >>> 12 & 63];
+                            cpu.nzcv = Alu.addFlags32(a, imms[i], (c >>> 24 & 1));
+                            x[c >>> 6 & 63] = (a + imms[i] + (c >>> 24 & 1)) & Alu.MASK32;
+                        }
+                        case Uop.ADDS64_BC -> {
+                            long a = x[c >>> 12 & 63];
+                            long bv = imms[i];
+                            int cin = c >>> 24 & 1;
+                            int f = Alu.addFlags64(a, bv, cin);
+                            cpu.nzcv = f;
+                            x[c >>> 6 & 63] = a + bv + cin;
+                            if (i + 1 < n) { // the B.cond, unless the budget ends between them
+                                i++;
+                                pc += 4;
+                                if (Alu.condHolds(code[i] >>> 25, f)) {
+                                    pc = imms[i] - 4;
+                                }
+                            }
+                        }
+                        case Uop.ADDS32_BC -> {
+                            long a = x[c >>> 12 & 63];
+                            long bv = imms[i];
+                            int cin = c >>> 24 & 1;
+                            int f = Alu.addFlags32(a, bv, cin);
+                            cpu.nzcv = f;
+                            x[c >>> 6 & 63] = (a + bv + cin) & Alu.MASK32;
+                            if (i + 1 < n) {
+                                i++;
+                                pc += 4;
+                                if (Alu.condHolds(code[i] >>> 25, f)) {
+                                    pc = imms[i] - 4;
+                                }
+                            }
+                        }
+                        case Uop.ADDSR64_BC -> {
+                            long a = x[c >>> 12 & 63];
+                            long bv = x[c >>> 18 & 63] << imms[i];
+                            int cin = c >>> 24 & 1;
+                            if (cin != 0) {
+                                bv = ~bv;
+                            }
+                            int f = Alu.addFlags64(a, bv, cin);
+                            cpu.nzcv = f;
+                            x[c >>> 6 & 63] = a + bv + cin;
+                            if (i + 1 < n) {
+                                i++;
+                                pc += 4;
+                                if (Alu.condHolds(code[i] >>> 25, f)) {
+                                    pc = imms[i] - 4;
+                                }
+                            }
+                        }
+                        case Uop.ADDR64 -> {
+                            long bv = x[c >>> 18 & 63] << imms[i];
+                            x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
+                        }
+                        case Uop.ADDR32 -> {
+                            long bv = x[c >>> 18 & 63] << imms[i];
+                            x[c >>> 6 & 63] = ((c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv) & Alu.MASK32;
+                        }
+                        case Uop.ADDSR64 -> {
+                            long a = x[c >>> 12 & 63];
+                            long bv = x[c >>> 18 & 63] << imms[i];
+                            if ((c >>> 24 & 1) != 0) {
+                                bv = ~bv;
+                            }
+                            cpu.nzcv = Alu.addFlags64(a, bv, (c >>> 24 & 1));
+                            x[c >>> 6 & 63] = a + bv + (c >>> 24 & 1);
+                        }
+                        case Uop.ADDSR32 -> {
+                            long a = x[c >>> 12 & 63];
+                            long bv = (x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                            if ((c >>> 24 & 1) != 0) {
+                                bv = ~bv;
+                            }
+                            cpu.nzcv = Alu.addFlags32(a, bv, (c >>> 24 & 1));
+                            x[c >>> 6 & 63] = (a + bv + (c >>> 24 & 1)) & Alu.MASK32;
+                        }
+                        case Uop.AND64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i];
+                        case Uop.ORR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i];
+                        case Uop.EOR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i];
+                        case Uop.AND32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                        case Uop.ORR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                        case Uop.EOR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                        case Uop.AND64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                        case Uop.ORR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                        case Uop.EOR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                        case Uop.BIC64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & ~(x[c >>> 18 & 63] << imms[i]);
+                        case Uop.ADDR64S -> {
+                            long bv = Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                            x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
+                        }
+                        case Uop.MOVI -> x[c >>> 6 & 63] = imms[i];
+                        case Uop.LDR_OFF -> x[c >>> 6 & 63] = Lsu.read(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), false);
+                        case Uop.STR_OFF -> Lsu.write(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), x[c >>> 6 & 63], false);
+                        case Uop.BCOND -> {
+                            if (Alu.condHolds((c >>> 25), cpu.nzcv)) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        case Uop.CBZ64 -> {
+                            if (x[c >>> 12 & 63] == 0) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        case Uop.CBNZ64 -> {
+                            if (x[c >>> 12 & 63] != 0) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        case Uop.CBZ32 -> {
+                            if ((int) x[c >>> 12 & 63] == 0) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        case Uop.CBNZ32 -> {
+                            if ((int) x[c >>> 12 & 63] != 0) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        case Uop.BRANCH -> pc = imms[i] - 4;
+                        case Uop.BL -> {
+                            x[30] = pc + 4;
+                            pc = imms[i] - 4;
+                        }
+                        case Uop.RET -> pc = x[c >>> 12 & 63] - 4;
+                        default -> {
+                            // General path, out of line so the fast loop makes no calls of its own.
+                            // It may read the clock (MRS CNTVCT): retire what precedes it first.
+                            pc = slow(ops[i], pc, base + i) - 4;
+                        }
+                    }
+                    pc += 4;
+                }
+            } catch (GuestFault f) {
+                cpu.retired = base + i;
+                count(b, i);
+                takeSync(b.pc + 4L * i, f);
+                continue;
+            }
+            cpu.retired = base + n;
+            cpu.pc = pc;
+            if (whole) {
+                Events e = events;
+                e.branches += b.branches;
+                e.loads += b.loads;
+                e.stores += b.stores;
+            } else {
+                count(b, n);
+            }
+        }
+        return stop;
+    }
+
+    /** Decodes the block at {@code pc}; null when the first word cannot be fetched. */
+    Block build(long pc) {
+        List<Insn> list = new ArrayList<>();
+        long a = pc;
+        SysReg desc = null;
+        while (list.size() < MAX_BLOCK) {
+            int word;
+            try {
+                word = mem.fetch(a);
+            } catch (BusFault f) {
+                break;
+            }
+            Insn in = decoder.apply(word);
+            list.add(in);
+            a += 4;
+            if (endsBlock(in.op())) {
+                if (in.op() == Op.MRS || in.op() == Op.MSR_REG) {
+                    desc = cpu.sysRegs.lookup((int) in.imm());
+                    if (desc == null) {
+                        cpu.sysRegs.reportUnknown((int) in.imm());
+                    }
+                }
+                break;
+            }
+            if ((a & 0xFFF) == 0) {
+                break;
+            }
+        }
+        if (list.isEmpty()) {
+            return null;
+        }
+        Block b = new Block(pc, list.toArray(new Insn[0]), desc);
+        cache.put(b);
+        return b;
+    }
+
+    private long slow(Uop u, long pc, long retiredBefore) {
+        cpu.retired = retiredBefore;
+        return exec(u.insn, pc);
+    }
+
+    /** --trace: one instruction at a time through the general path, printing each first. */
+    private void runTraced(Block b, int n, boolean whole) {
+        final long base = cpu.retired;
+        long pc = b.pc;
+        int i = 0;
+        try {
+            for (; i < n; i++) {
+                Insn in = b.insns[i];
+                trace(in, pc);
+                cpu.retired = base + i;
+                pc = exec(in, pc);
+            }
+        } catch (GuestFault f) {
+            cpu.retired = base + i;
+            count(b, i);
+            takeSync(b.pc + 4L * i, f);
+            return;
+        }
+        cpu.retired = base + n;
+        cpu.pc = pc;
+        count(b, n);
+    }
+
+    /** Slow path: add the events of the first {@code n} instructions of {@code b}. */
+    private void count(Block b, int n) {
+        for (int k = 0; k < n; k++) {
+            Op op = b.insns[k].op();
+            events.branches += isBranch(op) ? 1 : 0;
+            events.loads += loads(op) ? 1 : 0;
+            events.stores += stores(op) ? 1 : 0;
+        }
+    }
+
+    private void trace(Insn in, long pc) {
+        trace.printf("%016x: %08x  %s%n", pc, in.word(), Disassembler.format(in, pc));
+    }
+
+    /** Delivers a synchronous exception with the given preferred return address, or stops if no vector is installed. */
+    private long takeSync(long preferredReturn, GuestFault f) {
+        events.exceptions++;
+        if (cpu.sys.vbar == 0) {
+            int word = 0;
+            try {
+                word = mem.fetch(preferredReturn);
+            } catch (BusFault ignored) {
+                // the instruction itself could not be fetched; report word 0
+            }
+            stop = Stop.exception(preferredReturn, f.esr & 0xFFFFFFFFL, f.farValid ? f.far : 0, word);
+            cpu.pc = preferredReturn;
+            return preferredReturn;
+        }
+        return cpu.takeException(ExceptionType.SYNC, preferredReturn, f.esr, f.farValid, f.far);
+    }
+
+    // ---- register access (31 = XZR here; SP-capable operands read x[31] directly)
+
+    private long rz(int n) {
+        return n == 31 ? 0 : x[n];
+    }
+
+    private void wz(int n, long v) {
+        if (n != 31) {
+            x[n] = v;
+        }
+    }
+
+    /** Executes one instruction at {@code pc}; returns the next PC. */
+    long exec(Insn in, long pc) {
+        final boolean sf = in.sf();
+        switch (in.op()) {
+            case ADD_IMM -> addSub(in, x[in.rn()], in.imm(), 0, true);
+            case SUB_IMM -> addSub(in, x[in.rn()], ~in.imm(), 1, true);
+            case ADD_SREG -> addSub(in, rz(in.rn()), Alu.shift(sf, rz(in.rm()), in.shift(), in.amount()), 0, false);
+            case SUB_SREG -> addSub(in, rz(in.rn()), ~Alu.shift(sf, rz(in.rm()), in.shift(), in.amount()), 1, false);
+            case ADD_EREG -> addSub(in, x[in.rn()], Alu.extend(rz(in.rm()), in.shift(), in.amount()), 0, true);
+            case SUB_EREG -> addSub(in, x[in.rn()], ~Alu.extend(rz(in.rm()), in.shift(), in.amount()), 1, true);
+            case ADC -> addSub(in, rz(in.rn()), rz(in.rm()), cpu.nzcv >> 1 & 1, false);
+            case SBC -> addSub(in, rz(in.rn()), ~rz(in.rm()), cpu.nzcv >> 1 & 1, false);
+            case AND_IMM -> logical(in, rz(in.rn()) & in.imm(), true);
+            case ORR_IMM -> logical(in, rz(in.rn()) | in.imm(), true);
+            case EOR_IMM -> logical(in, rz(in.rn()) ^ in.imm(), true);
+            case AND_REG -> logical(in, rz(in.rn()) & shifted(in), false);
+            case BIC_REG -> logical(in, rz(in.rn()) & ~shifted(in), false);
+            case ORR_REG -> logical(in, rz(in.rn()) | shifted(in), false);
+            case ORN_REG -> logical(in, rz(in.rn()) | ~shifted(in), false);
+            case EOR_REG -> logical(in, rz(in.rn()) ^ shifted(in), false);
+            case EON_REG -> logical(in, rz(in.rn()) ^ ~shifted(in), false);
+            case MOVZ -> wz(in.rd(), Alu.width(sf, in.imm() << in.amount()));
+            case MOVN -> wz(in.rd(), Alu.width(sf, ~(in.imm() << in.amount())));
+            case MOVK -> wz(in.rd(), Alu.width(sf, (rz(in.rd()) & ~(0xFFFFL << in.amount())) | in.imm() << in.amount()));
+            case ADR -> wz(in.rd(), pc + in.imm());
+            case ADRP -> wz(in.rd(), (pc & ~0xFFFL) + in.imm());
+            case SBFM -> wz(in.rd(), Alu.sbfm(sf, rz(in.rn()), (int) in.imm(), in.amount()));
+            case UBFM -> wz(in.rd(), Alu.ubfm(sf, rz(in.rn()), (int) in.imm(), in.amount()));
+            case BFM -> wz(in.rd(), Alu.bfm(sf, rz(in.rd()), rz(in.rn()), (int) in.imm(), in.amount()));
+            case EXTR -> wz(in.rd(), Alu.extr(sf, rz(in.rn()), rz(in.rm()), (int) in.imm()));
+            case CCMN_REG, CCMP_REG, CCMN_IMM, CCMP_IMM -> condCompare(in);
+            case CSEL, CSINC, CSINV, CSNEG -> condSelect(in);
+            case MADD -> wz(in.rd(), Alu.width(sf, rz(in.ra()) + rz(in.rn()) * rz(in.rm())));
+            case MSUB -> wz(in.rd(), Alu.width(sf, rz(in.ra()) - rz(in.rn()) * rz(in.rm())));
+            case SMADDL -> wz(in.rd(), rz(in.ra()) + (long) (int) rz(in.rn()) * (int) rz(in.rm()));
+            case SMSUBL -> wz(in.rd(), rz(in.ra()) - (long) (int) rz(in.rn()) * (int) rz(in.rm()));
+            case UMADDL -> wz(in.rd(), rz(in.ra()) + (rz(in.rn()) & Alu.MASK32) * (rz(in.rm()) & Alu.MASK32));
+            case UMSUBL -> wz(in.rd(), rz(in.ra()) - (rz(in.rn()) & Alu.MASK32) * (rz(in.rm()) & Alu.MASK32));
+            case SMULH -> wz(in.rd(), Math.multiplyHigh(rz(in.rn()), rz(in.rm())));
+            case UMULH -> wz(in.rd(), Alu.umulh(rz(in.rn()), rz(in.rm())));
+            case UDIV -> wz(in.rd(), Alu.udiv(sf, rz(in.rn()), rz(in.rm())));
+            case SDIV -> wz(in.rd(), Alu.sdiv(sf, rz(in.rn()), rz(in.rm())));
+            case LSLV -> wz(in.rd(), Alu.shiftVar(sf, rz(in.rn()), Insn.SHIFT_LSL, rz(in.rm())));
+            case LSRV -> wz(in.rd(), Alu.shiftVar(sf, rz(in.rn()), Insn.SHIFT_LSR, rz(in.rm())));
+            case ASRV -> wz(in.rd(), Alu.shiftVar(sf, rz(in.rn()), Insn.SHIFT_ASR, rz(in.rm())));
+            case RORV -> wz(in.rd(), Alu.shiftVar(sf, rz(in.rn()), Insn.SHIFT_ROR, rz(in.rm())));
+            case CRC32 -> wz(in.rd(), Alu.crc32(in.has(Insn.FLAG_CRC32C), rz(in.rn()), rz(in.rm()), in.size()));
+            case RBIT -> wz(in.rd(), Alu.rbit(sf, rz(in.rn())));
+            case REV16 -> wz(in.rd(), Alu.rev16(sf, rz(in.rn())));
+            case REV32 -> wz(in.rd(), Alu.rev32(rz(in.rn())));
+            case REV -> wz(in.rd(), Alu.rev(sf, rz(in.rn())));
+            case CLZ -> wz(in.rd(), Alu.clz(sf, rz(in.rn())));
+            case CLS -> wz(in.rd(), Alu.cls(sf, rz(in.rn())));
+
+            case B -> {
+                return pc + in.imm();
+            }
+            case BL -> {
+                x[30] = pc + 4;
+                return pc + in.imm();
+            }
+            case B_COND -> {
+                return Alu.condHolds(in.cond(), cpu.nzcv) ? pc + in.imm() : pc + 4;
+            }
+            case CBZ -> {
+                return Alu.width(sf, rz(in.rd())) == 0 ? pc + in.imm() : pc + 4;
+            }
+            case CBNZ -> {
+                return Alu.width(sf, rz(in.rd())) != 0 ? pc + in.imm() : pc + 4;
+            }
+            case TBZ -> {
+                return (rz(in.rd()) >>> in.amount() & 1) == 0 ? pc + in.imm() : pc + 4;
+            }
+            case TBNZ -> {
+                return (rz(in.rd()) >>> in.amount() & 1) != 0 ? pc + in.imm() : pc + 4;
+            }
+            case BR, RET -> {
+                return rz(in.rn());
+            }
+            case BLR -> {
+                long target = rz(in.rn());
+                x[30] = pc + 4;
+                return target;
+            }
+            case ERET -> {
+                if (cpu.el == 0) {
+                    throw GuestFault.undefined();
+                }
+                cpu.exceptionReturn();
+                return cpu.pc;
+            }
+
+            case LDR, STR, LDP, STP, LDAR, STLR, PRFM -> memory(in, pc);
+            case LDXR, STXR, LDXP, STXP -> exclusive(in, pc);
+            case LDADD, LDCLR, LDEOR, LDSET, LDSMAX, LDSMIN, LDUMAX, LDUMIN, SWP, CAS, CASP -> atomic(in, pc);
+
+            case HINT, DSB, DMB, ISB -> {
+                // No architectural effect in a single-PE, in-order model (WFI/WFE: nothing to wait for).
+            }
+            case CLREX -> cpu.exclusiveValid = false;
+            case MRS -> sys.mrs(in, current.sysReg);
+            case MSR_REG -> sys.msr(in, current.sysReg);
+            case MSR_IMM -> sys.msrImmediate(in);
+            case SYS -> sys.sys(in);
+            case SVC -> {
+                return takeSvc(in, pc);
+            }
+            case HVC, SMC, HLT -> {
+                return firmware(in, pc);
+            }
+            case BRK -> throw GuestFault.of(Syndrome.brk((int) in.imm()));
+            default -> throw GuestFault.undefined(); // UNDEFINED, SYSL
+        }
+        return pc + 4;
+    }
+
+    private long shifted(Insn in) {
+        return Alu.shift(in.sf(), rz(in.rm()), in.shift(), in.amount());
+    }
+
+    /** ADD/SUB/ADC/SBC (b already inverted for subtraction); {@code spDest}: rd is SP when flags are not set. */
+    private void addSub(Insn in, long a, long b, int carry, boolean spDest) {
+        boolean sf = in.sf();
+        long r = Alu.width(sf, a + b + carry);
+        if (in.setsFlags()) {
+            cpu.nzcv = Alu.addFlags(sf, a, b, carry);
+            wz(in.rd(), r);
+        } else if (spDest) {
+            x[in.rd()] = r;
+        } else {
+            wz(in.rd(), r);
+        }
+    }
+
+    private void logical(Insn in, long r, boolean spDest) {
+        boolean sf = in.sf();
+        r = Alu.width(sf, r);
+        if (in.setsFlags()) {
+            cpu.nzcv = Alu.logicFlags(sf, r);
+            wz(in.rd(), r);
+        } else if (spDest) {
+            x[in.rd()] = r;
+        } else {
+            wz(in.rd(), r);
+        }
+    }
+
+    private void condCompare(Insn in) {
+        if (!Alu.condHolds(in.cond(), cpu.nzcv)) {
+            cpu.nzcv = (int) in.imm() & 0xF;
+            return;
+        }
+        Op op = in.op();
+        long a = rz(in.rn());
+        long b = op == Op.CCMN_IMM || op == Op.CCMP_IMM ? in.amount() : rz(in.rm());
+        boolean sub = op == Op.CCMP_REG || op == Op.CCMP_IMM;
+        cpu.nzcv = sub ? Alu.addFlags(in.sf(), a, ~b, 1) : Alu.addFlags(in.sf(), a, b, 0);
+    }
+
+    private void condSelect(Insn in) {
+        long r;
+        if (Alu.condHolds(in.cond(), cpu.nzcv)) {
+            r = rz(in.rn());
+        } else {
+            long m = rz(in.rm());
+            r = switch (in.op()) {
+                case CSINC -> m + 1;
+                case CSINV -> ~m;
+                case CSNEG -> -m;
+                default -> m;
+            };
+        }
+        wz(in.rd(), Alu.width(in.sf(), r));
+    }
+
+    // ---- loads and stores
+
+    private void memory(Insn in, long pc) {
+        Op op = in.op();
+        if (op == Op.PRFM) {
+            return;
+        }
+        long addr = Lsu.address(cpu, in, pc);
+        int size = in.size();
+        boolean ordered = op == Op.LDAR || op == Op.STLR;
+        switch (op) {
+            case LDR, LDAR -> {
+                long v = Lsu.read(cpu, mem, addr, size, ordered);
+                Lsu.writeback(cpu, in, addr);
+                wz(in.rd(), loaded(in, v));
+            }
+            case STR, STLR -> {
+                Lsu.write(cpu, mem, addr, size, rz(in.rd()), ordered);
+                Lsu.writeback(cpu, in, addr);
+            }
+            case LDP -> {
+                long v1 = Lsu.read(cpu, mem, addr, size, false);
+                long v2 = Lsu.read(cpu, mem, addr + (1L << size), size, false);
+                Lsu.writeback(cpu, in, addr);
+                wz(in.rd(), loaded(in, v1));
+                wz(in.ra(), loaded(in, v2));
+            }
+            default -> { // STP
+                long v1 = rz(in.rd());
+                long v2 = rz(in.ra());
+                Lsu.write(cpu, mem, addr, size, v1, false);
+                Lsu.write(cpu, mem, addr + (1L << size), size, v2, false);
+                Lsu.writeback(cpu, in, addr);
+            }
+        }
+    }
+
+    /** A loaded value as the destination register receives it (sign extension, W-register zeroing). */
+    private static long loaded(Insn in, long v) {
+        if (in.has(Insn.FLAG_SIGNED)) {
+            return Alu.width(in.sf(), Lsu.signExtend(v, in.size()));
+        }
+        return v;
+    }
+
+    private void exclusive(Insn in, long pc) {
+        long addr = Lsu.address(cpu, in, pc);
+        int size = in.size();
+        int bytes = 1 << size;
+        switch (in.op()) {
+            case LDXR -> {
+                long v = Lsu.read(cpu, mem, addr, size, true);
+                cpu.exclusiveValid = true;
+                cpu.exclusiveAddress = addr;
+                cpu.exclusiveBytes = bytes;
+                wz(in.rd(), v);
+            }
+            case LDXP -> {
+                Lsu.requireAligned(cpu, addr, 2 * bytes, false);
+                long v1 = Lsu.read(cpu, mem, addr, size, true);
+                long v2 = Lsu.read(cpu, mem, addr + bytes, size, true);
+                cpu.exclusiveValid = true;
+                cpu.exclusiveAddress = addr;
+                cpu.exclusiveBytes = 2 * bytes;
+                wz(in.rd(), v1);
+                wz(in.ra(), v2);
+            }
+            case STXR -> {
+                Lsu.requireAligned(cpu, addr, bytes, true);
+                boolean pass = monitorMatches(addr, bytes);
+                if (pass) {
+                    Lsu.write(cpu, mem, addr, size, rz(in.rd()), true);
+                }
+                cpu.exclusiveValid = false;
+                wz(in.rm(), pass ? 0 : 1);
+            }
+            default -> { // STXP
+                Lsu.requireAligned(cpu, addr, 2 * bytes, true);
+                boolean pass = monitorMatches(addr, 2 * bytes);
+                if (pass) {
+                    Lsu.write(cpu, mem, addr, size, rz(in.rd()), true);
+                    Lsu.write(cpu, mem, addr + bytes, size, rz(in.ra()), true);
+                }
+                cpu.exclusiveValid = false;
+                wz(in.rm(), pass ? 0 : 1);
+            }
+        }
+    }
+
+    private boolean monitorMatches(long addr, int bytes) {
+        return cpu.exclusiveValid && cpu.exclusiveAddress == addr && cpu.exclusiveBytes == bytes;
+    }
+
+    private void atomic(Insn in, long pc) {
+        if (!cpu.lse) {
+            throw GuestFault.undefined();
+        }
+        long addr = Lsu.address(cpu, in, pc);
+        int size = in.size();
+        Op op = in.op();
+        if (op == Op.CASP) {
+            int bytes = 1 << size;
+            Lsu.requireAligned(cpu, addr, 2 * bytes, false);
+            long old1 = Lsu.read(cpu, mem, addr, size, true);
+            long old2 = Lsu.read(cpu, mem, addr + bytes, size, true);
+            int rs = in.rm(), rt = in.rd();
+            if (old1 == Lsu.truncate(rz(rs), size) && old2 == Lsu.truncate(rz(rs + 1), size)) {
+                Lsu.write(cpu, mem, addr, size, rz(rt), true);
+                Lsu.write(cpu, mem, addr + bytes, size, rz(rt + 1), true);
+            }
+            wz(rs, old1);
+            wz(rs + 1, old2);
+            return;
+        }
+        long old = Lsu.read(cpu, mem, addr, size, true);
+        if (op == Op.CAS) {
+            if (old == Lsu.truncate(rz(in.rm()), size)) {
+                Lsu.write(cpu, mem, addr, size, rz(in.rd()), true);
+            }
+            wz(in.rm(), old);
+            return;
+        }
+        long operand = Lsu.truncate(rz(in.rm()), size);
+        Lsu.write(cpu, mem, addr, size, Lsu.atomicResult(op, old, operand, size), true);
+        wz(in.rd(), old);
+    }
+
+    // ---- exception-generating instructions
+
+    private long takeSvc(Insn in, long pc) {
+        if (cpu.sys.vbar == 0) {
+            // No vector: report like any other exception, with the SVC itself as the PC.
+            throw GuestFault.of(Syndrome.svc((int) in.imm()));
+        }
+        events.exceptions++;
+        return cpu.takeException(ExceptionType.SYNC, pc + 4, Syndrome.svc((int) in.imm()), false, 0);
+    }
+
+    private long firmware(Insn in, long pc) {
+        if (cpu.el == 0) {
+            throw GuestFault.undefined();
+        }
+        int imm = (int) in.imm();
+        int r = switch (in.op()) {
+            case HVC -> platform.hvc(cpu, imm);
+            case SMC -> platform.smc(cpu, imm);
+            default -> imm == 0xF000 ? platform.semihosting(cpu) : Platform.UNDEFINED;
+        };
+        if (r == Platform.UNDEFINED) {
+            throw GuestFault.undefined();
+        }
+        if (r >= 0) {
+            stop = Stop.exit(r, pc);
+        }
+        return pc + 4;
+    }
+
+    // ---- instruction classes
+
+    static boolean endsBlock(Op op) {
+        return switch (op) {
+            case B, BL, B_COND, CBZ, CBNZ, TBZ, TBNZ, BR, BLR, RET, ERET,
+                    SVC, HVC, SMC, BRK, HLT, MRS, MSR_REG, MSR_IMM, SYS, SYSL, ISB, UNDEFINED -> true;
+            default -> false;
+        };
+    }
+
+    static boolean isBranch(Op op) {
+        return switch (op) {
+            case B, BL, B_COND, CBZ, CBNZ, TBZ, TBNZ, BR, BLR, RET -> true;
+            default -> false;
+        };
+    }
+
+    static boolean loads(Op op) {
+        return switch (op) {
+            case LDR, LDP, LDXR, LDXP, LDAR, LDADD, LDCLR, LDEOR, LDSET, LDSMAX, LDSMIN, LDUMAX, LDUMIN,
+                    SWP, CAS, CASP -> true;
+            default -> false;
+        };
+    }
+
+    static boolean stores(Op op) {
+        return switch (op) {
+            case STR, STP, STXR, STXP, STLR, LDADD, LDCLR, LDEOR, LDSET, LDSMAX, LDSMIN, LDUMAX, LDUMIN,
+                    SWP, CAS, CASP -> true;
+            default -> false;
+        };
+    }
+
+}

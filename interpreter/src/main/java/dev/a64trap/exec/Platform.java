@@ -1,0 +1,41 @@
+package dev.a64trap.exec;
+
+import dev.a64trap.cpu.Cpu;
+
+/**
+ * The board's upcalls for the instructions that talk to firmware: semihosting (HLT #0xF000) and
+ * PSCI (HVC/SMC). Each returns {@link #CONTINUE}, {@link #UNDEFINED} (the call is not the board's:
+ * the instruction is UNDEFINED, as on QEMU virt without EL2/EL3), or an exit status &gt;= 0 that
+ * ends the run.
+ */
+public interface Platform {
+    int CONTINUE = -1;
+    int UNDEFINED = -2;
+
+    /** HLT #0xF000 at EL1: operation in w0, parameter in x1, result to x0. */
+    int semihosting(Cpu cpu);
+
+    /** HVC #imm at EL1 (QEMU virt's PSCI conduit). */
+    int hvc(Cpu cpu, int imm);
+
+    /** SMC #imm at EL1. */
+    int smc(Cpu cpu, int imm);
+
+    /** A platform with no firmware: every call is UNDEFINED. */
+    Platform NONE = new Platform() {
+        @Override
+        public int semihosting(Cpu cpu) {
+            return UNDEFINED;
+        }
+
+        @Override
+        public int hvc(Cpu cpu, int imm) {
+            return UNDEFINED;
+        }
+
+        @Override
+        public int smc(Cpu cpu, int imm) {
+            return UNDEFINED;
+        }
+    };
+}

@@ -1,0 +1,136 @@
+package dev.a64trap.exec;
+
+import dev.a64trap.cpu.Cpu;
+import dev.a64trap.cpu.GuestFault;
+import dev.a64trap.cpu.Syndrome;
+import dev.a64trap.decode.Insn;
+import dev.a64trap.mem.PhysicalMemory;
+import dev.a64trap.sysreg.BaseSysRegs;
+import dev.a64trap.sysreg.SysReg;
+import dev.a64trap.sysreg.SysRegEncoding;
+
+/**
+ * MRS, MSR (register and immediate) and SYS (cache, TLB and address-translation maintenance).
+ * The MRS/MSR descriptor comes from the block (looked up once at decode time).
+ */
+final class SystemOps {
+    private final Cpu cpu;
+    private final PhysicalMemory mem;
+    private final BlockCache cache;
+
+    SystemOps(Cpu cpu, PhysicalMemory mem, BlockCache cache) {
+        this.cpu = cpu;
+        this.mem = mem;
+        this.cache = cache;
+    }
+
+    private void check(SysReg reg, Insn in, boolean write) {
+        if (reg == null) {
+            throw GuestFault.undefined();
+        }
+        switch (reg.access(cpu, write)) {
+            case UNDEFINED -> throw GuestFault.undefined();
+            case TRAP -> throw GuestFault.of(Syndrome.sysreg((int) in.imm(), in.rd(), !write));
+            default -> { }
+        }
+    }
+
+    void mrs(Insn in, SysReg reg) {
+        check(reg, in, false);
+        long v = reg.read(cpu);
+        if (in.rd() != 31) {
+            cpu.x[in.rd()] = v;
+        }
+    }
+
+    void msr(Insn in, SysReg reg) {
+        check(reg, in, true);
+        reg.write(cpu, in.rd() == 31 ? 0 : cpu.x[in.rd()]);
+    }
+
+    /** PSTATE field encodings (op1<<3|op2) of MSR (immediate). */
+    private static final int PSTATE_SPSEL = 0b000_101, PSTATE_DAIFSET = 0b011_110, PSTATE_DAIFCLR = 0b011_111;
+
+    void msrImmediate(Insn in) {
+        int field = (int) in.imm();
+        int crm = in.amount() & 0xF;
+        switch (field) {
+            case PSTATE_SPSEL -> {
+                if (cpu.el == 0) {
+                    throw GuestFault.undefined();
+                }
+                cpu.setSpsel(crm & 1);
+            }
+            case PSTATE_DAIFSET, PSTATE_DAIFCLR -> {
+                if (cpu.el == 0 && (cpu.sys.sctlr & BaseSysRegs.SCTLR_UMA) == 0) {
+                    int enc = SysRegEncoding.of(0, field >> 3, 4, crm, field & 7);
+                    throw GuestFault.of(Syndrome.sysreg(enc, 31, false));
+                }
+                cpu.daif = field == PSTATE_DAIFSET ? cpu.daif | crm : cpu.daif & ~crm;
+            }
+            default -> throw GuestFault.undefined();
+        }
+    }
+
+    /**
+     * SYS: DC ZVA zeroes its 64-byte block; IC invalidation drops decoded blocks; the other cache,
+     * TLB and AT operations have nothing to do without caches or an MMU (AT reports a flat mapping).
+     * EL0 may use DC ZVA (SCTLR_EL1.DZE) and the by-VA cache operations (SCTLR_EL1.UCI); otherwise
+     * these trap (EC 0x18); everything else is UNDEFINED at EL0.
+     */
+    void sys(Insn in) {
+        int enc = (int) in.imm();
+        int op1 = SysRegEncoding.op1(enc), crn = SysRegEncoding.crn(enc), crm = SysRegEncoding.crm(enc),
+                op2 = SysRegEncoding.op2(enc);
+        long rt = in.rd() == 31 ? 0 : cpu.x[in.rd()];
+        if (crn == 8 && op1 == 0) { // TLBI (EL1 forms)
+            el1Only();
+            return;
+        }
+        if (crn != 7) {
+            throw GuestFault.undefined();
+        }
+        if (op1 == 3) {
+            boolean zva = crm == 4 && op2 == 1;
+            boolean byVa = (crm == 5 && op2 == 1) || (op2 == 1 && (crm == 10 || crm == 11 || crm == 14 || crm == 12));
+            if (!zva && !byVa) {
+                throw GuestFault.undefined();
+            }
+            if (cpu.el == 0) {
+                long bit = zva ? BaseSysRegs.SCTLR_DZE : BaseSysRegs.SCTLR_UCI;
+                if ((cpu.sys.sctlr & bit) == 0) {
+                    throw GuestFault.of(Syndrome.sysreg(enc, in.rd(), false));
+                }
+            }
+            if (zva) {
+                long base = rt & ~63L;
+                for (int i = 0; i < 64; i += 8) {
+                    Lsu.write(cpu, mem, base + i, 3, 0, false);
+                }
+            } else if (crm == 5) {
+                cache.invalidateAll(); // IC IVAU
+            }
+            return;
+        }
+        if (op1 == 0) {
+            el1Only();
+            if (crm == 1 || crm == 5) { // IC IALLUIS / IC IALLU
+                cache.invalidateAll();
+            } else if (crm == 8 && op2 <= 3) { // AT S1E1R/W, S1E0R/W: flat mapping
+                SysReg par = cpu.sysRegs.byName("PAR_EL1");
+                par.write(cpu, rt & 0xFFFF_FFFF_F000L);
+            } else if (!(crm == 6 && (op2 == 1 || op2 == 2)) && !(crm == 10 && op2 == 2)
+                    && !(crm == 14 && op2 == 2)) {
+                throw GuestFault.undefined(); // not DC IVAC/ISW/CSW/CISW
+            }
+            return;
+        }
+        throw GuestFault.undefined();
+    }
+
+    private void el1Only() {
+        if (cpu.el == 0) {
+            throw GuestFault.undefined();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.a64trap.machine;
+
+import dev.a64trap.cpu.Cpu;
+import dev.a64trap.exec.Interpreter;
+import dev.a64trap.exec.Platform;
+import dev.a64trap.exec.Stop;
+import dev.a64trap.mem.GuestMemory;
+import dev.a64trap.sysreg.BaseSysRegs;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * QEMU's {@code virt} board as a {@code -kernel} run sees it: RAM, flash, PL011, semihosting,
+ * PSCI over HVC, one CPU and the interpreter, wired together. Entry state as QEMU gives a
+ * {@code -kernel} image: EL1h, DAIF masked, registers zero, PC = the loader's reset PC.
+ */
+public final class VirtBoard {
+
+    /** Board options; the defaults match {@code qemu-system-aarch64 -M virt -cpu cortex-a57 -m 128M}. */
+    public static final class Options {
+        public long ramSize = GuestMemory.DEFAULT_RAM_SIZE;
+        public String append;
+        public OptionalLong loadAddress = OptionalLong.empty();
+        /** Implement the LSE atomics (QEMU's {@code -cpu max} has them, Cortex-A57 has not). */
+        public boolean lse;
+        public PrintStream trace;
+        public OutputStream stdout = OutputStream.nullOutputStream();
+        public OutputStream stderr = OutputStream.nullOutputStream();
+        public InputStream stdin = InputStream.nullInputStream();
+        /** Read stdin on a background thread (terminals) instead of eagerly (files, pipes: deterministic). */
+        public boolean interactiveInput;
+    }
+
+    private final GuestMemory memory;
+    private final Pl011 uart;
+    private final Semihosting semihosting;
+    private final Psci psci = new Psci();
+    private final Cpu cpu;
+    private final Interpreter interpreter;
+    private final LoadedImage image;
+    private final OutputStream stdout;
+    private final OutputStream stderr;
+    private String exitReason = "";
+
+    private VirtBoard(Path imagePath, String imageName, byte[] bytes, Options o) throws ImageLoadException {
+        this.stdout = o.stdout;
+        this.stderr = o.stderr;
+        memory = new GuestMemory(o.ramSize);
+        uart = new Pl011(o.stdout, o.interactiveInput ? SerialInput.background(o.stdin) : SerialInput.eager(o.stdin));
+        memory.map(Pl011.BASE, Pl011.SIZE, uart);
+        image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
+                : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
+        cpu = new Cpu(BaseSysRegs.cortexA57Table(o.lse), o.lse);
+        Platform platform = new Firmware();
+        interpreter = new Interpreter(cpu, memory, platform, o.trace);
+        long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), image.ranges());
+        semihosting = Semihosting.builder(interpreter.cache().memory(), () -> cpu.retired)
+                .console(o.stdout) // one guest console: semihosting and PL011 in order, as QEMU with a shared chardev
+                .stdout(o.stdout)
+                .stderr(o.stderr)
+                .stdin(o.stdin)
+                .commandLine(Semihosting.qemuCommandLine(imageName, o.append))
+                .heap(heap[0], heap[1])
+                .build();
+        cpu.pc = image.resetPc();
+    }
+
+    /** Loads {@code image} into a fresh board. @throws ImageLoadException for any bad input */
+    public static VirtBoard load(Path image, Options options) throws ImageLoadException {
+        return new VirtBoard(image, image.toString(), null, options);
+    }
+
+    /** A board running an image held in memory (tests). */
+    public static VirtBoard load(byte[] image, String name, Options options) throws ImageLoadException {
+        return new VirtBoard(null, name, image, options);
+    }
+
+    /** Runs until exit, budget ({@code maxInsns} retired in total, 0 = none), exception without vector or interrupt. */
+    public Stop run(long maxInsns) {
+        try {
+            return interpreter.run(maxInsns);
+        } finally {
+            flush();
+        }
+    }
+
+    public void interrupt() {
+        interpreter.interrupt();
+    }
+
+    public void flush() {
+        uart.flush();
+        try {
+            stdout.flush();
+            stderr.flush();
+        } catch (java.io.IOException ignored) {
+            // the console went away; nothing left to tell it
+        }
+    }
+
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    public Interpreter interpreter() {
+        return interpreter;
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    public LoadedImage image() {
+        return image;
+    }
+
+    /** What ended the run when it was a guest exit (e.g. "semihosting SYS_EXIT"). */
+    public String exitReason() {
+        return exitReason;
+    }
+
+    /**
+     * Semihosting and PSCI. QEMU virt without EL2/EL3 uses HVC as the PSCI conduit and answers every
+     * HVC as a PSCI call (unknown functions: NOT_SUPPORTED); SMC is UNDEFINED (recorded from QEMU 7.2
+     * by guest-images/src/exceptions).
+     */
+    private final class Firmware implements Platform {
+        @Override
+        public int semihosting(Cpu c) {
+            try {
+                c.x[0] = semihosting.call(c.x[0] & 0xFFFF_FFFFL, c.x[1]);
+                return CONTINUE;
+            } catch (GuestExit e) {
+                exitReason = e.reason();
+                return e.status();
+            }
+        }
+
+        @Override
+        public int hvc(Cpu c, int imm) {
+            return firmware(c, Psci.Conduit.HVC);
+        }
+
+        @Override
+        public int smc(Cpu c, int imm) {
+            return firmware(c, Psci.Conduit.SMC);
+        }
+
+        private int firmware(Cpu c, Psci.Conduit via) {
+            if (!psci.isCall(via)) {
+                return UNDEFINED;
+            }
+            try {
+                c.x[0] = psci.call(c.x[0], c.x[1], c.x[2], c.x[3]);
+                return CONTINUE;
+            } catch (GuestExit e) {
+                exitReason = e.reason();
+                return e.status();
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.a64trap.sysreg;
+
+import static dev.a64trap.sysreg.SysRegEncoding.of;
+
+import dev.a64trap.sysreg.SysReg.Access;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The EL0/EL1 system registers of the emulated CPU, with the values QEMU 8+/9+ reports for
+ * {@code -M virt -cpu cortex-a57} without EL2/EL3 (recorded from a guest that prints them).
+ * The vPMU adds its own rows with {@link SysRegTable#with}.
+ */
+public final class BaseSysRegs {
+    private BaseSysRegs() {}
+
+    public static final long MIDR_CORTEX_A57_R1P3 = 0x411FD070L;
+    public static final long MPIDR = 0x80000000L;
+    /** QEMU's value with the PMUVer field [11:8] cleared: no PMU until the vPMU plugs in. */
+    public static final long ID_AA64DFR0 = 0x10305006L;
+    /** EL0 and EL1 AArch64 only (EL2/EL3 fields zero, as QEMU virt without virtualization/secure). */
+    public static final long ID_AA64PFR0 = 0x22L;
+    /** AES, SHA1, SHA2, CRC32; Atomic = 0 (Cortex-A57 is ARMv8.0: no LSE). */
+    public static final long ID_AA64ISAR0 = 0x11120L;
+    public static final long ID_AA64ISAR0_ATOMIC = 2L << 20;
+    public static final long ID_AA64MMFR0 = 0x1124L;
+    public static final long SCTLR_RESET = 0x00C50838L;
+    public static final long CTR = 0x8444C004L;
+    public static final long CLIDR = 0x0A200023L;
+    public static final long DCZID = 4; // 64-byte DC ZVA blocks
+    /** QEMU virt's generic timer frequency (1 GHz since QEMU 9): one tick per retired instruction. */
+    public static final long CNTFRQ = 1_000_000_000L;
+
+    public static final int SCTLR_M = 1, SCTLR_A = 1 << 1, SCTLR_SA = 1 << 3, SCTLR_SA0 = 1 << 4,
+            SCTLR_UMA = 1 << 9, SCTLR_DZE = 1 << 14, SCTLR_UCT = 1 << 15, SCTLR_UCI = 1 << 26;
+
+    private static final long[] CCSIDR = {0x701FE00AL, 0x201FE012L, 0x70FFE07AL};
+
+    /** Trap rule for EL0 access controlled by one SCTLR_EL1 bit. */
+    private static SysReg.El0Rule sctlrBit(long bit) {
+        return (c, w) -> c.el() != 0 || (c.regs().sctlr & bit) != 0 ? Access.ALLOW : Access.TRAP;
+    }
+
+    /** Trap rule for EL0 counter access controlled by CNTKCTL_EL1 bits (any of {@code mask}). */
+    private static SysReg.El0Rule cntkctl(long mask, boolean readOnly) {
+        return (c, w) -> c.el() != 0 ? Access.ALLOW
+                : readOnly && w ? Access.UNDEFINED
+                : (c.regs().cntkctl & mask) != 0 ? Access.ALLOW : Access.TRAP;
+    }
+
+    /** Rows for a Cortex-A57; {@code lse} sets ID_AA64ISAR0_EL1.Atomic. */
+    public static List<SysReg> cortexA57(boolean lse) {
+        List<SysReg> r = new ArrayList<>();
+        // ---- identification (op0=3, op1=0, CRn=0)
+        r.add(SysReg.constant("MIDR_EL1", of(3, 0, 0, 0, 0), MIDR_CORTEX_A57_R1P3));
+        r.add(SysReg.constant("MPIDR_EL1", of(3, 0, 0, 0, 5), MPIDR));
+        r.add(SysReg.constant("REVIDR_EL1", of(3, 0, 0, 0, 6), 0));
+        r.add(SysReg.constant("ID_PFR0_EL1", of(3, 0, 0, 1, 0), 0x131));
+        r.add(SysReg.constant("ID_PFR1_EL1", of(3, 0, 0, 1, 1), 0x00011011));
+        r.add(SysReg.constant("ID_DFR0_EL1", of(3, 0, 0, 1, 2), 0x03010006));
+        r.add(SysReg.constant("ID_AFR0_EL1", of(3, 0, 0, 1, 3), 0));
+        r.add(SysReg.constant("ID_MMFR0_EL1", of(3, 0, 0, 1, 4), 0x10101105));
+        r.add(SysReg.constant("ID_MMFR1_EL1", of(3, 0, 0, 1, 5), 0x40000000));
+        r.add(SysReg.constant("ID_MMFR2_EL1", of(3, 0, 0, 1, 6), 0x01260000));
+        r.add(SysReg.constant("ID_MMFR3_EL1", of(3, 0, 0, 1, 7), 0x02102211));
+        r.add(SysReg.constant("ID_ISAR0_EL1", of(3, 0, 0, 2, 0), 0x02101110));
+        r.add(SysReg.constant("ID_ISAR1_EL1", of(3, 0, 0, 2, 1), 0x13112111));
+        r.add(SysReg.constant("ID_ISAR2_EL1", of(3, 0, 0, 2, 2), 0x21232042));
+        r.add(SysReg.constant("ID_ISAR3_EL1", of(3, 0, 0, 2, 3), 0x01112131));
+        r.add(SysReg.constant("ID_ISAR4_EL1", of(3, 0, 0, 2, 4), 0x00011142));
+        r.add(SysReg.constant("ID_ISAR5_EL1", of(3, 0, 0, 2, 5), 0x00011121));
+        r.add(SysReg.constant("MVFR0_EL1", of(3, 0, 0, 3, 0), 0x10110222));
+        r.add(SysReg.constant("MVFR1_EL1", of(3, 0, 0, 3, 1), 0x12111111));
+        r.add(SysReg.constant("MVFR2_EL1", of(3, 0, 0, 3, 2), 0x43));
+        r.add(SysReg.constant("ID_AA64PFR0_EL1", of(3, 0, 0, 4, 0), ID_AA64PFR0));
+        r.add(SysReg.constant("ID_AA64PFR1_EL1", of(3, 0, 0, 4, 1), 0));
+        r.add(SysReg.constant("ID_AA64DFR0_EL1", of(3, 0, 0, 5, 0), ID_AA64DFR0));
+        r.add(SysReg.constant("ID_AA64DFR1_EL1", of(3, 0, 0, 5, 1), 0));
+        r.add(SysReg.constant("ID_AA64AFR0_EL1", of(3, 0, 0, 5, 4), 0));
+        r.add(SysReg.constant("ID_AA64AFR1_EL1", of(3, 0, 0, 5, 5), 0));
+        r.add(SysReg.constant("ID_AA64ISAR0_EL1", of(3, 0, 0, 6, 0),
+                ID_AA64ISAR0 | (lse ? ID_AA64ISAR0_ATOMIC : 0)));
+        r.add(SysReg.constant("ID_AA64ISAR1_EL1", of(3, 0, 0, 6, 1), 0));
+        r.add(SysReg.constant("ID_AA64MMFR0_EL1", of(3, 0, 0, 7, 0), ID_AA64MMFR0));
+        r.add(SysReg.constant("ID_AA64MMFR1_EL1", of(3, 0, 0, 7, 1), 0));
+        r.add(SysReg.constant("ID_AA64MMFR2_EL1", of(3, 0, 0, 7, 2), 0));
+        // The rest of the ID space (CRm 1..7) is reserved and reads as zero (KVM: ID_UNALLOCATED).
+        Set<Integer> named = new HashSet<>();
+        r.forEach(x -> named.add(x.encoding()));
+        for (int crm = 1; crm <= 7; crm++) {
+            for (int op2 = 0; op2 < 8; op2++) {
+                int enc = of(3, 0, 0, crm, op2);
+                if (!named.contains(enc)) {
+                    r.add(SysReg.constant("ID_UNALLOCATED_" + crm + "_" + op2, enc, 0));
+                }
+            }
+        }
+        r.add(SysReg.of("CCSIDR_EL1", of(3, 1, 0, 0, 0), (c, x) -> {
+            long sel = c.regs().csselr;
+            int level = (int) (sel >> 1 & 7);
+            int idx = level * 2 + (int) (sel & 1);
+            return idx < CCSIDR.length ? CCSIDR[idx] : 0;
+        }, null));
+        r.add(SysReg.constant("CLIDR_EL1", of(3, 1, 0, 0, 1), CLIDR));
+        r.add(SysReg.constant("AIDR_EL1", of(3, 1, 0, 0, 7), 0));
+        r.add(SysReg.of("CSSELR_EL1", of(3, 2, 0, 0, 0), (c, x) -> c.regs().csselr,
+                (c, x, v) -> c.regs().csselr = v & 0xF).resetTo(0));
+        r.add(SysReg.constant("CTR_EL0", of(3, 3, 0, 0, 1), CTR).el0(sctlrBit(SCTLR_UCT)));
+        r.add(SysReg.of("DCZID_EL0", of(3, 3, 0, 0, 7),
+                (c, x) -> DCZID | (c.el() == 0 && (c.regs().sctlr & SCTLR_DZE) == 0 ? 0x10 : 0), null)
+                .el0(SysReg.EL0_READ));
+
+        // ---- control
+        r.add(SysReg.of("SCTLR_EL1", of(3, 0, 1, 0, 0), (c, x) -> c.regs().sctlr,
+                (c, x, v) -> c.regs().sctlr = v).resetTo(SCTLR_RESET));
+        r.add(SysReg.stored("ACTLR_EL1", of(3, 0, 1, 0, 1), 0));
+        r.add(SysReg.stored("CPACR_EL1", of(3, 0, 1, 0, 2), 0));
+        r.add(SysReg.stored("TTBR0_EL1", of(3, 0, 2, 0, 0), 0));
+        r.add(SysReg.stored("TTBR1_EL1", of(3, 0, 2, 0, 1), 0));
+        r.add(SysReg.stored("TCR_EL1", of(3, 0, 2, 0, 2), 0));
+        r.add(SysReg.stored("AFSR0_EL1", of(3, 0, 5, 1, 0), 0));
+        r.add(SysReg.stored("AFSR1_EL1", of(3, 0, 5, 1, 1), 0));
+        r.add(SysReg.stored("PAR_EL1", of(3, 0, 7, 4, 0), 0));
+        r.add(SysReg.stored("MAIR_EL1", of(3, 0, 10, 2, 0), 0));
+        r.add(SysReg.stored("AMAIR_EL1", of(3, 0, 10, 3, 0), 0));
+        r.add(SysReg.of("VBAR_EL1", of(3, 0, 12, 0, 0), (c, x) -> c.regs().vbar,
+                (c, x, v) -> c.regs().vbar = v & ~0x7FFL).resetTo(0));
+        r.add(SysReg.stored("CONTEXTIDR_EL1", of(3, 0, 13, 0, 1), 0));
+        r.add(SysReg.stored("TPIDR_EL1", of(3, 0, 13, 0, 4), 0));
+        r.add(SysReg.stored("TPIDR_EL0", of(3, 3, 13, 0, 2), 0).el0(SysReg.EL0_RW));
+        r.add(SysReg.stored("TPIDRRO_EL0", of(3, 3, 13, 0, 3), 0).el0(SysReg.EL0_READ));
+
+        // ---- exception state and PSTATE views
+        r.add(SysReg.of("SPSR_EL1", of(3, 0, 4, 0, 0), (c, x) -> c.regs().spsr,
+                (c, x, v) -> c.regs().spsr = v & 0xFFFFFFFFL).resetTo(0));
+        r.add(SysReg.of("ELR_EL1", of(3, 0, 4, 0, 1), (c, x) -> c.regs().elr,
+                (c, x, v) -> c.regs().elr = v).resetTo(0));
+        // SP_EL0 is UNDEFINED at EL1 while SPSel = 0 (it is then the current SP).
+        r.add(SysReg.of("SP_EL0", of(3, 0, 4, 1, 0), (c, x) -> c.spEl0(), (c, x, v) -> c.setSpEl0(v))
+                .el0((c, w) -> c.el() == 0 || c.spsel() == 0 ? Access.UNDEFINED : Access.ALLOW));
+        r.add(SysReg.of("SPSel", of(3, 0, 4, 2, 0), (c, x) -> c.spsel(), (c, x, v) -> c.setSpsel((int) (v & 1))));
+        r.add(SysReg.of("CurrentEL", of(3, 0, 4, 2, 2), (c, x) -> (long) c.el() << 2, null));
+        r.add(SysReg.of("NZCV", of(3, 3, 4, 2, 0), (c, x) -> (long) c.nzcv() << 28,
+                (c, x, v) -> c.setNzcv((int) (v >>> 28 & 0xF))).el0(SysReg.EL0_RW));
+        r.add(SysReg.of("DAIF", of(3, 3, 4, 2, 1), (c, x) -> (long) c.daif() << 6,
+                (c, x, v) -> c.setDaif((int) (v >>> 6 & 0xF))).el0(sctlrBit(SCTLR_UMA)));
+        r.add(SysReg.of("ESR_EL1", of(3, 0, 5, 2, 0), (c, x) -> c.regs().esr,
+                (c, x, v) -> c.regs().esr = v & 0xFFFFFFFFL).resetTo(0));
+        r.add(SysReg.of("FAR_EL1", of(3, 0, 6, 0, 0), (c, x) -> c.regs().far,
+                (c, x, v) -> c.regs().far = v).resetTo(0));
+
+        // ---- generic timer: counters from guest time (1 tick per retired instruction)
+        r.add(SysReg.of("CNTKCTL_EL1", of(3, 0, 14, 1, 0), (c, x) -> c.regs().cntkctl,
+                (c, x, v) -> c.regs().cntkctl = v & 0x3FF).resetTo(0));
+        r.add(SysReg.stored("CNTFRQ_EL0", of(3, 3, 14, 0, 0), CNTFRQ).el0(cntkctl(3, true)));
+        r.add(SysReg.of("CNTPCT_EL0", of(3, 3, 14, 0, 1), (c, x) -> c.instructionsRetired(), null)
+                .el0(cntkctl(1, true)));
+        r.add(SysReg.of("CNTVCT_EL0", of(3, 3, 14, 0, 2), (c, x) -> c.instructionsRetired(), null)
+                .el0(cntkctl(2, true)));
+
+        // ---- debug (op0=2): what early boot code touches
+        r.add(SysReg.stored("MDSCR_EL1", of(2, 0, 0, 2, 2), 0));
+        r.add(SysReg.writeIgnored("OSLAR_EL1", of(2, 0, 1, 0, 4)));
+        r.add(SysReg.constant("OSLSR_EL1", of(2, 0, 1, 1, 4), 0x8));
+        r.add(SysReg.stored("OSDLR_EL1", of(2, 0, 1, 3, 4), 0));
+        return r;
+    }
+
+    public static SysRegTable cortexA57Table(boolean lse) {
+        return SysRegTable.of(cortexA57(lse));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.a64trap.sysreg;
+
+/**
+ * Storage for the system registers that have no side effects. The registers the CPU consults on
+ * hot or exception paths are plain fields; everything else lives in {@link #slots}, indexed by
+ * {@link SysReg#index()}.
+ */
+public final class SysRegFile {
+    public long sctlr;
+    public long vbar;
+    public long elr;
+    public long spsr;
+    public long esr;
+    public long far;
+    public long cntkctl;
+    public long csselr;
+    public final long[] slots;
+
+    public SysRegFile(int slotCount) {
+        this.slots = new long[slotCount];
+    }
+}
