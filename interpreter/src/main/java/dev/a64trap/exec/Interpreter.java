@@ -112,7 +112,6 @@ public final class Interpreter {
                 n = (int) remaining;
                 whole = false;
             }
-            current = b;
             final long[] x = this.x;
             final long base = cpu.retired;
             int i = 0;
@@ -184,10 +183,8 @@ public final class Interpreter {
                                 }
                             }
                         }
-                        case Uop.ADDR64 -> {
-                            long bv = x[c >>> 18 & 63] << imms[i];
-                            x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
-                        }
+                        case Uop.ADDR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + (x[c >>> 18 & 63] << imms[i]);
+                        case Uop.SUBR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] - (x[c >>> 18 & 63] << imms[i]);
                         case Uop.ADDR32 -> {
                             long bv = x[c >>> 18 & 63] << imms[i];
                             x[c >>> 6 & 63] = ((c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv) & Alu.MASK32;
@@ -261,7 +258,7 @@ public final class Interpreter {
                         default -> {
                             // General path, out of line so the fast loop makes no calls of its own.
                             // It may read the clock (MRS CNTVCT): retire what precedes it first.
-                            pc = slow(ops[i], pc, base + i) - 4;
+                            pc = slow(b, i, pc, base + i) - 4;
                         }
                     }
                     pc += 4;
@@ -322,13 +319,15 @@ public final class Interpreter {
         return b;
     }
 
-    private long slow(Uop u, long pc, long retiredBefore) {
+    private long slow(Block b, int i, long pc, long retiredBefore) {
+        current = b;
         cpu.retired = retiredBefore;
-        return exec(u.insn, pc);
+        return exec(b.insns[i], pc);
     }
 
     /** --trace: one instruction at a time through the general path, printing each first. */
     private void runTraced(Block b, int n, boolean whole) {
+        current = b;
         final long base = cpu.retired;
         long pc = b.pc;
         int i = 0;
