@@ -12,6 +12,10 @@ sub x0, x1, #0xfff
 subs wzr, w1, #0x1, lsl #12
 subs x3, sp, #0
 cmp sp, #0
+add w2, wsp, #0, lsl #12
+add sp, x1, #0, lsl #12
+add x1, sp, #0
+mov sp, x1
 adr x0, .-0x100000
 adr x0, .+0xfffff
 adrp x0, .-0x100000000

@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
             "  disasm IMAGE            list the executable sections of an ELF like objdump -d",
             "  disasm --hex WORD...    one line 'WORD<TAB>text' per hex word",
             "  disasm --words FILE     the same for a file with one hex word per line",
-            "  disasm --sample N       N words drawn from the decoder's own patterns (--seed S)"
+            "  disasm --sample N       N words drawn from the decoder's patterns (see --seed)"
         })
 public final class DisasmCommand implements Callable<Integer> {
 
@@ -136,7 +136,7 @@ public final class DisasmCommand implements Callable<Integer> {
         } catch (ElfException e) {
             return usage(e.getMessage());
         }
-        out.printf("%n%s:     file format elf64-littleaarch64%n%n", image.getFileName());
+        out.printf("%n%s:     file format elf64-littleaarch64%n%n", image);
         SymbolIndex symbols = new SymbolIndex(elf);
         for (Section s : elf.executableSections()) {
             listSection(out, elf, s, symbols);
@@ -150,12 +150,17 @@ public final class DisasmCommand implements Callable<Integer> {
         List<ElfSymbol> labels = symbols.labelsIn(s);
         List<ElfSymbol> mapping = symbols.mappingIn(s);
         Disassembler.AddressFormat addr = a -> symbols.annotate(a, s);
+        int skip = addressDigitsToSkip(s);
         int li = 0, mi = 0;
         boolean dataMode = false;
         if (labels.isEmpty() || labels.get(0).value() != s.addr()) {
             out.printf("%n%016x <%s>:%n", s.addr(), symbols.annotateName(s.addr(), s));
         }
-        for (int off = 0; off + 4 <= data.length; off += 4) {
+        java.util.TreeSet<Long> bounds = new java.util.TreeSet<>();
+        labels.forEach(l -> bounds.add(l.value()));
+        mapping.forEach(m -> bounds.add(m.value()));
+        int off = 0;
+        while (off + 4 <= data.length) {
             long pc = s.addr() + off;
             while (mi < mapping.size() && mapping.get(mi).value() <= pc) {
                 dataMode = mapping.get(mi).name().startsWith("$d");
@@ -169,11 +174,50 @@ public final class DisasmCommand implements Callable<Integer> {
                 }
                 li++;
             }
+            // objdump prints a run of 8 or more zero bytes as "..."; the run stops at the next symbol
+            // and, unless it reaches that symbol, is rounded down to whole words.
+            Long next = bounds.higher(pc);
+            int stop = next == null ? data.length : (int) Math.min(data.length, next - s.addr());
+            int z = off;
+            while (z < stop && data[z] == 0) {
+                z++;
+            }
+            if (z - off >= 8) {
+                if (z != stop) {
+                    z = off + ((z - off) & ~3);
+                }
+                out.printf("\t...%n");
+                off = z;
+                continue;
+            }
             int w = (data[off] & 0xff) | (data[off + 1] & 0xff) << 8 | (data[off + 2] & 0xff) << 16
                     | (data[off + 3] & 0xff) << 24;
             String text = dataMode ? String.format(".word\t0x%08x", w) : Disassembler.format(Decoder.decode(w), pc, addr);
-            out.printf("%8x:\t%08x \t%s%n", pc, w, text);
+            out.printf("%s:\t%08x \t%s%n", address(pc, skip), w, text);
+            off += 4;
         }
+    }
+
+    /** objdump's column: leading zeros common to the section's end address dropped in groups of 4. */
+    private static int addressDigitsToSkip(Section s) {
+        String end = String.format("%016x", s.addr() + s.size());
+        int z = 0;
+        while (z < 16 && end.charAt(z) == '0') {
+            z++;
+        }
+        if (z == 16 && s.addr() != 0) {
+            return 0;
+        }
+        return z == 0 ? 0 : (z - 1) & -4;
+    }
+
+    /** The address as objdump prints it before the word: remaining leading zeros become spaces. */
+    private static String address(long pc, int skip) {
+        char[] c = String.format("%016x", pc).substring(skip).toCharArray();
+        for (int i = 0; i < c.length - 1 && c[i] == '0'; i++) {
+            c[i] = ' ';
+        }
+        return new String(c);
     }
 
     /**
@@ -283,6 +327,9 @@ public final class DisasmCommand implements Callable<Integer> {
         }
 
         String annotate(long a, Section current) {
+            if (sorted.length == 0) {
+                return Disassembler.RAW.format(a); // objdump: no symbols at all, bare address
+            }
             return Long.toHexString(a) + " <" + annotateName(a, current) + ">";
         }
     }

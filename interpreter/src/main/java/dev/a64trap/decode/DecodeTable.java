@@ -108,8 +108,18 @@ final class DecodeTable {
         // System: 1101010100 L op0 op1 CRn CRm op2 Rt
         row("1101010100 0 00 xxx 0100 xxxx xxx 11111", "MSR_imm", "msr", Op.MSR_IMM, 0, DecodeTable::msrImm, Disassembler::msrImm);
         // (op0=0, CRn=0100) cfinv/xaflag/axflag (FlagM), msr uao/pan/ssbs/dit/tco/allint, smstart/smstop: out of scope
-        // The whole hint space is one row: unallocated hints execute as NOP (imm says which).
+        // Hint space: an overlap group, the named hints first, then the generic row that takes every
+        // other CRm:op2 (BTI, PAC hints, unallocated ones): all are HINT, executed as NOP unless
+        // imm names WFE/WFI/SEV/SEVL/YIELD. Names printed come from objdump's table (hints.tsv).
+        group = "hint";
+        row("1101010100 0 00 011 0010 0000 000 11111", "NOP", "nop", Op.HINT, 0, DecodeTable::hint, Disassembler::hint);
+        row("1101010100 0 00 011 0010 0000 001 11111", "YIELD", "yield", Op.HINT, 0, DecodeTable::hint, Disassembler::hint);
+        row("1101010100 0 00 011 0010 0000 010 11111", "WFE", "wfe", Op.HINT, 0, DecodeTable::hint, Disassembler::hint);
+        row("1101010100 0 00 011 0010 0000 011 11111", "WFI", "wfi", Op.HINT, 0, DecodeTable::hint, Disassembler::hint);
+        row("1101010100 0 00 011 0010 0000 100 11111", "SEV", "sev", Op.HINT, 0, DecodeTable::hint, Disassembler::hint);
+        row("1101010100 0 00 011 0010 0000 101 11111", "SEVL", "sevl", Op.HINT, 0, DecodeTable::hint, Disassembler::hint);
         row("1101010100 0 00 011 0010 xxxx xxx 11111", "HINT", "hint", Op.HINT, 0, DecodeTable::hint, Disassembler::hint);
+        group = null;
         row("1101010100 0 00 011 0011 xxxx 010 11111", "CLREX", "clrex", Op.CLREX, 0, DecodeTable::barrier, Disassembler::barrier);
         row("1101010100 0 00 011 0011 xxxx 100 11111", "DSB", "dsb", Op.DSB, 0, DecodeTable::barrier, Disassembler::barrier);
         row("1101010100 0 00 011 0011 xxxx 101 11111", "DMB", "dmb", Op.DMB, 0, DecodeTable::barrier, Disassembler::barrier);

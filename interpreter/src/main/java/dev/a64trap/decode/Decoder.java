@@ -27,6 +27,8 @@ public final class Decoder {
     private static final int KEY_BITS = 0x1fe03c00;
 
     private static final Pattern[][] BUCKETS = new Pattern[4096][];
+    /** Per bucket: mask and match of each row interleaved, so a miss never touches the row object. */
+    private static final int[][] BUCKET_BITS = new int[4096][];
     private static final Map<String, Pattern> BY_NAME = new HashMap<>();
 
     static {
@@ -48,13 +50,22 @@ public final class Decoder {
                 }
             }
             BUCKETS[k] = b.toArray(new Pattern[0]);
+            int[] bits = new int[2 * b.size()];
+            for (int i = 0; i < b.size(); i++) {
+                bits[2 * i] = b.get(i).mask();
+                bits[2 * i + 1] = b.get(i).match();
+            }
+            BUCKET_BITS[k] = bits;
         }
     }
 
     /** Decodes one word; never throws, never returns null. */
     public static Insn decode(int word) {
-        for (Pattern p : BUCKETS[key(word)]) {
-            if ((word & p.mask()) == p.match()) {
+        int k = key(word);
+        int[] bits = BUCKET_BITS[k];
+        for (int i = 0; i < bits.length; i += 2) {
+            if ((word & bits[i]) == bits[i + 1]) {
+                Pattern p = BUCKETS[k][i >> 1];
                 Insn insn = p.format().decode(p, word);
                 if (insn != null) {
                     return insn;

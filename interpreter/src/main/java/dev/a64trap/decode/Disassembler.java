@@ -102,7 +102,7 @@ public final class Disassembler {
     static String addSubImm(Insn i, Pattern p, long pc, AddressFormat a) {
         boolean x = i.sf(), s = i.setsFlags();
         String imm = hex(i.imm() >>> i.amount()) + (i.amount() != 0 ? ", lsl #12" : "");
-        if (!s && i.op() == Op.ADD_IMM && i.imm() == 0 && (i.rd() == 31 || i.rn() == 31)) {
+        if (!s && i.op() == Op.ADD_IMM && i.imm() == 0 && i.amount() == 0 && (i.rd() == 31 || i.rn() == 31)) {
             return "mov\t" + rsp(i.rd(), x) + ", " + rsp(i.rn(), x);
         }
         if (s && i.rd() == 31) {

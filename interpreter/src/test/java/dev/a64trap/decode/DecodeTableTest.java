@@ -1,6 +1,7 @@
 package dev.a64trap.decode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,33 @@ class DecodeTableTest {
             }
         }
         assertEquals(List.of(), overlaps);
+    }
+
+    @Test
+    void groupsAreContiguousAndOrderedSpecificFirst() {
+        List<Pattern> rows = Decoder.patterns();
+        List<String> seen = new ArrayList<>();
+        String current = null;
+        for (Pattern p : rows) {
+            if (p.group() != null && !p.group().equals(current)) {
+                assertFalse(seen.contains(p.group()), "group split: " + p.group());
+                seen.add(p.group());
+            }
+            current = p.group();
+        }
+        assertTrue(seen.contains("hint"));
+        // Within a group a later row must never be entirely covered by an earlier one.
+        for (int i = 0; i < rows.size(); i++) {
+            for (int j = i + 1; j < rows.size(); j++) {
+                Pattern a = rows.get(i), b = rows.get(j);
+                if (a.group() != null && a.group().equals(b.group())) {
+                    boolean aCoversB = (a.mask() & ~b.mask()) == 0 && (b.match() & a.mask()) == a.match();
+                    assertFalse(aCoversB, a.name() + " shadows " + b.name());
+                }
+            }
+        }
+        assertEquals("WFI", Decoder.decode(0xd503207f).form());
+        assertEquals("HINT", Decoder.decode(0xd503245f).form()); // bti c
     }
 
     @Test

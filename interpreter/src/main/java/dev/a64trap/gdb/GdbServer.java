@@ -1,0 +1,164 @@
+package dev.a64trap.gdb;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The gdb remote server: listens (127.0.0.1 unless a host is given), serves one debugger at a
+ * time and runs the target on its own thread. A second connection gets a one-line message and
+ * is closed; the first keeps working. A debugger that disconnects without detaching leaves the
+ * target stopped and the server accepting again.
+ *
+ * <p>Usage by the run command: {@code new GdbServer(target, waitForDebugger).start(host, port)},
+ * then wait on {@link #guestEnded()} (the target runs on the server's thread; unless waiting for
+ * the debugger it is started at once), then {@link #close()}.
+ */
+public final class GdbServer implements AutoCloseable {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    static final String BUSY_MESSAGE = "a64trap: another debugger is already connected to this guest; closing\n";
+
+    private final DebugTarget target;
+    private final boolean waitForDebugger;
+    private final ExecutorService targetThread;
+    private final TargetRunner runner;
+    private final AtomicReference<Channel> client = new AtomicReference<>();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel listener;
+
+    /**
+     * @param waitForDebugger if true the guest does not run until a debugger resumes it (QEMU -S);
+     *                        if false it starts running as soon as the server listens
+     */
+    public GdbServer(DebugTarget target, boolean waitForDebugger) {
+        this.target = target;
+        this.waitForDebugger = waitForDebugger;
+        this.targetThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "a64trap-gdb-target");
+            t.setDaemon(true);
+            return t;
+        });
+        this.runner = new TargetRunner(target, targetThread);
+    }
+
+    /**
+     * Binds and starts serving; {@code host} null or empty means 127.0.0.1, {@code port} 0 picks
+     * a free port (see {@link #port()}).
+     *
+     * @throws GdbServerException if the address cannot be bound (message names it)
+     */
+    public synchronized void start(String host, int port) {
+        if (listener != null) throw new IllegalStateException("already started");
+        String h = host == null || host.isEmpty() ? DEFAULT_HOST : host;
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (!client.compareAndSet(null, ch)) {
+                            ch.pipeline().addLast(new Busy());
+                            return;
+                        }
+                        ch.pipeline().addLast(
+                                new RspFrameDecoder(GdbSession.PACKET_SIZE),
+                                new RspEncoder(),
+                                new GdbChannelHandler(runner, () -> client.compareAndSet(ch, null)));
+                    }
+                });
+        try {
+            listener = b.bind(new InetSocketAddress(h, port)).sync().channel();
+        } catch (Exception e) {
+            shutdownGroups();
+            throw new GdbServerException("cannot listen for gdb on " + h + ":" + port + ": " + e.getMessage(), e);
+        }
+        if (!waitForDebugger) runner.start(DebugTarget::resume, null);
+    }
+
+    /**
+     * {@code callback} hears about stops that no debugger asked for: the free-running or detached
+     * guest hit a fault or a catch, or a debugger hung up without detaching (INTERRUPTED). The
+     * guest then stays stopped until a debugger connects; the run command may print a line
+     * saying so. Called on the target thread; must not block.
+     */
+    public void onUnattendedStop(java.util.function.Consumer<StopEvent> callback) {
+        runner.onUnattendedStop(callback);
+    }
+
+    /** The bound port (useful after {@code start(host, 0)}). */
+    public int port() {
+        if (listener == null) throw new IllegalStateException("not started");
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Completes when the guest exits (EXITED, with its status) or a debugger kills it (KILLED). */
+    public CompletableFuture<StopEvent> guestEnded() {
+        return runner.ended();
+    }
+
+    DebugTarget target() {
+        return target;
+    }
+
+    /** Stops listening, drops the client, interrupts a running target and ends the threads. */
+    @Override
+    public synchronized void close() {
+        runner.interrupt();
+        if (listener != null) listener.close().awaitUninterruptibly();
+        Channel c = client.get();
+        if (c != null) c.close().awaitUninterruptibly();
+        shutdownGroups();
+        targetThread.shutdown();
+        try {
+            targetThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void shutdownGroups() {
+        if (boss != null) boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (workers != null) workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    /** For a second debugger: say why, then hang up. */
+    private static final class Busy extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(Unpooled.copiedBuffer(BUSY_MESSAGE, StandardCharsets.US_ASCII))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
