@@ -37,6 +37,8 @@ public final class Interpreter {
     public final Events events = new Events();
 
     private volatile boolean interruptRequested;
+    /** Breakpoint addresses (debugger); blocks end before them so the loop sees each one. */
+    private final java.util.Set<Long> breakpoints = new java.util.HashSet<>();
     private Stop stop;
     private Block current;
 
@@ -69,14 +71,36 @@ public final class Interpreter {
         interruptRequested = true;
     }
 
+    /** Stops {@link #run} before the instruction at {@code pc} executes (returns false if already set). */
+    public boolean addBreakpoint(long pc) {
+        boolean added = breakpoints.add(pc);
+        if (added) {
+            cache.invalidateAll(); // rebuild blocks so they end at the new breakpoint
+        }
+        return added;
+    }
+
+    public boolean removeBreakpoint(long pc) {
+        return breakpoints.remove(pc);
+    }
+
     /**
      * Runs until the guest exits, {@code maxRetired} instructions have retired in total (0 = no
-     * limit), an exception arrives with no vector installed, or {@link #interrupt()} is called.
+     * limit), an exception arrives with no vector installed, {@link #interrupt()} is called, or
+     * execution reaches a breakpoint (other than one at the PC the run starts from, so a debugger
+     * can resume from a breakpoint; {@code run(retired + 1)} is a single step).
      */
     public Stop run(long maxRetired) {
         long limit = maxRetired <= 0 ? Long.MAX_VALUE : maxRetired;
         stop = null;
+        boolean first = true;
         while (stop == null) {
+            if (!breakpoints.isEmpty()) {
+                if (!first && breakpoints.contains(cpu.pc)) {
+                    return Stop.breakpoint(cpu.pc);
+                }
+                first = false;
+            }
             if (interruptRequested) {
                 interruptRequested = false;
                 return Stop.interrupted(cpu.pc);
@@ -307,7 +331,7 @@ public final class Interpreter {
                 }
                 break;
             }
-            if ((a & 0xFFF) == 0) {
+            if ((a & 0xFFF) == 0 || (!breakpoints.isEmpty() && breakpoints.contains(a))) {
                 break;
             }
         }

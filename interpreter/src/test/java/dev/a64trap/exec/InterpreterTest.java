@@ -475,4 +475,23 @@ class InterpreterTest {
         assertEquals(0x6, r.cpu.nzcv);
         assertEquals(4, r.x(2));
     }
+
+    @Test
+    void breakpointsStopBeforeTheInstructionAndResumeFromIt() {
+        Rig r = new Rig().code(movz(0, 1), movz(1, 2), movz(2, 3), movz(3, 4), PARK);
+        r.run(1); // a block already decoded across the breakpoint address must be rebuilt
+        r.cpu.pc = Rig.CODE;
+        assertTrue(r.interp.addBreakpoint(Rig.CODE + 8));
+        Stop s = r.run(0);
+        assertEquals(Stop.Kind.BREAKPOINT, s.kind());
+        assertEquals(Rig.CODE + 8, s.pc());
+        assertEquals(0, r.x(2));
+        assertEquals(Stop.Kind.BUDGET, r.run(r.cpu.retired + 1).kind(), "single step off the breakpoint");
+        assertEquals(3, r.x(2));
+        assertEquals(0, r.x(3));
+        r.interp.removeBreakpoint(Rig.CODE + 8);
+        r.cpu.pc = Rig.CODE;
+        assertEquals(Stop.Kind.BUDGET, r.run(r.cpu.retired + 10).kind());
+        assertEquals(4, r.x(3));
+    }
 }
