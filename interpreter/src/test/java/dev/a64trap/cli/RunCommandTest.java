@@ -77,7 +77,7 @@ class RunCommandTest {
         Result r = run("--max-insns", "1000", "--stats", "--load-addr", "0x40000000", raw(B_SELF).toString());
         assertEquals(ExitStatus.BUDGET_EXHAUSTED, r.status());
         assertTrue(r.err().contains("after 1000 instructions"), r.err());
-        assertTrue(r.err().contains("1000 instructions in"), r.err());
+        assertTrue(r.err().contains("1000 guest instructions in"), r.err());
     }
 
     @Test
