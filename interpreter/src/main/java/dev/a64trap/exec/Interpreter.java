@@ -151,9 +151,6 @@ public final class Interpreter {
                 }
                 continue;
             }
-            if (remaining > checkpoint - cpu.retired) {
-                remaining = checkpoint - cpu.retired; // blocks split at the checkpoint, like at the budget
-            }
             long pc = cpu.pc;
             if (cpu.illegalState) {
                 takeSync(pc, GuestFault.of(Syndrome.illegalState()));

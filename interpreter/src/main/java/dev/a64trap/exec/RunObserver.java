@@ -2,8 +2,9 @@ package dev.a64trap.exec;
 
 /**
  * What the interpreter tells the vPMU wiring: each retired (prefix of a) block, and a checkpoint at a
- * block boundary once {@code cpu.retired} reaches {@link Interpreter#setCheckpoint}. Blocks are the
- * unit: the observer adds per-block sums, never per-instruction work.
+ * block boundary once {@code cpu.retired} reaches {@link Interpreter#setCheckpoint} (blocks are not
+ * split for it: the first boundary at or after). Blocks are the unit: the observer adds per-block
+ * sums, never per-instruction work.
  */
 public interface RunObserver {
     /**

@@ -67,6 +67,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
     private long lastExceptions;
     // the block whose MRS/MSR is executing: its sums count as retired while the vPMU looks
     private BlockSums pending;
+    private boolean anyCounting = true;
     private int pendingEl;
 
     // time: the current stretch on one pCPU
@@ -172,6 +173,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
             pending = null;
             throw GuestFault.undefined();
         }
+        refreshCounting();
         updateStall();
         interp.setCheckpoint(cpu.retired); // deadlines changed: recompute at the next boundary
     }
@@ -211,6 +213,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
             failEntry = r;
             return Stop.exit(FAIL_ENTRY_STOP, cpu.pc);
         }
+        refreshCounting();
         updateStall();
         planCheckpoint();
         return null;
@@ -226,12 +229,23 @@ public final class HostedVcpu implements RunObserver, EventClock {
     @Override
     public void retired(Block b, int n, int el, long nextPc) {
         pending = null;
-        if (n <= 0) {
-            foldExceptions();
-            return;
+        if (n > 0) {
+            BlockSums s = n == b.length() ? BlockSums.of(b) : BlockSums.prefix(b, n);
+            long cyc = s.cycles(model);
+            stretchCycles += cyc;
+            if (anyCounting) {
+                add(s, totals[el], nextPc, cyc);
+            }
         }
-        BlockSums s = BlockSums.prefix(b, n);
-        long[] t = totals[el];
+        foldExceptions();
+    }
+
+    /**
+     * Adds a block's sums to the totals. Skipped while no counter counts: the vPMU only ever uses
+     * differences of totals taken while a counter counts (it snapshots the clock when one starts),
+     * so totals frozen in between are indistinguishable from complete ones.
+     */
+    private static void add(BlockSums s, long[] t, long nextPc, long cyc) {
         long[] d = s.sums;
         t[BlockSums.INST] += d[BlockSums.INST];
         t[BlockSums.BR] += d[BlockSums.BR];
@@ -244,10 +258,16 @@ public final class HostedVcpu implements RunObserver, EventClock {
         t[BlockSums.EXC_RETURN] += d[BlockSums.EXC_RETURN];
         t[BlockSums.CID] += d[BlockSums.CID];
         t[BlockSums.TTBR] += d[BlockSums.TTBR];
-        long cyc = s.cycles(model);
         t[BlockSums.CYCLES] += cyc;
-        stretchCycles += cyc;
-        foldExceptions();
+    }
+
+    /** Whether any counter accumulates from the clock; refreshed wherever the vPMU may start or stop one. */
+    private void refreshCounting() {
+        boolean any = false;
+        for (int i = 0; i < 32 && !any; i++) {
+            any = pmu.isCounting(i);
+        }
+        anyCounting = any;
     }
 
     /** Exception entries (counted by the interpreter) since the last look: EXC_TAKEN and their cycles, at EL1. */
@@ -279,6 +299,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
                 interp.setCheckpoint(cpu.retired);
                 return Stop.exit(FAIL_ENTRY_STOP, cpu.pc);
             }
+            refreshCounting();
             updateStall();
         }
         if (pmu.nextDeadline() == 0) {
