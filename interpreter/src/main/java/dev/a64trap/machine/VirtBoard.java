@@ -32,6 +32,8 @@ public final class VirtBoard {
         public InputStream stdin = InputStream.nullInputStream();
         /** Read stdin on a background thread (terminals) instead of eagerly (files, pipes: deterministic). */
         public boolean interactiveInput;
+        /** Let semihosting SYS_OPEN reach host files (otherwise only ":tt" opens). */
+        public boolean semihostingFiles;
     }
 
     private final GuestMemory memory;
@@ -64,6 +66,7 @@ public final class VirtBoard {
                 .stdin(o.stdin)
                 .commandLine(Semihosting.qemuCommandLine(imageName, o.append))
                 .heap(heap[0], heap[1])
+                .hostFiles(o.semihostingFiles)
                 .build();
         cpu.pc = image.resetPc();
     }
