@@ -65,6 +65,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "print instructions executed and guest MIPS to stderr")
     boolean stats;
 
+    @Option(names = "--semihosting-files",
+            description = "let semihosting SYS_OPEN open host files (default: only the console \":tt\")")
+    boolean semihostingFiles;
+
     /** Streams for tests; null means the process's own. */
     OutputStream out;
     OutputStream err;
@@ -95,6 +99,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         BufferedOutputStream console = new BufferedOutputStream(stdout, 1 << 16);
         o.append = append;
+        o.semihostingFiles = semihostingFiles;
         o.stdout = console;
         o.stderr = stderr;
         o.stdin = in != null ? in : System.in;

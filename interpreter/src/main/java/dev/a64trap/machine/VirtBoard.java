@@ -34,6 +34,8 @@ public final class VirtBoard {
         public boolean interactiveInput;
         /** KVM's vPMU on a simulated host (null = no PMU registers, CNTVCT = instructions retired). */
         public HostedVcpu vcpu;
+        /** Let semihosting SYS_OPEN reach host files (otherwise only ":tt" opens). */
+        public boolean semihostingFiles;
     }
 
     private final GuestMemory memory;
@@ -72,6 +74,7 @@ public final class VirtBoard {
                 .stdin(o.stdin)
                 .commandLine(Semihosting.qemuCommandLine(imageName, o.append))
                 .heap(heap[0], heap[1])
+                .hostFiles(o.semihostingFiles)
                 .build();
         cpu.pc = image.resetPc();
     }
