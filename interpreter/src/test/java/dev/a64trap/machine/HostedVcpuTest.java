@@ -106,6 +106,29 @@ class HostedVcpuTest {
         assertTrue(v.migrations().stream().allMatch(m -> m.to() < 4));
     }
 
+    /**
+     * mov x0, #0xffffff00 ; msr pmccntr_el0, x0 ; mov x0, #-1 ; msr pmovsclr_el0, x0 ;
+     * msr pmintenclr_el1, x0 (reset values are UNKNOWN: KVM's poison sets some bits) ;
+     * mov x0, #0x80000000 ; msr pmintenset_el1, x0 ; msr pmcntenset_el0, x0 ; mov x0, #1 ;
+     * msr pmcr_el0, x0 ; loop: add x1, x1, #1 ; b loop
+     */
+    static final int[] OVERFLOW = {0xb2785fe0, 0xd51b9d00, 0x92800000, 0xd51b9c60, 0xd5189e40, 0xd2b00000,
+        0xd5189e20, 0xd51b9c20, 0xd2800020, 0xd51b9c00, 0x91000421, 0x17ffffff};
+
+    @Test
+    void overflowDeadlineRaisesTheInterruptLineWithoutAnyPmuAccess() throws ImageLoadException {
+        // On the A55 (2 cycles per add and per b) the 256 cycles to the bit-31 carry take 64 iterations.
+        HostedVcpu v = vcpu("default", "pinned:0", null);
+        VirtBoard b = board(v, OVERFLOW);
+        b.run(10 + 120);
+        assertEquals(false, v.irqLevel(), "240 cycles: no overflow yet");
+        b.run(10 + 140);
+        assertTrue(v.irqLevel(), "the deadline synced the vPMU: PMOVSSET[31] & PMINTENSET[31]");
+        assertEquals(1, v.irqRisingEdges());
+        assertEquals(0xffffff00L + 280, v.pmu().peek(dev.a64trap.pmu.PmuReg.PMCCNTR, 0));
+        assertEquals(0x80000000L, v.pmu().peek(dev.a64trap.pmu.PmuReg.PMOVSSET, 0));
+    }
+
     @Test
     void guestTimeComesFromCyclesOfTheCurrentCore() throws ImageLoadException {
         // 1M iterations of 5 counted instructions: A55 (1800 MHz) 2 cycles each (10 per iteration)
