@@ -129,6 +129,27 @@ class HostedVcpuTest {
         assertEquals(0x80000000L, v.pmu().peek(dev.a64trap.pmu.PmuReg.PMOVSSET, 0));
     }
 
+    /**
+     * Counter 0 = P|INST_RETIRED (EL0 only), counter 1 = U|INST_RETIRED (EL1 only), then at EL1:
+     * 5 x nop ; adr x0, el0 ; msr elr_el1, x0 ; msr spsr_el1, xzr ; eret (9 instructions), and at EL0:
+     * 7 x nop ; svc #0 (no vector installed: the run stops, the SVC does not retire).
+     */
+    static final int[] EL_SPLIT = {0xd2800100, 0xf2b00000, 0xd51bec00, 0xd2800100, 0xf2a80000, 0xd51bec20,
+        0xd51be81f, 0xd51be83f, 0xd2800060, 0xd51b9c20, 0xd2800020, 0xd51b9c00, 0xd503201f, 0xd503201f,
+        0xd503201f, 0xd503201f, 0xd503201f, 0x10000080, 0xd5184020, 0xd518401f, 0xd69f03e0, 0xd503201f,
+        0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f, 0xd4000001};
+
+    @Test
+    void eventsAreSplitByExceptionLevel() throws ImageLoadException {
+        HostedVcpu v = vcpu("default", "pinned:0", null);
+        VirtBoard b = board(v, EL_SPLIT);
+        Stop s = b.run(1000);
+        assertEquals(Stop.Kind.EXCEPTION, s.kind());
+        assertEquals(0, b.cpu().el);
+        assertEquals(7, v.pmu().peek(dev.a64trap.pmu.PmuReg.PMEVCNTR, 0), "EL0 instructions");
+        assertEquals(9, v.pmu().peek(dev.a64trap.pmu.PmuReg.PMEVCNTR, 1), "EL1 instructions after the PMCR write");
+    }
+
     @Test
     void guestTimeComesFromCyclesOfTheCurrentCore() throws ImageLoadException {
         // 1M iterations of 5 counted instructions: A55 (1800 MHz) 2 cycles each (10 per iteration)
