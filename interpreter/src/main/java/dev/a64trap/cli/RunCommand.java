@@ -132,6 +132,7 @@ public final class RunCommand implements Callable<Integer> {
                         retired, stop.pc());
                 yield ExitStatus.BUDGET_EXHAUSTED;
             }
+            case BREAKPOINT -> ExitStatus.GUEST_FAILURE; // no breakpoints are set by run
             case INTERRUPTED -> {
                 stderr.printf("a64trap: interrupted at pc=0x%x after %d instructions%n", stop.pc(), retired);
                 yield ExitStatus.INTERRUPTED;

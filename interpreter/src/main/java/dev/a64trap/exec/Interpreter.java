@@ -37,6 +37,8 @@ public final class Interpreter {
     public final Events events = new Events();
 
     private volatile boolean interruptRequested;
+    /** Breakpoint addresses (debugger); blocks end before them so the loop sees each one. */
+    private final java.util.Set<Long> breakpoints = new java.util.HashSet<>();
     private Stop stop;
     private Block current;
 
@@ -69,14 +71,36 @@ public final class Interpreter {
         interruptRequested = true;
     }
 
+    /** Stops {@link #run} before the instruction at {@code pc} executes (returns false if already set). */
+    public boolean addBreakpoint(long pc) {
+        boolean added = breakpoints.add(pc);
+        if (added) {
+            cache.invalidateAll(); // rebuild blocks so they end at the new breakpoint
+        }
+        return added;
+    }
+
+    public boolean removeBreakpoint(long pc) {
+        return breakpoints.remove(pc);
+    }
+
     /**
      * Runs until the guest exits, {@code maxRetired} instructions have retired in total (0 = no
-     * limit), an exception arrives with no vector installed, or {@link #interrupt()} is called.
+     * limit), an exception arrives with no vector installed, {@link #interrupt()} is called, or
+     * execution reaches a breakpoint (other than one at the PC the run starts from, so a debugger
+     * can resume from a breakpoint; {@code run(retired + 1)} is a single step).
      */
     public Stop run(long maxRetired) {
         long limit = maxRetired <= 0 ? Long.MAX_VALUE : maxRetired;
         stop = null;
+        boolean first = true;
         while (stop == null) {
+            if (!breakpoints.isEmpty()) {
+                if (!first && breakpoints.contains(cpu.pc)) {
+                    return Stop.breakpoint(cpu.pc);
+                }
+                first = false;
+            }
             if (interruptRequested) {
                 interruptRequested = false;
                 return Stop.interrupted(cpu.pc);
@@ -112,7 +136,6 @@ public final class Interpreter {
                 n = (int) remaining;
                 whole = false;
             }
-            current = b;
             final long[] x = this.x;
             final long base = cpu.retired;
             int i = 0;
@@ -184,10 +207,8 @@ public final class Interpreter {
                                 }
                             }
                         }
-                        case Uop.ADDR64 -> {
-                            long bv = x[c >>> 18 & 63] << imms[i];
-                            x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
-                        }
+                        case Uop.ADDR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + (x[c >>> 18 & 63] << imms[i]);
+                        case Uop.SUBR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] - (x[c >>> 18 & 63] << imms[i]);
                         case Uop.ADDR32 -> {
                             long bv = x[c >>> 18 & 63] << imms[i];
                             x[c >>> 6 & 63] = ((c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv) & Alu.MASK32;
@@ -261,7 +282,7 @@ public final class Interpreter {
                         default -> {
                             // General path, out of line so the fast loop makes no calls of its own.
                             // It may read the clock (MRS CNTVCT): retire what precedes it first.
-                            pc = slow(ops[i], pc, base + i) - 4;
+                            pc = slow(b, i, pc, base + i) - 4;
                         }
                     }
                     pc += 4;
@@ -310,7 +331,7 @@ public final class Interpreter {
                 }
                 break;
             }
-            if ((a & 0xFFF) == 0) {
+            if ((a & 0xFFF) == 0 || (!breakpoints.isEmpty() && breakpoints.contains(a))) {
                 break;
             }
         }
@@ -322,13 +343,15 @@ public final class Interpreter {
         return b;
     }
 
-    private long slow(Uop u, long pc, long retiredBefore) {
+    private long slow(Block b, int i, long pc, long retiredBefore) {
+        current = b;
         cpu.retired = retiredBefore;
-        return exec(u.insn, pc);
+        return exec(b.insns[i], pc);
     }
 
     /** --trace: one instruction at a time through the general path, printing each first. */
     private void runTraced(Block b, int n, boolean whole) {
+        current = b;
         final long base = cpu.retired;
         long pc = b.pc;
         int i = 0;

@@ -13,7 +13,9 @@ public record Stop(Kind kind, int status, long pc, long esr, long far, int word)
         /** A synchronous exception with VBAR_EL1 still 0 (no vector table installed). */
         EXCEPTION,
         /** Interrupted from outside (Ctrl-C). */
-        INTERRUPTED
+        INTERRUPTED,
+        /** About to execute an instruction at a breakpoint (debugger). */
+        BREAKPOINT
     }
 
     public static Stop exit(int status, long pc) {
@@ -26,6 +28,10 @@ public record Stop(Kind kind, int status, long pc, long esr, long far, int word)
 
     public static Stop interrupted(long pc) {
         return new Stop(Kind.INTERRUPTED, 0, pc, 0, 0, 0);
+    }
+
+    public static Stop breakpoint(long pc) {
+        return new Stop(Kind.BREAKPOINT, 0, pc, 0, 0, 0);
     }
 
     public static Stop exception(long pc, long esr, long far, int word) {

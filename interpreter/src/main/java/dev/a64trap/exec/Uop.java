@@ -21,7 +21,7 @@ final class Uop {
             BL = 21, RET = 22, ORR32 = 23, AND32 = 24, EOR32 = 25, AND64S = 26, ORR64S = 27, EOR64S = 28,
             BIC64 = 29, ADDR64S = 30,
             /** Fused compare-and-branch: the flag-setting uop followed by the block's closing B.cond. */
-            ADDS64_BC = 31, ADDS32_BC = 32, ADDSR64_BC = 33;
+            ADDS64_BC = 31, ADDS32_BC = 32, ADDSR64_BC = 33, SUBR64 = 34;
 
     final int kind;
     final int d, n, m;
@@ -70,7 +70,8 @@ final class Uop {
                     return new Uop(ADDR64S, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), sub ? 1 : 0, in.shift(), in);
                 }
                 if (!s) {
-                    return new Uop(sf ? ADDR64 : ADDR32, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), sub ? 1 : 0, 0, in);
+                    int k = sf ? (sub ? SUBR64 : ADDR64) : ADDR32;
+                    return new Uop(k, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), sub ? 1 : 0, 0, in);
                 }
                 return new Uop(sf ? ADDSR64 : ADDSR32, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), sub ? 1 : 0, 0, in);
             }

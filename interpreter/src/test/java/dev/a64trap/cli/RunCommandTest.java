@@ -176,4 +176,20 @@ class RunCommandTest {
         assertEquals(qemu.replace("ESR=0x620793e4", "ESR=0x620cd3e4"), r.out());
         assertTrue(qemu.contains("ESR=0x620793e4"));
     }
+
+    /**
+     * deviations: where QEMU 7.2 performs unaligned Device accesses and ignores SCTLR_EL1.SA, we
+     * fault as hardware does (Arm ARM: Device memory alignment; SP alignment check), with the
+     * architectural syndromes: DFSC 0x21 (+WnR for the store), EC 0x26 for SP.
+     */
+    @Test
+    void deviationsFaultAsHardwareDoes() throws IOException {
+        Result r = run(GUESTS.resolve("prebuilt/deviations.elf").toString());
+        assertEquals(0, r.status());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(5, lines.length, r.out());
+        assertTrue(lines[0].matches("ldr x\\+1 +fault vector=4 ESR=0x96000021 FAR=buf\\+1"), lines[0]);
+        assertTrue(lines[3].matches("str w\\+5 +fault vector=4 ESR=0x96000061 FAR=buf\\+5"), lines[3]);
+        assertTrue(lines[4].contains("fault") && lines[4].contains("ESR=0x9a000000"), lines[4]);
+    }
 }

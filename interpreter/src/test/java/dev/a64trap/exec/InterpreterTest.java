@@ -392,17 +392,17 @@ class InterpreterTest {
 
     @Test
     void storeIntoDecodedCodeInvalidatesIt() {
+        // CODE: mov x0, #1 ; b +8 ; (park) ; park.   CODE+0x100: str w1, [x2] ; b CODE
         Rig r = new Rig().code(movz(0, 1), I.op(Op.B).imm(8), PARK, PARK);
         r.at(Rig.CODE + 0x100, I.op(Op.STR).w().size(2).rd(1).rn(2).mode(Insn.MODE_OFFSET), I.op(Op.B).imm(-0x104));
-        r.run(2); // decode the first block
-        int replacement = (int) r.mem.read(Rig.CODE + 0x100, 4); // the STR token: harmless to re-run? use a movz instead
-        r.at(Rig.CODE + 0x200, movz(0, 7));
+        r.run(2); // decodes and caches the block at CODE
+        assertEquals(1, r.x(0));
+        r.at(Rig.CODE + 0x200, movz(0, 7)); // a token for "mov x0, #7", stored over CODE by the guest below
         r.cpu.pc = Rig.CODE + 0x100;
         r.cpu.x[1] = r.mem.read(Rig.CODE + 0x200, 4);
         r.cpu.x[2] = Rig.CODE;
-        r.run(r.cpu.retired + 3);
+        r.run(r.cpu.retired + 3); // str, b CODE, then the (re-decoded) first instruction
         assertEquals(7, r.x(0), "the block at CODE was re-decoded after the store");
-        assertTrue(replacement != 0);
     }
 
     @Test
@@ -474,5 +474,24 @@ class InterpreterTest {
         assertEquals(Rig.VBAR, r.cpu.sys.vbar, "VBAR_EL1 bits [10:0] are RES0");
         assertEquals(0x6, r.cpu.nzcv);
         assertEquals(4, r.x(2));
+    }
+
+    @Test
+    void breakpointsStopBeforeTheInstructionAndResumeFromIt() {
+        Rig r = new Rig().code(movz(0, 1), movz(1, 2), movz(2, 3), movz(3, 4), PARK);
+        r.run(1); // a block already decoded across the breakpoint address must be rebuilt
+        r.cpu.pc = Rig.CODE;
+        assertTrue(r.interp.addBreakpoint(Rig.CODE + 8));
+        Stop s = r.run(0);
+        assertEquals(Stop.Kind.BREAKPOINT, s.kind());
+        assertEquals(Rig.CODE + 8, s.pc());
+        assertEquals(0, r.x(2));
+        assertEquals(Stop.Kind.BUDGET, r.run(r.cpu.retired + 1).kind(), "single step off the breakpoint");
+        assertEquals(3, r.x(2));
+        assertEquals(0, r.x(3));
+        r.interp.removeBreakpoint(Rig.CODE + 8);
+        r.cpu.pc = Rig.CODE;
+        assertEquals(Stop.Kind.BUDGET, r.run(r.cpu.retired + 10).kind());
+        assertEquals(4, r.x(3));
     }
 }
