@@ -147,7 +147,7 @@ public final class RunCommand implements Callable<Integer> {
         };
         if (stats) {
             double seconds = (t1 - t0) / 1e9;
-            stderr.printf(Locale.ROOT, "a64trap: %d instructions in %.3f s: %.1f guest MIPS%n",
+            stderr.printf(Locale.ROOT, "a64trap: %d guest instructions in %.3f s: %.1f MIPS%n",
                     retired, seconds, seconds > 0 ? retired / seconds / 1e6 : 0.0);
         }
         stderr.flush();

@@ -25,6 +25,7 @@ import java.util.function.IntFunction;
 public final class Interpreter {
     /** Longest block, so budget checks and interrupts stay responsive. */
     static final int MAX_BLOCK = 128;
+    private static final int SLICE_BLOCKS = 4096;
 
     private final Cpu cpu;
     private final long[] x;
@@ -93,8 +94,23 @@ public final class Interpreter {
     public Stop run(long maxRetired) {
         long limit = maxRetired <= 0 ? Long.MAX_VALUE : maxRetired;
         stop = null;
-        boolean first = true;
-        while (stop == null) {
+        firstBlock = true;
+        Stop s;
+        // Slices keep the hot loop a normally entered method: HotSpot compiles it properly rather
+        // than through on-stack replacement of one endless call, which runs markedly slower.
+        while ((s = slice(limit)) == null) {
+            // next slice
+        }
+        return s;
+    }
+
+    private boolean firstBlock;
+
+    /** Runs up to {@link #SLICE_BLOCKS} blocks; null if the run should go on. */
+    private Stop slice(long limit) {
+        boolean first = firstBlock;
+        firstBlock = false;
+        for (int blocks = 0; blocks < SLICE_BLOCKS && stop == null; blocks++) {
             if (!breakpoints.isEmpty()) {
                 if (!first && breakpoints.contains(cpu.pc)) {
                     return Stop.breakpoint(cpu.pc);

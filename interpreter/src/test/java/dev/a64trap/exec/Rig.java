@@ -63,6 +63,13 @@ final class Rig {
         return this;
     }
 
+    /** Writes one already-decoded instruction (e.g. from the real decoder) at {@code address}. */
+    Rig at(long address, Insn insn) {
+        table.add(insn);
+        mem.write(address, 4, TOKEN + table.size() - 1);
+        return this;
+    }
+
     Rig code(I... insns) {
         return at(CODE, insns);
     }
