@@ -60,6 +60,9 @@ final class BoardDebugTarget implements DebugTarget {
     /** {@code cpu.retired} when the current run started: its first instruction ignores watchpoints. */
     private long runStart;
     private final Hook hook = new Hook();
+    /** When the step in progress started (0: none); the watchdog interrupts one that runs too long. */
+    private volatile long stepStarted;
+    private static final long STEP_LIMIT_NANOS = 500_000_000L;
 
     private record Watch(BreakKind kind, long address, int length) {
         boolean matches(long a, int size, boolean write) {
@@ -90,6 +93,30 @@ final class BoardDebugTarget implements DebugTarget {
         for (BreakKind k : BreakKind.values()) {
             breakpoints.put(k, new HashSet<>());
         }
+        startWatchdog();
+    }
+
+    /**
+     * Steps run on the gdb server's network thread, so one that never retires its instruction
+     * (an exception loop through an unmapped vector) must not hang it: after half a second the
+     * watchdog interrupts the step, which then reports SIGINT.
+     */
+    private void startWatchdog() {
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long started = stepStarted;
+                if (started != 0 && System.nanoTime() - started > STEP_LIMIT_NANOS) {
+                    board.interrupt();
+                }
+            }
+        }, "a64trap-gdb-step-watchdog");
+        t.setDaemon(true);
+        t.start();
     }
 
     VirtBoard board() {
@@ -258,7 +285,13 @@ final class BoardDebugTarget implements DebugTarget {
         if (maxInsns > 0) {
             target = Math.min(target, maxInsns);
         }
-        Stop s = run(target);
+        Stop s;
+        stepStarted = System.nanoTime() | 1;
+        try {
+            s = run(target);
+        } finally {
+            stepStarted = 0;
+        }
         // Retired its instruction, then met the step's budget or a breakpoint: a completed step.
         if (cpu.retired == target && (s.kind() == Stop.Kind.BUDGET || s.kind() == Stop.Kind.BREAKPOINT)) {
             return StopEvent.stepped(0);

@@ -207,6 +207,28 @@ class BoardDebugTargetTest {
         assertEquals(pc, t.readCoreRegister(0, DebugTarget.PC));
     }
 
+    /** A step that can never retire (faults through an unmapped vector) is ended by the watchdog. */
+    @Test
+    void endlessFaultLoopStepIsInterrupted() throws Exception {
+        // aarch64-linux-gnu-as: mov x1, #0x10000000; msr vbar_el1, x1; udf #0
+        int[] words = {0xd2a20001, 0xd518c001, 0x00000000};
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int w : words) {
+            b.putInt(w);
+        }
+        VirtBoard.Options o = new VirtBoard.Options();
+        o.loadAddress = java.util.OptionalLong.of(GuestMemory.RAM_BASE);
+        BoardDebugTarget t = new BoardDebugTarget(VirtBoard.load(b.array(), "loop.bin", o), 0,
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertEquals(Reason.STEPPED, t.step(0).reason());
+        assertEquals(Reason.STEPPED, t.step(0).reason());
+        long t0 = System.nanoTime();
+        assertEquals(Reason.INTERRUPTED, t.step(0).reason());
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+        // and the target is still usable afterwards
+        assertEquals(0x10000000L, t.readCoreRegister(0, 1));
+    }
+
     @Test
     void gdbAddressParsing() throws Exception {
         assertEquals(new GdbOptions.Address("127.0.0.1", 1234), GdbOptions.parse("1234"));
