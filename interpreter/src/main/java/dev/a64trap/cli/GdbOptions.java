@@ -117,6 +117,10 @@ final class GdbOptions {
                 stderr.println("a64trap: internal error in the gdb server: " + e.getCause());
                 return ExitStatus.GUEST_FAILURE;
             }
+            if (board.hostedVcpu() != null && board.hostedVcpu().failEntry() != null) {
+                stderr.println(PmuOptions.failEntryLine(board.hostedVcpu()));
+                return ExitStatus.FAIL_ENTRY;
+            }
             if (end.reason() == StopEvent.Reason.KILLED) {
                 stderr.println("a64trap: guest killed by the debugger");
                 return ExitStatus.GUEST_FAILURE;

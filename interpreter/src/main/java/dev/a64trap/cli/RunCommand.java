@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {"Run an AArch64 guest image (ELF, Linux Image, or raw with --load-addr) on QEMU's virt board.",
             "Exit status: the guest's; 2 bad usage or image; 124 budget exhausted;",
+            "123 KVM_EXIT_FAIL_ENTRY (vCPU placed on a CPU its PMU does not support);",
             "125 guest exception with no vector installed; 130 interrupted (Ctrl-C)."})
 public final class RunCommand implements Callable<Integer> {
 
@@ -58,11 +59,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "print every executed instruction to stderr")
     boolean trace;
 
+    @Mixin
+    PmuOptions pmuOptions;
+
     @Option(names = "--stats", description = "print instructions executed and guest MIPS to stderr")
     boolean stats;
 
     @Mixin
     GdbOptions gdbOptions = new GdbOptions();
+
+    @Option(names = "--semihosting-files",
+            description = "let semihosting SYS_OPEN open host files (default: only the console \":tt\")")
+    boolean semihostingFiles;
 
     /** Streams for tests; null means the process's own. */
     OutputStream out;
@@ -91,12 +99,14 @@ public final class RunCommand implements Callable<Integer> {
                 case "cortex-a57+lse", "max" -> o.lse = true;
                 default -> throw new UsageError("--cpu must be cortex-a57+lse, cortex-a57 or max, got '" + cpuModel + "'");
             }
+            o.vcpu = pmuOptions.build(null);
         } catch (UsageError e) {
             stderr.println("a64trap run: " + e.getMessage());
             return ExitStatus.USAGE;
         }
         BufferedOutputStream console = new BufferedOutputStream(stdout, 1 << 16);
         o.append = append;
+        o.semihostingFiles = semihostingFiles;
         o.stdout = console;
         o.stderr = stderr;
         o.stdin = in != null ? in : System.in;
@@ -136,6 +146,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         long t1 = System.nanoTime();
         long retired = board.cpu().retired;
+        if (o.vcpu.failEntry() != null) {
+            board.flush();
+            stderr.println(PmuOptions.failEntryLine(o.vcpu));
+            if (pmuOptions.wantsReport()) {
+                PmuOptions.report(o.vcpu, stderr);
+            }
+            return ExitStatus.FAIL_ENTRY;
+        }
         int status = switch (stop.kind()) {
             case EXIT -> stop.status();
             case BUDGET -> {
@@ -156,6 +174,9 @@ public final class RunCommand implements Callable<Integer> {
                 yield ExitStatus.GUEST_EXCEPTION;
             }
         };
+        if (pmuOptions.wantsReport()) {
+            PmuOptions.report(o.vcpu, stderr);
+        }
         if (stats) {
             double seconds = (t1 - t0) / 1e9;
             stderr.printf(Locale.ROOT, "a64trap: %d guest instructions in %.3f s: %.1f MIPS%n",

@@ -20,6 +20,8 @@ public final class Block {
     public final int branches;
     public final int loads;
     public final int stores;
+    /** The {@link RunObserver}'s own per-block data (e.g. its event sums), computed once on first use. */
+    public Object observerData;
 
     Block(long pc, Insn[] insns, SysReg sysReg) {
         this.pc = pc;

@@ -45,6 +45,11 @@ public final class Interpreter {
     /** Debugger hook (watchpoints, catches); null in a normal run. */
     private DebugHook debugHook;
 
+    /** The vPMU wiring (null = none): sees every retired block and the checkpoints. */
+    private RunObserver observer;
+    /** {@code cpu.retired} at which {@link RunObserver#checkpoint()} runs (a block boundary). */
+    private long checkpoint = Long.MAX_VALUE;
+
     public Interpreter(Cpu cpu, PhysicalMemory memory, Platform platform, PrintStream trace) {
         this(cpu, memory, platform, trace, Decoder::decode);
     }
@@ -67,6 +72,21 @@ public final class Interpreter {
 
     public BlockCache cache() {
         return cache;
+    }
+
+    /** Installs the observer (the vPMU wiring); it must set its first checkpoint itself. */
+    public void setObserver(RunObserver o) {
+        observer = o;
+    }
+
+    /** Runs {@link RunObserver#checkpoint()} at the first block boundary with {@code cpu.retired >= at}. */
+    public void setCheckpoint(long at) {
+        checkpoint = at;
+    }
+
+    /** The block whose MRS/MSR is executing (for system-register handlers that need the block's sums). */
+    public Block currentBlock() {
+        return current;
     }
 
     /** Asks the run loop to stop at the next block boundary (safe from any thread, e.g. a SIGINT handler). */
@@ -127,6 +147,13 @@ public final class Interpreter {
             if (remaining <= 0) {
                 return Stop.budget(cpu.pc);
             }
+            if (cpu.retired >= checkpoint) {
+                Stop cs = observer.checkpoint();
+                if (cs != null) {
+                    return cs;
+                }
+                continue;
+            }
             long pc = cpu.pc;
             if (cpu.illegalState) {
                 takeSync(pc, GuestFault.of(Syndrome.illegalState()));
@@ -156,6 +183,7 @@ public final class Interpreter {
             }
             final long[] x = this.x;
             final long base = cpu.retired;
+            final int el = cpu.el;
             int i = 0;
             if (trace != null) {
                 runTraced(b, n, whole);
@@ -312,6 +340,9 @@ public final class Interpreter {
             } catch (GuestFault f) {
                 cpu.retired = base + i;
                 count(b, i);
+                if (observer != null) {
+                    observer.retired(b, i, el, -1);
+                }
                 takeSync(b.pc + 4L * i, f);
                 continue;
             }
@@ -324,6 +355,9 @@ public final class Interpreter {
                 e.stores += b.stores;
             } else {
                 count(b, n);
+            }
+            if (observer != null) {
+                observer.retired(b, n, el, pc);
             }
         }
         return stop;
@@ -388,6 +422,7 @@ public final class Interpreter {
         current = b;
         final DebugHook hook = debugHook;
         final long base = cpu.retired;
+        final int el = cpu.el;
         long pc = b.pc;
         int i = 0;
         try {
@@ -415,6 +450,9 @@ public final class Interpreter {
                 if (hit) {
                     cpu.pc = pc;
                     count(b, i);
+                    if (observer != null) {
+                        observer.retired(b, i, el, pc);
+                    }
                     stop = Stop.debug(pc);
                     return;
                 }
@@ -429,6 +467,9 @@ public final class Interpreter {
                     cpu.retired = base + i;
                     cpu.pc = pc;
                     count(b, i);
+                    if (observer != null) {
+                        observer.retired(b, i, el, pc);
+                    }
                     stop = Stop.debug(pc);
                     return;
                 }
@@ -436,18 +477,25 @@ public final class Interpreter {
         } catch (GuestFault f) {
             cpu.retired = base + i;
             count(b, i);
+            if (observer != null) {
+                observer.retired(b, i, el, -1);
+            }
             takeSync(b.pc + 4L * i, f);
             return;
         }
         cpu.retired = base + n;
         cpu.pc = pc;
         count(b, n);
+        if (observer != null) {
+            observer.retired(b, n, el, pc);
+        }
     }
 
     /** --trace: one instruction at a time through the general path, printing each first. */
     private void runTraced(Block b, int n, boolean whole) {
         current = b;
         final long base = cpu.retired;
+        final int el = cpu.el;
         long pc = b.pc;
         int i = 0;
         try {
@@ -460,12 +508,18 @@ public final class Interpreter {
         } catch (GuestFault f) {
             cpu.retired = base + i;
             count(b, i);
+            if (observer != null) {
+                observer.retired(b, i, el, -1);
+            }
             takeSync(b.pc + 4L * i, f);
             return;
         }
         cpu.retired = base + n;
         cpu.pc = pc;
         count(b, n);
+        if (observer != null) {
+            observer.retired(b, n, el, pc);
+        }
     }
 
     /** Slow path: add the events of the first {@code n} instructions of {@code b}. */

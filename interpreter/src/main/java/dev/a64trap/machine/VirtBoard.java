@@ -32,6 +32,10 @@ public final class VirtBoard {
         public InputStream stdin = InputStream.nullInputStream();
         /** Read stdin on a background thread (terminals) instead of eagerly (files, pipes: deterministic). */
         public boolean interactiveInput;
+        /** KVM's vPMU on a simulated host (null = no PMU registers, CNTVCT = instructions retired). */
+        public HostedVcpu vcpu;
+        /** Let semihosting SYS_OPEN reach host files (otherwise only ":tt" opens). */
+        public boolean semihostingFiles;
     }
 
     private final GuestMemory memory;
@@ -44,6 +48,7 @@ public final class VirtBoard {
     private final OutputStream stdout;
     private final OutputStream stderr;
     private String exitReason = "";
+    private final HostedVcpu hosted;
 
     private VirtBoard(Path imagePath, String imageName, byte[] bytes, Options o) throws ImageLoadException {
         this.stdout = o.stdout;
@@ -53,9 +58,14 @@ public final class VirtBoard {
         memory.map(Pl011.BASE, Pl011.SIZE, uart);
         image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
                 : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
-        cpu = new Cpu(BaseSysRegs.cortexA57Table(o.lse), o.lse);
+        hosted = o.vcpu;
+        cpu = new Cpu(hosted == null ? BaseSysRegs.cortexA57Table(o.lse)
+                : dev.a64trap.sysreg.SysRegTable.of(hosted.sysRegs(BaseSysRegs.cortexA57(o.lse))), o.lse);
         Platform platform = new Firmware();
         interpreter = new Interpreter(cpu, memory, platform, o.trace);
+        if (hosted != null) {
+            hosted.attach(interpreter, cpu);
+        }
         long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), image.ranges());
         semihosting = Semihosting.builder(interpreter.cache().memory(), () -> cpu.retired)
                 .console(o.stdout) // one guest console: semihosting and PL011 in order, as QEMU with a shared chardev
@@ -64,6 +74,7 @@ public final class VirtBoard {
                 .stdin(o.stdin)
                 .commandLine(Semihosting.qemuCommandLine(imageName, o.append))
                 .heap(heap[0], heap[1])
+                .hostFiles(o.semihostingFiles)
                 .build();
         cpu.pc = image.resetPc();
     }
@@ -81,6 +92,12 @@ public final class VirtBoard {
     /** Runs until exit, budget ({@code maxInsns} retired in total, 0 = none), exception without vector or interrupt. */
     public Stop run(long maxInsns) {
         try {
+            if (hosted != null) {
+                Stop s = hosted.enter(); // first KVM_RUN: may fail entry before any guest instruction
+                if (s != null) {
+                    return s;
+                }
+            }
             return interpreter.run(maxInsns);
         } finally {
             flush();
@@ -103,6 +120,11 @@ public final class VirtBoard {
 
     public Cpu cpu() {
         return cpu;
+    }
+
+    /** The vCPU on the simulated host, or null. */
+    public HostedVcpu hostedVcpu() {
+        return hosted;
     }
 
     public Interpreter interpreter() {
