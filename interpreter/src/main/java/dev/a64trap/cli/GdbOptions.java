@@ -87,9 +87,14 @@ final class GdbOptions {
     }
 
     /** Serves gdb until the guest exits or the debugger kills it; returns the exit status. */
-    int serve(VirtBoard board, long maxInsns, Address at, PrintStream stderr) {
+    int serve(VirtBoard board, long maxInsns, Address at, PrintStream stderr,
+            java.util.function.Supplier<VirtBoard> copies) {
         BoardDebugTarget target = new BoardDebugTarget(board, maxInsns, stderr);
         GdbServer server = new GdbServer(target, waitForDebugger());
+        if (copies != null) {
+            server.warmUpWith(() -> new BoardDebugTarget(copies.get(), maxInsns,
+                    new PrintStream(java.io.OutputStream.nullOutputStream())));
+        }
         try {
             server.start(at.host(), at.port());
         } catch (GdbServerException e) {
