@@ -125,7 +125,10 @@ public interface DebugTarget {
     /**
      * Runs all vCPUs until something stops the machine: a breakpoint (reported before the
      * instruction executes; when resuming from a breakpoint address the first instruction runs
-     * without stopping on it), a watchpoint, {@link #interrupt()}, a sysreg catch, a guest exit.
+     * without stopping on it), a watchpoint (reported before the access, as AArch64 hardware
+     * does: gdb then steps over the instruction with watchpoints removed; a run's first instruction
+     * ignores watchpoints so a resume can get past one), {@link #interrupt()}, a sysreg catch
+     * (after the access), a guest exit.
      * Called on the target thread; blocks for as long as the guest runs.
      */
     StopEvent resume();
