@@ -67,7 +67,9 @@ public final class VirtBoard {
             hosted.attach(interpreter, cpu);
         }
         long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), image.ranges());
-        semihosting = Semihosting.builder(interpreter.cache().memory(), () -> cpu.retired)
+        // one guest time for the timer and semihosting's clocks
+        GuestClock clock = hosted != null ? hosted::nanoseconds : () -> cpu.retired;
+        semihosting = Semihosting.builder(interpreter.cache().memory(), clock)
                 .console(o.stdout) // one guest console: semihosting and PL011 in order, as QEMU with a shared chardev
                 .stdout(o.stdout)
                 .stderr(o.stderr)

@@ -125,7 +125,7 @@ class PmuCommandsTest {
         HostsCommand h = new HostsCommand();
         Out r = exec(h, (o, e) -> h.out = o);
         assertEquals(0, r.status());
-        assertTrue(r.out().contains("rk3588 (default): 8 CPUs"));
+        assertTrue(r.out().contains("rk3588: 8 CPUs - cpus 0-3 cortex-a55, 4-7 cortex-a76"));
         assertTrue(r.out().contains("armv8_cortex_a55     type  8  CPUs 0-3"));
         assertTrue(r.out().contains("uniform-a76"));
     }

@@ -106,6 +106,50 @@ class HostedVcpuTest {
         assertTrue(v.migrations().stream().allMatch(m -> m.to() < 4));
     }
 
+    /**
+     * mov x0, #0xffffff00 ; msr pmccntr_el0, x0 ; mov x0, #-1 ; msr pmovsclr_el0, x0 ;
+     * msr pmintenclr_el1, x0 (reset values are UNKNOWN: KVM's poison sets some bits) ;
+     * mov x0, #0x80000000 ; msr pmintenset_el1, x0 ; msr pmcntenset_el0, x0 ; mov x0, #1 ;
+     * msr pmcr_el0, x0 ; loop: add x1, x1, #1 ; b loop
+     */
+    static final int[] OVERFLOW = {0xb2785fe0, 0xd51b9d00, 0x92800000, 0xd51b9c60, 0xd5189e40, 0xd2b00000,
+        0xd5189e20, 0xd51b9c20, 0xd2800020, 0xd51b9c00, 0x91000421, 0x17ffffff};
+
+    @Test
+    void overflowDeadlineRaisesTheInterruptLineWithoutAnyPmuAccess() throws ImageLoadException {
+        // On the A55 (2 cycles per add and per b) the 256 cycles to the bit-31 carry take 64 iterations.
+        HostedVcpu v = vcpu("default", "pinned:0", null);
+        VirtBoard b = board(v, OVERFLOW);
+        b.run(10 + 120);
+        assertEquals(false, v.irqLevel(), "240 cycles: no overflow yet");
+        b.run(10 + 140);
+        assertTrue(v.irqLevel(), "the deadline synced the vPMU: PMOVSSET[31] & PMINTENSET[31]");
+        assertEquals(1, v.irqRisingEdges());
+        assertEquals(0xffffff00L + 280, v.pmu().peek(dev.a64trap.pmu.PmuReg.PMCCNTR, 0));
+        assertEquals(0x80000000L, v.pmu().peek(dev.a64trap.pmu.PmuReg.PMOVSSET, 0));
+    }
+
+    /**
+     * Counter 0 = P|INST_RETIRED (EL0 only), counter 1 = U|INST_RETIRED (EL1 only), then at EL1:
+     * 5 x nop ; adr x0, el0 ; msr elr_el1, x0 ; msr spsr_el1, xzr ; eret (9 instructions), and at EL0:
+     * 7 x nop ; svc #0 (no vector installed: the run stops, the SVC does not retire).
+     */
+    static final int[] EL_SPLIT = {0xd2800100, 0xf2b00000, 0xd51bec00, 0xd2800100, 0xf2a80000, 0xd51bec20,
+        0xd51be81f, 0xd51be83f, 0xd2800060, 0xd51b9c20, 0xd2800020, 0xd51b9c00, 0xd503201f, 0xd503201f,
+        0xd503201f, 0xd503201f, 0xd503201f, 0x10000080, 0xd5184020, 0xd518401f, 0xd69f03e0, 0xd503201f,
+        0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f, 0xd4000001};
+
+    @Test
+    void eventsAreSplitByExceptionLevel() throws ImageLoadException {
+        HostedVcpu v = vcpu("default", "pinned:0", null);
+        VirtBoard b = board(v, EL_SPLIT);
+        Stop s = b.run(1000);
+        assertEquals(Stop.Kind.EXCEPTION, s.kind());
+        assertEquals(0, b.cpu().el);
+        assertEquals(7, v.pmu().peek(dev.a64trap.pmu.PmuReg.PMEVCNTR, 0), "EL0 instructions");
+        assertEquals(9, v.pmu().peek(dev.a64trap.pmu.PmuReg.PMEVCNTR, 1), "EL1 instructions after the PMCR write");
+    }
+
     @Test
     void guestTimeComesFromCyclesOfTheCurrentCore() throws ImageLoadException {
         // 1M iterations of 5 counted instructions: A55 (1800 MHz) 2 cycles each (10 per iteration)
