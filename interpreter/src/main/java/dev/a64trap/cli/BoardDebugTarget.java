@@ -552,6 +552,6 @@ final class BoardDebugTarget implements DebugTarget {
             }
         }
         updateHook();
-        return "trace " + arg.toLowerCase(Locale.ROOT) + " (instructions go to a64trap's stderr)\n";
+        return tracing ? "trace on: executed instructions go to a64trap's stderr\n" : "trace off\n";
     }
 }
