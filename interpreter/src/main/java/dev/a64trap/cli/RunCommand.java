@@ -66,6 +66,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "print instructions executed and guest MIPS to stderr")
     boolean stats;
 
+    @Mixin
+    GdbOptions gdbOptions = new GdbOptions();
+
     @Option(names = "--semihosting-files",
             description = "let semihosting SYS_OPEN open host files (default: only the console \":tt\")")
     boolean semihostingFiles;
@@ -80,7 +83,11 @@ public final class RunCommand implements Callable<Integer> {
         OutputStream stdout = out != null ? out : new FileOutputStream(FileDescriptor.out);
         PrintStream stderr = new PrintStream(err != null ? err : new FileOutputStream(FileDescriptor.err), true);
         VirtBoard.Options o = new VirtBoard.Options();
+        GdbOptions.Address gdbAddress = null;
         try {
+            if (gdbOptions.enabled() || gdbOptions.waitForDebugger()) {
+                gdbAddress = gdbOptions.address();
+            }
             o.ramSize = parseSize(memory);
             if (loadAddr != null) {
                 o.loadAddress = OptionalLong.of(parseNumber(loadAddr, "--load-addr"));
@@ -120,6 +127,22 @@ public final class RunCommand implements Callable<Integer> {
             stderr.println("a64trap run: " + e.getMessage());
             return ExitStatus.USAGE;
         }
+        if (gdbAddress != null) {
+            // a throwaway copy of the guest (no console, no host files) warms the JIT for stepi
+            return gdbOptions.serve(board, maxInsns, gdbAddress, stderr, () -> {
+                VirtBoard.Options copy = new VirtBoard.Options();
+                copy.ramSize = o.ramSize;
+                copy.loadAddress = o.loadAddress;
+                copy.lse = o.lse;
+                copy.append = o.append;
+                try {
+                    copy.vcpu = pmuOptions.build(null);
+                    return VirtBoard.load(image, copy);
+                } catch (UsageError | ImageLoadException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
         Object sigint = installSigint(board);
         long t0 = System.nanoTime();
         Stop stop;
@@ -152,7 +175,7 @@ public final class RunCommand implements Callable<Integer> {
                         retired, stop.pc());
                 yield ExitStatus.BUDGET_EXHAUSTED;
             }
-            case BREAKPOINT -> ExitStatus.GUEST_FAILURE; // no breakpoints are set by run
+            case BREAKPOINT, DEBUG -> ExitStatus.GUEST_FAILURE; // only a debugger sets breakpoints and hooks
             case INTERRUPTED -> {
                 stderr.printf("a64trap: interrupted at pc=0x%x after %d instructions%n", stop.pc(), retired);
                 yield ExitStatus.INTERRUPTED;

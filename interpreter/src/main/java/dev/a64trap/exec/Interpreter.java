@@ -42,6 +42,9 @@ public final class Interpreter {
     private final java.util.Set<Long> breakpoints = new java.util.HashSet<>();
     private Stop stop;
     private Block current;
+    /** Debugger hook (watchpoints, catches); null in a normal run. */
+    private DebugHook debugHook;
+
     /** The vPMU wiring (null = none): sees every retired block and the checkpoints. */
     private RunObserver observer;
     /** {@code cpu.retired} at which {@link RunObserver#checkpoint()} runs (a block boundary). */
@@ -184,6 +187,10 @@ public final class Interpreter {
             int i = 0;
             if (trace != null) {
                 runTraced(b, n, whole);
+                continue;
+            }
+            if (debugHook != null) {
+                runDebug(b, n);
                 continue;
             }
             try {
@@ -396,6 +403,92 @@ public final class Interpreter {
         current = b;
         cpu.retired = retiredBefore;
         return exec(b.insns[i], pc);
+    }
+
+    /**
+     * Installs (or with null removes) a debugger hook; while installed every instruction goes
+     * through {@link #runDebug}. Call only while the interpreter is not running.
+     */
+    public void setDebugHook(DebugHook hook) {
+        debugHook = hook;
+    }
+
+    /**
+     * Debugger path: one instruction at a time through the general path, asking the hook about
+     * each instruction's data accesses (before it executes) and system-register accesses (after).
+     * A hook that answers true ends the run with {@link Stop.Kind#DEBUG}.
+     */
+    private void runDebug(Block b, int n) {
+        current = b;
+        final DebugHook hook = debugHook;
+        final long base = cpu.retired;
+        final int el = cpu.el;
+        long pc = b.pc;
+        int i = 0;
+        try {
+            for (; i < n; i++) {
+                Insn in = b.insns[i];
+                Op op = in.op();
+                boolean ld = loads(op), st = stores(op);
+                long addr = 0;
+                int size = 0;
+                if (ld || st) {
+                    try {
+                        addr = Lsu.address(cpu, in, pc);
+                        size = 1 << in.size();
+                        if (op == Op.LDP || op == Op.STP || op == Op.LDXP || op == Op.STXP || op == Op.CASP) {
+                            size *= 2;
+                        }
+                    } catch (GuestFault f) {
+                        ld = st = false; // the instruction itself will fault; no access happens
+                    }
+                }
+                cpu.retired = base + i;
+                // Watchpoints stop before the access, as hardware does (gdb then steps over it).
+                boolean hit = ld && hook.dataAccess(pc, addr, size, false);
+                hit |= st && hook.dataAccess(pc, addr, size, true);
+                if (hit) {
+                    cpu.pc = pc;
+                    count(b, i);
+                    if (observer != null) {
+                        observer.retired(b, i, el, pc);
+                    }
+                    stop = Stop.debug(pc);
+                    return;
+                }
+                hook.beforeInstruction(pc, in);
+                long next = exec(in, pc);
+                if ((op == Op.MRS || op == Op.MSR_REG) && i == b.insns.length - 1 && b.sysReg != null) {
+                    hit = hook.sysRegAccess(pc, b.sysReg, op == Op.MSR_REG);
+                }
+                pc = next;
+                if (hit && stop == null) {
+                    i++;
+                    cpu.retired = base + i;
+                    cpu.pc = pc;
+                    count(b, i);
+                    if (observer != null) {
+                        observer.retired(b, i, el, pc);
+                    }
+                    stop = Stop.debug(pc);
+                    return;
+                }
+            }
+        } catch (GuestFault f) {
+            cpu.retired = base + i;
+            count(b, i);
+            if (observer != null) {
+                observer.retired(b, i, el, -1);
+            }
+            takeSync(b.pc + 4L * i, f);
+            return;
+        }
+        cpu.retired = base + n;
+        cpu.pc = pc;
+        count(b, n);
+        if (observer != null) {
+            observer.retired(b, n, el, pc);
+        }
     }
 
     /** --trace: one instruction at a time through the general path, printing each first. */

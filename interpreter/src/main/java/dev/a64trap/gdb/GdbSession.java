@@ -175,7 +175,10 @@ final class GdbSession {
     }
 
     private void send(String reply) {
-        byte[] payload = reply.getBytes(StandardCharsets.ISO_8859_1);
+        sendPayload(reply.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private void sendPayload(byte[] payload) {
         lastSent = payload;
         out.sendPacket(payload);
     }
@@ -336,7 +339,9 @@ final class GdbSession {
         byte[] buf = new byte[len];
         int n = target.readMemory(gCpu, al[0], buf, 0, len);
         if (n <= 0) return E_MEMORY;
-        return Hex.encodeToString(buf, 0, Math.min(n, len));
+        // The bulk path: hex straight into the payload, no String round trip.
+        sendPayload(Hex.encodeBytes(buf, 0, Math.min(n, len)));
+        return null;
     }
 
     private String writeMemoryHex(String p) {
@@ -390,7 +395,8 @@ final class GdbSession {
         Function<DebugTarget, StopEvent> action = step ? t -> t.step(cpu) : DebugTarget::resume;
         waiting = true;
         replyOnStop = true;
-        if (!runner.start(action, ev -> out.execute(() -> stopped(ev)))) {
+        java.util.function.Consumer<StopEvent> onStop = ev -> out.execute(() -> stopped(ev));
+        if (!(step ? runner.startHere(action, onStop) : runner.start(action, onStop))) {
             waiting = false;
             replyOnStop = false;
             return stopReply(runner.lastStop());

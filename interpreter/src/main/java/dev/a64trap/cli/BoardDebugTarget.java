@@ -1,0 +1,557 @@
+package dev.a64trap.cli;
+
+import dev.a64trap.cpu.Cpu;
+import dev.a64trap.cpu.Syndrome;
+import dev.a64trap.decode.Decoder;
+import dev.a64trap.decode.Disassembler;
+import dev.a64trap.decode.Insn;
+import dev.a64trap.exec.DebugHook;
+import dev.a64trap.exec.Interpreter;
+import dev.a64trap.exec.Stop;
+import dev.a64trap.gdb.BreakKind;
+import dev.a64trap.gdb.DebugTarget;
+import dev.a64trap.gdb.MonitorCommand;
+import dev.a64trap.gdb.StopEvent;
+import dev.a64trap.gdb.SysRegInfo;
+import dev.a64trap.host.Host;
+import dev.a64trap.host.HostPmu;
+import dev.a64trap.machine.HostedVcpu;
+import dev.a64trap.machine.VirtBoard;
+import dev.a64trap.mem.GuestMemory;
+import dev.a64trap.pmu.KvmException;
+import dev.a64trap.pmu.PmuBits;
+import dev.a64trap.pmu.PmuReg;
+import dev.a64trap.pmu.PmuRegTable;
+import dev.a64trap.pmu.Vpmu;
+import dev.a64trap.sysreg.SysReg;
+import dev.a64trap.sysreg.SysRegEncoding;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The gdb stub's view of a {@link VirtBoard}: one vCPU, its registers, the system registers of
+ * its descriptor table (debugger reads through {@link SysReg#peek}, writes through the userspace
+ * path), RAM and flash (never MMIO: a debugger read must not pop a UART FIFO), breakpoints (the
+ * interpreter stops before them), and watchpoints, sysreg catches and tracing through an
+ * {@link DebugHook} that is installed only while one of them is active.
+ */
+final class BoardDebugTarget implements DebugTarget {
+    private static final int SIGTRAP = 5;
+    private static final int SIGSEGV = 11;
+
+    private final VirtBoard board;
+    private final Cpu cpu;
+    private final Interpreter interpreter;
+    private final GuestMemory memory;
+    private final long maxInsns;
+    private final PrintStream log;
+    private final List<SysReg> sysRegs;
+    private final List<SysRegInfo> sysRegInfo;
+    /** The vCPU on the simulated host (vPMU, guest time), or null. */
+    private final HostedVcpu hosted;
+
+    /** Breakpoint addresses per kind; the interpreter holds their union. */
+    private final Map<BreakKind, Set<Long>> breakpoints = new HashMap<>();
+    private final List<Watch> watches = new ArrayList<>();
+    /** Caught system registers (by encoding); {@link #catchPmu} adds every PMU register. */
+    private final Set<Integer> caught = new HashSet<>();
+    private boolean catchPmu;
+    private boolean tracing;
+    /** Why the hook stopped the last run. */
+    private StopEvent hookStop;
+    /** {@code cpu.retired} when the current run started: its first instruction ignores watchpoints. */
+    private long runStart;
+    private final Hook hook = new Hook();
+    /** When the step in progress started (0: none); the watchdog interrupts one that runs too long. */
+    private volatile long stepStarted;
+    private static final long STEP_LIMIT_NANOS = 500_000_000L;
+
+    private record Watch(BreakKind kind, long address, int length) {
+        boolean matches(long a, int size, boolean write) {
+            boolean kindOk = kind == BreakKind.WATCH_ACCESS || (kind == BreakKind.WATCH_WRITE) == write;
+            return kindOk && a < address + length && address < a + size;
+        }
+    }
+
+    /**
+     * @param maxInsns the run's instruction budget (0 = none)
+     * @param log      where tracing and a64trap's own messages go (stderr)
+     */
+    BoardDebugTarget(VirtBoard board, long maxInsns, PrintStream log) {
+        this.board = board;
+        this.cpu = board.cpu();
+        this.interpreter = board.interpreter();
+        this.memory = board.memory();
+        this.maxInsns = maxInsns;
+        this.log = log;
+        this.hosted = board.hostedVcpu();
+        this.sysRegs = cpu.sysRegs.all();
+        List<SysRegInfo> info = new ArrayList<>(sysRegs.size());
+        for (SysReg r : sysRegs) {
+            int e = r.encoding();
+            info.add(new SysRegInfo(r.name(), SysRegEncoding.op0(e), SysRegEncoding.op1(e),
+                    SysRegEncoding.crn(e), SysRegEncoding.crm(e), SysRegEncoding.op2(e)));
+        }
+        this.sysRegInfo = List.copyOf(info);
+        for (BreakKind k : BreakKind.values()) {
+            breakpoints.put(k, new HashSet<>());
+        }
+        startWatchdog();
+    }
+
+    /**
+     * Steps run on the gdb server's network thread, so one that never retires its instruction
+     * (an exception loop through an unmapped vector) must not hang it: after half a second the
+     * watchdog interrupts the step, which then reports SIGINT.
+     */
+    private void startWatchdog() {
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long started = stepStarted;
+                if (started != 0 && System.nanoTime() - started > STEP_LIMIT_NANOS) {
+                    board.interrupt();
+                }
+            }
+        }, "a64trap-gdb-step-watchdog");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    VirtBoard board() {
+        return board;
+    }
+
+    @Override
+    public int cpuCount() {
+        return 1;
+    }
+
+    @Override
+    public String cpuDescription(int c) {
+        return "vCPU 0";
+    }
+
+    // ---- registers
+
+    @Override
+    public long readCoreRegister(int c, int reg) {
+        return switch (reg) {
+            case PC -> cpu.pc;
+            case CPSR -> cpu.pstate() & 0xFFFF_FFFFL;
+            default -> cpu.x[reg]; // x0-x30, and 31 = the current SP
+        };
+    }
+
+    @Override
+    public void writeCoreRegister(int c, int reg, long value) {
+        switch (reg) {
+            case PC -> cpu.pc = value;
+            case CPSR -> writePstate(value);
+            default -> cpu.x[reg] = value;
+        }
+    }
+
+    /** CPSR as SPSR lays it out: NZCV, IL, DAIF, M[3:0] (EL0t, EL1t, EL1h; other modes keep EL/SP). */
+    private void writePstate(long v) {
+        cpu.nzcv = (int) (v >>> 28 & 0xF);
+        cpu.daif = (int) (v >>> 6 & 0xF);
+        cpu.illegalState = (v & (1L << 20)) != 0;
+        int m = (int) (v & 0xF);
+        if (m == 0b0000 || m == 0b0100 || m == 0b0101) {
+            cpu.setMode(m >> 2, m & 1);
+        }
+    }
+
+    @Override
+    public List<SysRegInfo> systemRegisters() {
+        return sysRegInfo;
+    }
+
+    @Override
+    public OptionalLong readSystemRegister(int c, int index) {
+        if (index < 0 || index >= sysRegs.size()) {
+            return OptionalLong.empty();
+        }
+        SysReg r = sysRegs.get(index);
+        if (hosted != null) {
+            // The vPMU's rows and the guest-time counters: their guest readers retire the block and
+            // materialise counters, so the debugger asks the vPMU's side-effect-free peek instead.
+            PmuRegTable.Entry e = PmuRegTable.lookup(r.encoding());
+            if (e != null) {
+                return hosted.vcpu().hasPmu() ? OptionalLong.of(hosted.pmu().peek(e.reg(), e.index()))
+                        : OptionalLong.empty();
+            }
+            if (r.name().equals("CNTVCT_EL0") || r.name().equals("CNTPCT_EL0")) {
+                return OptionalLong.of(hosted.nanoseconds());
+            }
+        }
+        return r.peekable() ? OptionalLong.of(r.peek(cpu)) : OptionalLong.empty();
+    }
+
+    @Override
+    public boolean writeSystemRegister(int c, int index, long value) {
+        if (index < 0 || index >= sysRegs.size()) {
+            return false;
+        }
+        SysReg r = sysRegs.get(index);
+        if (hosted != null) {
+            PmuRegTable.Entry e = PmuRegTable.lookup(r.encoding());
+            if (e != null) {
+                try {
+                    hosted.vcpu().setOneReg(PmuRegTable.oneRegId(r.encoding()), value); // KVM_SET_ONE_REG
+                    return true;
+                } catch (KvmException refused) {
+                    return false;
+                }
+            }
+            if (r.name().equals("CNTVCT_EL0") || r.name().equals("CNTPCT_EL0")) {
+                return false; // guest time is derived from executed work
+            }
+        }
+        if (!r.userWritable()) {
+            return false;
+        }
+        r.setFromUser(cpu, value);
+        return true;
+    }
+
+    // ---- memory: RAM and flash only
+
+    /** How many bytes from {@code address} on are RAM or flash (up to {@code length}). */
+    private int backed(long address, int length) {
+        long end;
+        if (memory.isRam(address, 1)) {
+            end = memory.ramBase() + memory.ramSize();
+        } else if (memory.isFlash(address, 1)) {
+            end = GuestMemory.FLASH_SIZE;
+        } else {
+            return 0;
+        }
+        return (int) Math.min(length, end - address);
+    }
+
+    @Override
+    public int readMemory(int c, long address, byte[] buffer, int offset, int length) {
+        int n = backed(address, length);
+        if (n > 0) {
+            System.arraycopy(memory.readBytes(address, n), 0, buffer, offset, n);
+        }
+        return n;
+    }
+
+    @Override
+    public boolean writeMemory(int c, long address, byte[] data, int offset, int length) {
+        if (length == 0) {
+            return true;
+        }
+        if (backed(address, length) != length) {
+            return false;
+        }
+        memory.load(address, data, offset, length); // reported to the block cache's write watch
+        return true;
+    }
+
+    // ---- breakpoints and watchpoints
+
+    @Override
+    public Set<BreakKind> supportedBreakKinds() {
+        return EnumSet.allOf(BreakKind.class);
+    }
+
+    @Override
+    public boolean insertBreakpoint(BreakKind kind, long address, int length) {
+        switch (kind) {
+            case SOFTWARE, HARDWARE -> {
+                breakpoints.get(kind).add(address);
+                interpreter.addBreakpoint(address);
+            }
+            default -> {
+                if (length <= 0) {
+                    return false;
+                }
+                Watch w = new Watch(kind, address, length);
+                if (!watches.contains(w)) {
+                    watches.add(w);
+                }
+                updateHook();
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean removeBreakpoint(BreakKind kind, long address, int length) {
+        switch (kind) {
+            case SOFTWARE, HARDWARE -> {
+                if (!breakpoints.get(kind).remove(address)) {
+                    return false;
+                }
+                BreakKind other = kind == BreakKind.SOFTWARE ? BreakKind.HARDWARE : BreakKind.SOFTWARE;
+                if (!breakpoints.get(other).contains(address)) {
+                    interpreter.removeBreakpoint(address);
+                }
+                return true;
+            }
+            default -> {
+                boolean removed = watches.remove(new Watch(kind, address, length));
+                updateHook();
+                return removed;
+            }
+        }
+    }
+
+    /** The hook is installed only while something needs it, so a plain run keeps the fast path. */
+    private void updateHook() {
+        interpreter.setDebugHook(!watches.isEmpty() || catchPmu || !caught.isEmpty() || tracing ? hook : null);
+    }
+
+    // ---- execution
+
+    @Override
+    public StopEvent step(int c) {
+        long target = cpu.retired + 1;
+        if (maxInsns > 0) {
+            target = Math.min(target, maxInsns);
+        }
+        Stop s;
+        stepStarted = System.nanoTime() | 1;
+        try {
+            s = run(target);
+        } finally {
+            stepStarted = 0;
+        }
+        // Retired its instruction, then met the step's budget or a breakpoint: a completed step.
+        if (cpu.retired == target && (s.kind() == Stop.Kind.BUDGET || s.kind() == Stop.Kind.BREAKPOINT)) {
+            return StopEvent.stepped(0);
+        }
+        return toStopEvent(s);
+    }
+
+    @Override
+    public StopEvent resume() {
+        return toStopEvent(run(maxInsns));
+    }
+
+    private Stop run(long limit) {
+        hookStop = null;
+        runStart = cpu.retired;
+        return board.run(limit);
+    }
+
+    @Override
+    public void interrupt() {
+        board.interrupt();
+    }
+
+    private StopEvent toStopEvent(Stop s) {
+        return switch (s.kind()) {
+            case EXIT -> StopEvent.exited(s.status());
+            case INTERRUPTED -> StopEvent.interrupted(0);
+            case BREAKPOINT -> StopEvent.breakpoint(breakpoints.get(BreakKind.SOFTWARE).contains(s.pc())
+                    ? BreakKind.SOFTWARE : BreakKind.HARDWARE, 0, s.pc());
+            case DEBUG -> hookStop != null ? hookStop : StopEvent.signal(0, SIGTRAP, "");
+            case BUDGET -> StopEvent.signal(0, SIGTRAP, "a64trap: instruction budget exhausted after "
+                    + cpu.retired + " instructions");
+            case EXCEPTION -> StopEvent.signal(0, SIGSEGV, String.format(Locale.ROOT,
+                    "a64trap: guest exception with no vector installed (VBAR_EL1 = 0): pc 0x%x  %08x  %s  "
+                            + "ESR 0x%08x (EC 0x%02x: %s)  FAR 0x%x",
+                    s.pc(), s.word(), Disassembler.format(Decoder.decode(s.word()), s.pc()), s.esr(),
+                    Syndrome.ec(s.esr()), RunCommand.ecName(Syndrome.ec(s.esr())), s.far()));
+        };
+    }
+
+    /** Watchpoints, catches and tracing, called by the interpreter's debug path. */
+    private final class Hook implements DebugHook {
+        @Override
+        public void beforeInstruction(long pc, Insn in) {
+            if (tracing) {
+                log.printf("%016x: %08x  %s%n", pc, in.word(), Disassembler.format(in, pc));
+            }
+        }
+
+        @Override
+        public boolean dataAccess(long pc, long address, int size, boolean write) {
+            if (cpu.retired == runStart) {
+                return false; // resuming from a watchpoint stop: let the access happen
+            }
+            for (Watch w : watches) {
+                if (w.matches(address, size, write)) {
+                    BreakKind reported = w.kind == BreakKind.WATCH_ACCESS ? BreakKind.WATCH_ACCESS
+                            : write ? BreakKind.WATCH_WRITE : BreakKind.WATCH_READ;
+                    // gdb matches the data address against its watch ranges: report one inside it
+                    hookStop = StopEvent.breakpoint(reported, 0, Math.max(address, w.address));
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public boolean sysRegAccess(long pc, SysReg reg, boolean write) {
+            if (caught.contains(reg.encoding()) || (catchPmu && isPmu(reg))) {
+                hookStop = StopEvent.signal(0, SIGTRAP, "guest " + (write ? "wrote " : "read ") + reg.name());
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** PMU registers: the rows of the vPMU's register table. */
+    static boolean isPmu(SysReg r) {
+        return PmuRegTable.lookup(r.encoding()) != null;
+    }
+
+    // ---- monitor commands
+
+    @Override
+    public List<MonitorCommand> monitorCommands() {
+        return List.of(
+                new MonitorCommand("catch sysreg", "catch sysreg NAME|pmu|off",
+                        "stop when the guest reads or writes a system register (or any PMU register)", this::catchSysreg),
+                new MonitorCommand("trace", "trace on|off", "print each executed instruction on a64trap's stderr",
+                        this::trace),
+                new MonitorCommand("pmu", "pmu", "the vPMU's counters: value, enable, event, filter, backing",
+                        arg -> pmu()),
+                new MonitorCommand("host", "host", "the simulated host: pCPUs, PMUs, where the vCPU runs, migrations",
+                        arg -> host()),
+                new MonitorCommand("migrate", "migrate CPU", "move the vCPU to pCPU CPU now",
+                        arg -> "monitor migrate is not available yet: the board has no API to move the vCPU "
+                                + "outside its scheduler (use run --sched / --pin-after)\n"));
+    }
+
+    private static String micros(long ns) {
+        return String.format(Locale.ROOT, "%d.%03d us", ns / 1000, ns % 1000);
+    }
+
+    /** monitor pmu: every counter through the side-effect-free peek (nothing materialised). */
+    private String pmu() {
+        if (hosted == null || !hosted.vcpu().hasPmu()) {
+            return "this vCPU has no vPMU (run with --pmu ...)\n";
+        }
+        Vpmu p = hosted.pmu();
+        HostPmu vmPmu = hosted.vm().pmu();
+        StringBuilder sb = new StringBuilder();
+        long pmcr = p.peek(PmuReg.PMCR, 0);
+        long enabled = p.peek(PmuReg.PMCNTENSET, 0);
+        sb.append(String.format(Locale.ROOT, "vPMU: mode %s, KVM PMU %s, PMCR_EL0 0x%x (E=%d, N=%d), guest time %s%n",
+                hosted.plan().mode(), vmPmu == null ? "none" : vmPmu.name(), pmcr, pmcr & 1,
+                hosted.vm().nrCounters(), micros(hosted.nanoseconds())));
+        sb.append("  counter      value               enabled  counting  event   filter (PMEVTYPER/PMCCFILTR)\n");
+        int n = hosted.vm().nrCounters();
+        for (int i = 0; i <= PmuBits.CYCLE_IDX; i++) {
+            if (i >= n && i != PmuBits.CYCLE_IDX) {
+                continue;
+            }
+            boolean cyc = i == PmuBits.CYCLE_IDX;
+            long value = cyc ? p.peek(PmuReg.PMCCNTR, 0) : p.peek(PmuReg.PMEVCNTR, i);
+            long type = cyc ? p.peek(PmuReg.PMCCFILTR, 0) : p.peek(PmuReg.PMEVTYPER, i);
+            sb.append(String.format(Locale.ROOT, "  %-11s  0x%016x  %-7s  %-8s  0x%04x  0x%08x%n",
+                    cyc ? "PMCCNTR" : "PMEVCNTR" + i, value, (enabled >>> i & 1) != 0 ? "yes" : "no",
+                    p.isCounting(i) ? "yes" : "no", cyc ? 0x11 : type & 0xFFFF, type & 0xFFFF_0000L));
+        }
+        HostPmu backing = p.cycleCounterBacking();
+        sb.append("  cycle counter backed by: ").append(backing == null ? "nothing (not counting)" : backing.name())
+                .append(" on pCPU ").append(hosted.currentCpu()).append('\n');
+        Host h = hosted.host();
+        sb.append("  host PMU per pCPU:");
+        for (int c = 0; c < h.cpuCount(); c++) {
+            sb.append(' ').append(c).append('=').append(hosted.pmuNameOf(c));
+        }
+        sb.append('\n');
+        sb.append("  cycle counter stalled (enabled, not counting): ").append(micros(hosted.stalledNanos())).append('\n');
+        return sb.toString();
+    }
+
+    /** monitor host: topology, where the vCPU runs, the migrations so far. */
+    private String host() {
+        if (hosted == null) {
+            return "no simulated host on this board\n";
+        }
+        Host h = hosted.host();
+        StringBuilder sb = new StringBuilder();
+        sb.append("host ").append(h.name()).append(": ").append(h.cpuCount()).append(" pCPUs\n");
+        for (HostPmu p : h.pmus()) {
+            sb.append(String.format(Locale.ROOT, "  %-24s CPUs %-8s %2d counters%n", p.name(), p.cpus(), p.counters()));
+        }
+        sb.append("vCPU 0 runs on pCPU ").append(hosted.currentCpu()).append(" (").append(hosted.pmuNameOf(hosted.currentCpu()))
+                .append("), scheduler ").append(hosted.scheduler().spec()).append(", guest time ")
+                .append(micros(hosted.nanoseconds())).append('\n');
+        List<HostedVcpu.Migration> ms = hosted.migrations();
+        sb.append("migrations: ").append(ms.size()).append('\n');
+        int from = Math.max(0, ms.size() - 20);
+        if (from > 0) {
+            sb.append("  ... (").append(from).append(" earlier)\n");
+        }
+        for (HostedVcpu.Migration m : ms.subList(from, ms.size())) {
+            sb.append(String.format(Locale.ROOT, "  %s  pCPU %d (%s) -> pCPU %d (%s)%n", micros(m.nanos()), m.from(),
+                    hosted.pmuNameOf(m.from()), m.to(), hosted.pmuNameOf(m.to())));
+        }
+        return sb.toString();
+    }
+
+    private String catchSysreg(String arg) {
+        if (arg.isEmpty()) {
+            return catchStatus();
+        }
+        if (arg.equalsIgnoreCase("off")) {
+            caught.clear();
+            catchPmu = false;
+            updateHook();
+            return "sysreg catch off\n";
+        }
+        if (arg.equalsIgnoreCase("pmu")) {
+            catchPmu = true;
+            updateHook();
+            return "catching guest accesses to every PMU register\n";
+        }
+        SysReg r = cpu.sysRegs.byName(arg);
+        if (r == null) {
+            return "unknown system register '" + arg + "'; use an architectural name such as SCTLR_EL1, or pmu, or off\n";
+        }
+        caught.add(r.encoding());
+        updateHook();
+        return "catching guest accesses to " + r.name() + "\n";
+    }
+
+    private String catchStatus() {
+        List<String> names = new ArrayList<>();
+        for (SysReg r : sysRegs) {
+            if (caught.contains(r.encoding())) {
+                names.add(r.name());
+            }
+        }
+        if (catchPmu) {
+            names.add("pmu");
+        }
+        return names.isEmpty() ? "no sysreg catch; usage: monitor catch sysreg NAME|pmu|off\n"
+                : "catching: " + String.join(" ", names) + "\n";
+    }
+
+    private String trace(String arg) {
+        switch (arg.toLowerCase(Locale.ROOT)) {
+            case "on" -> tracing = true;
+            case "off" -> tracing = false;
+            case "" -> {
+                return "trace is " + (tracing ? "on" : "off") + "\n";
+            }
+            default -> {
+                return "usage: monitor trace on|off\n";
+            }
+        }
+        updateHook();
+        return tracing ? "trace on: executed instructions go to a64trap's stderr\n" : "trace off\n";
+    }
+}
