@@ -428,8 +428,7 @@ final class BoardDebugTarget implements DebugTarget {
                 new MonitorCommand("host", "host", "the simulated host: pCPUs, PMUs, where the vCPU runs, migrations",
                         arg -> host()),
                 new MonitorCommand("migrate", "migrate CPU", "move the vCPU to pCPU CPU now",
-                        arg -> "monitor migrate is not available yet: the board has no API to move the vCPU "
-                                + "outside its scheduler (use run --sched / --pin-after)\n"));
+                        this::migrate));
     }
 
     private static String micros(long ns) {
@@ -476,6 +475,17 @@ final class BoardDebugTarget implements DebugTarget {
     }
 
     /** monitor host: topology, where the vCPU runs, the migrations so far. */
+    private String migrate(String arg) {
+        if (hosted == null) {
+            return "no simulated host on this board\n";
+        }
+        try {
+            return hosted.migrateNow(Integer.parseInt(arg.strip())) + "\n";
+        } catch (NumberFormatException e) {
+            return "usage: monitor migrate CPU (a pCPU number; see monitor host)\n";
+        }
+    }
+
     private String host() {
         if (hosted == null) {
             return "no simulated host on this board\n";

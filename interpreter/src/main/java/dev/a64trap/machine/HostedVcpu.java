@@ -77,6 +77,8 @@ public final class HostedVcpu implements RunObserver, EventClock {
     private long stretchCycles;
 
     private final List<Migration> migrations = new ArrayList<>();
+    // a debugger's 'monitor migrate' holds the vCPU where it put it until the scheduler's next change (guest µs)
+    private long manualUntilUs = -1;
     private long stalledNs;
     private long stallMarkNs;
     private boolean stalled;
@@ -285,28 +287,66 @@ public final class HostedVcpu implements RunObserver, EventClock {
 
     @Override
     public Stop checkpoint() {
+        if (failEntry != null) {
+            return Stop.exit(FAIL_ENTRY_STOP, cpu.pc);
+        }
         foldExceptions();
         long now = nanoseconds();
-        int want = scheduler.cpuAt(now / 1000);
-        if (want != pcpu) {
-            updateStall();
-            int from = pcpu;
-            place(want);
-            migrations.add(new Migration(now, from, want));
-            EntryResult r = vcpu.onVcpuLoad(want);
-            if (!r.entered()) {
-                failEntry = r;
-                interp.setCheckpoint(cpu.retired);
-                return Stop.exit(FAIL_ENTRY_STOP, cpu.pc);
-            }
-            refreshCounting();
-            updateStall();
+        int want = now / 1000 < manualUntilUs ? pcpu : scheduler.cpuAt(now / 1000);
+        if (want != pcpu && !load(now, want)) {
+            interp.setCheckpoint(cpu.retired);
+            return Stop.exit(FAIL_ENTRY_STOP, cpu.pc);
         }
         if (pmu.nextDeadline() == 0) {
             pmu.sync();
         }
         planCheckpoint();
         return null;
+    }
+
+    /** Moves the vCPU to {@code to} (a vCPU load); false when KVM refuses entry there (FAIL_ENTRY). */
+    private boolean load(long now, int to) {
+        updateStall();
+        int from = pcpu;
+        place(to);
+        migrations.add(new Migration(now, from, to));
+        EntryResult r = vcpu.onVcpuLoad(to);
+        if (!r.entered()) {
+            failEntry = r;
+            return false;
+        }
+        refreshCounting();
+        updateStall();
+        return true;
+    }
+
+    /**
+     * A debugger's migration: moves the vCPU to {@code to} now, exactly as a scheduler change would
+     * (vCPU load, counters re-backed), and keeps it there until the scheduler's next change.
+     * Returns a one-line description; when KVM refuses entry on that CPU (SET_PMU), the next resume
+     * stops with KVM_EXIT_FAIL_ENTRY. Call only while the guest is stopped, after the first entry.
+     */
+    public String migrateNow(int to) {
+        if (to < 0 || to >= host.cpuCount()) {
+            return "no pCPU " + to + " on host " + host.name() + " (0-" + (host.cpuCount() - 1) + ")";
+        }
+        if (!entered || failEntry != null) {
+            return "the vCPU is not running (not entered yet, or entry failed)";
+        }
+        if (to == pcpu) {
+            return "the vCPU already runs on pCPU " + to;
+        }
+        foldExceptions();
+        long now = nanoseconds();
+        int from = pcpu;
+        manualUntilUs = scheduler.nextChange(now / 1000);
+        if (!load(now, to)) {
+            interp.setCheckpoint(cpu.retired);
+            return "KVM_EXIT_FAIL_ENTRY: pCPU " + to + " (" + pmuNameOf(to) + ") is outside the vCPU's supported CPUs;"
+                    + " the next resume stops the guest";
+        }
+        planCheckpoint();
+        return "vCPU moved from pCPU " + from + " (" + pmuNameOf(from) + ") to pCPU " + to + " (" + pmuNameOf(to) + ")";
     }
 
     /** Next checkpoint: the earlier of the scheduler's next change and the vPMU's overflow deadline. */

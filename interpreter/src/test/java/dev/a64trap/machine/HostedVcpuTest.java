@@ -163,4 +163,35 @@ class HostedVcpuTest {
         assertEquals(1_048_576L * 10 * 1000 / 1800, l, 2000);
         assertEquals(1_048_576L * 5 * 1000 / 2400, g, 2000);
     }
+
+    /** A debugger's migration is a vCPU load like a scheduler's: default mode stalls on the A76 at once. */
+    @Test
+    void migrateNowMovesTheVcpuAndTheDefaultPmuStops() throws ImageLoadException {
+        HostedVcpu v = vcpu("default", "pinned:0", null);
+        VirtBoard b = board(v, PMCCNTR_LOOP);
+        b.run(1000);
+        assertEquals(0, v.currentCpu());
+        assertEquals(0, b.cpu().x[3], "on the A55 every read advances");
+        assertTrue(v.migrateNow(5).startsWith("vCPU moved from pCPU 0"));
+        assertEquals(5, v.currentCpu());
+        assertEquals(1, v.migrations().size());
+        b.run(2000);
+        assertEquals(5, v.currentCpu(), "pinned:0 has no next change, so the vCPU stays where the debugger put it");
+        assertTrue(b.cpu().x[3] > 100, "on the A76 the default (A55) PMU's cycle counter stalls: " + b.cpu().x[3]);
+        assertTrue(v.migrateNow(9).startsWith("no pCPU 9"));
+    }
+
+    /** Under SET_PMU a debugger's migration off the PMU's CPUs fails entry at the next resume. */
+    @Test
+    void migrateNowOffTheSetPmuCpusFailsEntry() throws ImageLoadException {
+        HostedVcpu v = vcpu("pmu:armv8_cortex_a55", "pinned:0", null);
+        VirtBoard b = board(v, PMCCNTR_LOOP);
+        b.run(1000);
+        long retired = b.cpu().retired;
+        assertTrue(v.migrateNow(4).startsWith("KVM_EXIT_FAIL_ENTRY"));
+        Stop s = b.run(5000);
+        assertEquals(Stop.Kind.EXIT, s.kind());
+        assertEquals(HostedVcpu.FAIL_ENTRY_STOP, s.status());
+        assertEquals(retired, b.cpu().retired, "the guest executed nothing after the failed entry");
+    }
 }
