@@ -57,6 +57,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "print every executed instruction to stderr")
     boolean trace;
 
+    @Option(names = "--no-jit", description = "interpret only (no translation of hot blocks to JVM bytecode)")
+    boolean noJit;
+
     @Option(names = "--stats", description = "print instructions executed and guest MIPS to stderr")
     boolean stats;
 
@@ -101,6 +104,9 @@ public final class RunCommand implements Callable<Integer> {
             traceStream = new PrintStream(err, false);
         }
         o.trace = traceStream;
+        if (noJit) {
+            o.jit = false;
+        }
         VirtBoard board;
         try {
             board = VirtBoard.load(image, o);

@@ -20,6 +20,12 @@ public final class Block {
     public final int branches;
     public final int loads;
     public final int stores;
+    /** The JIT's translation (null until the block is hot and translated); swapped in by the interpreter. */
+    public volatile CompiledBlock compiled;
+    /** Executions counted towards the JIT threshold; negative once translation has failed. */
+    int heat;
+    /** Set when the block is dropped for a write to its page: a compiled loop must not go round again. */
+    public boolean stale;
 
     Block(long pc, Insn[] insns, SysReg sysReg) {
         this.pc = pc;

@@ -42,6 +42,9 @@ public final class Interpreter {
     private final java.util.Set<Long> breakpoints = new java.util.HashSet<>();
     private Stop stop;
     private Block current;
+    /** The JIT (null = interpret only) and what its units share with this loop. */
+    private BlockCompiler compiler;
+    private final JitFrame jitFrame;
 
     public Interpreter(Cpu cpu, PhysicalMemory memory, Platform platform, PrintStream trace) {
         this(cpu, memory, platform, trace, Decoder::decode);
@@ -57,6 +60,12 @@ public final class Interpreter {
         this.platform = platform;
         this.sys = new SystemOps(cpu, mem, cache);
         this.trace = trace;
+        this.jitFrame = new JitFrame(mem);
+    }
+
+    /** Installs a JIT (null: interpret only). Blocks are compiled once they have run {@code threshold()} times. */
+    public void setCompiler(BlockCompiler c) {
+        compiler = c;
     }
 
     public Cpu cpu() {
@@ -70,6 +79,7 @@ public final class Interpreter {
     /** Asks the run loop to stop at the next block boundary (safe from any thread, e.g. a SIGINT handler). */
     public void interrupt() {
         interruptRequested = true;
+        jitFrame.interrupt = true;
     }
 
     /** Stops {@link #run} before the instruction at {@code pc} executes (returns false if already set). */
@@ -119,6 +129,7 @@ public final class Interpreter {
             }
             if (interruptRequested) {
                 interruptRequested = false;
+                jitFrame.interrupt = false;
                 return Stop.interrupted(cpu.pc);
             }
             long remaining = limit - cpu.retired;
@@ -139,6 +150,16 @@ public final class Interpreter {
                 b = build(pc);
                 if (b == null) {
                     takeSync(pc, new GuestFault(Syndrome.instructionAbort(cpu.el == 0, Syndrome.FSC_SYNC_EXTERNAL), true, pc));
+                    continue;
+                }
+            }
+            if (compiler != null && trace == null && breakpoints.isEmpty() && remaining >= b.length()) {
+                CompiledBlock cb = b.compiled;
+                if (cb == null && b.heat >= 0 && ++b.heat >= compiler.threshold()) {
+                    cb = compile(b);
+                }
+                if (cb != null) {
+                    runCompiled(b, cb, remaining);
                     continue;
                 }
             }
@@ -321,6 +342,38 @@ public final class Interpreter {
             }
         }
         return stop;
+    }
+
+    private CompiledBlock compile(Block b) {
+        CompiledBlock cb = compiler.compile(b);
+        if (cb == null) {
+            b.heat = -1; // never again: the interpreter keeps this block
+        }
+        b.compiled = cb;
+        return cb;
+    }
+
+    /** Runs a compiled unit for as many whole executions of {@code b} as {@code remaining} allows. */
+    private void runCompiled(Block b, CompiledBlock cb, long remaining) {
+        int len = b.length();
+        JitFrame f = jitFrame;
+        f.fault = null;
+        long base = cpu.retired;
+        long k = cb.run(cpu, b, f, remaining / len);
+        Events e = events;
+        e.branches += k * b.branches;
+        e.loads += k * b.loads;
+        e.stores += k * b.stores;
+        if (f.fault != null) {
+            int i = f.faultIndex;
+            cpu.retired = base + k * len + i;
+            count(b, i);
+            takeSync(b.pc + 4L * i, f.fault);
+            f.fault = null;
+            return;
+        }
+        cpu.retired = base + k * len;
+        cpu.pc = f.nextPc;
     }
 
     /** Decodes the block at {@code pc}; null when the first word cannot be fetched. */

@@ -2,6 +2,7 @@ package dev.a64trap.machine;
 
 import dev.a64trap.cpu.Cpu;
 import dev.a64trap.exec.Interpreter;
+import dev.a64trap.jit.Jit;
 import dev.a64trap.exec.Platform;
 import dev.a64trap.exec.Stop;
 import dev.a64trap.mem.GuestMemory;
@@ -32,6 +33,8 @@ public final class VirtBoard {
         public InputStream stdin = InputStream.nullInputStream();
         /** Read stdin on a background thread (terminals) instead of eagerly (files, pipes: deterministic). */
         public boolean interactiveInput;
+        /** Translate hot blocks to JVM bytecode (system property {@code a64trap.jit=false} turns the default off). */
+        public boolean jit = Jit.enabledByProperties();
     }
 
     private final GuestMemory memory;
@@ -56,6 +59,9 @@ public final class VirtBoard {
         cpu = new Cpu(BaseSysRegs.cortexA57Table(o.lse), o.lse);
         Platform platform = new Firmware();
         interpreter = new Interpreter(cpu, memory, platform, o.trace);
+        if (o.jit) {
+            interpreter.setCompiler(Jit.fromProperties());
+        }
         long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), image.ranges());
         semihosting = Semihosting.builder(interpreter.cache().memory(), () -> cpu.retired)
                 .console(o.stdout) // one guest console: semihosting and PL011 in order, as QEMU with a shared chardev

@@ -133,6 +133,30 @@ class RunCommandTest {
      */
     @Test
     void guestImagesMatchQemu() throws IOException {
+        checkGuestImages("--no-jit");
+    }
+
+    /** The same with every block translated at its first execution (JIT threshold 0, units verified by ASM). */
+    @Test
+    void guestImagesMatchQemuWithJitForced() throws IOException {
+        String[] keys = {"a64trap.jit.threshold", "a64trap.jit.verify"};
+        String[] old = {System.getProperty(keys[0]), System.getProperty(keys[1])};
+        System.setProperty(keys[0], "0");
+        System.setProperty(keys[1], "true");
+        try {
+            checkGuestImages(null);
+        } finally {
+            for (int k = 0; k < keys.length; k++) {
+                if (old[k] == null) {
+                    System.clearProperty(keys[k]);
+                } else {
+                    System.setProperty(keys[k], old[k]);
+                }
+            }
+        }
+    }
+
+    private void checkGuestImages(String option) throws IOException {
         List<String> failures = new ArrayList<>();
         int checked = 0;
         for (String line : Files.readAllLines(GUESTS.resolve("expected/images.tsv"))) {
@@ -142,6 +166,9 @@ class RunCommandTest {
             String[] f = line.split("\t", -1);
             String name = f[0];
             List<String> args = new ArrayList<>();
+            if (option != null) {
+                args.add(option);
+            }
             if (f.length > 2 && !f[2].isEmpty()) {
                 args.add("--append");
                 args.add(f[2]);
