@@ -9,6 +9,11 @@ public final class ExitStatus {
     public static final int GUEST_FAILURE = 1;
     /** Bad command line or bad input file (missing, truncated, not an AArch64 ELF, ...). */
     public static final int USAGE = 2;
+    /**
+     * KVM_RUN returned KVM_EXIT_FAIL_ENTRY / CPU_UNSUPPORTED: the scheduler placed the vCPU on a pCPU
+     * outside the VM's supported CPUs (SET_PMU without pinning); the guest executes nothing more.
+     */
+    public static final int FAIL_ENTRY = 123;
     /** The --max-insns budget ran out before the guest exited. */
     public static final int BUDGET_EXHAUSTED = 124;
     /** The guest took an exception with no vector installed (VBAR_EL1 unset). */

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Run tiny AArch64 guests with a KVM-faithful vPMU on a simulated big.LITTLE host.",
-        subcommands = {CommandLine.HelpCommand.class, DisasmCommand.class, RunCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DisasmCommand.class, RunCommand.class, CompareCommand.class,
+            DemoCommand.class, HostsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,6 +31,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {"Run an AArch64 guest image (ELF, Linux Image, or raw with --load-addr) on QEMU's virt board.",
             "Exit status: the guest's; 2 bad usage or image; 124 budget exhausted;",
+            "123 KVM_EXIT_FAIL_ENTRY (vCPU placed on a CPU its PMU does not support);",
             "125 guest exception with no vector installed; 130 interrupted (Ctrl-C)."})
 public final class RunCommand implements Callable<Integer> {
 
@@ -60,6 +62,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-jit", description = "interpret only (no translation of hot blocks to JVM bytecode)")
     boolean noJit;
 
+    @Mixin
+    PmuOptions pmuOptions;
+
     @Option(names = "--stats", description = "print instructions executed and guest MIPS to stderr")
     boolean stats;
 
@@ -86,6 +91,7 @@ public final class RunCommand implements Callable<Integer> {
                 case "cortex-a57+lse", "max" -> o.lse = true;
                 default -> throw new UsageError("--cpu must be cortex-a57+lse, cortex-a57 or max, got '" + cpuModel + "'");
             }
+            o.vcpu = pmuOptions.build(null);
         } catch (UsageError e) {
             stderr.println("a64trap run: " + e.getMessage());
             return ExitStatus.USAGE;
@@ -131,6 +137,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         long t1 = System.nanoTime();
         long retired = board.cpu().retired;
+        if (o.vcpu.failEntry() != null) {
+            board.flush();
+            stderr.println(PmuOptions.failEntryLine(o.vcpu));
+            if (pmuOptions.wantsReport()) {
+                PmuOptions.report(o.vcpu, stderr);
+            }
+            return ExitStatus.FAIL_ENTRY;
+        }
         int status = switch (stop.kind()) {
             case EXIT -> stop.status();
             case BUDGET -> {
@@ -151,6 +165,9 @@ public final class RunCommand implements Callable<Integer> {
                 yield ExitStatus.GUEST_EXCEPTION;
             }
         };
+        if (pmuOptions.wantsReport()) {
+            PmuOptions.report(o.vcpu, stderr);
+        }
         if (stats) {
             double seconds = (t1 - t0) / 1e9;
             stderr.printf(Locale.ROOT, "a64trap: %d guest instructions in %.3f s: %.1f MIPS%n",

@@ -45,6 +45,10 @@ public final class Interpreter {
     /** The JIT (null = interpret only) and what its units share with this loop. */
     private BlockCompiler compiler;
     private final JitFrame jitFrame;
+    /** The vPMU wiring (null = none): sees every retired block and the checkpoints. */
+    private RunObserver observer;
+    /** {@code cpu.retired} at which {@link RunObserver#checkpoint()} runs (a block boundary). */
+    private long checkpoint = Long.MAX_VALUE;
 
     public Interpreter(Cpu cpu, PhysicalMemory memory, Platform platform, PrintStream trace) {
         this(cpu, memory, platform, trace, Decoder::decode);
@@ -74,6 +78,21 @@ public final class Interpreter {
 
     public BlockCache cache() {
         return cache;
+    }
+
+    /** Installs the observer (the vPMU wiring); it must set its first checkpoint itself. */
+    public void setObserver(RunObserver o) {
+        observer = o;
+    }
+
+    /** Runs {@link RunObserver#checkpoint()} at the first block boundary with {@code cpu.retired >= at}. */
+    public void setCheckpoint(long at) {
+        checkpoint = at;
+    }
+
+    /** The block whose MRS/MSR is executing (for system-register handlers that need the block's sums). */
+    public Block currentBlock() {
+        return current;
     }
 
     /** Asks the run loop to stop at the next block boundary (safe from any thread, e.g. a SIGINT handler). */
@@ -136,6 +155,13 @@ public final class Interpreter {
             if (remaining <= 0) {
                 return Stop.budget(cpu.pc);
             }
+            if (cpu.retired >= checkpoint) {
+                Stop cs = observer.checkpoint();
+                if (cs != null) {
+                    return cs;
+                }
+                continue;
+            }
             long pc = cpu.pc;
             if (cpu.illegalState) {
                 takeSync(pc, GuestFault.of(Syndrome.illegalState()));
@@ -175,6 +201,7 @@ public final class Interpreter {
             }
             final long[] x = this.x;
             final long base = cpu.retired;
+            final int el = cpu.el;
             int i = 0;
             if (trace != null) {
                 runTraced(b, n, whole);
@@ -327,6 +354,9 @@ public final class Interpreter {
             } catch (GuestFault f) {
                 cpu.retired = base + i;
                 count(b, i);
+                if (observer != null) {
+                    observer.retired(b, i, el, -1);
+                }
                 takeSync(b.pc + 4L * i, f);
                 continue;
             }
@@ -339,6 +369,9 @@ public final class Interpreter {
                 e.stores += b.stores;
             } else {
                 count(b, n);
+            }
+            if (observer != null) {
+                observer.retired(b, n, el, pc);
             }
         }
         return stop;
@@ -353,23 +386,42 @@ public final class Interpreter {
         return cb;
     }
 
-    /** Runs a compiled unit for as many whole executions of {@code b} as {@code remaining} allows. */
+    /**
+     * Runs a compiled unit for as many whole executions of {@code b} as {@code remaining} allows,
+     * stopping at the first block boundary at or past the checkpoint, as the loop above would.
+     */
     private void runCompiled(Block b, CompiledBlock cb, long remaining) {
         int len = b.length();
+        long base = cpu.retired;
+        long max = remaining / len;
+        long toCheckpoint = checkpoint - base; // > 0 here
+        max = Math.min(max, toCheckpoint / len + (toCheckpoint % len != 0 ? 1 : 0));
+        final int el = cpu.el;
         JitFrame f = jitFrame;
         f.fault = null;
-        long base = cpu.retired;
-        long k = cb.run(cpu, b, f, remaining / len);
+        long k = cb.run(cpu, b, f, max);
         Events e = events;
         e.branches += k * b.branches;
         e.loads += k * b.loads;
         e.stores += k * b.stores;
-        if (f.fault != null) {
+        GuestFault fault = f.fault;
+        if (observer != null) {
+            if (k > 1) {
+                observer.retiredLoop(b, k - 1, el); // each pass but the last looped back to the start
+            }
+            if (k > 0) {
+                observer.retired(b, len, el, fault != null ? b.pc : f.nextPc);
+            }
+        }
+        if (fault != null) {
+            f.fault = null;
             int i = f.faultIndex;
             cpu.retired = base + k * len + i;
             count(b, i);
-            takeSync(b.pc + 4L * i, f.fault);
-            f.fault = null;
+            if (observer != null) {
+                observer.retired(b, i, el, -1);
+            }
+            takeSync(b.pc + 4L * i, fault);
             return;
         }
         cpu.retired = base + k * len;
@@ -422,6 +474,7 @@ public final class Interpreter {
     private void runTraced(Block b, int n, boolean whole) {
         current = b;
         final long base = cpu.retired;
+        final int el = cpu.el;
         long pc = b.pc;
         int i = 0;
         try {
@@ -434,12 +487,18 @@ public final class Interpreter {
         } catch (GuestFault f) {
             cpu.retired = base + i;
             count(b, i);
+            if (observer != null) {
+                observer.retired(b, i, el, -1);
+            }
             takeSync(b.pc + 4L * i, f);
             return;
         }
         cpu.retired = base + n;
         cpu.pc = pc;
         count(b, n);
+        if (observer != null) {
+            observer.retired(b, n, el, pc);
+        }
     }
 
     /** Slow path: add the events of the first {@code n} instructions of {@code b}. */

@@ -35,6 +35,8 @@ public final class VirtBoard {
         public boolean interactiveInput;
         /** Translate hot blocks to JVM bytecode (system property {@code a64trap.jit=false} turns the default off). */
         public boolean jit = Jit.enabledByProperties();
+        /** KVM's vPMU on a simulated host (null = no PMU registers, CNTVCT = instructions retired). */
+        public HostedVcpu vcpu;
     }
 
     private final GuestMemory memory;
@@ -47,6 +49,7 @@ public final class VirtBoard {
     private final OutputStream stdout;
     private final OutputStream stderr;
     private String exitReason = "";
+    private final HostedVcpu hosted;
 
     private VirtBoard(Path imagePath, String imageName, byte[] bytes, Options o) throws ImageLoadException {
         this.stdout = o.stdout;
@@ -56,11 +59,16 @@ public final class VirtBoard {
         memory.map(Pl011.BASE, Pl011.SIZE, uart);
         image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
                 : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
-        cpu = new Cpu(BaseSysRegs.cortexA57Table(o.lse), o.lse);
+        hosted = o.vcpu;
+        cpu = new Cpu(hosted == null ? BaseSysRegs.cortexA57Table(o.lse)
+                : dev.a64trap.sysreg.SysRegTable.of(hosted.sysRegs(BaseSysRegs.cortexA57(o.lse))), o.lse);
         Platform platform = new Firmware();
         interpreter = new Interpreter(cpu, memory, platform, o.trace);
         if (o.jit) {
             interpreter.setCompiler(Jit.fromProperties());
+        }
+        if (hosted != null) {
+            hosted.attach(interpreter, cpu);
         }
         long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), image.ranges());
         semihosting = Semihosting.builder(interpreter.cache().memory(), () -> cpu.retired)
@@ -87,6 +95,12 @@ public final class VirtBoard {
     /** Runs until exit, budget ({@code maxInsns} retired in total, 0 = none), exception without vector or interrupt. */
     public Stop run(long maxInsns) {
         try {
+            if (hosted != null) {
+                Stop s = hosted.enter(); // first KVM_RUN: may fail entry before any guest instruction
+                if (s != null) {
+                    return s;
+                }
+            }
             return interpreter.run(maxInsns);
         } finally {
             flush();
@@ -109,6 +123,11 @@ public final class VirtBoard {
 
     public Cpu cpu() {
         return cpu;
+    }
+
+    /** The vCPU on the simulated host, or null. */
+    public HostedVcpu hostedVcpu() {
+        return hosted;
     }
 
     public Interpreter interpreter() {

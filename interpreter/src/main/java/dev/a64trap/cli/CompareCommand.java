@@ -1,0 +1,146 @@
+package dev.a64trap.cli;
+
+import dev.a64trap.host.Host;
+import dev.a64trap.host.HostPmu;
+import dev.a64trap.machine.HostedVcpu;
+import dev.a64trap.machine.ImageLoadException;
+import dev.a64trap.pmu.PmuReg;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code a64trap compare IMAGE}: the same guest under the four VMM PMU choices on one host, one row
+ * each; the guests' console output follows the table, one section per run.
+ */
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
+        description = {"Run an image under KVM's default PMU, SET_PMU (pinned to the first PMU's CPUs after init),",
+            "fixed-counters-only and auto on the chosen host; print one row per mode, then each run's console.",
+            "--pmu is ignored (each row sets its own). Exit status: 0 when every run completed, else 1;",
+            "2 bad usage or image."})
+public final class CompareCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "IMAGE", description = "guest image (ELF)")
+    Path image;
+
+    @Option(names = "--append", paramLabel = "STR", description = "guest command line (semihosting SYS_GET_CMDLINE)")
+    String append;
+
+    @Option(names = "--max-insns", paramLabel = "N", defaultValue = "2000000000",
+            description = "instruction budget of each run (default ${DEFAULT-VALUE})")
+    long maxInsns;
+
+    @Option(names = "--verbose", description = "print the KVM calls of each mode before its console output")
+    boolean verbose;
+
+    @Mixin
+    PmuOptions pmu;
+
+    OutputStream out;
+    OutputStream err;
+
+    /** Embedded image bytes (demo); null = read {@link #image}. */
+    byte[] imageBytes;
+    String imageName;
+
+    @Override
+    public Integer call() {
+        PrintStream o = new PrintStream(out != null ? out : new FileOutputStream(FileDescriptor.out), true);
+        PrintStream e = new PrintStream(err != null ? err : new FileOutputStream(FileDescriptor.err), true);
+        try {
+            return compare(o);
+        } catch (RunCommand.UsageError x) {
+            e.println("a64trap compare: " + x.getMessage());
+            return ExitStatus.USAGE;
+        } catch (ImageLoadException x) {
+            e.println("a64trap compare: " + x.getMessage());
+            return ExitStatus.USAGE;
+        }
+    }
+
+    record Row(String label, String pmuMode, String pinAfter) {}
+
+    /** The four rows for {@code host}: SET_PMU uses the first registered PMU, pinned after init. */
+    static List<Row> rows(Host host) {
+        HostPmu first = host.pmus().get(0);
+        return List.of(new Row("default", "default", null),
+                new Row("set-pmu", "pmu:" + first.name(), "0:" + first.cpus()),
+                new Row("fixed-counters-only", "fixed-counters-only", null),
+                new Row("auto", "auto", null));
+    }
+
+    int compare(PrintStream o) throws RunCommand.UsageError, ImageLoadException {
+        if (maxInsns <= 0) {
+            throw new RunCommand.UsageError("--max-insns must be positive, got " + maxInsns);
+        }
+        Host host = pmu.resolveHost();
+        String name = imageBytes != null ? imageName : image.toString();
+        String userPin = pmu.pinAfter;
+        List<GuestRun.Result> results = new ArrayList<>();
+        List<Row> rows = rows(host);
+        List<String> labels = new ArrayList<>();
+        for (Row r : rows) {
+            pmu.pinAfter = r.pinAfter() != null ? r.pinAfter() : userPin;
+            HostedVcpu v;
+            try {
+                v = pmu.build(r.pmuMode());
+            } finally {
+                pmu.pinAfter = userPin;
+            }
+            results.add(GuestRun.run(imageBytes, name, append, maxInsns, v));
+            labels.add(r.label() + (r.label().equals("auto") ? " (" + v.plan().mode() + ")" : ""));
+        }
+        o.printf("a64trap compare %s on host %s (%s), sched %s, seed %d, KVM ABI %s%n", name, host.name(),
+                describe(host), results.get(0).vcpu().scheduler(), pmu.seed, pmu.kvmAbi);
+        String fmt = "%-36s %6s  %-18s  %-9s  %10s  %12s  %s%n";
+        o.printf(Locale.ROOT, fmt, "mode", "PMCR.N", "PMCEID0", "CPUs", "migrations", "PMCCNTR stall", "outcome");
+        for (int i = 0; i < rows.size(); i++) {
+            GuestRun.Result r = results.get(i);
+            HostedVcpu v = r.vcpu();
+            boolean has = v.vcpu().hasPmu();
+            o.printf(Locale.ROOT, fmt, labels.get(i),
+                    has ? Integer.toString(v.vm().nrCounters()) : "-",
+                    has ? String.format(Locale.ROOT, "0x%016x", v.pmu().peek(PmuReg.PMCEID0, 0)) : "-",
+                    v.vm().supportedCpus(), v.migrations().size(), PmuOptions.micros(v.stalledNanos()),
+                    r.outcome());
+        }
+        boolean ok = true;
+        for (int i = 0; i < rows.size(); i++) {
+            GuestRun.Result r = results.get(i);
+            o.printf("%n--- %s: console%n", labels.get(i));
+            if (verbose) {
+                for (String line : r.vcpu().plan().describe()) {
+                    o.println("  [vmm] " + line);
+                }
+                o.println("  [vmm] " + r.vcpu().plan().reason());
+            }
+            o.print(r.console());
+            if (!r.console().isEmpty() && !r.console().endsWith("\n")) {
+                o.println();
+            }
+            ok &= r.status() == 0;
+        }
+        o.flush();
+        return ok ? ExitStatus.OK : ExitStatus.GUEST_FAILURE;
+    }
+
+    static String describe(Host h) {
+        List<String> parts = new ArrayList<>();
+        for (HostPmu p : h.pmus()) {
+            parts.add("CPUs " + p.cpus() + " " + p.name());
+        }
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.a64trap.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code a64trap demo}: {@code compare} of the embedded calibrate guest on rk3588 with a round-robin
+ * schedule that moves the vCPU from the Cortex-A55 cluster to the Cortex-A76 cluster during the
+ * calibration rounds. Deterministic: the same output on every run.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Windows-style clock calibration on a big.LITTLE host (rk3588) under each VMM PMU choice:",
+            "KVM's default PMU stalls PMCCNTR_EL0 on the other cluster and the guest bug-checks (divide by zero);",
+            "fixed-counters-only keeps counting and the guest calibrates. Same as:",
+            "  a64trap compare guest-images/prebuilt/calibrate.elf " + DemoCommand.ARGS_TEXT})
+public final class DemoCommand implements Callable<Integer> {
+    static final String SCHED = "round-robin:500";
+    static final String ARGS_TEXT = "--host rk3588 --sched " + SCHED + " --seed 1";
+
+    OutputStream out;
+    OutputStream err;
+
+    @Override
+    public Integer call() {
+        PrintStream e = new PrintStream(err != null ? err : new FileOutputStream(FileDescriptor.err), true);
+        byte[] elf;
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/guest-images/calibrate.elf")) {
+            if (in == null) {
+                e.println("a64trap demo: the calibrate image is not in this build (guest-images/prebuilt missing)");
+                return ExitStatus.USAGE;
+            }
+            elf = in.readAllBytes();
+        } catch (IOException x) {
+            e.println("a64trap demo: cannot read the embedded calibrate image: " + x.getMessage());
+            return ExitStatus.USAGE;
+        }
+        CompareCommand c = new CompareCommand();
+        c.out = out;
+        c.err = err;
+        c.imageBytes = elf;
+        c.imageName = "calibrate.elf";
+        c.maxInsns = GuestRun.DEFAULT_MAX_INSNS;
+        c.pmu = new PmuOptions();
+        c.pmu.host = "rk3588";
+        c.pmu.sched = SCHED;
+        c.pmu.seed = 1;
+        c.pmu.vmmCpu = 0;
+        c.pmu.pmu = "default";
+        c.pmu.kvmAbi = "v8";
+        Integer status = c.call();
+        // The demo succeeds when it shows the story; the default-mode crash is the point, not a failure.
+        return status == ExitStatus.USAGE ? status : ExitStatus.OK;
+    }
+}

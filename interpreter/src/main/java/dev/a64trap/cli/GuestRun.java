@@ -1,0 +1,54 @@
+package dev.a64trap.cli;
+
+import dev.a64trap.cpu.Syndrome;
+import dev.a64trap.exec.Stop;
+import dev.a64trap.machine.HostedVcpu;
+import dev.a64trap.machine.ImageLoadException;
+import dev.a64trap.machine.VirtBoard;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** One captured guest run for {@code compare}/{@code demo}: console output kept apart, outcome summarised. */
+final class GuestRun {
+    /** Budget of a compare row, so no image can hang the table. */
+    static final long DEFAULT_MAX_INSNS = 2_000_000_000L;
+
+    record Result(int status, String console, String outcome, HostedVcpu vcpu) {}
+
+    private GuestRun() {}
+
+    /** Runs {@code image} ({@code bytes} when non-null, else read from the path {@code name}). */
+    static Result run(byte[] bytes, String name, String append, long maxInsns, HostedVcpu vcpu)
+            throws ImageLoadException {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        VirtBoard.Options o = new VirtBoard.Options();
+        o.lse = true;
+        o.append = append;
+        o.stdout = console;
+        o.stderr = console;
+        o.vcpu = vcpu;
+        VirtBoard board = bytes != null ? VirtBoard.load(bytes, name, o) : VirtBoard.load(java.nio.file.Path.of(name), o);
+        Stop stop = board.run(maxInsns);
+        String text = console.toString(StandardCharsets.UTF_8);
+        if (vcpu.failEntry() != null) {
+            return new Result(ExitStatus.FAIL_ENTRY, text, String.format(Locale.ROOT,
+                    "KVM_EXIT_FAIL_ENTRY: CPU_UNSUPPORTED on cpu%d (%s)", vcpu.failEntry().cpu(),
+                    vcpu.pmuNameOf(vcpu.failEntry().cpu())), vcpu);
+        }
+        return switch (stop.kind()) {
+            case EXIT -> new Result(stop.status(), text, "exit " + stop.status() + ": " + lastLine(text), vcpu);
+            case BUDGET -> new Result(ExitStatus.BUDGET_EXHAUSTED, text, "budget of " + maxInsns
+                    + " instructions exhausted", vcpu);
+            case EXCEPTION -> new Result(ExitStatus.GUEST_EXCEPTION, text, String.format(Locale.ROOT,
+                    "exception without vector at pc 0x%x (EC 0x%02x)", stop.pc(), Syndrome.ec(stop.esr())), vcpu);
+            default -> new Result(ExitStatus.INTERRUPTED, text, "interrupted", vcpu);
+        };
+    }
+
+    static String lastLine(String text) {
+        String t = text.stripTrailing();
+        int nl = t.lastIndexOf('\n');
+        return nl < 0 ? t : t.substring(nl + 1);
+    }
+}

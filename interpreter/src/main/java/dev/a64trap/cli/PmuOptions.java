@@ -1,0 +1,157 @@
+package dev.a64trap.cli;
+
+import dev.a64trap.host.Host;
+import dev.a64trap.host.HostException;
+import dev.a64trap.host.HostPmu;
+import dev.a64trap.host.Scheduler;
+import dev.a64trap.machine.HostedVcpu;
+import dev.a64trap.pmu.KvmAbi;
+import dev.a64trap.pmu.KvmException;
+import dev.a64trap.pmu.KvmVm;
+import dev.a64trap.pmu.PmuBits;
+import dev.a64trap.pmu.PmuReg;
+import dev.a64trap.pmu.Vpmu;
+import dev.a64trap.pmu.VmmPolicy;
+import java.io.PrintStream;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/**
+ * The simulated host, scheduler and VMM PMU policy shared by {@code run} and {@code compare}
+ * (a picocli mixin). {@link #build} turns them into a {@link HostedVcpu}; a user mistake raises
+ * {@link RunCommand.UsageError} (exit 2).
+ */
+public final class PmuOptions {
+
+    @Option(names = "--host", paramLabel = "PRESET|FILE.json", defaultValue = Host.DEFAULT_PRESET,
+            description = "simulated host: a preset (see 'a64trap hosts'; default ${DEFAULT-VALUE}) or a host file")
+    String host;
+
+    @Option(names = "--sched", paramLabel = "POLICY", defaultValue = Scheduler.DEFAULT,
+            description = "where the vCPU runs over guest time: pinned:CPUS, round-robin:SLICE_US[:CPUS], "
+                    + "random:SLICE_US[:CPUS], trace:FILE (default ${DEFAULT-VALUE})")
+    String sched;
+
+    @Option(names = "--pin-after", paramLabel = "US:CPUS",
+            description = "from guest time US on, restrict the vCPU to CPUS (a VMM pinning after vCPU init)")
+    String pinAfter;
+
+    @Option(names = "--vmm-cpu", paramLabel = "N", defaultValue = "0",
+            description = "pCPU the VMM thread runs on at vCPU init; decides KVM's default PMU (default ${DEFAULT-VALUE})")
+    int vmmCpu;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "seed of the random scheduler (default ${DEFAULT-VALUE}); same seed, same run")
+    long seed;
+
+    @Option(names = "--pmu", paramLabel = "MODE", defaultValue = "default",
+            description = "VMM PMU policy: none, default (plain KVM: PMU of the VMM's CPU, vCPU unpinned), "
+                    + "pmu:NAME (SET_PMU; the vCPU may only run on that PMU's CPUs), fixed-counters-only, "
+                    + "auto (QEMU RFC order: a PMU covering all CPUs, else fixed-counters-only if the PMUs "
+                    + "cover all CPUs, else none). Default ${DEFAULT-VALUE}")
+    String pmu;
+
+    @Option(names = "--kvm-abi", paramLabel = "REV", defaultValue = "v8",
+            description = "KVM rule set: mainline (no fixed-counters-only), v2 (COMPOSITION), v5, v8 (default ${DEFAULT-VALUE})")
+    String kvmAbi;
+
+    @Option(names = "--pmu-version", paramLabel = "V",
+            description = "guest PMUVer written before the first run: 3, 3p1, 3p4 or 3p5 (default: KVM's limit, 3p5)")
+    String pmuVersion;
+
+    @Option(names = "--pmu-report", paramLabel = "FORMAT",
+            description = "after the run print to stderr, per counter, its value and events counted on each pCPU, "
+                    + "and the migrations; FORMAT: text")
+    String pmuReport;
+
+    /** The vCPU for these options, with {@code pmuMode} overriding {@code --pmu} (null = keep). */
+    HostedVcpu build(String pmuMode) throws RunCommand.UsageError {
+        String mode = pmuMode != null ? pmuMode : pmu;
+        try {
+            Host h = resolveHost();
+            KvmAbi abi = KvmAbi.parse(kvmAbi);
+            if (abi == null) {
+                throw new RunCommand.UsageError("--kvm-abi " + kvmAbi + ": expected mainline, v2, v5 or v8");
+            }
+            if (vmmCpu < 0 || vmmCpu >= h.cpuCount()) {
+                throw new RunCommand.UsageError("--vmm-cpu " + vmmCpu + ": host " + h.name() + " has CPUs 0-"
+                        + (h.cpuCount() - 1));
+            }
+            if (pmuReport != null && !pmuReport.equals("text")) {
+                throw new RunCommand.UsageError("--pmu-report " + pmuReport + ": expected text");
+            }
+            int version = pmuVersion == null ? -1 : PmuBits.parseVersion(pmuVersion);
+            Scheduler s = Scheduler.parse(sched, pinAfter, h, seed);
+            VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true);
+            return new HostedVcpu(h, s, plan, KvmVm.Options.defaults().withAbi(abi), vmmCpu, version);
+        } catch (HostException | IllegalArgumentException e) {
+            throw new RunCommand.UsageError(e.getMessage());
+        } catch (KvmException e) {
+            throw new RunCommand.UsageError("--pmu " + mode + ": KVM refused the setup: " + e.getMessage());
+        }
+    }
+
+    Host resolveHost() throws RunCommand.UsageError {
+        try {
+            return Host.resolve(host);
+        } catch (HostException e) {
+            throw new RunCommand.UsageError("--host " + host + ": " + e.getMessage());
+        }
+    }
+
+    boolean wantsReport() {
+        return pmuReport != null;
+    }
+
+    /** The KVM_EXIT_FAIL_ENTRY line. */
+    static String failEntryLine(HostedVcpu v) {
+        int c = v.failEntry().cpu();
+        return String.format(Locale.ROOT, "a64trap: KVM_EXIT_FAIL_ENTRY (hardware_entry_failure_reason "
+                + "CPU_UNSUPPORTED) on pCPU %d (%s) at guest time %s: %s supports CPUs %s only",
+                c, v.pmuNameOf(c), micros(v.nanoseconds()), v.plan().mode(), v.vm().supportedCpus());
+    }
+
+    static String micros(long ns) {
+        return String.format(Locale.ROOT, "%d.%03d ms", ns / 1_000_000, ns / 1000 % 1000);
+    }
+
+    /** --pmu-report text. */
+    static void report(HostedVcpu v, PrintStream out) {
+        Vpmu p = v.pmu();
+        Host h = v.host();
+        HostPmu vmPmu = v.vm().pmu();
+        out.printf("vPMU report: mode %s, host %s, KVM PMU %s, PMCR_EL0.N=%d, guest time %s%n", v.plan().mode(),
+                h.name(), vmPmu == null ? "none" : vmPmu.name() + " (CPUs " + vmPmu.cpus() + ")",
+                v.vm().nrCounters(), micros(v.nanoseconds()));
+        if (v.vcpu().hasPmu()) {
+            int n = v.vm().nrCounters();
+            for (int i = 0; i <= 31; i++) {
+                if (i >= n && i != PmuBits.CYCLE_IDX) {
+                    continue;
+                }
+                boolean cyc = i == PmuBits.CYCLE_IDX;
+                long value = cyc ? p.peek(PmuReg.PMCCNTR, 0) : p.peek(PmuReg.PMEVCNTR, i);
+                long type = cyc ? p.peek(PmuReg.PMCCFILTR, 0) : p.peek(PmuReg.PMEVTYPER, i);
+                long[] per = p.countedPerCpu(i);
+                StringBuilder sb = new StringBuilder();
+                for (int c = 0; c < per.length; c++) {
+                    if (per[c] != 0) {
+                        sb.append(sb.length() == 0 ? "" : ", ").append("cpu").append(c).append(' ').append(per[c]);
+                    }
+                }
+                out.printf(Locale.ROOT, "  %-10s = 0x%016x  event 0x%04x%s  counted: %s%n",
+                        cyc ? "PMCCNTR" : "PMEVCNTR" + i, value, cyc ? 0x11 : type & 0xFFFF,
+                        p.isCounting(i) ? " (counting)" : "", sb.length() == 0 ? "nothing" : sb);
+            }
+            out.printf("  cycle counter stalled (enabled, not counting): %s%n", micros(v.stalledNanos()));
+            out.printf("  PMU interrupt (PPI %d): level %s, %d rising edges%n", v.vcpu().irq(),
+                    v.irqLevel() ? "high" : "low", v.irqRisingEdges());
+        }
+        var ms = v.migrations();
+        out.printf("  migrations: %d%n", ms.size());
+        for (var m : ms) {
+            out.printf("    %s  cpu%d (%s) -> cpu%d (%s)%n", micros(m.nanos()), m.from(), v.pmuNameOf(m.from()),
+                    m.to(), v.pmuNameOf(m.to()));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.a64trap.exec;
+
+/**
+ * What the interpreter tells the vPMU wiring: each retired (prefix of a) block, and a checkpoint at a
+ * block boundary once {@code cpu.retired} reaches {@link Interpreter#setCheckpoint} (blocks are not
+ * split for it: the first boundary at or after). Blocks are the unit: the observer adds per-block
+ * sums, never per-instruction work.
+ */
+public interface RunObserver {
+    /**
+     * The first {@code n} instructions of {@code b} retired at exception level {@code el} (the EL the
+     * block started at). {@code nextPc} is where execution continues, or -1 when the block stopped at
+     * a faulting instruction (which did not retire).
+     */
+    void retired(Block b, int n, int el, long nextPc);
+
+    /**
+     * {@code b} retired whole {@code times} times in a row at {@code el}, each time branching back to
+     * its own start (a compiled loop). Same as that many {@link #retired} calls; an observer whose
+     * sums are linear may override it with one multiplication.
+     */
+    default void retiredLoop(Block b, long times, int el) {
+        for (long j = 0; j < times; j++) {
+            retired(b, b.length(), el, b.pc);
+        }
+    }
+
+    /**
+     * A checkpoint was reached. The observer must move the checkpoint past {@code cpu.retired}.
+     * Returns a stop to end the run, or null to continue.
+     */
+    Stop checkpoint();
+}

@@ -1,0 +1,179 @@
+package dev.a64trap.machine;
+
+import dev.a64trap.decode.Insn;
+import dev.a64trap.decode.Op;
+import dev.a64trap.exec.Block;
+import dev.a64trap.host.CycleModel;
+import dev.a64trap.host.InsnClass;
+import dev.a64trap.pmu.Events;
+import dev.a64trap.pmu.PmuRegTable;
+
+/**
+ * Static event sums of a block (or of its first n instructions), computed once per block, so the
+ * vPMU's clock adds a handful of longs per executed block and nothing per instruction.
+ *
+ * <p>Definitions (spec 3.2, choices documented here): BR_RETIRED counts every branch instruction,
+ * taken or not; BR_IMMED_RETIRED the immediate ones (B, BL, B.cond, CB(N)Z, TB(N)Z);
+ * BR_RETURN_RETIRED RET; PC_WRITE_RETIRED B, BL, BR, BLR, RET, ERET always and the conditional
+ * branches when taken (decided by the block's successor PC); LD/ST_RETIRED one per instruction that
+ * loads / stores (an atomic read-modify-write is both); MEM_ACCESS one per element (pairs 2,
+ * atomics 2: the read and the write); EXC_RETURN per ERET; CID/TTBR_WRITE_RETIRED per MSR to
+ * CONTEXTIDR_EL1 / TTBR0/1_EL1. UNALIGNED_LDST_RETIRED and the STALL events are not modelled (0).
+ * Cycles: the sum of the instruction classes' costs in the current pCPU's {@link CycleModel}.
+ * A PMU register access (MRS/MSR trapped to KVM and emulated there) counts as nothing: not an
+ * instruction, not a cycle, as on KVM where the guest never retires the trapping instruction.
+ */
+final class BlockSums {
+    // slots of the per-EL totals
+    static final int INST = 0, BR = 1, BR_IMMED = 2, BR_RETURN = 3, PC_WRITE = 4, LD = 5, ST = 6, MEM = 7,
+            EXC_TAKEN = 8, EXC_RETURN = 9, CID = 10, TTBR = 11, CYCLES = 12, SLOTS = 13;
+
+    /** Architectural source event -> slot (-1 = never counts). */
+    private static final int[] SLOT_OF_EVENT = new int[0x40];
+
+    static {
+        java.util.Arrays.fill(SLOT_OF_EVENT, -1);
+        SLOT_OF_EVENT[Events.INST_RETIRED] = INST;
+        SLOT_OF_EVENT[Events.BR_RETIRED] = BR;
+        SLOT_OF_EVENT[Events.BR_IMMED_RETIRED] = BR_IMMED;
+        SLOT_OF_EVENT[Events.BR_RETURN_RETIRED] = BR_RETURN;
+        SLOT_OF_EVENT[Events.PC_WRITE_RETIRED] = PC_WRITE;
+        SLOT_OF_EVENT[Events.LD_RETIRED] = LD;
+        SLOT_OF_EVENT[Events.ST_RETIRED] = ST;
+        SLOT_OF_EVENT[Events.MEM_ACCESS] = MEM;
+        SLOT_OF_EVENT[Events.EXC_TAKEN] = EXC_TAKEN;
+        SLOT_OF_EVENT[Events.EXC_RETURN] = EXC_RETURN;
+        SLOT_OF_EVENT[Events.CID_WRITE_RETIRED] = CID;
+        SLOT_OF_EVENT[Events.TTBR_WRITE_RETIRED] = TTBR;
+        SLOT_OF_EVENT[Events.CPU_CYCLES] = CYCLES;
+    }
+
+    static int slotOf(int event) {
+        return event >= 0 && event < SLOT_OF_EVENT.length ? SLOT_OF_EVENT[event] : -1;
+    }
+
+    private static final InsnClass[] CLASSES = InsnClass.values();
+
+    /** Event sums (slots before CYCLES) of the whole block, PC_WRITE without a taken conditional branch. */
+    final long[] sums = new long[SLOTS];
+    /** Instructions per {@link InsnClass} ordinal. */
+    final int[] classes = new int[CLASSES.length];
+    /** The last instruction is a conditional branch: PC_WRITE + 1 when the successor is not the fall-through. */
+    final boolean condBranchAtEnd;
+    private final long endPc;
+    private CycleModel cachedModel;
+    private long cachedCycles;
+
+    private BlockSums(Block b, int n) {
+        if (n == b.length() && b.sysReg != null && PmuRegTable.lookup(b.sysReg.encoding()) != null) {
+            n--; // a PMU register access traps to KVM: the guest never retires it (no events, no cycles)
+        }
+        for (int k = 0; k < n; k++) {
+            add(b.insns[k], k == b.length() - 1 ? b : null);
+        }
+        Op last = b.insns[b.length() - 1].op();
+        condBranchAtEnd = n == b.length() && (last == Op.B_COND || last == Op.CBZ || last == Op.CBNZ
+                || last == Op.TBZ || last == Op.TBNZ);
+        endPc = b.endPc();
+    }
+
+    /** The sums of the whole block, cached on the block. */
+    static BlockSums of(Block b) {
+        Object o = b.observerData;
+        if (o instanceof BlockSums s) {
+            return s;
+        }
+        BlockSums s = new BlockSums(b, b.length());
+        b.observerData = s;
+        return s;
+    }
+
+    /** The sums of the first {@code n} instructions (a block cut by the budget, a checkpoint or a fault). */
+    static BlockSums prefix(Block b, int n) {
+        return n == b.length() ? of(b) : new BlockSums(b, n);
+    }
+
+    long pcWrites(long nextPc) {
+        return sums[PC_WRITE] + (condBranchAtEnd && nextPc != endPc && nextPc != -1 ? 1 : 0);
+    }
+
+    long cycles(CycleModel m) {
+        if (m != cachedModel) {
+            long c = 0;
+            for (int k = 0; k < CLASSES.length; k++) {
+                c += (long) classes[k] * m.cycles(CLASSES[k]);
+            }
+            cachedModel = m;
+            cachedCycles = c;
+        }
+        return cachedCycles;
+    }
+
+    private void add(Insn in, Block lastOf) {
+        Op op = in.op();
+        sums[INST]++;
+        InsnClass cls = InsnClass.ALU;
+        switch (op) {
+            case B, BL -> {
+                sums[BR]++;
+                sums[BR_IMMED]++;
+                sums[PC_WRITE]++;
+                cls = InsnClass.BRANCH;
+            }
+            case B_COND, CBZ, CBNZ, TBZ, TBNZ -> {
+                sums[BR]++;
+                sums[BR_IMMED]++;
+                cls = InsnClass.BRANCH;
+            }
+            case BR, BLR, RET -> {
+                sums[BR]++;
+                sums[PC_WRITE]++;
+                sums[BR_RETURN] += op == Op.RET ? 1 : 0;
+                cls = InsnClass.BRANCH;
+            }
+            case ERET -> {
+                sums[EXC_RETURN]++;
+                sums[PC_WRITE]++;
+                cls = InsnClass.EXCEPTION;
+            }
+            case LDR, LDAR, LDXR -> {
+                sums[LD]++;
+                sums[MEM]++;
+                cls = InsnClass.LOAD;
+            }
+            case LDP, LDXP -> {
+                sums[LD]++;
+                sums[MEM] += 2;
+                cls = InsnClass.LOAD;
+            }
+            case STR, STLR, STXR -> {
+                sums[ST]++;
+                sums[MEM]++;
+                cls = InsnClass.STORE;
+            }
+            case STP, STXP -> {
+                sums[ST]++;
+                sums[MEM] += 2;
+                cls = InsnClass.STORE;
+            }
+            case LDADD, LDCLR, LDEOR, LDSET, LDSMAX, LDSMIN, LDUMAX, LDUMIN, SWP, CAS, CASP -> {
+                sums[LD]++;
+                sums[ST]++;
+                sums[MEM] += 2;
+                cls = InsnClass.LOAD;
+            }
+            case MADD, MSUB, SMADDL, SMSUBL, UMADDL, UMSUBL, SMULH, UMULH, UDIV, SDIV -> cls = InsnClass.MUL_DIV;
+            case MRS, MSR_IMM, SYS, SYSL, DSB, DMB, ISB, CLREX, SVC, HVC, SMC, BRK, HLT -> cls = InsnClass.SYSTEM;
+            case MSR_REG -> {
+                cls = InsnClass.SYSTEM;
+                if (lastOf != null && lastOf.sysReg != null) {
+                    String name = lastOf.sysReg.name();
+                    sums[CID] += name.equals("CONTEXTIDR_EL1") ? 1 : 0;
+                    sums[TTBR] += name.equals("TTBR0_EL1") || name.equals("TTBR1_EL1") ? 1 : 0;
+                }
+            }
+            default -> { }
+        }
+        classes[cls.ordinal()]++;
+    }
+}

@@ -1,0 +1,434 @@
+package dev.a64trap.machine;
+
+import dev.a64trap.cpu.Cpu;
+import dev.a64trap.cpu.GuestFault;
+import dev.a64trap.exec.Block;
+import dev.a64trap.exec.Interpreter;
+import dev.a64trap.exec.RunObserver;
+import dev.a64trap.exec.Stop;
+import dev.a64trap.host.CycleModel;
+import dev.a64trap.host.Host;
+import dev.a64trap.host.HostPmu;
+import dev.a64trap.host.InsnClass;
+import dev.a64trap.host.Scheduler;
+import dev.a64trap.pmu.EntryResult;
+import dev.a64trap.pmu.EventClock;
+import dev.a64trap.pmu.KvmVcpu;
+import dev.a64trap.pmu.KvmVm;
+import dev.a64trap.pmu.PmuBits;
+import dev.a64trap.pmu.PmuReg;
+import dev.a64trap.pmu.PmuRegTable;
+import dev.a64trap.pmu.PmuUndefined;
+import dev.a64trap.pmu.VmmPolicy;
+import dev.a64trap.pmu.Vpmu;
+import dev.a64trap.sysreg.BaseSysRegs;
+import dev.a64trap.sysreg.SysReg;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The vCPU on the simulated host: KVM's vPMU wired into the board. It is the interpreter's
+ * {@link RunObserver} (per-block event sums, checkpoints at block boundaries) and the vPMU's
+ * {@link EventClock}; it moves the vCPU between pCPUs as the {@link Scheduler} says (a vCPU load)
+ * and stops the run on KVM_EXIT_FAIL_ENTRY.
+ *
+ * <h2>Guest time (deterministic)</h2>
+ * Guest time advances only with executed work: each retired instruction costs the cycles of its
+ * {@link InsnClass} in the cycle model of the pCPU it ran on (an exception entry costs the
+ * EXCEPTION class), and the cycles of a stretch on one pCPU convert to nanoseconds at that pCPU's
+ * clock ({@link CycleModel#cyclesToNanos}, rounded down per stretch). CNTVCT_EL0 = CNTPCT_EL0 =
+ * guest nanoseconds (CNTFRQ_EL0 = 1 GHz); the scheduler's microseconds are guest ns / 1000. A read
+ * of CNTVCT sees the time at the retirement of the reading instruction. Placement changes happen
+ * at the first block boundary at or after the scheduler's change time.
+ */
+public final class HostedVcpu implements RunObserver, EventClock {
+    /** Stop status used internally for KVM_EXIT_FAIL_ENTRY (the CLI maps it via {@link #failEntry()}). */
+    public static final int FAIL_ENTRY_STOP = 123;
+
+    /** One placement change: guest time, from and to pCPU. */
+    public record Migration(long nanos, int from, int to) {}
+
+    private final Host host;
+    private final Scheduler scheduler;
+    private final KvmVm vm;
+    private final KvmVcpu vcpu;
+    private final Vpmu pmu;
+    private final VmmPolicy.Plan plan;
+
+    private Interpreter interp;
+    private Cpu cpu;
+    private boolean entered;
+    private EntryResult failEntry;
+
+    // per-EL totals since power-on
+    private final long[][] totals = new long[2][BlockSums.SLOTS];
+    private long lastExceptions;
+    // the block whose MRS/MSR is executing: its sums count as retired while the vPMU looks
+    private BlockSums pending;
+    private boolean anyCounting = true;
+    private int pendingEl;
+
+    // time: the current stretch on one pCPU
+    private int pcpu = -1;
+    private CycleModel model;
+    private long stretchStartNs;
+    private long stretchCycles;
+
+    private final List<Migration> migrations = new ArrayList<>();
+    private long stalledNs;
+    private long stallMarkNs;
+    private boolean stalled;
+    private boolean irqLevel;
+    private long irqRises;
+
+    /**
+     * Creates the VM and vCPU and performs the VMM's plan: KVM_ARM_VCPU_INIT, the attribute steps,
+     * vGIC init before PMU INIT, then the optional PMUVer write ({@code pmuVersion} &lt; 0 = keep).
+     *
+     * @throws dev.a64trap.pmu.KvmException when KVM refuses a step
+     */
+    public HostedVcpu(Host host, Scheduler scheduler, VmmPolicy.Plan plan, KvmVm.Options options, int vmmCpu,
+            int pmuVersion) {
+        this.host = host;
+        this.scheduler = scheduler;
+        this.plan = plan;
+        this.vm = new KvmVm(host, options);
+        this.vcpu = vm.createVcpu();
+        if (options.irqchip() != KvmVm.Irqchip.NONE) {
+            vm.initVgic();
+        }
+        plan.apply(vcpu, vmmCpu);
+        if (pmuVersion >= 0 && plan.pmuFeature()) {
+            vm.setPmuVerField(pmuVersion);
+        }
+        this.pmu = vcpu.pmu();
+        pmu.setIrqListener(high -> {
+            if (high && !irqLevel) {
+                irqRises++;
+            }
+            irqLevel = high;
+        });
+    }
+
+    // ------------------------------------------------------------------ system registers
+
+    /**
+     * {@code base} with the vPMU's 79 registers added (EL0 accesses reach the vPMU, which applies
+     * PMUSERENR itself), ID_AA64DFR0_EL1.PMUVer / ID_DFR0_EL1.PerfMon from the VM, and the counters
+     * CNTPCT/CNTVCT_EL0 from guest time.
+     */
+    public List<SysReg> sysRegs(List<SysReg> base) {
+        Set<Integer> pmuEncodings = new HashSet<>();
+        for (PmuRegTable.Entry e : PmuRegTable.entries()) {
+            pmuEncodings.add(e.encoding());
+        }
+        List<SysReg> rows = new ArrayList<>();
+        for (SysReg r : base) {
+            if (pmuEncodings.contains(r.encoding())) {
+                continue;
+            }
+            switch (r.name()) {
+                case "ID_AA64DFR0_EL1" -> rows.add(SysReg.of(r.name(), r.encoding(),
+                        (c, x) -> (BaseSysRegs.ID_AA64DFR0 & ~0xF00L) | (long) vm.pmuVer() << 8, null));
+                case "ID_DFR0_EL1" -> {
+                    long v = r.read(null);
+                    rows.add(SysReg.of(r.name(), r.encoding(),
+                            (c, x) -> (v & ~(0xFL << 24)) | (long) vm.perfMon() << 24, null));
+                }
+                case "CNTPCT_EL0", "CNTVCT_EL0" -> rows.add(SysReg.of(r.name(), r.encoding(),
+                        (c, x) -> {
+                            retireCurrent(c.el());
+                            return nanoseconds();
+                        }, null).el0(r::access));
+                default -> rows.add(r);
+            }
+        }
+        for (PmuRegTable.Entry e : PmuRegTable.entries()) {
+            PmuReg reg = e.reg();
+            int index = e.index();
+            rows.add(SysReg.of(e.name(), e.encoding(),
+                    (c, x) -> pmuRead(reg, index, c.el()),
+                    (c, x, v) -> pmuWrite(reg, index, v, c.el())).el0(SysReg.EL0_RW));
+        }
+        return rows;
+    }
+
+    private long pmuRead(PmuReg reg, int index, int el) {
+        retireCurrent(el);
+        try {
+            return pmu.read(reg, index, el);
+        } catch (PmuUndefined u) {
+            pending = null; // the access does not retire
+            throw GuestFault.undefined();
+        }
+    }
+
+    private void pmuWrite(PmuReg reg, int index, long v, int el) {
+        retireCurrent(el);
+        try {
+            pmu.write(reg, index, v, el);
+        } catch (PmuUndefined u) {
+            pending = null;
+            throw GuestFault.undefined();
+        }
+        refreshCounting();
+        updateStall();
+        interp.setCheckpoint(cpu.retired); // deadlines changed: recompute at the next boundary
+    }
+
+    /** The executing block (ending in this MRS/MSR) counts as retired while the vPMU or the timer looks. */
+    private void retireCurrent(int el) {
+        foldExceptions();
+        Block b = interp.currentBlock();
+        pending = b != null ? BlockSums.of(b) : null;
+        pendingEl = el;
+    }
+
+    // ------------------------------------------------------------------ wiring
+
+    /** Connects the interpreter; call once, before the first run. */
+    public void attach(Interpreter interpreter, Cpu c) {
+        this.interp = interpreter;
+        this.cpu = c;
+        pmu.attachClock(this);
+        interpreter.setObserver(this);
+        interpreter.setCheckpoint(Long.MAX_VALUE);
+    }
+
+    /**
+     * First KVM_RUN (once): loads the vCPU on the scheduler's pCPU at time 0. Returns a stop when
+     * entry fails (the guest executes nothing), else null.
+     */
+    public Stop enter() {
+        if (entered) {
+            return failEntry != null ? Stop.exit(FAIL_ENTRY_STOP, cpu.pc) : null;
+        }
+        entered = true;
+        int first = scheduler.cpuAt(0);
+        place(first);
+        EntryResult r = vcpu.run(first);
+        if (!r.entered()) {
+            failEntry = r;
+            return Stop.exit(FAIL_ENTRY_STOP, cpu.pc);
+        }
+        refreshCounting();
+        updateStall();
+        planCheckpoint();
+        return null;
+    }
+
+    private void place(int to) {
+        stretchStartNs = nanoseconds();
+        stretchCycles = 0;
+        pcpu = to;
+        model = host.cycleModel(to);
+    }
+
+    @Override
+    public void retired(Block b, int n, int el, long nextPc) {
+        pending = null;
+        if (n > 0) {
+            BlockSums s = n == b.length() ? BlockSums.of(b) : BlockSums.prefix(b, n);
+            long cyc = s.cycles(model);
+            stretchCycles += cyc;
+            if (anyCounting) {
+                add(s, totals[el], nextPc, cyc);
+            }
+        }
+        foldExceptions();
+    }
+
+    /**
+     * Adds a block's sums to the totals. Skipped while no counter counts: the vPMU only ever uses
+     * differences of totals taken while a counter counts (it snapshots the clock when one starts),
+     * so totals frozen in between are indistinguishable from complete ones.
+     */
+    private static void add(BlockSums s, long[] t, long nextPc, long cyc) {
+        long[] d = s.sums;
+        t[BlockSums.INST] += d[BlockSums.INST];
+        t[BlockSums.BR] += d[BlockSums.BR];
+        t[BlockSums.BR_IMMED] += d[BlockSums.BR_IMMED];
+        t[BlockSums.BR_RETURN] += d[BlockSums.BR_RETURN];
+        t[BlockSums.PC_WRITE] += s.pcWrites(nextPc);
+        t[BlockSums.LD] += d[BlockSums.LD];
+        t[BlockSums.ST] += d[BlockSums.ST];
+        t[BlockSums.MEM] += d[BlockSums.MEM];
+        t[BlockSums.EXC_RETURN] += d[BlockSums.EXC_RETURN];
+        t[BlockSums.CID] += d[BlockSums.CID];
+        t[BlockSums.TTBR] += d[BlockSums.TTBR];
+        t[BlockSums.CYCLES] += cyc;
+    }
+
+    /** Whether any counter accumulates from the clock; refreshed wherever the vPMU may start or stop one. */
+    private void refreshCounting() {
+        boolean any = false;
+        for (int i = 0; i < 32 && !any; i++) {
+            any = pmu.isCounting(i);
+        }
+        anyCounting = any;
+    }
+
+    /** Exception entries (counted by the interpreter) since the last look: EXC_TAKEN and their cycles, at EL1. */
+    private void foldExceptions() {
+        long e = interp.events.exceptions;
+        long d = e - lastExceptions;
+        if (d != 0) {
+            lastExceptions = e;
+            totals[1][BlockSums.EXC_TAKEN] += d;
+            long cyc = d * model.cycles(InsnClass.EXCEPTION);
+            totals[1][BlockSums.CYCLES] += cyc;
+            stretchCycles += cyc;
+        }
+    }
+
+    @Override
+    public Stop checkpoint() {
+        foldExceptions();
+        long now = nanoseconds();
+        int want = scheduler.cpuAt(now / 1000);
+        if (want != pcpu) {
+            updateStall();
+            int from = pcpu;
+            place(want);
+            migrations.add(new Migration(now, from, want));
+            EntryResult r = vcpu.onVcpuLoad(want);
+            if (!r.entered()) {
+                failEntry = r;
+                interp.setCheckpoint(cpu.retired);
+                return Stop.exit(FAIL_ENTRY_STOP, cpu.pc);
+            }
+            refreshCounting();
+            updateStall();
+        }
+        if (pmu.nextDeadline() == 0) {
+            pmu.sync();
+        }
+        planCheckpoint();
+        return null;
+    }
+
+    /** Next checkpoint: the earlier of the scheduler's next change and the vPMU's overflow deadline. */
+    private void planCheckpoint() {
+        int maxPerInsn = Math.max(2, model.maxCyclesPerInstruction());
+        long budget = Long.MAX_VALUE;
+        long now = nanoseconds();
+        long change = scheduler.nextChange(now / 1000);
+        if (change != Long.MAX_VALUE) {
+            long ns = Math.max(0, change * 1000 - now);
+            long cycles = ns * model.frequencyMhz() / 1000 + 1;
+            budget = Math.max(1, cycles / maxPerInsn);
+        }
+        long pb = pmu.instructionBudget(maxPerInsn);
+        if (pb == 0) {
+            pmu.sync();
+            pb = pmu.instructionBudget(maxPerInsn);
+        }
+        budget = Math.min(budget, Math.max(1, pb));
+        interp.setCheckpoint(budget == Long.MAX_VALUE ? Long.MAX_VALUE : cpu.retired + budget);
+    }
+
+    // ------------------------------------------------------------------ EventClock
+
+    @Override
+    public long total(int event, int el) {
+        int slot = BlockSums.slotOf(event);
+        if (slot < 0 || el < 0 || el > 1) {
+            return 0;
+        }
+        long v = totals[el][slot];
+        if (pending != null && pendingEl == el) {
+            v += slot == BlockSums.CYCLES ? pending.cycles(model) : slot == BlockSums.PC_WRITE ? 0 : pending.sums[slot];
+        }
+        return v;
+    }
+
+    /** Guest time in nanoseconds (see the class comment). */
+    public long nanoseconds() {
+        if (model == null) {
+            return stretchStartNs;
+        }
+        long c = stretchCycles + (pending != null ? pending.cycles(model) : 0);
+        return stretchStartNs + model.cyclesToNanos(c);
+    }
+
+    // ------------------------------------------------------------------ stall accounting
+
+    private boolean cycleCounterEnabled() {
+        if (!vcpu.hasPmu()) {
+            return false;
+        }
+        return (pmu.peek(PmuReg.PMCR, 0) & PmuBits.PMCR_E) != 0
+                && (pmu.peek(PmuReg.PMCNTENSET, 0) >>> PmuBits.CYCLE_IDX & 1) != 0;
+    }
+
+    /** Closes the stall interval up to now and starts a new one with the current state. */
+    private void updateStall() {
+        long now = nanoseconds();
+        if (stalled) {
+            stalledNs += now - stallMarkNs;
+        }
+        stallMarkNs = now;
+        stalled = cycleCounterEnabled() && !pmu.isCounting(PmuBits.CYCLE_IDX);
+    }
+
+    // ------------------------------------------------------------------ reports
+
+    /** Non-null when the run stopped with KVM_EXIT_FAIL_ENTRY. */
+    public EntryResult failEntry() {
+        return failEntry;
+    }
+
+    public List<Migration> migrations() {
+        return List.copyOf(migrations);
+    }
+
+    /** Guest time during which the guest had the cycle counter enabled but it did not count. */
+    public long stalledNanos() {
+        updateStall();
+        return stalledNs;
+    }
+
+    public int currentCpu() {
+        return pcpu;
+    }
+
+    public boolean irqLevel() {
+        return irqLevel;
+    }
+
+    public long irqRisingEdges() {
+        return irqRises;
+    }
+
+    public KvmVm vm() {
+        return vm;
+    }
+
+    public KvmVcpu vcpu() {
+        return vcpu;
+    }
+
+    public Vpmu pmu() {
+        return pmu;
+    }
+
+    public VmmPolicy.Plan plan() {
+        return plan;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The host PMU name covering a pCPU, or "-". */
+    public String pmuNameOf(int pcpuId) {
+        HostPmu p = host.pmuOfCpu(pcpuId);
+        return p == null ? "-" : p.name();
+    }
+}
