@@ -68,6 +68,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "print instructions executed and guest MIPS to stderr")
     boolean stats;
 
+    @Mixin
+    GdbOptions gdbOptions = new GdbOptions();
+
     /** Streams for tests; null means the process's own. */
     OutputStream out;
     OutputStream err;
@@ -78,7 +81,11 @@ public final class RunCommand implements Callable<Integer> {
         OutputStream stdout = out != null ? out : new FileOutputStream(FileDescriptor.out);
         PrintStream stderr = new PrintStream(err != null ? err : new FileOutputStream(FileDescriptor.err), true);
         VirtBoard.Options o = new VirtBoard.Options();
+        GdbOptions.Address gdbAddress = null;
         try {
+            if (gdbOptions.enabled() || gdbOptions.waitForDebugger()) {
+                gdbAddress = gdbOptions.address();
+            }
             o.ramSize = parseSize(memory);
             if (loadAddr != null) {
                 o.loadAddress = OptionalLong.of(parseNumber(loadAddr, "--load-addr"));
@@ -120,6 +127,9 @@ public final class RunCommand implements Callable<Integer> {
             stderr.println("a64trap run: " + e.getMessage());
             return ExitStatus.USAGE;
         }
+        if (gdbAddress != null) {
+            return gdbOptions.serve(board, maxInsns, gdbAddress, stderr);
+        }
         Object sigint = installSigint(board);
         long t0 = System.nanoTime();
         Stop stop;
@@ -152,7 +162,7 @@ public final class RunCommand implements Callable<Integer> {
                         retired, stop.pc());
                 yield ExitStatus.BUDGET_EXHAUSTED;
             }
-            case BREAKPOINT -> ExitStatus.GUEST_FAILURE; // no breakpoints are set by run
+            case BREAKPOINT, DEBUG -> ExitStatus.GUEST_FAILURE; // only a debugger sets breakpoints and hooks
             case INTERRUPTED -> {
                 stderr.printf("a64trap: interrupted at pc=0x%x after %d instructions%n", stop.pc(), retired);
                 yield ExitStatus.INTERRUPTED;

@@ -49,6 +49,8 @@ public final class Interpreter {
     private RunObserver observer;
     /** {@code cpu.retired} at which {@link RunObserver#checkpoint()} runs (a block boundary). */
     private long checkpoint = Long.MAX_VALUE;
+    /** Debugger hook (watchpoints, catches); null in a normal run. */
+    private DebugHook debugHook;
 
     public Interpreter(Cpu cpu, PhysicalMemory memory, Platform platform, PrintStream trace) {
         this(cpu, memory, platform, trace, Decoder::decode);
@@ -179,7 +181,7 @@ public final class Interpreter {
                     continue;
                 }
             }
-            if (compiler != null && trace == null && breakpoints.isEmpty() && remaining >= b.length()) {
+            if (compiler != null && trace == null && debugHook == null && breakpoints.isEmpty() && remaining >= b.length()) {
                 CompiledBlock cb = b.compiled;
                 if (cb == null && b.heat >= 0 && ++b.heat >= compiler.threshold()) {
                     cb = compile(b);
@@ -205,6 +207,10 @@ public final class Interpreter {
             int i = 0;
             if (trace != null) {
                 runTraced(b, n, whole);
+                continue;
+            }
+            if (debugHook != null) {
+                runDebug(b, n);
                 continue;
             }
             try {
@@ -468,6 +474,79 @@ public final class Interpreter {
         current = b;
         cpu.retired = retiredBefore;
         return exec(b.insns[i], pc);
+    }
+
+    /**
+     * Installs (or with null removes) a debugger hook; while installed every instruction goes
+     * through {@link #runDebug}. Call only while the interpreter is not running.
+     */
+    public void setDebugHook(DebugHook hook) {
+        debugHook = hook;
+    }
+
+    /**
+     * Debugger path: one instruction at a time through the general path, asking the hook about
+     * each instruction's data accesses (before it executes) and system-register accesses (after).
+     * A hook that answers true ends the run with {@link Stop.Kind#DEBUG}.
+     */
+    private void runDebug(Block b, int n) {
+        current = b;
+        final DebugHook hook = debugHook;
+        final long base = cpu.retired;
+        long pc = b.pc;
+        int i = 0;
+        try {
+            for (; i < n; i++) {
+                Insn in = b.insns[i];
+                Op op = in.op();
+                boolean ld = loads(op), st = stores(op);
+                long addr = 0;
+                int size = 0;
+                if (ld || st) {
+                    try {
+                        addr = Lsu.address(cpu, in, pc);
+                        size = 1 << in.size();
+                        if (op == Op.LDP || op == Op.STP || op == Op.LDXP || op == Op.STXP || op == Op.CASP) {
+                            size *= 2;
+                        }
+                    } catch (GuestFault f) {
+                        ld = st = false; // the instruction itself will fault; no access happens
+                    }
+                }
+                cpu.retired = base + i;
+                // Watchpoints stop before the access, as hardware does (gdb then steps over it).
+                boolean hit = ld && hook.dataAccess(pc, addr, size, false);
+                hit |= st && hook.dataAccess(pc, addr, size, true);
+                if (hit) {
+                    cpu.pc = pc;
+                    count(b, i);
+                    stop = Stop.debug(pc);
+                    return;
+                }
+                hook.beforeInstruction(pc, in);
+                long next = exec(in, pc);
+                if ((op == Op.MRS || op == Op.MSR_REG) && i == b.insns.length - 1 && b.sysReg != null) {
+                    hit = hook.sysRegAccess(pc, b.sysReg, op == Op.MSR_REG);
+                }
+                pc = next;
+                if (hit && stop == null) {
+                    i++;
+                    cpu.retired = base + i;
+                    cpu.pc = pc;
+                    count(b, i);
+                    stop = Stop.debug(pc);
+                    return;
+                }
+            }
+        } catch (GuestFault f) {
+            cpu.retired = base + i;
+            count(b, i);
+            takeSync(b.pc + 4L * i, f);
+            return;
+        }
+        cpu.retired = base + n;
+        cpu.pc = pc;
+        count(b, n);
     }
 
     /** --trace: one instruction at a time through the general path, printing each first. */

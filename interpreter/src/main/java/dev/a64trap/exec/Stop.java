@@ -15,7 +15,9 @@ public record Stop(Kind kind, int status, long pc, long esr, long far, int word)
         /** Interrupted from outside (Ctrl-C). */
         INTERRUPTED,
         /** About to execute an instruction at a breakpoint (debugger). */
-        BREAKPOINT
+        BREAKPOINT,
+        /** A {@link DebugHook} asked to stop after an instruction (watchpoint, catch); the hook knows why. */
+        DEBUG
     }
 
     public static Stop exit(int status, long pc) {
@@ -28,6 +30,10 @@ public record Stop(Kind kind, int status, long pc, long esr, long far, int word)
 
     public static Stop interrupted(long pc) {
         return new Stop(Kind.INTERRUPTED, 0, pc, 0, 0, 0);
+    }
+
+    public static Stop debug(long pc) {
+        return new Stop(Kind.DEBUG, 0, pc, 0, 0, 0);
     }
 
     public static Stop breakpoint(long pc) {

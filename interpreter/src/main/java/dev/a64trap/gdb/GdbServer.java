@@ -95,6 +95,26 @@ public final class GdbServer implements AutoCloseable {
             throw new GdbServerException("cannot listen for gdb on " + h + ":" + port + ": " + e.getMessage(), e);
         }
         if (!waitForDebugger) runner.start(DebugTarget::resume, null);
+        warmUp();
+    }
+
+    /**
+     * Compiles the bulk memory path (hex, framing) before a debugger needs it: a cold JVM
+     * interprets those per-byte loops several times slower, which the first 'x' or dump would feel.
+     */
+    private static void warmUp() {
+        Thread t = new Thread(() -> {
+            byte[] data = new byte[GdbSession.MAX_READ];
+            for (int i = 0; i < data.length / 2; i++) {
+                data[i] = (byte) (i * 0x9E3779B1 >>> 13);
+            }
+            for (int round = 0; round < 12; round++) {
+                RspEncoder.frame(Hex.encodeBytes(data, 0, data.length));
+            }
+        }, "a64trap-gdb-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /**

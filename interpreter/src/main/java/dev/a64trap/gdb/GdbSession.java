@@ -175,7 +175,10 @@ final class GdbSession {
     }
 
     private void send(String reply) {
-        byte[] payload = reply.getBytes(StandardCharsets.ISO_8859_1);
+        sendPayload(reply.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private void sendPayload(byte[] payload) {
         lastSent = payload;
         out.sendPacket(payload);
     }
@@ -336,7 +339,9 @@ final class GdbSession {
         byte[] buf = new byte[len];
         int n = target.readMemory(gCpu, al[0], buf, 0, len);
         if (n <= 0) return E_MEMORY;
-        return Hex.encodeToString(buf, 0, Math.min(n, len));
+        // The bulk path: hex straight into the payload, no String round trip.
+        sendPayload(Hex.encodeBytes(buf, 0, Math.min(n, len)));
+        return null;
     }
 
     private String writeMemoryHex(String p) {

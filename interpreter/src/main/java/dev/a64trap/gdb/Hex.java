@@ -54,15 +54,24 @@ final class Hex {
         }
     }
 
-    /** Hex of {@code len} bytes; byte-array based because m replies are up to 128 KiB of text. */
-    static String encodeToString(byte[] b, int off, int len) {
+    /** Two hex digits per byte value, as one little-endian short (low byte = the high digit). */
+    private static final short[] PAIRS = new short[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            PAIRS[v] = (short) (DIGITS[v >> 4] | DIGITS[v & 0xf] << 8);
+        }
+    }
+
+    /** Hex of {@code len} bytes as ASCII bytes (the m reply payload). */
+    static byte[] encodeBytes(byte[] b, int off, int len) {
         byte[] out = new byte[2 * len];
         for (int i = 0; i < len; i++) {
-            int v = b[off + i];
-            out[2 * i] = DIGITS[v >> 4 & 0xf];
-            out[2 * i + 1] = DIGITS[v & 0xf];
+            short pair = PAIRS[b[off + i] & 0xff];
+            out[2 * i] = (byte) pair;
+            out[2 * i + 1] = (byte) (pair >> 8);
         }
-        return new String(out, StandardCharsets.ISO_8859_1);
+        return out;
     }
 
     static String encode(String text) {

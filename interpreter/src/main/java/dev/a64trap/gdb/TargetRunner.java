@@ -76,11 +76,16 @@ final class TargetRunner {
             l = listener;
             listener = null;
         }
-        if (ev.isFinal()) ended.complete(ev);
-        if (l != null) {
-            l.accept(ev);
-        } else if (!ev.isFinal()) {
-            unattended.accept(ev);
+        // Tell the debugger first: whoever waits on ended() closes the server, and the W packet
+        // must be written before that.
+        try {
+            if (l != null) {
+                l.accept(ev);
+            } else if (!ev.isFinal()) {
+                unattended.accept(ev);
+            }
+        } finally {
+            if (ev.isFinal()) ended.complete(ev);
         }
     }
 

@@ -53,9 +53,20 @@ public final class SysReg {
     private final boolean hasReset;
     private final long reset;
     private final int index;
+    /** Debugger read without side effects; null = {@link #reader} (which then must have none). */
+    private final Reader peek;
+    /** Userspace (KVM set-one-reg) write; null = {@link #writer}. */
+    private final Writer userWriter;
 
     private SysReg(String name, int encoding, El0Rule el0, Reader reader, Writer writer,
             boolean hasReset, long reset, int index) {
+        this(name, encoding, el0, reader, writer, hasReset, reset, index, null, null);
+    }
+
+    private SysReg(String name, int encoding, El0Rule el0, Reader reader, Writer writer,
+            boolean hasReset, long reset, int index, Reader peek, Writer userWriter) {
+        this.peek = peek;
+        this.userWriter = userWriter;
         this.name = Objects.requireNonNull(name);
         this.encoding = encoding;
         this.el0 = Objects.requireNonNull(el0);
@@ -99,16 +110,26 @@ public final class SysReg {
     // ---- withers
 
     public SysReg el0(El0Rule rule) {
-        return new SysReg(name, encoding, rule, reader, writer, hasReset, reset, index);
+        return new SysReg(name, encoding, rule, reader, writer, hasReset, reset, index, peek, userWriter);
     }
 
     /** Value written through the writer on reset. */
     public SysReg resetTo(long value) {
-        return new SysReg(name, encoding, el0, reader, writer, true, value, index);
+        return new SysReg(name, encoding, el0, reader, writer, true, value, index, peek, userWriter);
     }
 
     SysReg withIndex(int i) {
-        return new SysReg(name, encoding, el0, reader, writer, hasReset, reset, i);
+        return new SysReg(name, encoding, el0, reader, writer, hasReset, reset, i, peek, userWriter);
+    }
+
+    /**
+     * The debugger's paths (gdb {@code p}/{@code P}): {@code peek} reads without any guest-visible
+     * side effect (no counter materialised, nothing counted as a guest access); {@code set} is the
+     * userspace (KVM set-one-reg) write. Either may be null to keep the default: the guest reader
+     * (rows whose reader has side effects must give a peek) and the guest writer.
+     */
+    public SysReg debugAccess(Reader peek, Writer set) {
+        return new SysReg(name, encoding, el0, reader, writer, hasReset, reset, index, peek, set);
     }
 
     // ---- use
@@ -127,6 +148,26 @@ public final class SysReg {
 
     public void write(SysRegContext c, long value) {
         writer.write(c, this, value);
+    }
+
+    /** Whether the debugger can read this register ({@link #peek}). */
+    public boolean peekable() {
+        return peek != null || reader != null;
+    }
+
+    /** The debugger's read: no guest-visible side effects. Only if {@link #peekable()}. */
+    public long peek(SysRegContext c) {
+        return (peek != null ? peek : reader).read(c, this);
+    }
+
+    /** Whether userspace (the debugger) can write this register ({@link #setFromUser}). */
+    public boolean userWritable() {
+        return userWriter != null || writer != null;
+    }
+
+    /** The userspace (KVM set-one-reg) write. Only if {@link #userWritable()}. */
+    public void setFromUser(SysRegContext c, long value) {
+        (userWriter != null ? userWriter : writer).write(c, this, value);
     }
 
     void reset(SysRegContext c) {

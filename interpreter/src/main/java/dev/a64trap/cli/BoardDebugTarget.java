@@ -1,0 +1,412 @@
+package dev.a64trap.cli;
+
+import dev.a64trap.cpu.Cpu;
+import dev.a64trap.cpu.Syndrome;
+import dev.a64trap.decode.Decoder;
+import dev.a64trap.decode.Disassembler;
+import dev.a64trap.decode.Insn;
+import dev.a64trap.exec.DebugHook;
+import dev.a64trap.exec.Interpreter;
+import dev.a64trap.exec.Stop;
+import dev.a64trap.gdb.BreakKind;
+import dev.a64trap.gdb.DebugTarget;
+import dev.a64trap.gdb.MonitorCommand;
+import dev.a64trap.gdb.StopEvent;
+import dev.a64trap.gdb.SysRegInfo;
+import dev.a64trap.machine.VirtBoard;
+import dev.a64trap.mem.GuestMemory;
+import dev.a64trap.sysreg.SysReg;
+import dev.a64trap.sysreg.SysRegEncoding;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The gdb stub's view of a {@link VirtBoard}: one vCPU, its registers, the system registers of
+ * its descriptor table (debugger reads through {@link SysReg#peek}, writes through the userspace
+ * path), RAM and flash (never MMIO: a debugger read must not pop a UART FIFO), breakpoints (the
+ * interpreter stops before them), and watchpoints, sysreg catches and tracing through an
+ * {@link DebugHook} that is installed only while one of them is active.
+ */
+final class BoardDebugTarget implements DebugTarget {
+    private static final int SIGTRAP = 5;
+    private static final int SIGSEGV = 11;
+
+    private final VirtBoard board;
+    private final Cpu cpu;
+    private final Interpreter interpreter;
+    private final GuestMemory memory;
+    private final long maxInsns;
+    private final PrintStream log;
+    private final List<SysReg> sysRegs;
+    private final List<SysRegInfo> sysRegInfo;
+
+    /** Breakpoint addresses per kind; the interpreter holds their union. */
+    private final Map<BreakKind, Set<Long>> breakpoints = new HashMap<>();
+    private final List<Watch> watches = new ArrayList<>();
+    /** Caught system registers (by encoding); {@link #catchPmu} adds every PMU register. */
+    private final Set<Integer> caught = new HashSet<>();
+    private boolean catchPmu;
+    private boolean tracing;
+    /** Why the hook stopped the last run. */
+    private StopEvent hookStop;
+    /** {@code cpu.retired} when the current run started: its first instruction ignores watchpoints. */
+    private long runStart;
+    private final Hook hook = new Hook();
+
+    private record Watch(BreakKind kind, long address, int length) {
+        boolean matches(long a, int size, boolean write) {
+            boolean kindOk = kind == BreakKind.WATCH_ACCESS || (kind == BreakKind.WATCH_WRITE) == write;
+            return kindOk && a < address + length && address < a + size;
+        }
+    }
+
+    /**
+     * @param maxInsns the run's instruction budget (0 = none)
+     * @param log      where tracing and a64trap's own messages go (stderr)
+     */
+    BoardDebugTarget(VirtBoard board, long maxInsns, PrintStream log) {
+        this.board = board;
+        this.cpu = board.cpu();
+        this.interpreter = board.interpreter();
+        this.memory = board.memory();
+        this.maxInsns = maxInsns;
+        this.log = log;
+        this.sysRegs = cpu.sysRegs.all();
+        List<SysRegInfo> info = new ArrayList<>(sysRegs.size());
+        for (SysReg r : sysRegs) {
+            int e = r.encoding();
+            info.add(new SysRegInfo(r.name(), SysRegEncoding.op0(e), SysRegEncoding.op1(e),
+                    SysRegEncoding.crn(e), SysRegEncoding.crm(e), SysRegEncoding.op2(e)));
+        }
+        this.sysRegInfo = List.copyOf(info);
+        for (BreakKind k : BreakKind.values()) {
+            breakpoints.put(k, new HashSet<>());
+        }
+    }
+
+    VirtBoard board() {
+        return board;
+    }
+
+    @Override
+    public int cpuCount() {
+        return 1;
+    }
+
+    @Override
+    public String cpuDescription(int c) {
+        return "vCPU 0";
+    }
+
+    // ---- registers
+
+    @Override
+    public long readCoreRegister(int c, int reg) {
+        return switch (reg) {
+            case PC -> cpu.pc;
+            case CPSR -> cpu.pstate() & 0xFFFF_FFFFL;
+            default -> cpu.x[reg]; // x0-x30, and 31 = the current SP
+        };
+    }
+
+    @Override
+    public void writeCoreRegister(int c, int reg, long value) {
+        switch (reg) {
+            case PC -> cpu.pc = value;
+            case CPSR -> writePstate(value);
+            default -> cpu.x[reg] = value;
+        }
+    }
+
+    /** CPSR as SPSR lays it out: NZCV, IL, DAIF, M[3:0] (EL0t, EL1t, EL1h; other modes keep EL/SP). */
+    private void writePstate(long v) {
+        cpu.nzcv = (int) (v >>> 28 & 0xF);
+        cpu.daif = (int) (v >>> 6 & 0xF);
+        cpu.illegalState = (v & (1L << 20)) != 0;
+        int m = (int) (v & 0xF);
+        if (m == 0b0000 || m == 0b0100 || m == 0b0101) {
+            cpu.setMode(m >> 2, m & 1);
+        }
+    }
+
+    @Override
+    public List<SysRegInfo> systemRegisters() {
+        return sysRegInfo;
+    }
+
+    @Override
+    public OptionalLong readSystemRegister(int c, int index) {
+        if (index < 0 || index >= sysRegs.size()) {
+            return OptionalLong.empty();
+        }
+        SysReg r = sysRegs.get(index);
+        return r.peekable() ? OptionalLong.of(r.peek(cpu)) : OptionalLong.empty();
+    }
+
+    @Override
+    public boolean writeSystemRegister(int c, int index, long value) {
+        if (index < 0 || index >= sysRegs.size() || !sysRegs.get(index).userWritable()) {
+            return false;
+        }
+        sysRegs.get(index).setFromUser(cpu, value);
+        return true;
+    }
+
+    // ---- memory: RAM and flash only
+
+    /** How many bytes from {@code address} on are RAM or flash (up to {@code length}). */
+    private int backed(long address, int length) {
+        long end;
+        if (memory.isRam(address, 1)) {
+            end = memory.ramBase() + memory.ramSize();
+        } else if (memory.isFlash(address, 1)) {
+            end = GuestMemory.FLASH_SIZE;
+        } else {
+            return 0;
+        }
+        return (int) Math.min(length, end - address);
+    }
+
+    @Override
+    public int readMemory(int c, long address, byte[] buffer, int offset, int length) {
+        int n = backed(address, length);
+        if (n > 0) {
+            System.arraycopy(memory.readBytes(address, n), 0, buffer, offset, n);
+        }
+        return n;
+    }
+
+    @Override
+    public boolean writeMemory(int c, long address, byte[] data, int offset, int length) {
+        if (length == 0) {
+            return true;
+        }
+        if (backed(address, length) != length) {
+            return false;
+        }
+        memory.load(address, data, offset, length); // reported to the block cache's write watch
+        return true;
+    }
+
+    // ---- breakpoints and watchpoints
+
+    @Override
+    public Set<BreakKind> supportedBreakKinds() {
+        return EnumSet.allOf(BreakKind.class);
+    }
+
+    @Override
+    public boolean insertBreakpoint(BreakKind kind, long address, int length) {
+        switch (kind) {
+            case SOFTWARE, HARDWARE -> {
+                breakpoints.get(kind).add(address);
+                interpreter.addBreakpoint(address);
+            }
+            default -> {
+                if (length <= 0) {
+                    return false;
+                }
+                Watch w = new Watch(kind, address, length);
+                if (!watches.contains(w)) {
+                    watches.add(w);
+                }
+                updateHook();
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean removeBreakpoint(BreakKind kind, long address, int length) {
+        switch (kind) {
+            case SOFTWARE, HARDWARE -> {
+                if (!breakpoints.get(kind).remove(address)) {
+                    return false;
+                }
+                BreakKind other = kind == BreakKind.SOFTWARE ? BreakKind.HARDWARE : BreakKind.SOFTWARE;
+                if (!breakpoints.get(other).contains(address)) {
+                    interpreter.removeBreakpoint(address);
+                }
+                return true;
+            }
+            default -> {
+                boolean removed = watches.remove(new Watch(kind, address, length));
+                updateHook();
+                return removed;
+            }
+        }
+    }
+
+    /** The hook is installed only while something needs it, so a plain run keeps the fast path. */
+    private void updateHook() {
+        interpreter.setDebugHook(!watches.isEmpty() || catchPmu || !caught.isEmpty() || tracing ? hook : null);
+    }
+
+    // ---- execution
+
+    @Override
+    public StopEvent step(int c) {
+        long target = cpu.retired + 1;
+        if (maxInsns > 0) {
+            target = Math.min(target, maxInsns);
+        }
+        Stop s = run(target);
+        // Retired its instruction, then met the step's budget or a breakpoint: a completed step.
+        if (cpu.retired == target && (s.kind() == Stop.Kind.BUDGET || s.kind() == Stop.Kind.BREAKPOINT)) {
+            return StopEvent.stepped(0);
+        }
+        return toStopEvent(s);
+    }
+
+    @Override
+    public StopEvent resume() {
+        return toStopEvent(run(maxInsns));
+    }
+
+    private Stop run(long limit) {
+        hookStop = null;
+        runStart = cpu.retired;
+        return board.run(limit);
+    }
+
+    @Override
+    public void interrupt() {
+        board.interrupt();
+    }
+
+    private StopEvent toStopEvent(Stop s) {
+        return switch (s.kind()) {
+            case EXIT -> StopEvent.exited(s.status());
+            case INTERRUPTED -> StopEvent.interrupted(0);
+            case BREAKPOINT -> StopEvent.breakpoint(breakpoints.get(BreakKind.SOFTWARE).contains(s.pc())
+                    ? BreakKind.SOFTWARE : BreakKind.HARDWARE, 0, s.pc());
+            case DEBUG -> hookStop != null ? hookStop : StopEvent.signal(0, SIGTRAP, "");
+            case BUDGET -> StopEvent.signal(0, SIGTRAP, "a64trap: instruction budget exhausted after "
+                    + cpu.retired + " instructions");
+            case EXCEPTION -> StopEvent.signal(0, SIGSEGV, String.format(Locale.ROOT,
+                    "a64trap: guest exception with no vector installed (VBAR_EL1 = 0): pc 0x%x  %08x  %s  "
+                            + "ESR 0x%08x (EC 0x%02x: %s)  FAR 0x%x",
+                    s.pc(), s.word(), Disassembler.format(Decoder.decode(s.word()), s.pc()), s.esr(),
+                    Syndrome.ec(s.esr()), RunCommand.ecName(Syndrome.ec(s.esr())), s.far()));
+        };
+    }
+
+    /** Watchpoints, catches and tracing, called by the interpreter's debug path. */
+    private final class Hook implements DebugHook {
+        @Override
+        public void beforeInstruction(long pc, Insn in) {
+            if (tracing) {
+                log.printf("%016x: %08x  %s%n", pc, in.word(), Disassembler.format(in, pc));
+            }
+        }
+
+        @Override
+        public boolean dataAccess(long pc, long address, int size, boolean write) {
+            if (cpu.retired == runStart) {
+                return false; // resuming from a watchpoint stop: let the access happen
+            }
+            for (Watch w : watches) {
+                if (w.matches(address, size, write)) {
+                    BreakKind reported = w.kind == BreakKind.WATCH_ACCESS ? BreakKind.WATCH_ACCESS
+                            : write ? BreakKind.WATCH_WRITE : BreakKind.WATCH_READ;
+                    // gdb matches the data address against its watch ranges: report one inside it
+                    hookStop = StopEvent.breakpoint(reported, 0, Math.max(address, w.address));
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public boolean sysRegAccess(long pc, SysReg reg, boolean write) {
+            if (caught.contains(reg.encoding()) || (catchPmu && isPmu(reg))) {
+                hookStop = StopEvent.signal(0, SIGTRAP, "guest " + (write ? "wrote " : "read ") + reg.name());
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** PMU registers: the PMU's own CRn=9 and CRn=14 (PMEV*) spaces of op0=3, op1=3, plus PMUSERENR/PMINTEN. */
+    static boolean isPmu(SysReg r) {
+        return r.name().startsWith("PM");
+    }
+
+    // ---- monitor commands
+
+    @Override
+    public List<MonitorCommand> monitorCommands() {
+        String notYet = "not available yet: this build has no vPMU wired to the board\n";
+        return List.of(
+                new MonitorCommand("catch sysreg", "catch sysreg NAME|pmu|off",
+                        "stop when the guest reads or writes a system register (or any PMU register)", this::catchSysreg),
+                new MonitorCommand("trace", "trace on|off", "print each executed instruction on a64trap's stderr",
+                        this::trace),
+                new MonitorCommand("pmu", "pmu", "the vPMU's counters (needs the vPMU)", arg -> notYet),
+                new MonitorCommand("host", "host", "the simulated host: topology, current pCPU, migrations (needs the vPMU)",
+                        arg -> notYet),
+                new MonitorCommand("migrate", "migrate CPU", "move the vCPU to pCPU CPU now (needs the vPMU)",
+                        arg -> notYet));
+    }
+
+    private String catchSysreg(String arg) {
+        if (arg.isEmpty()) {
+            return catchStatus();
+        }
+        if (arg.equalsIgnoreCase("off")) {
+            caught.clear();
+            catchPmu = false;
+            updateHook();
+            return "sysreg catch off\n";
+        }
+        if (arg.equalsIgnoreCase("pmu")) {
+            catchPmu = true;
+            updateHook();
+            return "catching guest accesses to every PMU register\n";
+        }
+        SysReg r = cpu.sysRegs.byName(arg);
+        if (r == null) {
+            return "unknown system register '" + arg + "'; use an architectural name such as SCTLR_EL1, or pmu, or off\n";
+        }
+        caught.add(r.encoding());
+        updateHook();
+        return "catching guest accesses to " + r.name() + "\n";
+    }
+
+    private String catchStatus() {
+        List<String> names = new ArrayList<>();
+        for (SysReg r : sysRegs) {
+            if (caught.contains(r.encoding())) {
+                names.add(r.name());
+            }
+        }
+        if (catchPmu) {
+            names.add("pmu");
+        }
+        return names.isEmpty() ? "no sysreg catch; usage: monitor catch sysreg NAME|pmu|off\n"
+                : "catching: " + String.join(" ", names) + "\n";
+    }
+
+    private String trace(String arg) {
+        switch (arg.toLowerCase(Locale.ROOT)) {
+            case "on" -> tracing = true;
+            case "off" -> tracing = false;
+            case "" -> {
+                return "trace is " + (tracing ? "on" : "off") + "\n";
+            }
+            default -> {
+                return "usage: monitor trace on|off\n";
+            }
+        }
+        updateHook();
+        return "trace " + arg.toLowerCase(Locale.ROOT) + " (instructions go to a64trap's stderr)\n";
+    }
+}

@@ -1,0 +1,268 @@
+package dev.a64trap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.a64trap.elf.ElfFile;
+import dev.a64trap.elf.ElfSymbol;
+import dev.a64trap.gdb.BreakKind;
+import dev.a64trap.gdb.DebugTarget;
+import dev.a64trap.gdb.MonitorCommand;
+import dev.a64trap.gdb.StopEvent;
+import dev.a64trap.gdb.StopEvent.Reason;
+import dev.a64trap.gdb.SysRegInfo;
+import dev.a64trap.machine.VirtBoard;
+import dev.a64trap.mem.GuestMemory;
+import dev.a64trap.sysreg.BaseSysRegs;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The gdb adapter over the real board, driven with the prebuilt guests. */
+class BoardDebugTargetTest {
+    static final Path PREBUILT = Path.of("..", "guest-images", "prebuilt");
+
+    final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    BoardDebugTarget target(String image) throws Exception {
+        VirtBoard.Options o = new VirtBoard.Options();
+        o.stdout = console;
+        VirtBoard board = VirtBoard.load(PREBUILT.resolve(image), o);
+        return new BoardDebugTarget(board, 0, new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    static long symbol(String image, String name) throws Exception {
+        for (ElfSymbol s : ElfFile.read(PREBUILT.resolve(image)).symbols()) {
+            if (s.name().equals(name)) {
+                return s.value();
+            }
+        }
+        throw new AssertionError("no symbol " + name + " in " + image);
+    }
+
+    static String monitor(DebugTarget t, String name, String arg) {
+        for (MonitorCommand c : t.monitorCommands()) {
+            if (c.name().equals(name)) {
+                return c.run().apply(arg);
+            }
+        }
+        throw new AssertionError("no monitor command " + name);
+    }
+
+    @Test
+    void stepsOneInstructionFromTheEntry() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        long entry = symbol("hello.elf", "_start");
+        assertEquals(entry, t.readCoreRegister(0, DebugTarget.PC));
+        assertEquals(Reason.STEPPED, t.step(0).reason());
+        assertEquals(entry + 4, t.readCoreRegister(0, DebugTarget.PC));
+        assertEquals(Reason.STEPPED, t.step(0).reason());
+        assertEquals(entry + 8, t.readCoreRegister(0, DebugTarget.PC));
+    }
+
+    @Test
+    void breakpointStopsBeforeItsInstructionAndResumesPastIt() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        long main = symbol("hello.elf", "main");
+        assertTrue(t.insertBreakpoint(BreakKind.SOFTWARE, main, 4));
+        StopEvent ev = t.resume();
+        assertEquals(Reason.SW_BREAK, ev.reason());
+        assertEquals(main, t.readCoreRegister(0, DebugTarget.PC));
+        assertEquals("", console.toString(StandardCharsets.UTF_8), "main has not printed yet");
+        // the breakpoint stays inserted, yet resuming from it runs the guest to its end
+        StopEvent end = t.resume();
+        assertEquals(Reason.EXITED, end.reason());
+        assertEquals(0, end.code());
+        assertTrue(console.toString(StandardCharsets.UTF_8).startsWith("Hello from a64trap guest"));
+    }
+
+    @Test
+    void hardwareBreakpointReportsItsKind() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        long main = symbol("hello.elf", "main");
+        assertTrue(t.insertBreakpoint(BreakKind.HARDWARE, main, 4));
+        assertEquals(Reason.HW_BREAK, t.resume().reason());
+        assertTrue(t.removeBreakpoint(BreakKind.HARDWARE, main, 4));
+        assertFalse(t.removeBreakpoint(BreakKind.HARDWARE, main, 4));
+        assertEquals(Reason.EXITED, t.resume().reason());
+    }
+
+    @Test
+    void writeWatchpointStopsBeforeEachStoreWithTheDataAddress() throws Exception {
+        BoardDebugTarget t = target("alu.elf");
+        long passed = symbol("alu.elf", "passed");
+        assertTrue(t.insertBreakpoint(BreakKind.WATCH_WRITE, passed, 4));
+        byte[] value = new byte[4];
+        int stops = 0;
+        // the first stores are the bss clear (value stays 0); check() then counts its first pass
+        while (value[0] != 1) {
+            assertTrue(++stops < 10, "the guest stores to 'passed' within a few stops");
+            StopEvent ev = t.resume();
+            assertEquals(Reason.WATCH_WRITE, ev.reason());
+            assertTrue(ev.address() >= passed && ev.address() < passed + 4, Long.toHexString(ev.address()));
+            byte[] word = new byte[4];
+            assertEquals(4, t.readMemory(0, t.readCoreRegister(0, DebugTarget.PC), word, 0, 4));
+            assertEquals(0x08, word[3] & 0x0a, "stopped at a load/store instruction");
+            byte[] before = new byte[4];
+            t.readMemory(0, passed, before, 0, 4);
+            // gdb steps over the access (the first instruction of a run ignores watchpoints)
+            assertEquals(Reason.STEPPED, t.step(0).reason());
+            t.readMemory(0, passed, value, 0, 4);
+            assertTrue(before[0] == value[0] || before[0] + 1 == value[0], "the store happened in the step");
+        }
+        assertTrue(t.removeBreakpoint(BreakKind.WATCH_WRITE, passed, 4));
+        assertEquals(Reason.EXITED, t.resume().reason());
+    }
+
+    @Test
+    void sysregCatchStopsAfterTheAccessAndNamesTheRegister() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        assertTrue(monitor(t, "catch sysreg", "DAIF").contains("DAIF"));
+        StopEvent ev = t.resume();
+        assertEquals(Reason.SIGNAL, ev.reason());
+        assertEquals(5, ev.code());
+        assertEquals("guest read DAIF", ev.detail());
+        assertTrue(monitor(t, "catch sysreg", "off").contains("off"));
+        assertEquals(Reason.EXITED, t.resume().reason());
+        assertTrue(monitor(t, "catch sysreg", "NO_SUCH_REG").contains("unknown system register"));
+    }
+
+    @Test
+    void traceMonitorPrintsInstructionsToTheLog() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        monitor(t, "trace", "on");
+        t.step(0);
+        t.step(0);
+        String[] lines = log.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(2, lines.length, log.toString(StandardCharsets.UTF_8));
+        assertTrue(lines[0].startsWith(String.format("%016x: ", symbol("hello.elf", "_start"))), lines[0]);
+        monitor(t, "trace", "off");
+        t.step(0);
+        assertEquals(2, log.toString(StandardCharsets.UTF_8).split("\n").length);
+    }
+
+    @Test
+    void systemRegistersComeFromTheDescriptorTable() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        List<SysRegInfo> regs = t.systemRegisters();
+        assertEquals(t.board().cpu().sysRegs.size(), regs.size());
+        int sctlr = indexOf(regs, "SCTLR_EL1");
+        assertEquals(new SysRegInfo("SCTLR_EL1", 3, 0, 1, 0, 0), regs.get(sctlr));
+        assertEquals(BaseSysRegs.SCTLR_RESET, t.readSystemRegister(0, sctlr).getAsLong());
+        assertTrue(t.writeSystemRegister(0, sctlr, BaseSysRegs.SCTLR_RESET | 1));
+        assertEquals(BaseSysRegs.SCTLR_RESET | 1, t.board().cpu().sys.sctlr);
+        int midr = indexOf(regs, "MIDR_EL1");
+        assertFalse(t.writeSystemRegister(0, midr, 0), "ID registers are read-only");
+        assertEquals(BaseSysRegs.MIDR_CORTEX_A57_R1P3, t.readSystemRegister(0, midr).getAsLong());
+        int oslar = indexOf(regs, "OSLAR_EL1");
+        assertTrue(t.readSystemRegister(0, oslar).isEmpty(), "write-only register has no value");
+    }
+
+    static int indexOf(List<SysRegInfo> regs, String name) {
+        for (int i = 0; i < regs.size(); i++) {
+            if (regs.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new AssertionError(name);
+    }
+
+    @Test
+    void memoryIsRamAndFlashOnlyNeverMmio() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        byte[] buf = new byte[16];
+        assertEquals(0, t.readMemory(0, 0x0900_0000L, buf, 0, 4), "PL011 is not read by the debugger");
+        long end = GuestMemory.RAM_BASE + GuestMemory.DEFAULT_RAM_SIZE;
+        assertEquals(8, t.readMemory(0, end - 8, buf, 0, 16), "stops at the end of RAM");
+        byte[] data = {1, 2, 3, 4};
+        assertTrue(t.writeMemory(0, GuestMemory.RAM_BASE + 0x10_0000, data, 0, 4));
+        assertEquals(4, t.readMemory(0, GuestMemory.RAM_BASE + 0x10_0000, buf, 0, 4));
+        assertEquals(3, buf[2]);
+        assertFalse(t.writeMemory(0, end - 2, data, 0, 4));
+    }
+
+    @Test
+    void coreRegistersAndPstate() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        assertEquals(0x3c5, t.readCoreRegister(0, DebugTarget.CPSR), "EL1h, DAIF masked");
+        t.writeCoreRegister(0, 5, 0x1234);
+        assertEquals(0x1234, t.board().cpu().x[5]);
+        t.writeCoreRegister(0, DebugTarget.CPSR, 0x600003c5L);
+        assertEquals(0b0110, t.board().cpu().nzcv);
+        assertEquals(0x600003c5L, t.readCoreRegister(0, DebugTarget.CPSR));
+    }
+
+    @Test
+    void pendingInterruptStopsTheNextResumeAtOnce() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        long pc = t.readCoreRegister(0, DebugTarget.PC);
+        t.interrupt();
+        assertEquals(Reason.INTERRUPTED, t.resume().reason());
+        assertEquals(pc, t.readCoreRegister(0, DebugTarget.PC));
+    }
+
+    @Test
+    void gdbAddressParsing() throws Exception {
+        assertEquals(new GdbOptions.Address("127.0.0.1", 1234), GdbOptions.parse("1234"));
+        assertEquals(new GdbOptions.Address("0.0.0.0", 9), GdbOptions.parse("0.0.0.0:9"));
+        assertEquals(new GdbOptions.Address("127.0.0.1", 1234), GdbOptions.parse("tcp::1234"));
+        assertEquals(new GdbOptions.Address("::1", 7), GdbOptions.parse("[::1]:7"));
+        for (String bad : new String[] {"", "x", "host:", "70000", "-1"}) {
+            try {
+                GdbOptions.parse(bad);
+                throw new AssertionError("accepted " + bad);
+            } catch (RunCommand.UsageError expected) {
+                assertTrue(expected.getMessage().contains("--gdb"));
+            }
+        }
+    }
+
+    @Test
+    void waitWithoutGdbIsAUsageError() {
+        RunCommandTest.Result r = RunCommandTest.run("-S", PREBUILT.resolve("hello.elf").toString());
+        assertEquals(ExitStatus.USAGE, r.status());
+        assertTrue(r.err().contains("-S needs --gdb"), r.err());
+    }
+
+    /** run --gdb over a real socket: the guest waits, 'c' runs it, the exit comes back as W00. */
+    @Test
+    void runServesGdbAndExitsWithTheGuestStatus() throws Exception {
+        RunCommand rc = new RunCommand();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.io.PipedOutputStream errPipe = new java.io.PipedOutputStream();
+        java.io.BufferedReader errLines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                new java.io.PipedInputStream(errPipe, 1 << 16), StandardCharsets.UTF_8));
+        rc.out = out;
+        rc.err = errPipe;
+        rc.in = java.io.InputStream.nullInputStream();
+        java.util.concurrent.CompletableFuture<Integer> status = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> new picocli.CommandLine(rc).execute("--gdb", "127.0.0.1:0", "--wait",
+                        PREBUILT.resolve("hello.elf").toString()));
+        String line = errLines.readLine();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(line);
+        assertTrue(m.find(), line);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", Integer.parseInt(m.group(1)))) {
+            s.setSoTimeout(20_000);
+            assertEquals("", out.toString(StandardCharsets.UTF_8), "the guest waits for the debugger");
+            s.getOutputStream().write("$c#63".getBytes(StandardCharsets.US_ASCII));
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder reply = new StringBuilder();
+            while (!reply.toString().contains("#")) {
+                int c = in.read();
+                if (c < 0) {
+                    break;
+                }
+                reply.append((char) c);
+            }
+            assertTrue(reply.toString().startsWith("+$W00#"), reply.toString());
+        }
+        assertEquals(0, status.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Hello from a64trap guest"));
+    }
+}

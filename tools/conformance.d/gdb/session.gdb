@@ -1,0 +1,40 @@
+# gdb-multiarch batch script for tools/conformance.d/30-gdb; @PORT@ is replaced by the port.
+set pagination off
+set confirm off
+set width 0
+set height 0
+echo == target remote\n
+target remote 127.0.0.1:@PORT@
+echo == info registers\n
+info registers
+echo == stepi\n
+stepi
+x/i $pc
+echo == catch sysreg / continue\n
+monitor catch sysreg DAIF
+continue
+x/i $pc - 4
+p/x $x20
+monitor catch sysreg off
+echo == break / continue\n
+break printf_
+continue
+x/i $pc
+info breakpoints
+delete
+echo == x/8xw $sp\n
+x/8xw $sp
+echo == p $SCTLR_EL1 $CNTVCT_EL0\n
+p/x $SCTLR_EL1
+p $CNTVCT_EL0
+echo == monitor help\n
+monitor help
+echo == set a register\n
+set $saved = $x19
+set $x19 = 0x1234abcd
+p/x $x19
+p/x $x19 + 1
+set $x19 = $saved
+echo == detach\n
+detach
+echo == end\n
