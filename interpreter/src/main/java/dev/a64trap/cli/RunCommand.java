@@ -99,6 +99,13 @@ public final class RunCommand implements Callable<Integer> {
                 default -> throw new UsageError("--cpu must be cortex-a57+lse, cortex-a57 or max, got '" + cpuModel + "'");
             }
             o.vcpu = pmuOptions.build(null);
+            if (!noJit) {
+                try {
+                    dev.a64trap.jit.Jit.fromProperties(); // a bad -Da64trap.jit.threshold is a usage error
+                } catch (IllegalArgumentException e) {
+                    throw new UsageError(e.getMessage());
+                }
+            }
         } catch (UsageError e) {
             stderr.println("a64trap run: " + e.getMessage());
             return ExitStatus.USAGE;

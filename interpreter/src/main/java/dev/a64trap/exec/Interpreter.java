@@ -26,6 +26,12 @@ public final class Interpreter {
     /** Longest block, so budget checks and interrupts stay responsive. */
     static final int MAX_BLOCK = 128;
     private static final int SLICE_BLOCKS = 4096;
+    /**
+     * Passes of a compiled loop per call: returning now and then lets HotSpot compile the unit as a
+     * normally entered method instead of only by on-stack replacement, and bounds the time between
+     * the run loop's own checks.
+     */
+    private static final long MAX_PASSES = Long.getLong("a64trap.jit.passes", 4096);
 
     private final Cpu cpu;
     private final long[] x;
@@ -399,7 +405,7 @@ public final class Interpreter {
     private void runCompiled(Block b, CompiledBlock cb, long remaining) {
         int len = b.length();
         long base = cpu.retired;
-        long max = remaining / len;
+        long max = Math.min(remaining / len, MAX_PASSES);
         long toCheckpoint = checkpoint - base; // > 0 here
         max = Math.min(max, toCheckpoint / len + (toCheckpoint % len != 0 ? 1 : 0));
         final int el = cpu.el;
