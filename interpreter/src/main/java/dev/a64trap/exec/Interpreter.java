@@ -105,8 +105,8 @@ public final class Interpreter {
 
     /** Asks the run loop to stop at the next block boundary (safe from any thread, e.g. a SIGINT handler). */
     public void interrupt() {
+        jitFrame.interrupt = true; // first: the loop clears both once it sees interruptRequested
         interruptRequested = true;
-        jitFrame.interrupt = true;
     }
 
     /** Stops {@link #run} before the instruction at {@code pc} executes (returns false if already set). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.a64trap.exec.Block;
+import dev.a64trap.exec.RunObserver;
 import dev.a64trap.exec.Stop;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -117,5 +118,57 @@ class JitRunTest {
         Stop again = side.interp.run(retired + 10);
         assertEquals(Stop.Kind.BUDGET, again.kind());
         assertEquals(retired / 2 + 5, side.cpu.x[0]);
+    }
+
+    /** Records what the interpreter tells a vPMU-like observer; checkpoints every {@code interval} instructions. */
+    static final class Recorder implements RunObserver {
+        final java.util.List<String> log = new java.util.ArrayList<>();
+        final Pair.Side side;
+        final long interval;
+
+        Recorder(Pair.Side side, long interval) {
+            this.side = side;
+            this.interval = interval;
+            side.interp.setObserver(this);
+            side.interp.setCheckpoint(interval);
+        }
+
+        @Override
+        public void retired(Block b, int n, int el, long nextPc) {
+            log.add(String.format("block %x n=%d el=%d next=%x", b.pc, n, el, nextPc));
+        }
+
+        @Override
+        public Stop checkpoint() {
+            log.add("checkpoint at " + side.cpu.retired);
+            side.interp.setCheckpoint(side.cpu.retired + interval);
+            return null;
+        }
+    }
+
+    @Test
+    void theObserverSeesTheSameBlocksAndCheckpointsWithCompiledLoops() {
+        // The bench guest's loop (aarch64-linux-gnu-objdump of bench.elf), then b .
+        int[] loop = {0x8b060042, 0xcac23484, 0x8b040400, 0xcb0000a5, 0xca050042, 0x8a000087, 0x8b070063,
+            0xf10004c6, 0x54ffff01, B_SELF};
+        for (long interval : new long[] {7, 1000, 100_000}) {
+            Pair pair = new Pair();
+            pair.code(Pair.CODE, loop);
+            pair.both(s -> s.cpu.x[6] = 500);
+            Recorder ref = new Recorder(pair.interp, interval);
+            Recorder jit = new Recorder(pair.compiled, interval);
+            pair.run(4600, "checkpoints every " + interval);
+            int k = 0;
+            while (k < Math.min(ref.log.size(), jit.log.size()) && ref.log.get(k).equals(jit.log.get(k))) {
+                k++;
+            }
+            int at = k;
+            assertEquals(ref.log.size(), jit.log.size(), () -> "observer calls, checkpoints every " + interval
+                    + "; first difference at call " + at);
+            assertEquals(ref.log.size(), at, () -> "observer call " + at + ", checkpoints every " + interval + ": "
+                    + ref.log.get(at) + " vs " + jit.log.get(at));
+            assertTrue(ref.log.size() > 500, "one call per pass at least");
+            assertTrue(pair.jit.compiledCount() > 0);
+        }
     }
 }
