@@ -124,7 +124,10 @@ public final class CompareCommand implements Callable<Integer> {
                 for (String line : r.vcpu().plan().describe()) {
                     o.println("  [vmm] " + line);
                 }
-                o.println("  [vmm] " + r.vcpu().plan().reason());
+                o.println("  [vmm] (" + r.vcpu().plan().reason() + ")");
+                if (rows.get(i).pinAfter() != null) {
+                    o.println("  [vmm] vCPU thread pinned after init: --pin-after " + rows.get(i).pinAfter());
+                }
             }
             o.print(r.console());
             if (!r.console().isEmpty() && !r.console().endsWith("\n")) {

@@ -22,7 +22,7 @@ public final class HostsCommand implements Callable<Integer> {
         PrintStream o = new PrintStream(out != null ? out : new FileOutputStream(FileDescriptor.out), true);
         for (Map.Entry<String, String> e : Host.presets().entrySet()) {
             Host h = Host.preset(e.getKey());
-            o.printf("%s%s: %d CPUs - %s%n", e.getKey(), e.getKey().equals(Host.DEFAULT_PRESET) ? " (default)" : "",
+            o.printf("%s: %d CPUs - %s%n", e.getKey(),
                     h.cpuCount(), e.getValue());
             for (HostPmu p : h.pmus()) {
                 var m = h.cycleModel(p.cpus().first());

@@ -29,10 +29,11 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = {"Run an AArch64 guest image (ELF, Linux Image, or raw with --load-addr) on QEMU's virt board.",
-            "Exit status: the guest's; 2 bad usage or image; 124 budget exhausted;",
-            "123 KVM_EXIT_FAIL_ENTRY (vCPU placed on a CPU its PMU does not support);",
-            "125 guest exception with no vector installed; 130 interrupted (Ctrl-C)."})
+        description = {"Run an AArch64 guest image (ELF, Linux Image, or raw with --load-addr) on QEMU's virt board,",
+            "as a KVM vCPU with KVM's vPMU on a simulated host (--host, --sched, --pmu).",
+            "Exit status: the guest's; 2 bad usage or image;",
+            "123 KVM_EXIT_FAIL_ENTRY (the vCPU was placed on a CPU outside its PMU's CPUs, SET_PMU);",
+            "124 budget exhausted; 125 guest exception with no vector installed; 130 interrupted (Ctrl-C)."})
 public final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "IMAGE", description = "guest image")
@@ -70,6 +71,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     GdbOptions gdbOptions = new GdbOptions();
+
+    @Option(names = "--semihosting-files",
+            description = "let semihosting SYS_OPEN open host files (default: only the console \":tt\")")
+    boolean semihostingFiles;
 
     /** Streams for tests; null means the process's own. */
     OutputStream out;
@@ -112,6 +117,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         BufferedOutputStream console = new BufferedOutputStream(stdout, 1 << 16);
         o.append = append;
+        o.semihostingFiles = semihostingFiles;
         o.stdout = console;
         o.stderr = stderr;
         o.stdin = in != null ? in : System.in;

@@ -37,6 +37,8 @@ public final class VirtBoard {
         public boolean jit = Jit.enabledByProperties();
         /** KVM's vPMU on a simulated host (null = no PMU registers, CNTVCT = instructions retired). */
         public HostedVcpu vcpu;
+        /** Let semihosting SYS_OPEN reach host files (otherwise only ":tt" opens). */
+        public boolean semihostingFiles;
     }
 
     private final GuestMemory memory;
@@ -71,13 +73,16 @@ public final class VirtBoard {
             hosted.attach(interpreter, cpu);
         }
         long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), image.ranges());
-        semihosting = Semihosting.builder(interpreter.cache().memory(), () -> cpu.retired)
+        // one guest time for the timer and semihosting's clocks
+        GuestClock clock = hosted != null ? hosted::nanoseconds : () -> cpu.retired;
+        semihosting = Semihosting.builder(interpreter.cache().memory(), clock)
                 .console(o.stdout) // one guest console: semihosting and PL011 in order, as QEMU with a shared chardev
                 .stdout(o.stdout)
                 .stderr(o.stderr)
                 .stdin(o.stdin)
                 .commandLine(Semihosting.qemuCommandLine(imageName, o.append))
                 .heap(heap[0], heap[1])
+                .hostFiles(o.semihostingFiles)
                 .build();
         cpu.pc = image.resetPc();
     }

@@ -1,0 +1,167 @@
+package dev.a64trap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The PMU guests against their recorded a64trap output, and the compare/demo/hosts commands. */
+class PmuCommandsTest {
+    static final Path GUESTS = Path.of("..", "guest-images");
+    static final Path EXPECTED = GUESTS.resolve("expected/pmu");
+
+    record Out(int status, String out, String err) {}
+
+    static Out exec(Object command, java.util.function.BiConsumer<ByteArrayOutputStream, ByteArrayOutputStream> wire,
+            String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        wire.accept(out, err);
+        int status = new CommandLine(command).execute(args);
+        return new Out(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Out demo() {
+        DemoCommand d = new DemoCommand();
+        return exec(d, (o, e) -> {
+            d.out = o;
+            d.err = e;
+        });
+    }
+
+    @Test
+    void pmuGuestsMatchTheirRecordedOutput() throws IOException {
+        List<String> failures = new ArrayList<>();
+        int checked = 0;
+        for (String line : Files.readAllLines(EXPECTED.resolve("runs.tsv"))) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t");
+            List<String> args = new ArrayList<>(Arrays.asList(f[2].trim().split(" +")));
+            args.add(0, GUESTS.resolve("prebuilt/" + f[1] + ".elf").toString());
+            RunCommandTest.Result r = RunCommandTest.run(args.toArray(new String[0]));
+            String want = Files.readString(EXPECTED.resolve(f[0] + ".out"));
+            int status = Integer.parseInt(Files.readString(EXPECTED.resolve(f[0] + ".status")).strip());
+            if (!want.equals(r.out()) || status != r.status()) {
+                failures.add(f[0] + ": status " + r.status() + " (want " + status + ")\n" + r.err());
+            }
+            checked++;
+        }
+        assertEquals(15, checked);
+        assertEquals(List.of(), failures);
+    }
+
+    /** The recorded outputs say what the spec says (not just "whatever a64trap printed"). */
+    @Test
+    void recordedOutputsShowTheSpecifiedBehaviour() throws IOException {
+        for (String ok : List.of("pmu-access-a55", "pmu-access-a76", "pmu-access-fixed", "pmu-access-tri-auto")) {
+            String t = Files.readString(EXPECTED.resolve(ok + ".out"));
+            assertTrue(t.contains("pmu-access: 131 passed, 0 failed"), ok);
+        }
+        assertTrue(Files.readString(EXPECTED.resolve("pmu-access-fixed.out")).contains("PMCR_EL0.N=0, PMCEID0=0x0 PMCEID1=0x0"));
+        assertTrue(Files.readString(EXPECTED.resolve("pmu-access-a55.out")).contains("PMCR_EL0.N=6"));
+        for (String ev : List.of("pmu-events-a55", "pmu-events-a76")) {
+            assertTrue(Files.readString(EXPECTED.resolve(ev + ".out")).contains("pmu-events: 8 passed, 0 failed"), ev);
+        }
+        assertTrue(Files.readString(EXPECTED.resolve("pmu-events-a55.out"))
+                .contains("got 10001 expected 10001 (1 + 10 x 1000)"));
+        for (String el0 : List.of("pmu-el0-a55", "pmu-el0-fixed")) {
+            String t = Files.readString(EXPECTED.resolve(el0 + ".out"));
+            assertTrue(t.contains("pmu-el0: 16 passed, 0 failed"), el0);
+            assertEquals(16, t.lines().filter(l -> l.startsWith("PASS PMUSERENR=")).count());
+            assertTrue(t.lines().filter(l -> l.startsWith("PASS PMUSERENR="))
+                    .allMatch(l -> l.substring(l.indexOf("): ") + 3).matches("[aU]{14}")), "only allowed or EC 0x00");
+        }
+        assertTrue(Files.readString(EXPECTED.resolve("calibrate-default.out")).contains("KMODE_EXCEPTION_NOT_HANDLED"));
+        assertTrue(Files.readString(EXPECTED.resolve("calibrate-fixed.out")).contains("calibrated: "));
+        assertEquals("123", Files.readString(EXPECTED.resolve("calibrate-set-pmu-unpinned.status")).strip());
+    }
+
+    @Test
+    void demoTellsTheStoryAndIsDeterministic() {
+        Out a = demo();
+        Out b = demo();
+        assertEquals(0, a.status(), a.err());
+        assertEquals(a.out(), b.out());
+        String[] rows = a.out().split("\n");
+        assertTrue(rows[2].startsWith("default ") && rows[2].contains("exit 1: *** KMODE_EXCEPTION_NOT_HANDLED"), rows[2]);
+        assertTrue(rows[3].startsWith("set-pmu ") && rows[3].contains("0-3") && rows[3].contains("exit 0: calibrated"), rows[3]);
+        assertTrue(rows[4].startsWith("fixed-counters-only ") && rows[4].contains(" 0  0x0000000000000000")
+                && rows[4].contains("exit 0: calibrated"), rows[4]);
+        assertTrue(rows[5].startsWith("auto (fixed-counters-only)"), rows[5]);
+        // the calibrated frequency is between the two clusters' clocks
+        String mhz = rows[4].replaceAll(".*ticks: ([0-9.]+) MHz.*", "$1");
+        double f = Double.parseDouble(mhz);
+        assertTrue(f > 1800 && f < 2400, mhz);
+        assertTrue(a.out().contains("--- default: console"));
+    }
+
+    @Test
+    void compareUsesEachModeAndReportsFailEntryOutcome() {
+        CompareCommand c = new CompareCommand();
+        Out r = exec(c, (o, e) -> {
+            c.out = o;
+            c.err = e;
+        }, "--sched", "round-robin:300", "--kvm-abi", "mainline",
+                GUESTS.resolve("prebuilt/calibrate.elf").toString());
+        // mainline KVM has no fixed-counters-only: that row cannot be set up
+        assertEquals(ExitStatus.USAGE, r.status(), r.out());
+        assertTrue(r.err().contains("fixed-counters-only"), r.err());
+    }
+
+    @Test
+    void hostsListsPresets() {
+        HostsCommand h = new HostsCommand();
+        Out r = exec(h, (o, e) -> h.out = o);
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("rk3588: 8 CPUs - cpus 0-3 cortex-a55, 4-7 cortex-a76"));
+        assertTrue(r.out().contains("armv8_cortex_a55     type  8  CPUs 0-3"));
+        assertTrue(r.out().contains("uniform-a76"));
+    }
+
+    @Test
+    void pmuReportShowsCountersPerCpuAndMigrations() {
+        RunCommandTest.Result r = RunCommandTest.run("--pmu-report", "text", "--sched", "round-robin:500",
+                "--pmu", "fixed-counters-only", GUESTS.resolve("prebuilt/calibrate.elf").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("vPMU report: mode fixed-counters-only"), r.err());
+        assertTrue(r.err().matches("(?s).*PMCCNTR +=.*counted: cpu0 \\d+, cpu1 \\d+.*cpu4 \\d+.*"), r.err());
+        assertTrue(r.err().contains("cpu3 (armv8_cortex_a55) -> cpu4 (armv8_cortex_a76)"), r.err());
+    }
+
+    @Test
+    void badPmuOptionsAreUsageErrors() {
+        String img = GUESTS.resolve("prebuilt/hello.elf").toString();
+        String[][] bad = {{"--host", "nope"}, {"--sched", "bogus"}, {"--pmu", "pmu:nope"}, {"--kvm-abi", "v9"},
+            {"--vmm-cpu", "8"}, {"--pmu-version", "4"}, {"--pmu-report", "json"}, {"--pin-after", "x"},
+            {"--pmu", "fixed-counters-only", "--kvm-abi", "mainline"}};
+        for (String[] b : bad) {
+            List<String> args = new ArrayList<>(Arrays.asList(b));
+            args.add(img);
+            RunCommandTest.Result r = RunCommandTest.run(args.toArray(new String[0]));
+            assertEquals(ExitStatus.USAGE, r.status(), String.join(" ", b));
+            assertTrue(r.err().startsWith("a64trap run: " + b[0]), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+    }
+
+    @Test
+    void failEntryHasItsOwnStatusAndMessage() {
+        RunCommandTest.Result r = RunCommandTest.run("--pmu", "pmu:armv8_cortex_a55", "--sched", "pinned:5",
+                GUESTS.resolve("prebuilt/hello.elf").toString());
+        assertEquals(ExitStatus.FAIL_ENTRY, r.status());
+        assertEquals("", r.out(), "the guest executed nothing");
+        assertTrue(r.err().contains("KVM_EXIT_FAIL_ENTRY") && r.err().contains("pCPU 5"), r.err());
+    }
+}
