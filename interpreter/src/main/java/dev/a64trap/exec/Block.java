@@ -24,6 +24,8 @@ public final class Block {
     public volatile CompiledBlock compiled;
     /** Executions counted towards the JIT threshold; negative once translation has failed. */
     int heat;
+    /** {@link CompiledBlock#prefixOnly()} of {@link #compiled}, read once. */
+    boolean compiledPrefix;
     /** Set when the block is dropped for a write to its page: a compiled loop must not go round again. */
     public boolean stale;
     /** The {@link RunObserver}'s own per-block data (e.g. its event sums), computed once on first use. */

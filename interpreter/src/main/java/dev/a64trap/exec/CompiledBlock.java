@@ -17,4 +17,11 @@ public interface CompiledBlock {
      * after the previous instruction.
      */
     long run(Cpu cpu, Block b, JitFrame f, long maxIterations);
+
+    /**
+     * True when the unit covers all instructions but the block's last (a system or exception-generating
+     * instruction the JIT leaves to the interpreter's general path). Such a unit runs at most once and
+     * stops with {@code f.nextPc} = the last instruction's PC.
+     */
+    boolean prefixOnly();
 }

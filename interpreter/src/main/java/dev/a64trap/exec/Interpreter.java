@@ -393,6 +393,8 @@ public final class Interpreter {
         CompiledBlock cb = compiler.compile(b);
         if (cb == null) {
             b.heat = -1; // never again: the interpreter keeps this block
+        } else {
+            b.compiledPrefix = cb.prefixOnly();
         }
         b.compiled = cb;
         return cb;
@@ -412,6 +414,10 @@ public final class Interpreter {
         JitFrame f = jitFrame;
         f.fault = null;
         long k = cb.run(cpu, b, f, max);
+        if (b.compiledPrefix && f.fault == null) {
+            finishPrefix(b, base, el);
+            return;
+        }
         Events e = events;
         e.branches += k * b.branches;
         e.loads += k * b.loads;
@@ -438,6 +444,33 @@ public final class Interpreter {
         }
         cpu.retired = base + k * len;
         cpu.pc = f.nextPc;
+    }
+
+    /** After a prefix unit: the block's last instruction through the general path, then the block's accounting. */
+    private void finishPrefix(Block b, long base, int el) {
+        int last = b.length() - 1;
+        long pc = b.pc + 4L * last;
+        long next;
+        try {
+            next = slow(b, last, pc, base + last);
+        } catch (GuestFault g) {
+            cpu.retired = base + last;
+            count(b, last);
+            if (observer != null) {
+                observer.retired(b, last, el, -1);
+            }
+            takeSync(pc, g);
+            return;
+        }
+        cpu.retired = base + last + 1;
+        cpu.pc = next;
+        Events e = events;
+        e.branches += b.branches;
+        e.loads += b.loads;
+        e.stores += b.stores;
+        if (observer != null) {
+            observer.retired(b, last + 1, el, next);
+        }
     }
 
     /** Decodes the block at {@code pc}; null when the first word cannot be fetched. */

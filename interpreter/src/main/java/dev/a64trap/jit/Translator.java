@@ -70,22 +70,37 @@ final class Translator {
     private final Label exitAtHead = new Label();
     private final Label spill = new Label();
 
+    private final boolean prefix;
+
     private Translator(Block block) {
         this.block = block;
-        this.insns = block.insns;
+        this.prefix = prefixOnly(block);
+        this.insns = prefix ? java.util.Arrays.copyOf(block.insns, block.insns.length - 1) : block.insns;
     }
 
-    /** Why {@code b} cannot be translated, or null if it can. */
+    /**
+     * Why {@code b} cannot be translated, or null if it can. A block whose only untranslatable
+     * instruction is its last (MRS, SVC, HLT...) is translated without it (a prefix unit).
+     */
     static String unsupported(Block b) {
-        if (b.insns.length > MAX_INSNS) {
-            return "block of " + b.insns.length + " instructions";
+        Insn[] in = b.insns;
+        if (in.length > MAX_INSNS) {
+            return "block of " + in.length + " instructions";
         }
-        for (Insn in : b.insns) {
-            if (!SUPPORTED.contains(in.op())) {
-                return in.op().name();
+        for (int k = 0; k < in.length - 1; k++) {
+            if (!SUPPORTED.contains(in[k].op())) {
+                return in[k].op().name();
             }
         }
+        if (!SUPPORTED.contains(in[in.length - 1].op()) && in.length < 2) {
+            return in[0].op().name() + " alone";
+        }
         return null;
+    }
+
+    /** Whether {@code b} translates as a prefix unit (all but its last instruction). */
+    static boolean prefixOnly(Block b) {
+        return !SUPPORTED.contains(b.insns[b.insns.length - 1].op());
     }
 
     /** Class bytes for {@code b} (check {@link #unsupported} first). */
@@ -111,6 +126,12 @@ final class Translator {
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
+        MethodVisitor po = cw.visitMethod(ACC_PUBLIC, "prefixOnly", "()Z", null, null);
+        po.visitCode();
+        po.visitInsn(prefix ? ICONST_1 : ICONST_0);
+        po.visitInsn(IRETURN);
+        po.visitMaxs(0, 0);
+        po.visitEnd();
         mv = cw.visitMethod(ACC_PUBLIC, "run", "(" + CPU_D + "L" + BLOCK + ";L" + FRAME + ";J)J", null, null);
         mv.visitCode();
         emitRun();
@@ -186,7 +207,7 @@ final class Translator {
             branched = emit(insns[i], pc, i);
         }
         if (!branched) {
-            exitTo(block.endPc());
+            exitTo(block.pc + 4L * insns.length); // a prefix unit stops at the block's last instruction
         }
         mv.visitLabel(tryEnd);
 

@@ -28,6 +28,12 @@ class JitDifferentialTest {
     private static final Set<Op> ENDS_BLOCK = EnumSet.of(Op.B, Op.BL, Op.B_COND, Op.CBZ, Op.CBNZ, Op.TBZ, Op.TBNZ,
             Op.BR, Op.BLR, Op.RET, Op.ISB);
     private static final Set<Op> MEMORY = EnumSet.of(Op.LDR, Op.STR, Op.LDP, Op.STP, Op.LDAR, Op.STLR, Op.PRFM);
+    /**
+     * mrs x0, nzcv; msr nzcv, x1; svc #0; brk #0; hlt #0xf000; mrs x3, cntvct_el0; isb
+     * (aarch64-linux-gnu-as 2.40): a block ending so is compiled without its last instruction.
+     */
+    private static final int[] SYSTEM_CLOSERS = {0xd53b4200, 0xd51b4201, 0xd4000001, 0xd4200000, 0xd45e0000,
+        0xd53be043, 0xd5033fdf};
     private static final long[] EDGES = {0, 1, -1, 2, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL, 0x1_0000_0000L,
             Long.MAX_VALUE, Long.MIN_VALUE, 63, 64, 32};
 
@@ -48,12 +54,13 @@ class JitDifferentialTest {
             for (int k = 0; k < len; k++) {
                 words[k] = pool[rnd.nextInt(pool.length)];
             }
-            int close = rnd.nextInt(4);
+            int close = rnd.nextInt(5);
             words[len] = switch (close) {
                 case 0 -> branchBack(len);
                 case 1 -> 0x54000000 | (-len & 0x7FFFF) << 5 | rnd.nextInt(15); // b.cond start
                 case 2 -> 0xB5000000 | (-len & 0x7FFFF) << 5 | rnd.nextInt(31); // cbnz xN, start
-                default -> 0x14000002; // b over the next word
+                case 3 -> 0x14000002; // b over the next word
+                default -> SYSTEM_CLOSERS[rnd.nextInt(SYSTEM_CLOSERS.length)]; // left to the interpreter
             };
             words[len + 1] = 0x14000000; // b .
             pair.code(Pair.CODE, words);
