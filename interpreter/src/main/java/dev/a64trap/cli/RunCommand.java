@@ -195,6 +195,9 @@ public final class RunCommand implements Callable<Integer> {
             double seconds = (t1 - t0) / 1e9;
             stderr.printf(Locale.ROOT, "a64trap: %d guest instructions in %.3f s: %.1f MIPS%n",
                     retired, seconds, seconds > 0 ? retired / seconds / 1e6 : 0.0);
+            if (board.interpreter().compiler() instanceof dev.a64trap.jit.Jit jit) {
+                stderr.println("a64trap: " + jit.summary());
+            }
         }
         stderr.flush();
         return status;

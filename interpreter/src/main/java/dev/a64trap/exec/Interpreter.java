@@ -80,6 +80,11 @@ public final class Interpreter {
         compiler = c;
     }
 
+    /** The installed JIT, or null. */
+    public BlockCompiler compiler() {
+        return compiler;
+    }
+
     public Cpu cpu() {
         return cpu;
     }

@@ -27,6 +27,7 @@ public final class Jit implements BlockCompiler {
     private final boolean verify;
     private final PrintStream dump;
     private long compiled;
+    private long prefixes;
     private long rejected;
 
     public Jit(int threshold, boolean verify, PrintStream dump) {
@@ -85,6 +86,7 @@ public final class Jit implements BlockCompiler {
             CompiledBlock cb = (CompiledBlock) unit.findConstructor(unit.lookupClass(), MethodType.methodType(void.class))
                     .invoke();
             compiled++;
+            prefixes += Translator.prefixOnly(b) ? 1 : 0;
             return cb;
         } catch (VerifyError | ClassFormatError e) {
             // A translator bug must not take the guest down: the interpreter keeps the block.
@@ -98,6 +100,12 @@ public final class Jit implements BlockCompiler {
     /** Blocks translated so far. */
     public long compiledCount() {
         return compiled;
+    }
+
+    /** One line for {@code run --stats}. */
+    public String summary() {
+        return String.format("jit: %d blocks compiled (%d without their last instruction), %d left to the interpreter",
+                compiled, prefixes, rejected);
     }
 
     /** Blocks that stayed with the interpreter (unsupported instruction, too long). */
