@@ -24,9 +24,15 @@ info breakpoints
 delete
 echo == x/8xw $sp\n
 x/8xw $sp
-echo == p $SCTLR_EL1 $CNTVCT_EL0\n
+echo == p $PMCCNTR_EL0 $SCTLR_EL1 $CNTVCT_EL0\n
+p/x $PMCCNTR_EL0
+p/x $PMCR_EL0
 p/x $SCTLR_EL1
 p $CNTVCT_EL0
+echo == monitor pmu\n
+monitor pmu
+echo == monitor host\n
+monitor host
 echo == monitor help\n
 monitor help
 echo == set a register\n

@@ -13,8 +13,16 @@ import dev.a64trap.gdb.DebugTarget;
 import dev.a64trap.gdb.MonitorCommand;
 import dev.a64trap.gdb.StopEvent;
 import dev.a64trap.gdb.SysRegInfo;
+import dev.a64trap.host.Host;
+import dev.a64trap.host.HostPmu;
+import dev.a64trap.machine.HostedVcpu;
 import dev.a64trap.machine.VirtBoard;
 import dev.a64trap.mem.GuestMemory;
+import dev.a64trap.pmu.KvmException;
+import dev.a64trap.pmu.PmuBits;
+import dev.a64trap.pmu.PmuReg;
+import dev.a64trap.pmu.PmuRegTable;
+import dev.a64trap.pmu.Vpmu;
 import dev.a64trap.sysreg.SysReg;
 import dev.a64trap.sysreg.SysRegEncoding;
 import java.io.PrintStream;
@@ -47,6 +55,8 @@ final class BoardDebugTarget implements DebugTarget {
     private final PrintStream log;
     private final List<SysReg> sysRegs;
     private final List<SysRegInfo> sysRegInfo;
+    /** The vCPU on the simulated host (vPMU, guest time), or null. */
+    private final HostedVcpu hosted;
 
     /** Breakpoint addresses per kind; the interpreter holds their union. */
     private final Map<BreakKind, Set<Long>> breakpoints = new HashMap<>();
@@ -60,6 +70,9 @@ final class BoardDebugTarget implements DebugTarget {
     /** {@code cpu.retired} when the current run started: its first instruction ignores watchpoints. */
     private long runStart;
     private final Hook hook = new Hook();
+    /** When the step in progress started (0: none); the watchdog interrupts one that runs too long. */
+    private volatile long stepStarted;
+    private static final long STEP_LIMIT_NANOS = 500_000_000L;
 
     private record Watch(BreakKind kind, long address, int length) {
         boolean matches(long a, int size, boolean write) {
@@ -79,6 +92,7 @@ final class BoardDebugTarget implements DebugTarget {
         this.memory = board.memory();
         this.maxInsns = maxInsns;
         this.log = log;
+        this.hosted = board.hostedVcpu();
         this.sysRegs = cpu.sysRegs.all();
         List<SysRegInfo> info = new ArrayList<>(sysRegs.size());
         for (SysReg r : sysRegs) {
@@ -90,6 +104,30 @@ final class BoardDebugTarget implements DebugTarget {
         for (BreakKind k : BreakKind.values()) {
             breakpoints.put(k, new HashSet<>());
         }
+        startWatchdog();
+    }
+
+    /**
+     * Steps run on the gdb server's network thread, so one that never retires its instruction
+     * (an exception loop through an unmapped vector) must not hang it: after half a second the
+     * watchdog interrupts the step, which then reports SIGINT.
+     */
+    private void startWatchdog() {
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long started = stepStarted;
+                if (started != 0 && System.nanoTime() - started > STEP_LIMIT_NANOS) {
+                    board.interrupt();
+                }
+            }
+        }, "a64trap-gdb-step-watchdog");
+        t.setDaemon(true);
+        t.start();
     }
 
     VirtBoard board() {
@@ -148,15 +186,45 @@ final class BoardDebugTarget implements DebugTarget {
             return OptionalLong.empty();
         }
         SysReg r = sysRegs.get(index);
+        if (hosted != null) {
+            // The vPMU's rows and the guest-time counters: their guest readers retire the block and
+            // materialise counters, so the debugger asks the vPMU's side-effect-free peek instead.
+            PmuRegTable.Entry e = PmuRegTable.lookup(r.encoding());
+            if (e != null) {
+                return hosted.vcpu().hasPmu() ? OptionalLong.of(hosted.pmu().peek(e.reg(), e.index()))
+                        : OptionalLong.empty();
+            }
+            if (r.name().equals("CNTVCT_EL0") || r.name().equals("CNTPCT_EL0")) {
+                return OptionalLong.of(hosted.nanoseconds());
+            }
+        }
         return r.peekable() ? OptionalLong.of(r.peek(cpu)) : OptionalLong.empty();
     }
 
     @Override
     public boolean writeSystemRegister(int c, int index, long value) {
-        if (index < 0 || index >= sysRegs.size() || !sysRegs.get(index).userWritable()) {
+        if (index < 0 || index >= sysRegs.size()) {
             return false;
         }
-        sysRegs.get(index).setFromUser(cpu, value);
+        SysReg r = sysRegs.get(index);
+        if (hosted != null) {
+            PmuRegTable.Entry e = PmuRegTable.lookup(r.encoding());
+            if (e != null) {
+                try {
+                    hosted.vcpu().setOneReg(PmuRegTable.oneRegId(r.encoding()), value); // KVM_SET_ONE_REG
+                    return true;
+                } catch (KvmException refused) {
+                    return false;
+                }
+            }
+            if (r.name().equals("CNTVCT_EL0") || r.name().equals("CNTPCT_EL0")) {
+                return false; // guest time is derived from executed work
+            }
+        }
+        if (!r.userWritable()) {
+            return false;
+        }
+        r.setFromUser(cpu, value);
         return true;
     }
 
@@ -258,7 +326,13 @@ final class BoardDebugTarget implements DebugTarget {
         if (maxInsns > 0) {
             target = Math.min(target, maxInsns);
         }
-        Stop s = run(target);
+        Stop s;
+        stepStarted = System.nanoTime() | 1;
+        try {
+            s = run(target);
+        } finally {
+            stepStarted = 0;
+        }
         // Retired its instruction, then met the step's budget or a breakpoint: a completed step.
         if (cpu.retired == target && (s.kind() == Stop.Kind.BUDGET || s.kind() == Stop.Kind.BREAKPOINT)) {
             return StopEvent.stepped(0);
@@ -335,26 +409,97 @@ final class BoardDebugTarget implements DebugTarget {
         }
     }
 
-    /** PMU registers: the PMU's own CRn=9 and CRn=14 (PMEV*) spaces of op0=3, op1=3, plus PMUSERENR/PMINTEN. */
+    /** PMU registers: the rows of the vPMU's register table. */
     static boolean isPmu(SysReg r) {
-        return r.name().startsWith("PM");
+        return PmuRegTable.lookup(r.encoding()) != null;
     }
 
     // ---- monitor commands
 
     @Override
     public List<MonitorCommand> monitorCommands() {
-        String notYet = "not available yet: this build has no vPMU wired to the board\n";
         return List.of(
                 new MonitorCommand("catch sysreg", "catch sysreg NAME|pmu|off",
                         "stop when the guest reads or writes a system register (or any PMU register)", this::catchSysreg),
                 new MonitorCommand("trace", "trace on|off", "print each executed instruction on a64trap's stderr",
                         this::trace),
-                new MonitorCommand("pmu", "pmu", "the vPMU's counters (needs the vPMU)", arg -> notYet),
-                new MonitorCommand("host", "host", "the simulated host: topology, current pCPU, migrations (needs the vPMU)",
-                        arg -> notYet),
-                new MonitorCommand("migrate", "migrate CPU", "move the vCPU to pCPU CPU now (needs the vPMU)",
-                        arg -> notYet));
+                new MonitorCommand("pmu", "pmu", "the vPMU's counters: value, enable, event, filter, backing",
+                        arg -> pmu()),
+                new MonitorCommand("host", "host", "the simulated host: pCPUs, PMUs, where the vCPU runs, migrations",
+                        arg -> host()),
+                new MonitorCommand("migrate", "migrate CPU", "move the vCPU to pCPU CPU now",
+                        arg -> "monitor migrate is not available yet: the board has no API to move the vCPU "
+                                + "outside its scheduler (use run --sched / --pin-after)\n"));
+    }
+
+    private static String micros(long ns) {
+        return String.format(Locale.ROOT, "%d.%03d us", ns / 1000, ns % 1000);
+    }
+
+    /** monitor pmu: every counter through the side-effect-free peek (nothing materialised). */
+    private String pmu() {
+        if (hosted == null || !hosted.vcpu().hasPmu()) {
+            return "this vCPU has no vPMU (run with --pmu ...)\n";
+        }
+        Vpmu p = hosted.pmu();
+        HostPmu vmPmu = hosted.vm().pmu();
+        StringBuilder sb = new StringBuilder();
+        long pmcr = p.peek(PmuReg.PMCR, 0);
+        long enabled = p.peek(PmuReg.PMCNTENSET, 0);
+        sb.append(String.format(Locale.ROOT, "vPMU: mode %s, KVM PMU %s, PMCR_EL0 0x%x (E=%d, N=%d), guest time %s%n",
+                hosted.plan().mode(), vmPmu == null ? "none" : vmPmu.name(), pmcr, pmcr & 1,
+                hosted.vm().nrCounters(), micros(hosted.nanoseconds())));
+        sb.append("  counter      value               enabled  counting  event   filter (PMEVTYPER/PMCCFILTR)\n");
+        int n = hosted.vm().nrCounters();
+        for (int i = 0; i <= PmuBits.CYCLE_IDX; i++) {
+            if (i >= n && i != PmuBits.CYCLE_IDX) {
+                continue;
+            }
+            boolean cyc = i == PmuBits.CYCLE_IDX;
+            long value = cyc ? p.peek(PmuReg.PMCCNTR, 0) : p.peek(PmuReg.PMEVCNTR, i);
+            long type = cyc ? p.peek(PmuReg.PMCCFILTR, 0) : p.peek(PmuReg.PMEVTYPER, i);
+            sb.append(String.format(Locale.ROOT, "  %-11s  0x%016x  %-7s  %-8s  0x%04x  0x%08x%n",
+                    cyc ? "PMCCNTR" : "PMEVCNTR" + i, value, (enabled >>> i & 1) != 0 ? "yes" : "no",
+                    p.isCounting(i) ? "yes" : "no", cyc ? 0x11 : type & 0xFFFF, type & 0xFFFF_0000L));
+        }
+        HostPmu backing = p.cycleCounterBacking();
+        sb.append("  cycle counter backed by: ").append(backing == null ? "nothing (not counting)" : backing.name())
+                .append(" on pCPU ").append(hosted.currentCpu()).append('\n');
+        Host h = hosted.host();
+        sb.append("  host PMU per pCPU:");
+        for (int c = 0; c < h.cpuCount(); c++) {
+            sb.append(' ').append(c).append('=').append(hosted.pmuNameOf(c));
+        }
+        sb.append('\n');
+        sb.append("  cycle counter stalled (enabled, not counting): ").append(micros(hosted.stalledNanos())).append('\n');
+        return sb.toString();
+    }
+
+    /** monitor host: topology, where the vCPU runs, the migrations so far. */
+    private String host() {
+        if (hosted == null) {
+            return "no simulated host on this board\n";
+        }
+        Host h = hosted.host();
+        StringBuilder sb = new StringBuilder();
+        sb.append("host ").append(h.name()).append(": ").append(h.cpuCount()).append(" pCPUs\n");
+        for (HostPmu p : h.pmus()) {
+            sb.append(String.format(Locale.ROOT, "  %-24s CPUs %-8s %2d counters%n", p.name(), p.cpus(), p.counters()));
+        }
+        sb.append("vCPU 0 runs on pCPU ").append(hosted.currentCpu()).append(" (").append(hosted.pmuNameOf(hosted.currentCpu()))
+                .append("), scheduler ").append(hosted.scheduler().spec()).append(", guest time ")
+                .append(micros(hosted.nanoseconds())).append('\n');
+        List<HostedVcpu.Migration> ms = hosted.migrations();
+        sb.append("migrations: ").append(ms.size()).append('\n');
+        int from = Math.max(0, ms.size() - 20);
+        if (from > 0) {
+            sb.append("  ... (").append(from).append(" earlier)\n");
+        }
+        for (HostedVcpu.Migration m : ms.subList(from, ms.size())) {
+            sb.append(String.format(Locale.ROOT, "  %s  pCPU %d (%s) -> pCPU %d (%s)%n", micros(m.nanos()), m.from(),
+                    hosted.pmuNameOf(m.from()), m.to(), hosted.pmuNameOf(m.to())));
+        }
+        return sb.toString();
     }
 
     private String catchSysreg(String arg) {
@@ -407,6 +552,6 @@ final class BoardDebugTarget implements DebugTarget {
             }
         }
         updateHook();
-        return "trace " + arg.toLowerCase(Locale.ROOT) + " (instructions go to a64trap's stderr)\n";
+        return tracing ? "trace on: executed instructions go to a64trap's stderr\n" : "trace off\n";
     }
 }

@@ -87,9 +87,14 @@ final class GdbOptions {
     }
 
     /** Serves gdb until the guest exits or the debugger kills it; returns the exit status. */
-    int serve(VirtBoard board, long maxInsns, Address at, PrintStream stderr) {
+    int serve(VirtBoard board, long maxInsns, Address at, PrintStream stderr,
+            java.util.function.Supplier<VirtBoard> copies) {
         BoardDebugTarget target = new BoardDebugTarget(board, maxInsns, stderr);
         GdbServer server = new GdbServer(target, waitForDebugger());
+        if (copies != null) {
+            server.warmUpWith(() -> new BoardDebugTarget(copies.get(), maxInsns,
+                    new PrintStream(java.io.OutputStream.nullOutputStream())));
+        }
         try {
             server.start(at.host(), at.port());
         } catch (GdbServerException e) {
@@ -116,6 +121,10 @@ final class GdbOptions {
             } catch (ExecutionException e) {
                 stderr.println("a64trap: internal error in the gdb server: " + e.getCause());
                 return ExitStatus.GUEST_FAILURE;
+            }
+            if (board.hostedVcpu() != null && board.hostedVcpu().failEntry() != null) {
+                stderr.println(PmuOptions.failEntryLine(board.hostedVcpu()));
+                return ExitStatus.FAIL_ENTRY;
             }
             if (end.reason() == StopEvent.Reason.KILLED) {
                 stderr.println("a64trap: guest killed by the debugger");

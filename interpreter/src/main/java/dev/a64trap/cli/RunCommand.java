@@ -141,7 +141,20 @@ public final class RunCommand implements Callable<Integer> {
             return ExitStatus.USAGE;
         }
         if (gdbAddress != null) {
-            return gdbOptions.serve(board, maxInsns, gdbAddress, stderr);
+            // a throwaway copy of the guest (no console, no host files) warms the JIT for stepi
+            return gdbOptions.serve(board, maxInsns, gdbAddress, stderr, () -> {
+                VirtBoard.Options copy = new VirtBoard.Options();
+                copy.ramSize = o.ramSize;
+                copy.loadAddress = o.loadAddress;
+                copy.lse = o.lse;
+                copy.append = o.append;
+                try {
+                    copy.vcpu = pmuOptions.build(null);
+                    return VirtBoard.load(image, copy);
+                } catch (UsageError | ImageLoadException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
         }
         Object sigint = installSigint(board);
         long t0 = System.nanoTime();

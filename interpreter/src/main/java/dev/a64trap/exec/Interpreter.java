@@ -51,12 +51,12 @@ public final class Interpreter {
     /** The JIT (null = interpret only) and what its units share with this loop. */
     private BlockCompiler compiler;
     private final JitFrame jitFrame;
+    /** Debugger hook (watchpoints, catches); null in a normal run. */
+    private DebugHook debugHook;
     /** The vPMU wiring (null = none): sees every retired block and the checkpoints. */
     private RunObserver observer;
     /** {@code cpu.retired} at which {@link RunObserver#checkpoint()} runs (a block boundary). */
     private long checkpoint = Long.MAX_VALUE;
-    /** Debugger hook (watchpoints, catches); null in a normal run. */
-    private DebugHook debugHook;
 
     public Interpreter(Cpu cpu, PhysicalMemory memory, Platform platform, PrintStream trace) {
         this(cpu, memory, platform, trace, Decoder::decode);
@@ -537,6 +537,7 @@ public final class Interpreter {
         current = b;
         final DebugHook hook = debugHook;
         final long base = cpu.retired;
+        final int el = cpu.el;
         long pc = b.pc;
         int i = 0;
         try {
@@ -564,6 +565,9 @@ public final class Interpreter {
                 if (hit) {
                     cpu.pc = pc;
                     count(b, i);
+                    if (observer != null) {
+                        observer.retired(b, i, el, pc);
+                    }
                     stop = Stop.debug(pc);
                     return;
                 }
@@ -578,6 +582,9 @@ public final class Interpreter {
                     cpu.retired = base + i;
                     cpu.pc = pc;
                     count(b, i);
+                    if (observer != null) {
+                        observer.retired(b, i, el, pc);
+                    }
                     stop = Stop.debug(pc);
                     return;
                 }
@@ -585,12 +592,18 @@ public final class Interpreter {
         } catch (GuestFault f) {
             cpu.retired = base + i;
             count(b, i);
+            if (observer != null) {
+                observer.retired(b, i, el, -1);
+            }
             takeSync(b.pc + 4L * i, f);
             return;
         }
         cpu.retired = base + n;
         cpu.pc = pc;
         count(b, n);
+        if (observer != null) {
+            observer.retired(b, n, el, pc);
+        }
     }
 
     /** --trace: one instruction at a time through the general path, printing each first. */

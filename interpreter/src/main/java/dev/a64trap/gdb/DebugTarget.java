@@ -16,8 +16,11 @@ import java.util.Set;
  *
  * <h2>Threading</h2>
  * <ul>
- * <li>{@link #step} and {@link #resume} run on the stub's own target thread and block until
- *     the target stops; the stub never calls them on a network thread.</li>
+ * <li>{@link #resume} runs on the stub's own target thread and blocks until the target stops;
+ *     the stub never calls it on a network thread. {@link #step} runs on the network thread that
+ *     received the request (a thread hand-off would be most of a stepi's latency), so it must
+ *     return promptly: a step that cannot complete (e.g. an endless exception loop that retires
+ *     nothing) must end itself, as an interrupt, after a short while.</li>
  * <li>{@link #interrupt()} may be called from any thread at any time, concurrently with
  *     {@code step}/{@code resume}. It sets a sticky request: a running {@code resume} must
  *     notice it soon (e.g. at its next block boundary), clear it and return
@@ -115,14 +118,17 @@ public interface DebugTarget {
     /**
      * Executes one instruction on {@code cpu} (other vCPUs do not run) and returns
      * {@link StopEvent#stepped} or whatever stopped it earlier (a watchpoint, the guest exiting,
-     * a pending interrupt). Called on the target thread.
+     * a pending interrupt). Called on a network thread; must return promptly (see above).
      */
     StopEvent step(int cpu);
 
     /**
      * Runs all vCPUs until something stops the machine: a breakpoint (reported before the
      * instruction executes; when resuming from a breakpoint address the first instruction runs
-     * without stopping on it), a watchpoint, {@link #interrupt()}, a sysreg catch, a guest exit.
+     * without stopping on it), a watchpoint (reported before the access, as AArch64 hardware
+     * does: gdb then steps over the instruction with watchpoints removed; a run's first instruction
+     * ignores watchpoints so a resume can get past one), {@link #interrupt()}, a sysreg catch
+     * (after the access), a guest exit.
      * Called on the target thread; blocks for as long as the guest runs.
      */
     StopEvent resume();

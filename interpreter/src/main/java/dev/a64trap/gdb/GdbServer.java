@@ -102,8 +102,17 @@ public final class GdbServer implements AutoCloseable {
      * Compiles the bulk memory path (hex, framing) before a debugger needs it: a cold JVM
      * interprets those per-byte loops several times slower, which the first 'x' or dump would feel.
      */
-    private static void warmUp() {
+    private void warmUp() {
+        // Only while the guest waits for its debugger: a free-running guest needs the CPU itself.
+        java.util.function.Supplier<DebugTarget> copies = waitForDebugger ? scratch : null;
         Thread t = new Thread(() -> {
+            if (copies != null) {
+                try {
+                    exercise(copies.get(), 3000);
+                } catch (RuntimeException | Error ignored) {
+                    // only a warm-up: the real session does not depend on it
+                }
+            }
             byte[] data = new byte[GdbSession.MAX_READ];
             for (int i = 0; i < data.length / 2; i++) {
                 data[i] = (byte) (i * 0x9E3779B1 >>> 13);
@@ -115,6 +124,47 @@ public final class GdbServer implements AutoCloseable {
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
+    }
+
+    private java.util.function.Supplier<DebugTarget> scratch;
+
+    /**
+     * A source of throwaway copies of the target (same image and options, no console, nothing
+     * shared with the real one). When set, {@link #start} also drives one through the whole packet
+     * path (decoder, session, step, encoder) on a background thread, so the JIT has compiled it
+     * before the debugger's first stepi: a cold JVM single-steps at about half speed for its first
+     * few thousand steps. The real target is never touched. Only used when the server waits for
+     * the debugger (a free-running guest needs the CPU itself). Call before {@link #start}.
+     */
+    public void warmUpWith(java.util.function.Supplier<DebugTarget> copies) {
+        this.scratch = copies;
+    }
+
+    /** Single steps and small reads through an in-memory channel, as gdb's stepi sends them. */
+    static void exercise(DebugTarget t, int steps) {
+        TargetRunner r = new TargetRunner(t, Runnable::run);
+        io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(
+                new RspFrameDecoder(GdbSession.PACKET_SIZE), new RspEncoder(), new GdbChannelHandler(r, () -> { }));
+        try {
+            feed(ch, "QStartNoAckMode");
+            String read = "m" + Long.toHexString(t.readCoreRegister(0, DebugTarget.PC)) + ",4";
+            for (int i = 0; i < steps && r.state() == TargetRunner.State.STOPPED; i++) {
+                feed(ch, "vCont;s:1;c");
+                feed(ch, read);
+                feed(ch, "g");
+            }
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    private static void feed(io.netty.channel.embedded.EmbeddedChannel ch, String packet) {
+        int sum = 0;
+        for (int i = 0; i < packet.length(); i++) sum += packet.charAt(i);
+        String frame = "$" + packet + "#" + Hex.twoDigits(sum & 0xff);
+        ch.writeInbound(Unpooled.copiedBuffer(frame, StandardCharsets.ISO_8859_1));
+        ch.runPendingTasks();
+        for (Object o; (o = ch.readOutbound()) != null; ) io.netty.util.ReferenceCountUtil.release(o);
     }
 
     /**

@@ -395,7 +395,8 @@ final class GdbSession {
         Function<DebugTarget, StopEvent> action = step ? t -> t.step(cpu) : DebugTarget::resume;
         waiting = true;
         replyOnStop = true;
-        if (!runner.start(action, ev -> out.execute(() -> stopped(ev)))) {
+        java.util.function.Consumer<StopEvent> onStop = ev -> out.execute(() -> stopped(ev));
+        if (!(step ? runner.startHere(action, onStop) : runner.start(action, onStop))) {
             waiting = false;
             replyOnStop = false;
             return stopReply(runner.lastStop());

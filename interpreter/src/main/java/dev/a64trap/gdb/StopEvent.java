@@ -26,11 +26,11 @@ public record StopEvent(Reason reason, int cpu, long address, int code, String d
         SW_BREAK,
         /** Stopped at a hardware breakpoint (Z1), before executing the instruction there. */
         HW_BREAK,
-        /** A write watchpoint (Z2) fired, after the access. */
+        /** A write watchpoint (Z2) fired, before the access (as AArch64 hardware: gdb steps over it, then compares values). */
         WATCH_WRITE,
-        /** A read watchpoint (Z3) fired, after the access. */
+        /** A read watchpoint (Z3) fired, before the access (as AArch64 hardware: gdb steps over it, then compares values). */
         WATCH_READ,
-        /** An access watchpoint (Z4) fired, after the access. */
+        /** An access watchpoint (Z4) fired, before the access (as AArch64 hardware: gdb steps over it, then compares values). */
         WATCH_ACCESS,
         /** {@link DebugTarget#interrupt()} stopped it. */
         INTERRUPTED,
