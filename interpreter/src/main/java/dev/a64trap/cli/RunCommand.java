@@ -60,6 +60,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "print every executed instruction to stderr")
     boolean trace;
 
+    @Option(names = "--no-jit", description = "interpret only (no translation of hot blocks to JVM bytecode)")
+    boolean noJit;
+
     @Mixin
     PmuOptions pmuOptions;
 
@@ -101,6 +104,13 @@ public final class RunCommand implements Callable<Integer> {
                 default -> throw new UsageError("--cpu must be cortex-a57+lse, cortex-a57 or max, got '" + cpuModel + "'");
             }
             o.vcpu = pmuOptions.build(null);
+            if (!noJit) {
+                try {
+                    dev.a64trap.jit.Jit.fromProperties(); // a bad -Da64trap.jit.threshold is a usage error
+                } catch (IllegalArgumentException e) {
+                    throw new UsageError(e.getMessage());
+                }
+            }
         } catch (UsageError e) {
             stderr.println("a64trap run: " + e.getMessage());
             return ExitStatus.USAGE;
@@ -120,6 +130,9 @@ public final class RunCommand implements Callable<Integer> {
             traceStream = new PrintStream(err, false);
         }
         o.trace = traceStream;
+        if (noJit) {
+            o.jit = false;
+        }
         VirtBoard board;
         try {
             board = VirtBoard.load(image, o);
@@ -195,6 +208,9 @@ public final class RunCommand implements Callable<Integer> {
             double seconds = (t1 - t0) / 1e9;
             stderr.printf(Locale.ROOT, "a64trap: %d guest instructions in %.3f s: %.1f MIPS%n",
                     retired, seconds, seconds > 0 ? retired / seconds / 1e6 : 0.0);
+            if (board.interpreter().compiler() instanceof dev.a64trap.jit.Jit jit) {
+                stderr.println("a64trap: " + jit.summary());
+            }
         }
         stderr.flush();
         return status;

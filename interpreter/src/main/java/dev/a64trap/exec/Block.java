@@ -20,6 +20,14 @@ public final class Block {
     public final int branches;
     public final int loads;
     public final int stores;
+    /** The JIT's translation (null until the block is hot and translated); swapped in by the interpreter. */
+    public volatile CompiledBlock compiled;
+    /** Executions counted towards the JIT threshold; negative once translation has failed. */
+    int heat;
+    /** {@link CompiledBlock#prefixOnly()} of {@link #compiled}, read once. */
+    boolean compiledPrefix;
+    /** Set when the block is dropped for a write to its page: a compiled loop must not go round again. */
+    public boolean stale;
     /** The {@link RunObserver}'s own per-block data (e.g. its event sums), computed once on first use. */
     public Object observerData;
 

@@ -68,6 +68,7 @@ public final class BlockCache {
         for (int i = 0; i < table.length; i++) {
             Block b = table[i];
             if (b != null && b.pc >>> 12 == page) {
+                b.stale = true;
                 table[i] = null;
             }
         }
@@ -83,6 +84,11 @@ public final class BlockCache {
                 if (b != null) {
                     guest.unwatch(b.pc);
                 }
+            }
+        }
+        for (Block b : table) {
+            if (b != null) {
+                b.stale = true;
             }
         }
         java.util.Arrays.fill(table, null);

@@ -26,6 +26,12 @@ public final class Interpreter {
     /** Longest block, so budget checks and interrupts stay responsive. */
     static final int MAX_BLOCK = 128;
     private static final int SLICE_BLOCKS = 4096;
+    /**
+     * Passes of a compiled loop per call: returning now and then lets HotSpot compile the unit as a
+     * normally entered method instead of only by on-stack replacement, and bounds the time between
+     * the run loop's own checks.
+     */
+    private static final long MAX_PASSES = Long.getLong("a64trap.jit.passes", 4096);
 
     private final Cpu cpu;
     private final long[] x;
@@ -42,9 +48,11 @@ public final class Interpreter {
     private final java.util.Set<Long> breakpoints = new java.util.HashSet<>();
     private Stop stop;
     private Block current;
+    /** The JIT (null = interpret only) and what its units share with this loop. */
+    private BlockCompiler compiler;
+    private final JitFrame jitFrame;
     /** Debugger hook (watchpoints, catches); null in a normal run. */
     private DebugHook debugHook;
-
     /** The vPMU wiring (null = none): sees every retired block and the checkpoints. */
     private RunObserver observer;
     /** {@code cpu.retired} at which {@link RunObserver#checkpoint()} runs (a block boundary). */
@@ -64,6 +72,17 @@ public final class Interpreter {
         this.platform = platform;
         this.sys = new SystemOps(cpu, mem, cache);
         this.trace = trace;
+        this.jitFrame = new JitFrame(mem);
+    }
+
+    /** Installs a JIT (null: interpret only). Blocks are compiled once they have run {@code threshold()} times. */
+    public void setCompiler(BlockCompiler c) {
+        compiler = c;
+    }
+
+    /** The installed JIT, or null. */
+    public BlockCompiler compiler() {
+        return compiler;
     }
 
     public Cpu cpu() {
@@ -91,6 +110,7 @@ public final class Interpreter {
 
     /** Asks the run loop to stop at the next block boundary (safe from any thread, e.g. a SIGINT handler). */
     public void interrupt() {
+        jitFrame.interrupt = true; // first: the loop clears both once it sees interruptRequested
         interruptRequested = true;
     }
 
@@ -141,6 +161,7 @@ public final class Interpreter {
             }
             if (interruptRequested) {
                 interruptRequested = false;
+                jitFrame.interrupt = false;
                 return Stop.interrupted(cpu.pc);
             }
             long remaining = limit - cpu.retired;
@@ -168,6 +189,16 @@ public final class Interpreter {
                 b = build(pc);
                 if (b == null) {
                     takeSync(pc, new GuestFault(Syndrome.instructionAbort(cpu.el == 0, Syndrome.FSC_SYNC_EXTERNAL), true, pc));
+                    continue;
+                }
+            }
+            if (compiler != null && trace == null && debugHook == null && breakpoints.isEmpty() && remaining >= b.length()) {
+                CompiledBlock cb = b.compiled;
+                if (cb == null && b.heat >= 0 && ++b.heat >= compiler.threshold()) {
+                    cb = compile(b);
+                }
+                if (cb != null) {
+                    runCompiled(b, cb, remaining);
                     continue;
                 }
             }
@@ -361,6 +392,90 @@ public final class Interpreter {
             }
         }
         return stop;
+    }
+
+    private CompiledBlock compile(Block b) {
+        CompiledBlock cb = compiler.compile(b);
+        if (cb == null) {
+            b.heat = -1; // never again: the interpreter keeps this block
+        } else {
+            b.compiledPrefix = cb.prefixOnly();
+        }
+        b.compiled = cb;
+        return cb;
+    }
+
+    /**
+     * Runs a compiled unit for as many whole executions of {@code b} as {@code remaining} allows,
+     * stopping at the first block boundary at or past the checkpoint, as the loop above would.
+     */
+    private void runCompiled(Block b, CompiledBlock cb, long remaining) {
+        int len = b.length();
+        long base = cpu.retired;
+        long max = Math.min(remaining / len, MAX_PASSES);
+        long toCheckpoint = checkpoint - base; // > 0 here
+        max = Math.min(max, toCheckpoint / len + (toCheckpoint % len != 0 ? 1 : 0));
+        final int el = cpu.el;
+        JitFrame f = jitFrame;
+        f.fault = null;
+        long k = cb.run(cpu, b, f, max);
+        if (b.compiledPrefix && f.fault == null) {
+            finishPrefix(b, base, el);
+            return;
+        }
+        Events e = events;
+        e.branches += k * b.branches;
+        e.loads += k * b.loads;
+        e.stores += k * b.stores;
+        GuestFault fault = f.fault;
+        if (observer != null) {
+            if (k > 1) {
+                observer.retiredLoop(b, k - 1, el); // each pass but the last looped back to the start
+            }
+            if (k > 0) {
+                observer.retired(b, len, el, fault != null ? b.pc : f.nextPc);
+            }
+        }
+        if (fault != null) {
+            f.fault = null;
+            int i = f.faultIndex;
+            cpu.retired = base + k * len + i;
+            count(b, i);
+            if (observer != null) {
+                observer.retired(b, i, el, -1);
+            }
+            takeSync(b.pc + 4L * i, fault);
+            return;
+        }
+        cpu.retired = base + k * len;
+        cpu.pc = f.nextPc;
+    }
+
+    /** After a prefix unit: the block's last instruction through the general path, then the block's accounting. */
+    private void finishPrefix(Block b, long base, int el) {
+        int last = b.length() - 1;
+        long pc = b.pc + 4L * last;
+        long next;
+        try {
+            next = slow(b, last, pc, base + last);
+        } catch (GuestFault g) {
+            cpu.retired = base + last;
+            count(b, last);
+            if (observer != null) {
+                observer.retired(b, last, el, -1);
+            }
+            takeSync(pc, g);
+            return;
+        }
+        cpu.retired = base + last + 1;
+        cpu.pc = next;
+        Events e = events;
+        e.branches += b.branches;
+        e.loads += b.loads;
+        e.stores += b.stores;
+        if (observer != null) {
+            observer.retired(b, last + 1, el, next);
+        }
     }
 
     /** Decodes the block at {@code pc}; null when the first word cannot be fetched. */

@@ -15,6 +15,17 @@ public interface RunObserver {
     void retired(Block b, int n, int el, long nextPc);
 
     /**
+     * {@code b} retired whole {@code times} times in a row at {@code el}, each time branching back to
+     * its own start (a compiled loop). Same as that many {@link #retired} calls; an observer whose
+     * sums are linear may override it with one multiplication.
+     */
+    default void retiredLoop(Block b, long times, int el) {
+        for (long j = 0; j < times; j++) {
+            retired(b, b.length(), el, b.pc);
+        }
+    }
+
+    /**
      * A checkpoint was reached. The observer must move the checkpoint past {@code cpu.retired}.
      * Returns a stop to end the run, or null to continue.
      */

@@ -2,6 +2,7 @@ package dev.a64trap.machine;
 
 import dev.a64trap.cpu.Cpu;
 import dev.a64trap.exec.Interpreter;
+import dev.a64trap.jit.Jit;
 import dev.a64trap.exec.Platform;
 import dev.a64trap.exec.Stop;
 import dev.a64trap.mem.GuestMemory;
@@ -32,6 +33,8 @@ public final class VirtBoard {
         public InputStream stdin = InputStream.nullInputStream();
         /** Read stdin on a background thread (terminals) instead of eagerly (files, pipes: deterministic). */
         public boolean interactiveInput;
+        /** Translate hot blocks to JVM bytecode (system property {@code a64trap.jit=false} turns the default off). */
+        public boolean jit = Jit.enabledByProperties();
         /** KVM's vPMU on a simulated host (null = no PMU registers, CNTVCT = instructions retired). */
         public HostedVcpu vcpu;
         /** Let semihosting SYS_OPEN reach host files (otherwise only ":tt" opens). */
@@ -63,6 +66,9 @@ public final class VirtBoard {
                 : dev.a64trap.sysreg.SysRegTable.of(hosted.sysRegs(BaseSysRegs.cortexA57(o.lse))), o.lse);
         Platform platform = new Firmware();
         interpreter = new Interpreter(cpu, memory, platform, o.trace);
+        if (o.jit) {
+            interpreter.setCompiler(Jit.fromProperties());
+        }
         if (hosted != null) {
             hosted.attach(interpreter, cpu);
         }

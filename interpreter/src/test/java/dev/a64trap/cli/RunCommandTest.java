@@ -133,6 +133,81 @@ class RunCommandTest {
      */
     @Test
     void guestImagesMatchQemu() throws IOException {
+        checkGuestImages("--no-jit");
+    }
+
+    /** The same with every block translated at its first execution (JIT threshold 0, units verified by ASM). */
+    @Test
+    void guestImagesMatchQemuWithJitForced() throws IOException {
+        withJitForced(() -> checkGuestImages(null));
+    }
+
+    /**
+     * The PMU guests under the vPMU with a random scheduler (migrations, checkpoints, deadlines): with
+     * every block compiled, stdout, the per-counter report and the exit status are the interpreter's.
+     */
+    @Test
+    void pmuGuestsReportTheSameCountsWithTheJit() throws IOException {
+        for (String name : List.of("pmu-access", "pmu-el0", "pmu-events", "calibrate", "deviations")) {
+            for (String pmu : List.of("fixed-counters-only", "default")) {
+                String image = GUESTS.resolve("prebuilt/" + name + ".elf").toString();
+                String[] args = {"--pmu=" + pmu, "--sched=random:100", "--pmu-report=text", "--max-insns", "50000000", image};
+                String[] noJit = new String[args.length + 1];
+                noJit[0] = "--no-jit";
+                System.arraycopy(args, 0, noJit, 1, args.length);
+                Result ref = run(noJit);
+                Result[] jit = new Result[1];
+                withJitForced(() -> jit[0] = run(args));
+                String what = name + " --pmu=" + pmu;
+                assertEquals(ref.status(), jit[0].status(), what + "\n" + jit[0].err());
+                assertEquals(ref.out(), jit[0].out(), what);
+                assertEquals(ref.err(), jit[0].err(), what);
+                assertTrue(ref.err().contains("migrations"), what + ": the report is printed\n" + ref.err());
+            }
+        }
+    }
+
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code body} with -Da64trap.jit.threshold=0 and -Da64trap.jit.verify=true. */
+    static void withJitForced(IoAction body) throws IOException {
+        String[] keys = {"a64trap.jit.threshold", "a64trap.jit.verify"};
+        String[] old = {System.getProperty(keys[0]), System.getProperty(keys[1])};
+        System.setProperty(keys[0], "0");
+        System.setProperty(keys[1], "true");
+        try {
+            body.run();
+        } finally {
+            for (int k = 0; k < keys.length; k++) {
+                if (old[k] == null) {
+                    System.clearProperty(keys[k]);
+                } else {
+                    System.setProperty(keys[k], old[k]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBadJitThresholdIsAUsageError() throws IOException {
+        String old = System.getProperty("a64trap.jit.threshold");
+        System.setProperty("a64trap.jit.threshold", "lots");
+        try {
+            Result r = run(GUESTS.resolve("prebuilt/hello.elf").toString());
+            assertEquals(ExitStatus.USAGE, r.status());
+            assertTrue(r.err().contains("a64trap.jit.threshold") && !r.err().contains("\tat "), r.err());
+        } finally {
+            if (old == null) {
+                System.clearProperty("a64trap.jit.threshold");
+            } else {
+                System.setProperty("a64trap.jit.threshold", old);
+            }
+        }
+    }
+
+    private void checkGuestImages(String option) throws IOException {
         List<String> failures = new ArrayList<>();
         int checked = 0;
         for (String line : Files.readAllLines(GUESTS.resolve("expected/images.tsv"))) {
@@ -142,6 +217,9 @@ class RunCommandTest {
             String[] f = line.split("\t", -1);
             String name = f[0];
             List<String> args = new ArrayList<>();
+            if (option != null) {
+                args.add(option);
+            }
             if (f.length > 2 && !f[2].isEmpty()) {
                 args.add("--append");
                 args.add(f[2]);

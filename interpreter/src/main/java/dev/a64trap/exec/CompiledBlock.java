@@ -1,0 +1,27 @@
+package dev.a64trap.exec;
+
+import dev.a64trap.cpu.Cpu;
+
+/**
+ * A block translated to JVM bytecode (by {@code dev.a64trap.jit}). It runs the whole block, and
+ * again while the block branches back to its own start, at most {@code maxIterations} times, with
+ * exactly the interpreter's semantics; the interpreter does the block-level bookkeeping (retired
+ * count, events, exception entry) from what it returns.
+ */
+public interface CompiledBlock {
+    /**
+     * Runs from {@code b.pc} with the state in {@code cpu}. Returns the number of whole executions of
+     * the block retired. On return {@code cpu.x}/{@code cpu.nzcv} hold the architectural state and
+     * either {@code f.nextPc} is the PC to continue at, or {@code f.fault} is the exception raised by
+     * instruction {@code f.faultIndex} of the following (partial) execution, with the registers as
+     * after the previous instruction.
+     */
+    long run(Cpu cpu, Block b, JitFrame f, long maxIterations);
+
+    /**
+     * True when the unit covers all instructions but the block's last (a system or exception-generating
+     * instruction the JIT leaves to the interpreter's general path). Such a unit runs at most once and
+     * stops with {@code f.nextPc} = the last instruction's PC.
+     */
+    boolean prefixOnly();
+}

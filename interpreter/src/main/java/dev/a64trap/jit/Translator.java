@@ -1,0 +1,910 @@
+package dev.a64trap.jit;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.a64trap.decode.Insn;
+import dev.a64trap.decode.Op;
+import dev.a64trap.exec.Block;
+import java.util.EnumSet;
+import java.util.Set;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Turns one decoded {@link Block} into the bytes of a class implementing
+ * {@code exec.CompiledBlock}. Guest registers live in JVM locals for the whole unit and are
+ * written back at its exits; a block that ends with a branch to its own start becomes a JVM loop
+ * (the back-edge checks the iteration limit, the interrupt flag and, if the block stores, whether
+ * a store dropped it). Semantics are the interpreter's static helpers ({@code Alu}, {@code Lsu})
+ * called with {@code invokestatic}; only moves, adds, logic and constants are inlined.
+ *
+ * <p>A faulting load/store throws {@code GuestFault} out of the helper; the handler sees the locals
+ * as they were before the faulting instruction (nothing is written before the access), spills them
+ * and reports the instruction index.
+ */
+final class Translator {
+    /** Operations the translator handles; anything else leaves the block to the interpreter. */
+    static final Set<Op> SUPPORTED = EnumSet.of(
+            Op.ADD_IMM, Op.SUB_IMM, Op.ADD_SREG, Op.SUB_SREG, Op.ADD_EREG, Op.SUB_EREG, Op.ADC, Op.SBC,
+            Op.AND_IMM, Op.ORR_IMM, Op.EOR_IMM, Op.AND_REG, Op.BIC_REG, Op.ORR_REG, Op.ORN_REG, Op.EOR_REG,
+            Op.EON_REG, Op.MOVZ, Op.MOVN, Op.MOVK, Op.ADR, Op.ADRP, Op.SBFM, Op.UBFM, Op.BFM, Op.EXTR,
+            Op.CCMN_REG, Op.CCMP_REG, Op.CCMN_IMM, Op.CCMP_IMM, Op.CSEL, Op.CSINC, Op.CSINV, Op.CSNEG,
+            Op.MADD, Op.MSUB, Op.SMADDL, Op.SMSUBL, Op.UMADDL, Op.UMSUBL, Op.SMULH, Op.UMULH, Op.UDIV,
+            Op.SDIV, Op.LSLV, Op.LSRV, Op.ASRV, Op.RORV, Op.CRC32, Op.RBIT, Op.REV16, Op.REV32, Op.REV,
+            Op.CLZ, Op.CLS,
+            Op.B, Op.BL, Op.B_COND, Op.CBZ, Op.CBNZ, Op.TBZ, Op.TBNZ, Op.BR, Op.BLR, Op.RET,
+            Op.LDR, Op.STR, Op.LDP, Op.STP, Op.LDAR, Op.STLR, Op.PRFM,
+            Op.HINT, Op.DSB, Op.DMB, Op.ISB);
+
+    /** Longest block translated (the interpreter's cap is lower; this keeps methods far below 64 KiB). */
+    static final int MAX_INSNS = 256;
+
+    static final String UNIT_NAME = "dev/a64trap/jit/Unit";
+
+    private static final String ALU = "dev/a64trap/exec/Alu";
+    private static final String LSU = "dev/a64trap/exec/Lsu";
+    private static final String CPU = "dev/a64trap/cpu/Cpu";
+    private static final String CPU_D = "Ldev/a64trap/cpu/Cpu;";
+    private static final String BLOCK = "dev/a64trap/exec/Block";
+    private static final String FRAME = "dev/a64trap/exec/JitFrame";
+    private static final String MEM = "dev/a64trap/mem/PhysicalMemory";
+    private static final String MEM_D = "Ldev/a64trap/mem/PhysicalMemory;";
+    private static final String FAULT = "dev/a64trap/cpu/GuestFault";
+
+    // Local variable slots.
+    private static final int THIS = 0, L_CPU = 1, L_BLOCK = 2, L_FRAME = 3, L_MAX = 4, L_MEM = 6, L_NZCV = 7,
+            L_IDX = 8, L_ITER = 9, L_NEXT = 11, T_A = 13, T_B = 15, T_ADDR = 17, T_V = 19, T_V2 = 21,
+            L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64;
+
+    private final Block block;
+    private final Insn[] insns;
+    private MethodVisitor mv;
+    /** Registers 0..31 (31 = the current SP) that the block reads or writes. */
+    private final boolean[] touched = new boolean[32];
+    private boolean usesMemory;
+    private boolean stores;
+    /** Within addSub: PSTATE.C has been saved to T_C. */
+    private boolean carrySaved;
+    private final Label head = new Label();
+    private final Label exitAtHead = new Label();
+    private final Label spill = new Label();
+
+    private final boolean prefix;
+
+    private Translator(Block block) {
+        this.block = block;
+        this.prefix = prefixOnly(block);
+        this.insns = prefix ? java.util.Arrays.copyOf(block.insns, block.insns.length - 1) : block.insns;
+    }
+
+    /**
+     * Why {@code b} cannot be translated, or null if it can. A block whose only untranslatable
+     * instruction is its last (MRS, SVC, HLT...) is translated without it (a prefix unit).
+     */
+    static String unsupported(Block b) {
+        Insn[] in = b.insns;
+        if (in.length > MAX_INSNS) {
+            return "block of " + in.length + " instructions";
+        }
+        for (int k = 0; k < in.length - 1; k++) {
+            if (!SUPPORTED.contains(in[k].op())) {
+                return in[k].op().name();
+            }
+        }
+        if (!SUPPORTED.contains(in[in.length - 1].op()) && in.length < 2) {
+            return in[0].op().name() + " alone";
+        }
+        return null;
+    }
+
+    /** Whether {@code b} translates as a prefix unit (all but its last instruction). */
+    static boolean prefixOnly(Block b) {
+        return !SUPPORTED.contains(b.insns[b.insns.length - 1].op());
+    }
+
+    /** Class bytes for {@code b} (check {@link #unsupported} first). */
+    static byte[] translate(Block b) {
+        return new Translator(b).emitClass();
+    }
+
+    private byte[] emitClass() {
+        scan();
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object"; // only our own fixed local types ever merge
+            }
+        };
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, UNIT_NAME, null, "java/lang/Object",
+                new String[] {"dev/a64trap/exec/CompiledBlock"});
+        cw.visitSource(String.format("guest block 0x%x", block.pc), null);
+        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        MethodVisitor po = cw.visitMethod(ACC_PUBLIC, "prefixOnly", "()Z", null, null);
+        po.visitCode();
+        po.visitInsn(prefix ? ICONST_1 : ICONST_0);
+        po.visitInsn(IRETURN);
+        po.visitMaxs(0, 0);
+        po.visitEnd();
+        mv = cw.visitMethod(ACC_PUBLIC, "run", "(" + CPU_D + "L" + BLOCK + ";L" + FRAME + ";J)J", null, null);
+        mv.visitCode();
+        emitRun();
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private void scan() {
+        for (Insn in : insns) {
+            Op op = in.op();
+            for (int r : new int[] {in.rd(), in.rn(), in.rm(), in.ra()}) {
+                touched[r] = true;
+            }
+            if (op == Op.BL || op == Op.BLR) {
+                touched[30] = true;
+            }
+            switch (op) {
+                case LDR, LDP, LDAR -> usesMemory = true;
+                case STR, STP, STLR -> {
+                    usesMemory = true;
+                    stores = true;
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private static int slot(int r) {
+        return L_REG0 + 2 * r;
+    }
+
+    private void emitRun() {
+        // Prologue: registers and flags into locals.
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitFieldInsn(GETFIELD, CPU, "x", "[J");
+        mv.visitVarInsn(ASTORE, L_X);
+        for (int r = 0; r < 32; r++) {
+            if (touched[r]) {
+                mv.visitVarInsn(ALOAD, L_X);
+                iconst(r);
+                mv.visitInsn(LALOAD);
+                mv.visitVarInsn(LSTORE, slot(r));
+            }
+        }
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitFieldInsn(GETFIELD, CPU, "nzcv", "I");
+        mv.visitVarInsn(ISTORE, L_NZCV);
+        if (usesMemory) {
+            mv.visitVarInsn(ALOAD, L_FRAME);
+            mv.visitFieldInsn(GETFIELD, FRAME, "mem", MEM_D);
+        } else {
+            mv.visitInsn(ACONST_NULL);
+        }
+        mv.visitVarInsn(ASTORE, L_MEM);
+        iconst(0);
+        mv.visitVarInsn(ISTORE, L_IDX);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, L_ITER);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, L_NEXT);
+
+        Label tryStart = new Label();
+        Label tryEnd = new Label();
+        Label handler = new Label();
+        mv.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
+        mv.visitLabel(head);
+        mv.visitLabel(tryStart);
+        boolean branched = false;
+        for (int i = 0; i < insns.length; i++) {
+            long pc = block.pc + 4L * i;
+            branched = emit(insns[i], pc, i);
+        }
+        if (!branched) {
+            exitTo(block.pc + 4L * insns.length); // a prefix unit stops at the block's last instruction
+        }
+        mv.visitLabel(tryEnd);
+
+        // Back-edge at the block's start already counted: leave with the block's own PC next.
+        mv.visitLabel(exitAtHead);
+        lconst(block.pc);
+        mv.visitVarInsn(LSTORE, L_NEXT);
+
+        // Epilogue: write back and report.
+        mv.visitLabel(spill);
+        spillState();
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitVarInsn(LLOAD, L_NEXT);
+        mv.visitFieldInsn(PUTFIELD, FRAME, "nextPc", "J");
+        mv.visitVarInsn(LLOAD, L_ITER);
+        mv.visitInsn(LRETURN);
+
+        // Fault: the locals hold the state before the faulting instruction.
+        mv.visitLabel(handler);
+        mv.visitVarInsn(ASTORE, T_A);
+        spillState();
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitVarInsn(ALOAD, T_A);
+        mv.visitFieldInsn(PUTFIELD, FRAME, "fault", "L" + FAULT + ";");
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitVarInsn(ILOAD, L_IDX);
+        mv.visitFieldInsn(PUTFIELD, FRAME, "faultIndex", "I");
+        mv.visitVarInsn(LLOAD, L_ITER);
+        mv.visitInsn(LRETURN);
+    }
+
+    private void spillState() {
+        for (int r = 0; r < 32; r++) {
+            if (touched[r]) {
+                mv.visitVarInsn(ALOAD, L_X);
+                iconst(r);
+                mv.visitVarInsn(LLOAD, slot(r));
+                mv.visitInsn(LASTORE);
+            }
+        }
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(ILOAD, L_NZCV);
+        mv.visitFieldInsn(PUTFIELD, CPU, "nzcv", "I");
+    }
+
+    // ---- exits
+
+    /** Leaves the current execution of the block for the constant {@code target}. */
+    private void exitTo(long target) {
+        countIteration();
+        if (target == block.pc) {
+            // The block's own loop: go round again unless the limit, an interrupt or a code write says stop.
+            mv.visitVarInsn(LLOAD, L_ITER);
+            mv.visitVarInsn(LLOAD, L_MAX);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, exitAtHead);
+            mv.visitVarInsn(ALOAD, L_FRAME);
+            mv.visitFieldInsn(GETFIELD, FRAME, "interrupt", "Z");
+            mv.visitJumpInsn(IFNE, exitAtHead);
+            if (stores) {
+                mv.visitVarInsn(ALOAD, L_BLOCK);
+                mv.visitFieldInsn(GETFIELD, BLOCK, "stale", "Z");
+                mv.visitJumpInsn(IFNE, exitAtHead);
+            }
+            mv.visitJumpInsn(GOTO, head);
+            return;
+        }
+        lconst(target);
+        mv.visitVarInsn(LSTORE, L_NEXT);
+        mv.visitJumpInsn(GOTO, spill);
+    }
+
+    /** Leaves for the target on the stack (a long). */
+    private void exitToStack() {
+        mv.visitVarInsn(LSTORE, L_NEXT);
+        countIteration();
+        mv.visitJumpInsn(GOTO, spill);
+    }
+
+    private void countIteration() {
+        mv.visitVarInsn(LLOAD, L_ITER);
+        mv.visitInsn(LCONST_1);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, L_ITER);
+    }
+
+    /** Conditional branch: the int condition on the stack is non-zero when taken. */
+    private void branchIf(long taken, long notTaken) {
+        Label t = new Label();
+        mv.visitJumpInsn(IFNE, t);
+        exitTo(notTaken);
+        mv.visitLabel(t);
+        exitTo(taken);
+    }
+
+    // ---- registers
+
+    /** Pushes register {@code r}; 31 is the current SP if {@code sp}, else XZR. */
+    private void get(int r, boolean sp) {
+        if (r == 31 && !sp) {
+            mv.visitInsn(LCONST_0);
+        } else {
+            mv.visitVarInsn(LLOAD, slot(r));
+        }
+    }
+
+    private void rz(int r) {
+        get(r, false);
+    }
+
+    /** Pops a long into register {@code r}; 31 is the SP if {@code sp}, else the write is dropped. */
+    private void set(int r, boolean sp) {
+        if (r == 31 && !sp) {
+            mv.visitInsn(POP2);
+        } else {
+            mv.visitVarInsn(LSTORE, slot(r));
+        }
+    }
+
+    private void wz(int r) {
+        set(r, false);
+    }
+
+    // ---- constants and calls
+
+    private void iconst(int v) {
+        if (v >= -1 && v <= 5) {
+            mv.visitInsn(ICONST_0 + v);
+        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(BIPUSH, v);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            mv.visitIntInsn(SIPUSH, v);
+        } else {
+            mv.visitLdcInsn(v);
+        }
+    }
+
+    private void lconst(long v) {
+        if (v == 0) {
+            mv.visitInsn(LCONST_0);
+        } else if (v == 1) {
+            mv.visitInsn(LCONST_1);
+        } else {
+            mv.visitLdcInsn(v);
+        }
+    }
+
+    private void bool(boolean v) {
+        mv.visitInsn(v ? ICONST_1 : ICONST_0);
+    }
+
+    private void alu(String name, String desc) {
+        mv.visitMethodInsn(INVOKESTATIC, ALU, name, desc, false);
+    }
+
+    private void lsu(String name, String desc) {
+        mv.visitMethodInsn(INVOKESTATIC, LSU, name, desc, false);
+    }
+
+    /** Alu.width inlined: the low 32 bits for W registers. */
+    private void width(boolean sf) {
+        if (!sf) {
+            mv.visitLdcInsn(0xFFFF_FFFFL);
+            mv.visitInsn(LAND);
+        }
+    }
+
+    private void not() {
+        mv.visitLdcInsn(-1L);
+        mv.visitInsn(LXOR);
+    }
+
+    private void nzcv() {
+        mv.visitVarInsn(ILOAD, L_NZCV);
+    }
+
+    /** Pushes ConditionHolds(cond) as an int (0/1). */
+    private void cond(int cond) {
+        iconst(cond);
+        nzcv();
+        alu("condHolds", "(II)Z");
+    }
+
+    /** Pushes Alu.shift(sf, rz(rm), shift, amount) of a shifted-register operand. */
+    private void shifted(Insn in) {
+        bool(in.sf());
+        rz(in.rm());
+        iconst(in.shift());
+        iconst(in.amount());
+        alu("shift", "(ZJII)J");
+    }
+
+    // ---- instructions
+
+    /** Emits one instruction; returns true if it ended the execution (a branch). */
+    private boolean emit(Insn in, long pc, int index) {
+        boolean sf = in.sf();
+        switch (in.op()) {
+            case ADD_IMM, SUB_IMM -> {
+                get(in.rn(), true);
+                boolean sub = in.op() == Op.SUB_IMM;
+                lconst(sub ? ~in.imm() : in.imm());
+                addSub(in, sub ? 1 : 0, true);
+            }
+            case ADD_SREG, SUB_SREG -> {
+                rz(in.rn());
+                shifted(in);
+                boolean sub = in.op() == Op.SUB_SREG;
+                if (sub) {
+                    not();
+                }
+                addSub(in, sub ? 1 : 0, false);
+            }
+            case ADD_EREG, SUB_EREG -> {
+                get(in.rn(), true);
+                rz(in.rm());
+                iconst(in.shift());
+                iconst(in.amount());
+                alu("extend", "(JII)J");
+                boolean sub = in.op() == Op.SUB_EREG;
+                if (sub) {
+                    not();
+                }
+                addSub(in, sub ? 1 : 0, true);
+            }
+            case ADC, SBC -> {
+                rz(in.rn());
+                rz(in.rm());
+                if (in.op() == Op.SBC) {
+                    not();
+                }
+                addSub(in, -1, false);
+            }
+            case AND_IMM, ORR_IMM, EOR_IMM -> {
+                rz(in.rn());
+                lconst(in.imm());
+                mv.visitInsn(in.op() == Op.AND_IMM ? LAND : in.op() == Op.ORR_IMM ? LOR : LXOR);
+                logical(in, true);
+            }
+            case AND_REG, BIC_REG, ORR_REG, ORN_REG, EOR_REG, EON_REG -> {
+                rz(in.rn());
+                shifted(in);
+                Op op = in.op();
+                if (op == Op.BIC_REG || op == Op.ORN_REG || op == Op.EON_REG) {
+                    not();
+                }
+                mv.visitInsn(op == Op.AND_REG || op == Op.BIC_REG ? LAND : op == Op.ORR_REG || op == Op.ORN_REG ? LOR : LXOR);
+                logical(in, false);
+            }
+            case MOVZ -> {
+                lconst(Alu_width(sf, in.imm() << in.amount()));
+                wz(in.rd());
+            }
+            case MOVN -> {
+                lconst(Alu_width(sf, ~(in.imm() << in.amount())));
+                wz(in.rd());
+            }
+            case MOVK -> {
+                rz(in.rd());
+                lconst(~(0xFFFFL << in.amount()));
+                mv.visitInsn(LAND);
+                lconst(in.imm() << in.amount());
+                mv.visitInsn(LOR);
+                width(sf);
+                wz(in.rd());
+            }
+            case ADR -> {
+                lconst(pc + in.imm());
+                wz(in.rd());
+            }
+            case ADRP -> {
+                lconst((pc & ~0xFFFL) + in.imm());
+                wz(in.rd());
+            }
+            case SBFM, UBFM -> {
+                bool(sf);
+                rz(in.rn());
+                iconst((int) in.imm());
+                iconst(in.amount());
+                alu(in.op() == Op.SBFM ? "sbfm" : "ubfm", "(ZJII)J");
+                wz(in.rd());
+            }
+            case BFM -> {
+                bool(sf);
+                rz(in.rd());
+                rz(in.rn());
+                iconst((int) in.imm());
+                iconst(in.amount());
+                alu("bfm", "(ZJJII)J");
+                wz(in.rd());
+            }
+            case EXTR -> {
+                bool(sf);
+                rz(in.rn());
+                rz(in.rm());
+                iconst((int) in.imm());
+                alu("extr", "(ZJJI)J");
+                wz(in.rd());
+            }
+            case CCMN_REG, CCMP_REG, CCMN_IMM, CCMP_IMM -> condCompare(in);
+            case CSEL, CSINC, CSINV, CSNEG -> condSelect(in);
+            case MADD, MSUB -> {
+                rz(in.ra());
+                rz(in.rn());
+                rz(in.rm());
+                mv.visitInsn(LMUL);
+                mv.visitInsn(in.op() == Op.MADD ? LADD : LSUB);
+                width(sf);
+                wz(in.rd());
+            }
+            case SMADDL, SMSUBL, UMADDL, UMSUBL -> {
+                boolean signed = in.op() == Op.SMADDL || in.op() == Op.SMSUBL;
+                rz(in.ra());
+                rz(in.rn());
+                extend32(signed);
+                rz(in.rm());
+                extend32(signed);
+                mv.visitInsn(LMUL);
+                mv.visitInsn(in.op() == Op.SMADDL || in.op() == Op.UMADDL ? LADD : LSUB);
+                wz(in.rd());
+            }
+            case SMULH -> {
+                rz(in.rn());
+                rz(in.rm());
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "multiplyHigh", "(JJ)J", false);
+                wz(in.rd());
+            }
+            case UMULH -> {
+                rz(in.rn());
+                rz(in.rm());
+                alu("umulh", "(JJ)J");
+                wz(in.rd());
+            }
+            case UDIV, SDIV -> {
+                bool(sf);
+                rz(in.rn());
+                rz(in.rm());
+                alu(in.op() == Op.UDIV ? "udiv" : "sdiv", "(ZJJ)J");
+                wz(in.rd());
+            }
+            case LSLV, LSRV, ASRV, RORV -> {
+                bool(sf);
+                rz(in.rn());
+                iconst(switch (in.op()) {
+                    case LSLV -> Insn.SHIFT_LSL;
+                    case LSRV -> Insn.SHIFT_LSR;
+                    case ASRV -> Insn.SHIFT_ASR;
+                    default -> Insn.SHIFT_ROR;
+                });
+                rz(in.rm());
+                alu("shiftVar", "(ZJIJ)J");
+                wz(in.rd());
+            }
+            case CRC32 -> {
+                bool(in.has(Insn.FLAG_CRC32C));
+                rz(in.rn());
+                rz(in.rm());
+                iconst(in.size());
+                alu("crc32", "(ZJJI)J");
+                wz(in.rd());
+            }
+            case RBIT, REV16, REV, CLZ, CLS -> {
+                bool(sf);
+                rz(in.rn());
+                alu(in.op().name().toLowerCase(java.util.Locale.ROOT), "(ZJ)J");
+                wz(in.rd());
+            }
+            case REV32 -> {
+                rz(in.rn());
+                alu("rev32", "(J)J");
+                wz(in.rd());
+            }
+
+            case B -> {
+                exitTo(pc + in.imm());
+                return true;
+            }
+            case BL -> {
+                lconst(pc + 4);
+                mv.visitVarInsn(LSTORE, slot(30));
+                exitTo(pc + in.imm());
+                return true;
+            }
+            case B_COND -> {
+                cond(in.cond());
+                branchIf(pc + in.imm(), pc + 4);
+                return true;
+            }
+            case CBZ, CBNZ -> {
+                rz(in.rd());
+                width(sf);
+                mv.visitInsn(LCONST_0);
+                mv.visitInsn(LCMP); // 0 iff zero
+                if (in.op() == Op.CBZ) {
+                    Label nz = new Label();
+                    mv.visitJumpInsn(IFNE, nz);
+                    exitTo(pc + in.imm());
+                    mv.visitLabel(nz);
+                    exitTo(pc + 4);
+                } else {
+                    branchIf(pc + in.imm(), pc + 4);
+                }
+                return true;
+            }
+            case TBZ, TBNZ -> {
+                rz(in.rd());
+                iconst(in.amount());
+                mv.visitInsn(LUSHR);
+                mv.visitInsn(L2I);
+                iconst(1);
+                mv.visitInsn(IAND);
+                if (in.op() == Op.TBNZ) {
+                    branchIf(pc + in.imm(), pc + 4);
+                } else {
+                    Label set = new Label();
+                    mv.visitJumpInsn(IFNE, set);
+                    exitTo(pc + in.imm());
+                    mv.visitLabel(set);
+                    exitTo(pc + 4);
+                }
+                return true;
+            }
+            case BR, RET -> {
+                rz(in.rn());
+                exitToStack();
+                return true;
+            }
+            case BLR -> {
+                rz(in.rn());
+                lconst(pc + 4);
+                mv.visitVarInsn(LSTORE, slot(30));
+                exitToStack();
+                return true;
+            }
+
+            case LDR, STR, LDP, STP, LDAR, STLR -> memory(in, pc, index);
+            case PRFM, HINT, DSB, DMB, ISB -> {
+                // no architectural effect (as in the interpreter)
+            }
+            default -> throw new IllegalStateException("not translatable: " + in.op());
+        }
+        return false;
+    }
+
+    /** The 64-bit form of Alu.width for constants folded at translation time. */
+    private static long Alu_width(boolean sf, long v) {
+        return dev.a64trap.exec.Alu.width(sf, v);
+    }
+
+    private void extend32(boolean signed) {
+        if (signed) {
+            mv.visitInsn(L2I);
+            mv.visitInsn(I2L);
+        } else {
+            mv.visitLdcInsn(0xFFFF_FFFFL);
+            mv.visitInsn(LAND);
+        }
+    }
+
+    /**
+     * ADD/SUB/ADC/SBC with a and b (already inverted for subtraction) on the stack; {@code carry} is
+     * 0/1, or -1 for PSTATE.C. {@code spDest}: rd is SP when flags are not set.
+     */
+    private void addSub(Insn in, int carry, boolean spDest) {
+        boolean sf = in.sf();
+        mv.visitVarInsn(LSTORE, T_B);
+        mv.visitVarInsn(LSTORE, T_A);
+        if (carry < 0) { // PSTATE.C as it was before this instruction sets the flags
+            carry(carry);
+            mv.visitVarInsn(ISTORE, T_C);
+            carrySaved = true;
+        }
+        if (in.setsFlags()) {
+            mv.visitVarInsn(LLOAD, T_A);
+            mv.visitVarInsn(LLOAD, T_B);
+            carry(carry);
+            alu(sf ? "addFlags64" : "addFlags32", "(JJI)I");
+            mv.visitVarInsn(ISTORE, L_NZCV);
+        }
+        mv.visitVarInsn(LLOAD, T_A);
+        mv.visitVarInsn(LLOAD, T_B);
+        mv.visitInsn(LADD);
+        if (carry != 0) {
+            carry(carry);
+            mv.visitInsn(I2L);
+            mv.visitInsn(LADD);
+        }
+        carrySaved = false;
+        width(sf);
+        set(in.rd(), spDest && !in.setsFlags());
+    }
+
+    private void carry(int carry) {
+        if (carry >= 0) {
+            iconst(carry);
+        } else if (carrySaved) {
+            mv.visitVarInsn(ILOAD, T_C);
+        } else {
+            nzcv();
+            iconst(1);
+            mv.visitInsn(ISHR);
+            iconst(1);
+            mv.visitInsn(IAND);
+        }
+    }
+
+    /** AND/ORR/EOR/BIC/ORN/EON with the raw result on the stack. */
+    private void logical(Insn in, boolean spDest) {
+        boolean sf = in.sf();
+        width(sf);
+        if (in.setsFlags()) {
+            mv.visitInsn(DUP2);
+            mv.visitVarInsn(LSTORE, T_A);
+            bool(sf);
+            mv.visitVarInsn(LLOAD, T_A);
+            alu("logicFlags", "(ZJ)I");
+            mv.visitVarInsn(ISTORE, L_NZCV);
+            wz(in.rd());
+        } else {
+            set(in.rd(), spDest);
+        }
+    }
+
+    private void condCompare(Insn in) {
+        Label holds = new Label();
+        Label done = new Label();
+        cond(in.cond());
+        mv.visitJumpInsn(IFNE, holds);
+        iconst((int) in.imm() & 0xF);
+        mv.visitVarInsn(ISTORE, L_NZCV);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(holds);
+        Op op = in.op();
+        boolean sub = op == Op.CCMP_REG || op == Op.CCMP_IMM;
+        rz(in.rn());
+        if (op == Op.CCMN_IMM || op == Op.CCMP_IMM) {
+            lconst(sub ? ~(long) in.amount() : in.amount());
+        } else {
+            rz(in.rm());
+            if (sub) {
+                not();
+            }
+        }
+        iconst(sub ? 1 : 0);
+        alu(in.sf() ? "addFlags64" : "addFlags32", "(JJI)I");
+        mv.visitVarInsn(ISTORE, L_NZCV);
+        mv.visitLabel(done);
+    }
+
+    private void condSelect(Insn in) {
+        Label holds = new Label();
+        Label done = new Label();
+        cond(in.cond());
+        mv.visitJumpInsn(IFNE, holds);
+        rz(in.rm());
+        switch (in.op()) {
+            case CSINC -> {
+                mv.visitInsn(LCONST_1);
+                mv.visitInsn(LADD);
+            }
+            case CSINV -> not();
+            case CSNEG -> mv.visitInsn(LNEG);
+            default -> { }
+        }
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(holds);
+        rz(in.rn());
+        mv.visitLabel(done);
+        width(in.sf());
+        wz(in.rd());
+    }
+
+    // ---- loads and stores
+
+    private void memory(Insn in, long pc, int index) {
+        iconst(index);
+        mv.visitVarInsn(ISTORE, L_IDX); // the handler reports this instruction if the access faults
+        address(in, pc);
+        mv.visitVarInsn(LSTORE, T_ADDR);
+        int size = in.size();
+        Op op = in.op();
+        boolean ordered = op == Op.LDAR || op == Op.STLR;
+        switch (op) {
+            case LDR, LDAR -> {
+                read(size, ordered, 0);
+                mv.visitVarInsn(LSTORE, T_V);
+                writeback(in);
+                mv.visitVarInsn(LLOAD, T_V);
+                loaded(in);
+                wz(in.rd());
+            }
+            case STR, STLR -> {
+                write(size, ordered, 0, () -> rz(in.rd()));
+                writeback(in);
+            }
+            case LDP -> {
+                read(size, false, 0);
+                mv.visitVarInsn(LSTORE, T_V);
+                read(size, false, 1L << size);
+                mv.visitVarInsn(LSTORE, T_V2);
+                writeback(in);
+                mv.visitVarInsn(LLOAD, T_V);
+                loaded(in);
+                wz(in.rd());
+                mv.visitVarInsn(LLOAD, T_V2);
+                loaded(in);
+                wz(in.ra());
+            }
+            default -> { // STP: both values read before either write (rd or ra may be the base)
+                rz(in.rd());
+                mv.visitVarInsn(LSTORE, T_V);
+                rz(in.ra());
+                mv.visitVarInsn(LSTORE, T_V2);
+                write(size, false, 0, () -> mv.visitVarInsn(LLOAD, T_V));
+                write(size, false, 1L << size, () -> mv.visitVarInsn(LLOAD, T_V2));
+                writeback(in);
+            }
+        }
+    }
+
+    /** Pushes the access address (Lsu.address: SP alignment check when the base is SP). */
+    private void address(Insn in, long pc) {
+        int mode = in.mode();
+        if (mode == Insn.MODE_LITERAL) {
+            lconst(pc + in.imm());
+            return;
+        }
+        int rn = in.rn();
+        get(rn, true);
+        if (rn == 31) {
+            mv.visitVarInsn(ALOAD, L_CPU);
+            get(31, true);
+            lsu("checkSp", "(" + CPU_D + "J)V");
+        }
+        switch (mode) {
+            case Insn.MODE_OFFSET, Insn.MODE_PRE -> {
+                if (in.imm() != 0) {
+                    lconst(in.imm());
+                    mv.visitInsn(LADD);
+                }
+            }
+            case Insn.MODE_REG -> {
+                rz(in.rm());
+                iconst(in.shift());
+                iconst(in.amount());
+                alu("extend", "(JII)J");
+                mv.visitInsn(LADD);
+            }
+            default -> { } // POST, BASE
+        }
+    }
+
+    private void read(int size, boolean ordered, long offset) {
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        if (offset != 0) {
+            lconst(offset);
+            mv.visitInsn(LADD);
+        }
+        iconst(size);
+        bool(ordered);
+        lsu("read", "(" + CPU_D + MEM_D + "JIZ)J");
+    }
+
+    private void write(int size, boolean ordered, long offset, Runnable value) {
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        if (offset != 0) {
+            lconst(offset);
+            mv.visitInsn(LADD);
+        }
+        iconst(size);
+        value.run();
+        bool(ordered);
+        lsu("write", "(" + CPU_D + MEM_D + "JIJZ)V");
+    }
+
+    private void writeback(Insn in) {
+        if (in.mode() == Insn.MODE_PRE) {
+            mv.visitVarInsn(LLOAD, T_ADDR);
+            set(in.rn(), true);
+        } else if (in.mode() == Insn.MODE_POST) {
+            mv.visitVarInsn(LLOAD, T_ADDR);
+            lconst(in.imm());
+            mv.visitInsn(LADD);
+            set(in.rn(), true);
+        }
+    }
+
+    /** A loaded value as the destination register receives it (sign extension, W zeroing). */
+    private void loaded(Insn in) {
+        if (in.has(Insn.FLAG_SIGNED)) {
+            iconst(in.size());
+            lsu("signExtend", "(JI)J");
+            width(in.sf());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/**
+ * The JIT: hot guest blocks translated to JVM bytecode with ASM, one hidden class per block.
+ *
+ * <p>The interpreter ({@code exec}) counts executions per decoded block; at
+ * {@code a64trap.jit.threshold} (default 1000) it asks the installed
+ * {@link dev.a64trap.exec.BlockCompiler} ({@link dev.a64trap.jit.Jit}) for a
+ * {@link dev.a64trap.exec.CompiledBlock} and keeps it in the block's volatile {@code compiled}
+ * field. From then on the run loop calls the unit instead of interpreting the block, whenever the
+ * budget allows the whole block and no tracer or debugger is attached.
+ *
+ * <p>{@link dev.a64trap.jit.Translator} keeps guest registers and NZCV in JVM locals and writes them
+ * back at every exit. A block that branches back to its own start becomes a JVM loop. The loop's
+ * back-edge leaves when the pass limit is reached (budget, vPMU checkpoint, at most 4096 passes per
+ * call), when an interrupt is pending, or when a store has dropped the block. Semantics are
+ * {@code exec.Alu} and {@code exec.Lsu}, called with {@code invokestatic}. Only moves, adds and
+ * logic are inlined. A faulting access throws out of {@code Lsu}. The handler spills the locals as
+ * they were before the instruction and reports its index, so the interpreter delivers the
+ * exception with exact state. A block whose last instruction is not translatable (MRS, MSR, SVC,
+ * HLT, ERET, exclusives...) is compiled without it, and the interpreter runs that one through its
+ * general path. Any other untranslatable block stays interpreted.
+ *
+ * <p>Retired counts, event sums, observer calls and checkpoints are the interpreter's own block
+ * accounting: a unit reports how many whole passes it made. Debugging:
+ * {@code -Da64trap.jit.verify=true} checks every unit with ASM's CheckClassAdapter, and
+ * {@code -Da64trap.jit.dump=true} prints each unit's bytecode. {@code -Da64trap.jit=false} or
+ * {@code run --no-jit} turns the JIT off.
+ */
+package dev.a64trap.jit;
