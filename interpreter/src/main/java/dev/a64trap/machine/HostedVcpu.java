@@ -236,8 +236,21 @@ public final class HostedVcpu implements RunObserver, EventClock {
             long cyc = s.cycles(model);
             stretchCycles += cyc;
             if (anyCounting) {
-                add(s, totals[el], nextPc, cyc);
+                add(s, totals[el], s.pcWrites(nextPc), cyc, 1);
             }
+        }
+        foldExceptions();
+    }
+
+    /** A compiled loop: {@code times} whole passes of {@code b}, each back to its start (the sums are linear). */
+    @Override
+    public void retiredLoop(Block b, long times, int el) {
+        pending = null;
+        BlockSums s = BlockSums.of(b);
+        long cyc = s.cycles(model);
+        stretchCycles += cyc * times;
+        if (anyCounting) {
+            add(s, totals[el], s.pcWrites(b.pc), cyc, times);
         }
         foldExceptions();
     }
@@ -247,20 +260,20 @@ public final class HostedVcpu implements RunObserver, EventClock {
      * differences of totals taken while a counter counts (it snapshots the clock when one starts),
      * so totals frozen in between are indistinguishable from complete ones.
      */
-    private static void add(BlockSums s, long[] t, long nextPc, long cyc) {
+    private static void add(BlockSums s, long[] t, long pcWrites, long cyc, long times) {
         long[] d = s.sums;
-        t[BlockSums.INST] += d[BlockSums.INST];
-        t[BlockSums.BR] += d[BlockSums.BR];
-        t[BlockSums.BR_IMMED] += d[BlockSums.BR_IMMED];
-        t[BlockSums.BR_RETURN] += d[BlockSums.BR_RETURN];
-        t[BlockSums.PC_WRITE] += s.pcWrites(nextPc);
-        t[BlockSums.LD] += d[BlockSums.LD];
-        t[BlockSums.ST] += d[BlockSums.ST];
-        t[BlockSums.MEM] += d[BlockSums.MEM];
-        t[BlockSums.EXC_RETURN] += d[BlockSums.EXC_RETURN];
-        t[BlockSums.CID] += d[BlockSums.CID];
-        t[BlockSums.TTBR] += d[BlockSums.TTBR];
-        t[BlockSums.CYCLES] += cyc;
+        t[BlockSums.INST] += d[BlockSums.INST] * times;
+        t[BlockSums.BR] += d[BlockSums.BR] * times;
+        t[BlockSums.BR_IMMED] += d[BlockSums.BR_IMMED] * times;
+        t[BlockSums.BR_RETURN] += d[BlockSums.BR_RETURN] * times;
+        t[BlockSums.PC_WRITE] += pcWrites * times;
+        t[BlockSums.LD] += d[BlockSums.LD] * times;
+        t[BlockSums.ST] += d[BlockSums.ST] * times;
+        t[BlockSums.MEM] += d[BlockSums.MEM] * times;
+        t[BlockSums.EXC_RETURN] += d[BlockSums.EXC_RETURN] * times;
+        t[BlockSums.CID] += d[BlockSums.CID] * times;
+        t[BlockSums.TTBR] += d[BlockSums.TTBR] * times;
+        t[BlockSums.CYCLES] += cyc * times;
     }
 
     /** Whether any counter accumulates from the clock; refreshed wherever the vPMU may start or stop one. */
