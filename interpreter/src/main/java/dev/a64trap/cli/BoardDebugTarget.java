@@ -327,14 +327,21 @@ final class BoardDebugTarget implements DebugTarget {
             target = Math.min(target, maxInsns);
         }
         Stop s;
+        long exceptions = board.interpreter().events.exceptions;
         stepStarted = System.nanoTime() | 1;
+        board.interpreter().setStopAfterException(true);
         try {
             s = run(target);
         } finally {
+            board.interpreter().setStopAfterException(false);
             stepStarted = 0;
         }
         // Retired its instruction, then met the step's budget or a breakpoint: a completed step.
         if (cpu.retired == target && (s.kind() == Stop.Kind.BUDGET || s.kind() == Stop.Kind.BREAKPOINT)) {
+            return StopEvent.stepped(0);
+        }
+        // The instruction faulted: the step ends at the exception vector, as on hardware.
+        if (s.kind() == Stop.Kind.BUDGET && board.interpreter().events.exceptions != exceptions) {
             return StopEvent.stepped(0);
         }
         return toStopEvent(s);

@@ -47,6 +47,8 @@ public final class Interpreter {
     /** Breakpoint addresses (debugger); blocks end before them so the loop sees each one. */
     private final java.util.Set<Long> breakpoints = new java.util.HashSet<>();
     private Stop stop;
+    // a debugger's single step ends at an exception entry, before the vector's first instruction
+    private boolean stopAfterException;
     private Block current;
     /** The JIT (null = interpret only) and what its units share with this loop. */
     private BlockCompiler compiler;
@@ -665,7 +667,20 @@ public final class Interpreter {
             cpu.pc = preferredReturn;
             return preferredReturn;
         }
-        return cpu.takeException(ExceptionType.SYNC, preferredReturn, f.esr, f.farValid, f.far);
+        long vector = cpu.takeException(ExceptionType.SYNC, preferredReturn, f.esr, f.farValid, f.far);
+        if (stopAfterException) {
+            stop = Stop.budget(vector);
+        }
+        return vector;
+    }
+
+    /**
+     * For a debugger's single step: when on, a run ends right after an exception entry (PC at the
+     * vector, nothing of the handler executed) with a {@link Stop.Kind#BUDGET} stop, since the
+     * faulting instruction itself does not retire. Call only while the interpreter is not running.
+     */
+    public void setStopAfterException(boolean on) {
+        stopAfterException = on;
     }
 
     // ---- register access (31 = XZR here; SP-capable operands read x[31] directly)
