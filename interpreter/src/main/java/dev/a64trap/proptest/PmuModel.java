@@ -247,7 +247,9 @@ public final class PmuModel {
         }
         if (overflows > 0) {
             ovs |= 1L << i;
-            boolean lp = pmuVer >= 6 && (pmcr & 1L << 7) != 0;
+            // 3.4 "with LP = 1 nothing chains": the stored bit, even when a non-p5 guest got it from
+            // userspace (1.7 keeps LP there until the first guest PMCR write), as KVM's can_chain does
+            boolean lp = (pmcr & 1L << 7) != 0;
             int odd = i + 1;
             if (i != CYC && i % 2 == 0 && odd < 31 && odd < n && !lp && enabled(odd) && evt(odd) == CHAIN) {
                 add(odd, overflows);

@@ -185,7 +185,7 @@ public final class PmuProperties {
                 k = Kind.PMSWINC;
             }
             int idx = Gens.counterIndex(m.n).sample(r);
-            int el = r.nextInt(4) == 0 ? 0 : 1;
+            int el = r.nextInt(3) == 0 ? 0 : 1;
             Shrinkable<Long> v = write ? valueFor(k, m).generate(r) : Shrinkable.of(0L);
             Kind kk = k;
             return v.map(x -> new Access(kk, idx, x, el));
@@ -459,6 +459,66 @@ public final class PmuProperties {
         }
     }
 
+    /** Counter i (31 = cycle) set to {@code distance} below the 32- or 64-bit overflow. */
+    record NearOverflow(int index, long distance, boolean wide, boolean indirect) {
+        @Override
+        public String toString() {
+            return (index == 31 ? "PMCCNTR" : "PMEVCNTR" + index) + " = " + (wide ? "2^64" : "2^32") + " - " + distance
+                    + (indirect ? " via PMSELR/PMXEVCNTR" : "");
+        }
+    }
+
+    static void nearOverflow(World w, Sut s, NearOverflow p) {
+        long v = (p.wide() ? 0 : 1L << 32) - p.distance();
+        if (p.indirect()) {
+            guestWrite(w, s, new Access(Kind.PMSELR, 0, p.index(), 1));
+            guestWrite(w, s, new Access(Kind.PMXEVCNTR, 0, v, 1));
+        } else if (p.index() == 31) {
+            guestWrite(w, s, new Access(Kind.PMCCNTR, 0, v, 1));
+        } else {
+            guestWrite(w, s, new Access(Kind.PMEVCNTR, p.index(), v, 1));
+        }
+    }
+
+    /** Programs counter i: type (event, P/U), enable, interrupt enable, PMCR (E plus LC/LP choice). */
+    record Program(int index, long type, boolean intEnable, long pmcr) {
+        @Override
+        public String toString() {
+            return (index == 31 ? "cycle" : "counter " + index) + " type=0x" + Long.toHexString(type)
+                    + (intEnable ? " +irq" : "") + " PMCR<-0x" + Long.toHexString(pmcr);
+        }
+    }
+
+    static void program(World w, Sut s, Program p) {
+        guestWrite(w, s, new Access(Kind.PMEVTYPER, p.index(), p.type(), 1));
+        guestWrite(w, s, new Access(Kind.PMCNTENSET, 0, 1L << p.index(), 1));
+        if (p.intEnable()) {
+            guestWrite(w, s, new Access(Kind.PMINTENSET, 0, 1L << p.index(), 1));
+        }
+        guestWrite(w, s, new Access(Kind.PMCR, 0, p.pmcr(), 1));
+    }
+
+    /** An even counter counting instructions chained to its odd partner, the even one near overflow. */
+    record ChainPair(int even, long distance, long oddStart) {
+        @Override
+        public String toString() {
+            return "PMEVCNTR" + even + " = 2^32 - " + distance + " chained to PMEVCNTR" + (even + 1) + " = 0x"
+                    + Long.toHexString(oddStart);
+        }
+    }
+
+    static void chainPair(World w, Sut s, ChainPair p) {
+        program(w, s, new Program(p.even(), PmuModel.INST_RETIRED, false, 1));
+        program(w, s, new Program(p.even() + 1, PmuModel.CHAIN, true, 1));
+        guestWrite(w, s, new Access(Kind.PMEVCNTR, p.even(), (1L << 32) - p.distance(), 1));
+        guestWrite(w, s, new Access(Kind.PMEVCNTR, p.even() + 1, p.oddStart(), 1));
+    }
+
+    static Gen<Integer> implementedIndex(PmuModel m) {
+        return m.n == 0 ? Gen.constant(31) : Gen.frequency(List.of(Gen.weighted(1, Gen.constant(31)),
+                Gen.weighted(3, Gens.intRange(0, m.n - 1))));
+    }
+
     static void peek(World w, Sut s, Integer ignored) {
         Map<String, String> a = s.t.view();
         Map<String, String> b = s.t.view();
@@ -579,7 +639,34 @@ public final class PmuProperties {
             a.add(Action.<World, Sut, Integer>of("peek", 1, w -> Gen.constant(0), PmuProperties::peek)
                     .when(PmuProperties::started).describedBy(x -> ""));
         }
-        a.add(Action.<World, Sut, Run>of("run", 5, w -> r -> {
+        a.add(Action.<World, Sut, NearOverflow>of("nearOverflow", 3, w -> r -> {
+            int idx = implementedIndex(w.m).sample(r);
+            boolean wide = r.nextInt(4) == 0;
+            boolean ind = !migrationsOnly && r.nextInt(3) == 0;
+            return Gens.intRange(1, 4000).generate(r).map(d -> new NearOverflow(idx, d, wide, ind));
+        }, PmuProperties::nearOverflow).when(PmuProperties::started));
+        a.add(Action.<World, Sut, Program>of("program", 3, w -> r -> {
+            int idx = migrationsOnly ? 31 : implementedIndex(w.m).sample(r);
+            long ev = idx % 2 == 1 && idx != 31 && r.nextInt(3) == 0 ? PmuModel.CHAIN
+                    : new long[] {PmuModel.INST_RETIRED, PmuModel.CPU_CYCLES, 0, 0x1B}[r.nextInt(4)];
+            long type = ev | (r.nextInt(5) == 0 ? PmuModel.P : 0) | (r.nextInt(5) == 0 ? PmuModel.U : 0);
+            long pmcr = 1 | (r.nextBoolean() ? 1L << 6 : 0) | (r.nextBoolean() ? 1L << 7 : 0);
+            return Shrinkable.of(new Program(idx, type, r.nextBoolean(), pmcr));
+        }, PmuProperties::program).when(PmuProperties::started));
+        if (!migrationsOnly) {
+            a.add(Action.<World, Sut, ChainPair>of("chainPair", 2, w -> r -> {
+                int even = 2 * r.nextInt(Math.max(1, w.m.n / 2));
+                long odd = r.nextBoolean() ? 0 : 0xFFFF_FFFFL;
+                return Gens.intRange(1, 3000).generate(r).map(d -> new ChainPair(even, d, odd));
+            }, PmuProperties::chainPair).when(w -> started(w) && w.m.n >= 2));
+            a.add(Action.<World, Sut, Access>of("userenr", 2, w -> Gens.intRange(0, 15)
+                    .map(v -> new Access(Kind.PMUSERENR, 0, v, 1)), PmuProperties::guestWrite)
+                    .when(PmuProperties::started).describedBy(Access::describeWrite));
+            a.add(Action.<World, Sut, Access>of("swinc", 2, w -> Gens.counterIndex(w.m.n)
+                    .map(i -> new Access(Kind.PMSWINC, 0, 1L << i, 1)), PmuProperties::guestWrite)
+                    .when(PmuProperties::started).describedBy(Access::describeWrite));
+        }
+        a.add(Action.<World, Sut, Run>of("run", 6, w -> r -> {
             int el = r.nextInt(3) == 0 ? 0 : 1;
             return Gens.intRange(1, 5000).generate(r).map(k -> new Run(k, el));
         }, PmuProperties::run).when(PmuProperties::started));
@@ -588,18 +675,24 @@ public final class PmuProperties {
         return a;
     }
 
-    static StateMachine<World, Sut> machine(String name, boolean fixedOnly, boolean noFixed, boolean migrationsOnly) {
-        return new StateMachine<>(name, World::new, w -> new Sut(new PmuTarget(null)),
+    static StateMachine<World, Sut> machine(String name, boolean fixedOnly, boolean noFixed, boolean migrationsOnly,
+            java.util.function.Supplier<PmuTarget> targets) {
+        return new StateMachine<>(name, World::new, w -> new Sut(targets.get()),
                 actions(fixedOnly, noFixed, migrationsOnly), invariants(),
                 w -> w.m == null ? Map.of() : w.m.view(), s -> s.t.vm == null ? Map.of() : s.t.view(), 40);
     }
 
     /** All vPMU properties, in the order a campaign runs them. */
     public static List<StateMachine<World, Sut>> all() {
+        return all(() -> new PmuTarget(null));
+    }
+
+    /** The properties against targets from {@code targets} (tests plant bugs in a subclass). */
+    public static List<StateMachine<World, Sut>> all(java.util.function.Supplier<PmuTarget> targets) {
         return List.of(
-                machine("pmu: registers, counting, userspace, all modes", false, false, false),
-                machine("pmu: default and SET_PMU placement", false, true, false),
-                machine("pmu: fixed-counters-only cycle counter across migrations", true, false, true));
+                machine("pmu: registers, counting, userspace, all modes", false, false, false, targets),
+                machine("pmu: default and SET_PMU placement", false, true, false, targets),
+                machine("pmu: fixed-counters-only cycle counter across migrations", true, false, true, targets));
     }
 
     static boolean same(Object a, Object b) {

@@ -22,7 +22,7 @@ import java.util.Map;
  * instructions adds k INST_RETIRED and k * cpi(pCPU) CPU_CYCLES at one EL, in chunks bounded by the
  * vPMU's instruction budget exactly as the machine's checkpoints are.
  */
-public final class PmuTarget implements EventClock {
+public class PmuTarget implements EventClock {
     public Host host;
     public KvmVm vm;
     public KvmVcpu vcpu;
