@@ -67,8 +67,13 @@ public final class PmuProperties {
     }
 
     /** VMM setup of a chain. */
-    public record Setup(int host, int hostPmuVer, PmuModel.Mode mode, int setPmu, int nrCounters, List<int[]> filters, int vmmCpu,
-            int firstCpu) {
+    public record Setup(int host, int hostPmuVer, PmuModel.Mode mode, int setPmu, int nrCounters, List<int[]> filters,
+            int vmmCpu, int firstCpu, int pmcrN) {
+        Setup(int host, int hostPmuVer, PmuModel.Mode mode, int setPmu, int nrCounters, List<int[]> filters,
+                int vmmCpu, int firstCpu) {
+            this(host, hostPmuVer, mode, setPmu, nrCounters, filters, vmmCpu, firstCpu, -1);
+        }
+
         @Override
         public String toString() {
             StringBuilder b = new StringBuilder("host=" + HOSTS[host] + " hostPmuVer=" + hostPmuVer + " mode=" + mode);
@@ -80,6 +85,9 @@ public final class PmuProperties {
             }
             for (int[] f : filters) {
                 b.append(f[2] == 0 ? " allow" : " deny").append(String.format("[0x%x+%d]", f[0], f[1]));
+            }
+            if (pmcrN >= 0) {
+                b.append(" onereg PMCR.N=").append(pmcrN);
             }
             return b.append(" vmmCpu=").append(vmmCpu).append(" firstCpu=").append(firstCpu).toString();
         }
@@ -132,7 +140,9 @@ public final class PmuProperties {
                 }
             }
             int[] vers = {6, 4, 1, 5};
-            Setup s = new Setup(h, vers[r.nextInt(vers.length)], mode, setPmu, nr, filters, r.nextInt(host.cpuCount()), r.nextInt(host.cpuCount()));
+            int pmcrN = r.nextInt(3) == 0 ? Gens.counterIndex(host.pmus().get(setPmu).counters()).sample(r) : -1;
+            Setup s = new Setup(h, vers[r.nextInt(vers.length)], mode, setPmu, nr, filters, r.nextInt(host.cpuCount()),
+                    r.nextInt(host.cpuCount()), pmcrN);
             return shrinkSetup(s);
         };
     }
@@ -140,19 +150,23 @@ public final class PmuProperties {
     static Shrinkable<Setup> shrinkSetup(Setup s) {
         return new Shrinkable<>(s, () -> {
             List<Shrinkable<Setup>> out = new ArrayList<>();
+            if (s.pmcrN() >= 0) {
+                out.add(shrinkSetup(new Setup(s.host(), s.hostPmuVer(), s.mode(), s.setPmu(), s.nrCounters(),
+                        s.filters(), s.vmmCpu(), s.firstCpu())));
+            }
             if (!s.filters().isEmpty()) {
                 out.add(shrinkSetup(new Setup(s.host(), s.hostPmuVer(), s.mode(), s.setPmu(), s.nrCounters(), List.of(), s.vmmCpu(),
-                        s.firstCpu())));
+                        s.firstCpu(), s.pmcrN())));
             }
             if (s.nrCounters() >= 0) {
                 out.add(shrinkSetup(new Setup(s.host(), s.hostPmuVer(), s.mode(), s.setPmu(), -1, s.filters(), s.vmmCpu(),
-                        s.firstCpu())));
+                        s.firstCpu(), s.pmcrN())));
             }
             if (s.host() > 0) {
-                out.add(shrinkSetup(new Setup(0, s.hostPmuVer(), s.mode(), 0, s.nrCounters(), s.filters(), 0, 0)));
+                out.add(shrinkSetup(new Setup(0, s.hostPmuVer(), s.mode(), 0, s.nrCounters(), s.filters(), 0, 0, s.pmcrN())));
             }
             if (s.vmmCpu() > 0 || s.firstCpu() > 0) {
-                out.add(shrinkSetup(new Setup(s.host(), s.hostPmuVer(), s.mode(), s.setPmu(), s.nrCounters(), s.filters(), 0, 0)));
+                out.add(shrinkSetup(new Setup(s.host(), s.hostPmuVer(), s.mode(), s.setPmu(), s.nrCounters(), s.filters(), 0, 0, s.pmcrN())));
             }
             return out;
         });
@@ -217,7 +231,12 @@ public final class PmuProperties {
             m.vmPmu = hp;
             m.n = hp.counters();
         } else if (p.mode() == PmuModel.Mode.FIXED) {
+            Errno before = errno(() -> t.vcpu.getAttr(PmuAttr.FIXED_COUNTERS_ONLY));
             t.vcpu.setAttr(PmuAttr.FIXED_COUNTERS_ONLY, null);
+            Errno after = errno(() -> t.vcpu.getAttr(PmuAttr.FIXED_COUNTERS_ONLY));
+            if (before != Errno.ENXIO || after != null) {
+                throw fail("GET of FIXED_COUNTERS_ONLY is ENXIO until set (18)", "before " + before + ", after " + after);
+            }
             m.n = 0;
         }
         if (p.nrCounters() >= 0) {
@@ -249,6 +268,17 @@ public final class PmuProperties {
         }
         if (vm.pmuVer() != m.pmuVer) {
             throw fail("guest PMUVer (1.9)", "vm.pmuVer()=" + vm.pmuVer() + " model " + m.pmuVer);
+        }
+        if (p.pmcrN() >= 0) { // 1.7 / invariant 6: before the first run N applies iff n <= max, and never fails
+            int max = m.mode == PmuModel.Mode.FIXED ? 0 : m.vmPmu.counters();
+            Errno e = errno(() -> t.vcpu.setOneReg(dev.a64trap.pmu.PmuRegTable.oneRegId(Kind.PMCR.encoding(0)),
+                    (long) p.pmcrN() << 11));
+            if (e != null) {
+                throw fail("userspace PMCR.N write succeeds (6)", "N=" + p.pmcrN() + ": " + e);
+            }
+            if (p.pmcrN() <= max) {
+                m.n = p.pmcrN();
+            }
         }
         t.pmu.attachClock(t);
         EntryResult r = t.vcpu.run(p.firstCpu());

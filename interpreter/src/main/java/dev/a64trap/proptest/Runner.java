@@ -39,9 +39,13 @@ public final class Runner {
     public static <M, I> Outcome check(StateMachine<M, I> sm, long firstSeed, int chains) {
         String fixed = System.getProperty(SEED_PROPERTY);
         if (fixed != null && !fixed.isBlank()) {
-            firstSeed = Long.parseLong(fixed.trim());
-            chains = 1;
+            return search(sm, Long.parseLong(fixed.trim()), 1);
         }
+        return search(sm, firstSeed, chains);
+    }
+
+    /** Runs chains {@code firstSeed ..} regardless of {@link #SEED_PROPERTY}; stops at the first counterexample. */
+    public static <M, I> Outcome search(StateMachine<M, I> sm, long firstSeed, int chains) {
         long steps = 0;
         for (int k = 0; k < chains; k++) {
             long seed = firstSeed + k;

@@ -68,7 +68,7 @@ class EngineTest {
 
     @Test
     void correctImplementationPasses() {
-        Runner.Outcome o = Runner.check(machine(0, true), 1, 300);
+        Runner.Outcome o = Runner.search(machine(0, true), 1, 300);
         assertTrue(o.passed());
         assertEquals(300, o.chains());
         assertTrue(o.steps() > 300);
@@ -76,7 +76,7 @@ class EngineTest {
 
     @Test
     void truncationBugShrinksToOneWriteOfTheSimplestFailingEdge() {
-        Runner.Outcome o = Runner.check(machine(1, true), 1, 500);
+        Runner.Outcome o = Runner.search(machine(1, true), 1, 500);
         Counterexample c = o.failure();
         assertNotNull(c, "the planted bug must be found");
         // 0, 1 and -1 survive an int round trip; 0xFFFFFFFF is the simplest edge that does not
@@ -89,7 +89,7 @@ class EngineTest {
 
     @Test
     void sequenceBugShrinksToFourIncrementsAndNothingElse() {
-        Counterexample c = Runner.check(machine(2, false), 7, 500).failure();
+        Counterexample c = Runner.search(machine(2, false), 7, 500).failure();
         assertNotNull(c);
         assertEquals(List.of("inc()", "inc()", "inc()", "inc()"), c.steps());
         assertEquals(4, c.failingStep());
@@ -107,7 +107,7 @@ class EngineTest {
         StateMachine<Model, Impl> sm = machine(2, true);
         assertEquals(Runner.trace(sm, 99), Runner.trace(sm, 99));
         assertNotEquals(Runner.trace(sm, 99), Runner.trace(sm, 100));
-        Counterexample a = Runner.check(sm, 5, 500).failure();
+        Counterexample a = Runner.search(sm, 5, 500).failure();
         assertNotNull(a);
         assertEquals(a, Runner.runChain(sm, a.seed()));
     }
@@ -115,8 +115,9 @@ class EngineTest {
     @Test
     void seedPropertyReplaysExactlyOneChain() {
         StateMachine<Model, Impl> sm = machine(2, false);
-        Counterexample c = Runner.check(sm, 7, 500).failure();
+        Counterexample c = Runner.search(sm, 7, 500).failure();
         assertNotNull(c);
+        String saved = System.getProperty(Runner.SEED_PROPERTY);
         System.setProperty(Runner.SEED_PROPERTY, Long.toString(c.seed()));
         try {
             Runner.Outcome o = Runner.check(sm, 123456, 1000);
@@ -125,7 +126,11 @@ class EngineTest {
             AssertionError e = assertThrows(AssertionError.class, () -> Runner.assertHolds(sm, 0, 10));
             assertTrue(e.getMessage().contains("seed:            " + c.seed()));
         } finally {
-            System.clearProperty(Runner.SEED_PROPERTY);
+            if (saved == null) {
+                System.clearProperty(Runner.SEED_PROPERTY);
+            } else {
+                System.setProperty(Runner.SEED_PROPERTY, saved);
+            }
         }
     }
 

@@ -63,7 +63,7 @@ class PmuPropertiesTest {
     @Test
     void plantedImplementationBugIsFoundShrunkAndReplayedBySeed() {
         StateMachine<PmuProperties.World, PmuProperties.Sut> sm = PmuProperties.all(LosesSwinc::new).get(0);
-        Counterexample c = Runner.check(sm, 1, CHAINS).failure();
+        Counterexample c = Runner.search(sm, 1, CHAINS).failure();
         assertTrue(c != null, "planted bug not found");
         assertEquals("implementation equals reference model", c.check());
         // minimal: set up, make a SW_INCR counter count (its type, enable, E), then the lost increment
