@@ -97,7 +97,8 @@ public final class FuzzCommand implements Callable<Integer> {
             } else if (seedRange != null) {
                 long[] r = parseRange(seedRange);
                 first = r[0];
-                count = tries != null ? Math.min(tries, r[1] - r[0] + 1) : r[1] - r[0] + 1;
+                long size = r[1] - r[0] + 1 <= 0 ? Long.MAX_VALUE : r[1] - r[0] + 1; // the whole long range overflows
+                count = tries != null ? Math.min(tries, size) : size;
             }
             if (outDir != null) {
                 if (Files.exists(outDir) && !Files.isDirectory(outDir)) {

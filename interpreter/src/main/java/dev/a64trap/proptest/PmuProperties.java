@@ -420,7 +420,14 @@ public final class PmuProperties {
     }
 
     static void migrate(World w, Sut s, Integer cpu) {
+        HostPmu from = w.m.pcpu < 0 ? null : w.m.host.pmuOfCpu(w.m.pcpu);
+        long reloads = s.t.pmu.cycleCounterReloads();
         EntryResult r = s.t.migrate(cpu);
+        if (w.m.mode == PmuModel.Mode.FIXED && from != null && from == w.m.host.pmuOfCpu(cpu)
+                && s.t.pmu.cycleCounterReloads() != reloads) {
+            throw fail("same-PMU migration recreates nothing (17)", "cpu " + w.m.pcpu + " -> " + cpu + " ("
+                    + from.name() + "): cycle counter reloads " + reloads + " -> " + s.t.pmu.cycleCounterReloads());
+        }
         w.m.pcpu = cpu;
         w.m.blocked = !expectEntered(w.m, cpu);
         checkEntry(w.m, r, cpu);

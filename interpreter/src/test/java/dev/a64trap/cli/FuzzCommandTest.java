@@ -115,6 +115,14 @@ class FuzzCommandTest {
     }
 
     @Test
+    void hugeSeedRangeWithTriesRunsTheTries() {
+        Out r = fuzz(null, "--target", "pmu", "--seed-range", "-9223372036854775808..9223372036854775807", "--tries",
+                "2", "--no-progress");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("fuzz pmu: 6 chains"), r.out());
+    }
+
+    @Test
     void registeredInMain() {
         assertEquals(2, Main.execute("fuzz", "--target", "nope"));
     }
