@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
         description = {"Property-based fuzzing: run the vPMU stateful properties (random chains of guest register "
                 + "accesses, runs, migrations and KVM calls checked against a reference model) as a campaign.",
             "Each seed runs one chain of every property; a counterexample is shrunk, printed and written to "
-                + "--out as a JSON action list. Exit status: 0 none found, 1 counterexample found, 2 usage error."})
+                + "--out as a JSON action list (one per property and broken check). Replay one with --seed S. "
+                + "Exit status: 0 none found, 1 counterexample found, 2 usage error."})
 public final class FuzzCommand implements Callable<Integer> {
 
     @Option(names = "--target", required = true, paramLabel = "TARGET", description = "What to fuzz: pmu.")
