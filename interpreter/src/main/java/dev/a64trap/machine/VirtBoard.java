@@ -15,7 +15,7 @@ import java.util.OptionalLong;
 
 /**
  * QEMU's {@code virt} board as a {@code -kernel} run sees it: RAM, flash, PL011, semihosting,
- * PSCI over HVC, one CPU and the interpreter, wired together. Entry state as QEMU gives a
+ * PSCI over HVC, a device tree ({@link VirtDeviceTree}), one CPU and the interpreter, wired together. Entry state as QEMU gives a
  * {@code -kernel} image: EL1h, DAIF masked, registers zero, PC = the loader's reset PC.
  */
 public final class VirtBoard {
@@ -61,6 +61,9 @@ public final class VirtBoard {
         memory.map(Pl011.BASE, Pl011.SIZE, uart);
         image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
                 : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
+        // hw/arm/boot.c: the DTB goes where the loader says (x0 for a Linux Image via the stub)
+        ImageLoader.installDtb(memory, image, VirtDeviceTree.blob(o.ramSize, o.append,
+                o.vcpu != null && o.vcpu.plan().pmuFeature()));
         hosted = o.vcpu;
         cpu = new Cpu(hosted == null ? BaseSysRegs.cortexA57Table(o.lse)
                 : dev.a64trap.sysreg.SysRegTable.of(hosted.sysRegs(BaseSysRegs.cortexA57(o.lse))), o.lse);
