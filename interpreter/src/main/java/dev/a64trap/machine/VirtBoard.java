@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -62,8 +64,11 @@ public final class VirtBoard {
         image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
                 : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
         // hw/arm/boot.c: the DTB goes where the loader says (x0 for a Linux Image via the stub)
-        ImageLoader.installDtb(memory, image, VirtDeviceTree.blob(o.ramSize, o.append,
-                o.vcpu != null && o.vcpu.plan().pmuFeature()));
+        byte[] dtb = VirtDeviceTree.blob(o.ramSize, o.append, o.vcpu != null && o.vcpu.plan().pmuFeature());
+        List<LoadedImage.Range> used = new ArrayList<>(image.ranges());
+        if (ImageLoader.installDtb(memory, image, dtb) && memory.isRam(image.dtbAddress(), dtb.length)) {
+            used.add(new LoadedImage.Range(image.dtbAddress(), dtb.length, dtb.length, "dtb")); // QEMU's heap avoids it
+        }
         hosted = o.vcpu;
         cpu = new Cpu(hosted == null ? BaseSysRegs.cortexA57Table(o.lse)
                 : dev.a64trap.sysreg.SysRegTable.of(hosted.sysRegs(BaseSysRegs.cortexA57(o.lse))), o.lse);
@@ -75,7 +80,7 @@ public final class VirtBoard {
         if (hosted != null) {
             hosted.attach(interpreter, cpu);
         }
-        long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), image.ranges());
+        long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), used);
         // one guest time for the timer and semihosting's clocks
         GuestClock clock = hosted != null ? hosted::nanoseconds : () -> cpu.retired;
         semihosting = Semihosting.builder(interpreter.cache().memory(), clock)

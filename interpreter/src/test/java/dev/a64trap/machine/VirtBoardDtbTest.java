@@ -73,6 +73,23 @@ class VirtBoardDtbTest {
     }
 
     @Test
+    void semihostingHeapLeavesTheDtbAlone() throws Exception {
+        VirtBoard b = board("boot/probe.Image", 128 * MIB, null);
+        long entry = b.image().entry();
+        // at the kernel entry: SYS_HEAPINFO (0x16) with the parameter block at 0x40100000
+        int[] code = {0xd28002c0, 0xd2a80201, 0xd45e0000}; // movz x0, #0x16; movz x1, #0x4010, lsl #16; hlt #0xf000
+        for (int i = 0; i < code.length; i++) {
+            b.memory().write(entry + 4L * i, 4, code[i]);
+        }
+        b.memory().write(0x4010_0000L, 8, 0x4010_0100L);
+        b.run(6 + 3);
+        assertEquals(entry + 12, b.cpu().pc, "after the semihosting call");
+        // the largest gap is above the DTB (0x44000000 + 1 MiB), as QEMU's ROM-aware search finds it
+        assertEquals(0x4410_0000L, b.memory().read(0x4010_0100L, 8), "heap base");
+        assertEquals(0x4800_0000L, b.memory().read(0x4010_0108L, 8), "heap limit");
+    }
+
+    @Test
     void rawImageGetsNoDtb() throws Exception {
         VirtBoard.Options o = new VirtBoard.Options();
         o.loadAddress = OptionalLong.of(0x4000_0000L);
