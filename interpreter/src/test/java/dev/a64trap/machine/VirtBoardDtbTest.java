@@ -89,6 +89,21 @@ class VirtBoardDtbTest {
         assertEquals(0x4800_0000L, b.memory().read(0x4010_0108L, 8), "heap limit");
     }
 
+    /** The boot probes print x0..x5, the boot state, [0x0] and [x0]; QEMU's whole output is the oracle. */
+    @Test
+    void bootProbesPrintWhatTheyPrintedUnderQemu() throws Exception {
+        for (String probe : new String[] {"probe.Image", "probe80.Image", "probe.Image.gz", "probe.elf"}) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            VirtBoard.Options o = new VirtBoard.Options();
+            o.jit = false;
+            o.stdout = out;
+            VirtBoard b = VirtBoard.load(ImageLoaderTest.resource("boot/" + probe), probe, o);
+            b.run(10_000_000);
+            String expected = new String(ImageLoaderTest.resource("boot/" + probe + ".qemu.txt"), java.nio.charset.StandardCharsets.US_ASCII);
+            assertEquals(expected, out.toString(java.nio.charset.StandardCharsets.US_ASCII), probe);
+        }
+    }
+
     @Test
     void rawImageGetsNoDtb() throws Exception {
         VirtBoard.Options o = new VirtBoard.Options();
