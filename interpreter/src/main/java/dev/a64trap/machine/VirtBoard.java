@@ -64,10 +64,12 @@ public final class VirtBoard {
         image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
                 : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
         // hw/arm/boot.c: the DTB goes where the loader says (x0 for a Linux Image via the stub)
-        byte[] dtb = VirtDeviceTree.blob(o.ramSize, o.append, o.vcpu != null && o.vcpu.plan().pmuFeature());
         List<LoadedImage.Range> used = new ArrayList<>(image.ranges());
-        if (ImageLoader.installDtb(memory, image, dtb) && memory.isRam(image.dtbAddress(), dtb.length)) {
-            used.add(new LoadedImage.Range(image.dtbAddress(), dtb.length, dtb.length, "dtb")); // QEMU's heap avoids it
+        if (image.dtbAddress() >= 0) {
+            byte[] dtb = VirtDeviceTree.blob(o.ramSize, o.append, o.vcpu != null && o.vcpu.plan().pmuFeature());
+            if (ImageLoader.installDtb(memory, image, dtb) && memory.isRam(image.dtbAddress(), dtb.length)) {
+                used.add(new LoadedImage.Range(image.dtbAddress(), dtb.length, dtb.length, "dtb")); // QEMU's heap avoids it
+            }
         }
         hosted = o.vcpu;
         cpu = new Cpu(hosted == null ? BaseSysRegs.cortexA57Table(o.lse)
