@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Run tiny AArch64 guests with a KVM-faithful vPMU on a simulated big.LITTLE host.",
         subcommands = {CommandLine.HelpCommand.class, DisasmCommand.class, RunCommand.class, CompareCommand.class,
-            DemoCommand.class, HostsCommand.class})
+            DemoCommand.class, HostsCommand.class, FuzzCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,194 @@
+package dev.a64trap.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.a64trap.proptest.Counterexample;
+import dev.a64trap.proptest.PmuProperties;
+import dev.a64trap.proptest.Runner;
+import dev.a64trap.proptest.StateMachine;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code a64trap fuzz --target pmu}: the vPMU properties as a campaign. Seed s runs chain s of every
+ * property, so a seed range shards a campaign and one seed replays one chain exactly.
+ */
+@Command(name = "fuzz", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Property-based fuzzing: run the vPMU stateful properties (random chains of guest register "
+                + "accesses, runs, migrations and KVM calls checked against a reference model) as a campaign.",
+            "Each seed runs one chain of every property; a counterexample is shrunk, printed and written to "
+                + "--out as a JSON action list (one per property and broken check). Replay one with --seed S. "
+                + "Exit status: 0 none found, 1 counterexample found, 2 usage error."})
+public final class FuzzCommand implements Callable<Integer> {
+
+    @Option(names = "--target", required = true, paramLabel = "TARGET", description = "What to fuzz: pmu.")
+    String target;
+
+    @Option(names = "--tries", paramLabel = "N", description = "Seeds to run (one chain per property each); "
+            + "default 1000 unless --time or a seed range is given.")
+    Long tries;
+
+    @Option(names = "--time", paramLabel = "SECONDS", description = "Stop after this many seconds of wall-clock time.")
+    Long seconds;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Replay exactly the chains of seed S.")
+    Long seed;
+
+    @Option(names = "--seed-range", paramLabel = "A..B", description = "Run seeds A to B inclusive (shard a campaign).")
+    String seedRange;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write each shrunk counterexample here as JSON.")
+    Path outDir;
+
+    @Option(names = "--no-progress", description = "No progress bar.")
+    boolean noProgress;
+
+    OutputStream out;
+    OutputStream err;
+    /** The properties of the campaign (tests plant a failing one). */
+    List<? extends StateMachine<?, ?>> properties;
+
+    private static final class UsageError extends Exception {
+        UsageError(String m) {
+            super(m);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream o = new PrintStream(out != null ? out : new FileOutputStream(FileDescriptor.out), true);
+        PrintStream e = new PrintStream(err != null ? err : new FileOutputStream(FileDescriptor.err), true);
+        long first;
+        long count;
+        try {
+            if (!target.equals("pmu")) {
+                throw new UsageError("--target " + target + ": unknown target (known: pmu)");
+            }
+            if (tries != null && tries < 1) {
+                throw new UsageError("--tries must be at least 1, got " + tries);
+            }
+            if (seconds != null && seconds < 1) {
+                throw new UsageError("--time must be at least 1 second, got " + seconds);
+            }
+            if (seed != null && seedRange != null) {
+                throw new UsageError("--seed and --seed-range exclude each other");
+            }
+            first = 1;
+            count = tries != null ? tries : seconds != null ? Long.MAX_VALUE : 1000;
+            if (seed != null) {
+                first = seed;
+                count = 1;
+            } else if (seedRange != null) {
+                long[] r = parseRange(seedRange);
+                first = r[0];
+                long size = r[1] - r[0] + 1 <= 0 ? Long.MAX_VALUE : r[1] - r[0] + 1; // the whole long range overflows
+                count = tries != null ? Math.min(tries, size) : size;
+            }
+            if (outDir != null) {
+                if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+                    throw new UsageError("--out " + outDir + ": exists and is not a directory");
+                }
+                try {
+                    Files.createDirectories(outDir);
+                } catch (IOException x) {
+                    throw new UsageError("--out " + outDir + ": cannot create directory (" + x.getMessage() + ")");
+                }
+            }
+        } catch (UsageError x) {
+            e.println("a64trap fuzz: " + x.getMessage());
+            return ExitStatus.USAGE;
+        }
+        List<? extends StateMachine<?, ?>> props = properties != null ? properties : PmuProperties.all();
+        return campaign(props, first, count, o, e);
+    }
+
+    static long[] parseRange(String s) throws UsageError {
+        String[] p = s.split("\\.\\.", -1);
+        try {
+            if (p.length != 2) {
+                throw new NumberFormatException();
+            }
+            long a = Long.parseLong(p[0].trim()), b = Long.parseLong(p[1].trim());
+            if (b < a) {
+                throw new UsageError("--seed-range " + s + ": end is below start");
+            }
+            return new long[] {a, b};
+        } catch (NumberFormatException x) {
+            throw new UsageError("--seed-range " + s + ": expected A..B with integers A <= B, e.g. 1..1000");
+        }
+    }
+
+    private int campaign(List<? extends StateMachine<?, ?>> props, long first, long count, PrintStream o,
+            PrintStream e) {
+        long t0 = System.nanoTime();
+        long deadline = seconds == null ? Long.MAX_VALUE : t0 + seconds * 1_000_000_000L;
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        List<Counterexample> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        long chains = 0;
+        ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("fuzz pmu")
+                .setInitialMax(count == Long.MAX_VALUE ? -1 : count * props.size()).setUnit(" chains", 1)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(e)).showSpeed().build();
+        try {
+            for (long k = 0; k < count && System.nanoTime() < deadline; k++) {
+                long s = first + k;
+                for (StateMachine<?, ?> sm : props) {
+                    Counterexample c = Runner.runChain(sm, s);
+                    chains++;
+                    if (bar != null) {
+                        bar.step();
+                    }
+                    if (c != null && seen.add(c.property() + "\0" + c.check())) {
+                        found.add(c);
+                        if (bar != null) {
+                            bar.setExtraMessage(found.size() + " counterexample(s)");
+                        }
+                        write(json, c, o, e);
+                    }
+                }
+            }
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        for (Counterexample c : found) {
+            o.print(c.report());
+        }
+        o.printf(Locale.ROOT, "fuzz pmu: %d chains over %d properties in %.1f s: %.0f chains/s; %d counterexample(s)%n",
+                chains, props.size(), secs, chains / Math.max(secs, 1e-9), found.size());
+        return found.isEmpty() ? ExitStatus.OK : ExitStatus.GUEST_FAILURE;
+    }
+
+    private void write(ObjectMapper json, Counterexample c, PrintStream o, PrintStream e) {
+        if (outDir == null) {
+            return;
+        }
+        String slug = c.property().replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "").toLowerCase(Locale.ROOT);
+        Path f = outDir.resolve(slug + "-seed-" + c.seed() + ".json");
+        try {
+            json.writeValue(f.toFile(), c);
+            o.println("counterexample written to " + f);
+        } catch (IOException x) {
+            e.println("a64trap fuzz: cannot write " + f + ": " + x.getMessage());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.a64trap.proptest;
+
+import dev.a64trap.host.Host;
+import dev.a64trap.host.InsnClass;
+import dev.a64trap.pmu.EntryResult;
+import dev.a64trap.pmu.EventClock;
+import dev.a64trap.pmu.Events;
+import dev.a64trap.pmu.KvmVcpu;
+import dev.a64trap.pmu.KvmVm;
+import dev.a64trap.pmu.PmuBits;
+import dev.a64trap.pmu.PmuReg;
+import dev.a64trap.pmu.PmuRegTable;
+import dev.a64trap.pmu.PmuUndefined;
+import dev.a64trap.pmu.Vpmu;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The implementation side of the vPMU properties: the real KVM API objects and vPMU, driven through
+ * the same calls the machine makes (register accesses by encoding through {@link PmuRegTable}, vCPU
+ * loads, deadline syncs), with a fake {@link EventClock} instead of the interpreter: a run of k
+ * instructions adds k INST_RETIRED and k * cpi(pCPU) CPU_CYCLES at one EL, in chunks bounded by the
+ * vPMU's instruction budget exactly as the machine's checkpoints are.
+ */
+public class PmuTarget implements EventClock {
+    public Host host;
+    public KvmVm vm;
+    public KvmVcpu vcpu;
+    public Vpmu pmu;
+    private final long[][] totals = new long[2][0x40];
+    public int pcpu = -1;
+    public boolean blocked;
+
+    public PmuTarget(Host host) {
+        this.host = host;
+    }
+
+    /** The fake clock's cycle model: the pCPU's ALU cost, at least 1. */
+    public static long cyclesPerInstruction(Host host, int cpu) {
+        return Math.max(1, host.cycleModel(cpu).cycles(InsnClass.ALU));
+    }
+
+    @Override
+    public long total(int event, int el) {
+        return event >= 0 && event < 0x40 ? totals[el][event] : 0;
+    }
+
+    /** Result of a guest access: the value read, or UNDEF. */
+    public record Access(boolean undef, long value) {
+        @Override
+        public String toString() {
+            return undef ? "UNDEF" : "0x" + Long.toHexString(value);
+        }
+    }
+
+    public Access read(int encoding, int el) {
+        PmuRegTable.Entry e = PmuRegTable.lookup(encoding);
+        if (e == null) {
+            return new Access(true, 0); // not a PMU register: the sysreg miss policy UNDEFs
+        }
+        try {
+            return new Access(false, pmu.read(e.reg(), e.index(), el));
+        } catch (PmuUndefined u) {
+            return new Access(true, 0);
+        }
+    }
+
+    public Access write(int encoding, long value, int el) {
+        PmuRegTable.Entry e = PmuRegTable.lookup(encoding);
+        if (e == null) {
+            return new Access(true, 0);
+        }
+        try {
+            pmu.write(e.reg(), e.index(), value, el);
+            return new Access(false, 0);
+        } catch (PmuUndefined u) {
+            return new Access(true, 0);
+        }
+    }
+
+    /** Runs k instructions at el, syncing at every budget boundary like the machine's checkpoints. */
+    public void run(long k, int el) {
+        if (blocked) {
+            return;
+        }
+        long cpi = cyclesPerInstruction(host, pcpu);
+        int maxPerInsn = (int) Math.max(2, cpi);
+        while (k > 0) {
+            long budget = pmu.instructionBudget(maxPerInsn);
+            if (budget == 0) {
+                pmu.sync();
+                budget = Math.max(1, pmu.instructionBudget(maxPerInsn));
+            }
+            long chunk = Math.min(k, budget);
+            totals[el][Events.INST_RETIRED] += chunk;
+            totals[el][Events.CPU_CYCLES] += chunk * cpi;
+            k -= chunk;
+            if (chunk == budget) {
+                pmu.sync();
+            }
+        }
+    }
+
+    /** A vCPU load on another pCPU; returns the entry result. */
+    public EntryResult migrate(int cpu) {
+        EntryResult r = vcpu.onVcpuLoad(cpu);
+        pcpu = cpu;
+        blocked = !r.entered();
+        return r;
+    }
+
+    /** Guest-visible state through the debugger's side-effect-free peek, for the diff. */
+    public Map<String, String> view() {
+        Map<String, String> m = new LinkedHashMap<>();
+        int n = vm.nrCounters();
+        m.put("PMCR", hex(pmu.peek(PmuReg.PMCR, 0)));
+        m.put("PMCNTENSET", hex(pmu.peek(PmuReg.PMCNTENSET, 0)));
+        m.put("PMINTENSET", hex(pmu.peek(PmuReg.PMINTENSET, 0)));
+        m.put("PMOVSSET", hex(pmu.peek(PmuReg.PMOVSSET, 0)));
+        m.put("PMSELR", hex(pmu.peek(PmuReg.PMSELR, 0)));
+        m.put("PMUSERENR", hex(pmu.peek(PmuReg.PMUSERENR, 0)));
+        m.put("PMCCNTR", hex(pmu.peek(PmuReg.PMCCNTR, 0)));
+        m.put("PMCCFILTR", hex(pmu.peek(PmuReg.PMCCFILTR, 31)));
+        for (int i = 0; i < n; i++) {
+            m.put("PMEVCNTR" + i, hex(pmu.peek(PmuReg.PMEVCNTR, i)));
+            m.put("PMEVTYPER" + i, hex(pmu.peek(PmuReg.PMEVTYPER, i)));
+        }
+        m.put("irq", Boolean.toString(pmu.irqLevel()));
+        return m;
+    }
+
+    static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    static final long PMCR_E = PmuBits.PMCR_E;
+}

@@ -1,0 +1,28 @@
+/**
+ * A small property-based testing engine (no jqwik) and the vPMU properties built on it.
+ *
+ * <h2>Engine</h2>
+ * <ul>
+ * <li>{@link dev.a64trap.proptest.Gen}: seeded generators of {@link dev.a64trap.proptest.Shrinkable}
+ *     values, with {@code map}, {@code filter}, {@code oneOf}, {@code frequency}, {@code elements},
+ *     {@code listOf}; {@link dev.a64trap.proptest.Gens}: longs/ints/counter indices biased to the edge
+ *     cases (0, 1, all-ones, just below 32- and 64-bit overflow, N-1/N/N+1, 30, 31), which are also what
+ *     values shrink toward.</li>
+ * <li>{@link dev.a64trap.proptest.StateMachine}: named, weighted {@link dev.a64trap.proptest.Action}s
+ *     with preconditions (each generated {@link dev.a64trap.proptest.Step}'s description is fixed at
+ *     generation), {@link dev.a64trap.proptest.Invariant}s checked after every step, and model /
+ *     implementation views for the diff.</li>
+ * <li>{@link dev.a64trap.proptest.Runner}: chain k of a run uses seed {@code first + k}; a failure is
+ *     shrunk (drop runs of steps, then simplify parameters, keeping the same broken check) into a
+ *     {@link dev.a64trap.proptest.Counterexample} (seed, shrunk steps, failing step, check, diff,
+ *     original length). {@code -Da64trap.seed=S} replays one chain.</li>
+ * </ul>
+ *
+ * <h2>vPMU properties</h2>
+ * {@link dev.a64trap.proptest.PmuModel} is the reference model written from the spec;
+ * {@link dev.a64trap.proptest.PmuTarget} drives the real {@code pmu} objects (register accesses by
+ * encoding, vCPU loads, budgeted syncs) with a fake event clock; {@link dev.a64trap.proptest.PmuProperties}
+ * holds the actions, invariants and the three state machines that {@code mvn verify} and
+ * {@code a64trap fuzz --target pmu} run. Depends on {@code pmu} and {@code host} only.
+ */
+package dev.a64trap.proptest;

@@ -1,0 +1,129 @@
+package dev.a64trap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.a64trap.proptest.Action;
+import dev.a64trap.proptest.Gens;
+import dev.a64trap.proptest.Invariant;
+import dev.a64trap.proptest.StateMachine;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class FuzzCommandTest {
+    record Out(int status, String out, String err) {}
+
+    static Out fuzz(List<? extends StateMachine<?, ?>> props, String... args) {
+        FuzzCommand f = new FuzzCommand();
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        f.out = o;
+        f.err = e;
+        f.properties = props;
+        CommandLine cl = new CommandLine(f);
+        java.io.PrintWriter pw = new java.io.PrintWriter(e, true, StandardCharsets.UTF_8);
+        cl.setErr(pw);
+        int status = cl.execute(args);
+        pw.flush();
+        return new Out(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A planted bug: the implementation keeps only 32 bits of a written value. */
+    static StateMachine<long[], long[]> planted() {
+        List<Action<long[], long[], ?>> actions = List.of(
+                Action.<long[], long[], Long>of("write", 1, m -> Gens.longs(), (m, i, v) -> {
+                    m[0] = v;
+                    i[0] = v & 0xFFFF_FFFFL;
+                }).describedBy(v -> "0x" + Long.toHexString(v)));
+        return new StateMachine<>("planted truncation", () -> new long[1], m -> new long[1], actions,
+                List.of(new Invariant<>("same value", (m, i) -> m[0] == i[0] ? null : "differs")),
+                m -> Map.of("v", Long.toHexString(m[0])), i -> Map.of("v", Long.toHexString(i[0])), 10);
+    }
+
+    @Test
+    void realPropertiesPassAndReportThroughput() {
+        Out r = fuzz(null, "--target", "pmu", "--tries", "30", "--no-progress");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().matches("(?s).*fuzz pmu: 90 chains over 3 properties in [0-9.]+ s: [0-9]+ chains/s; "
+                + "0 counterexample\\(s\\)\\n"), r.out());
+    }
+
+    @Test
+    void progressBarGoesToStderr() {
+        Out r = fuzz(null, "--target", "pmu", "--seed-range", "5..9");
+        assertEquals(0, r.status());
+        assertTrue(r.err().contains("fuzz pmu"), r.err());
+        assertTrue(r.out().contains("fuzz pmu: 15 chains"), r.out());
+    }
+
+    @Test
+    void counterexampleIsShrunkWrittenAsJsonAndExitsNonZero(@TempDir Path dir) throws Exception {
+        Out r = fuzz(List.of(planted()), "--target", "pmu", "--tries", "50", "--out", dir.toString(), "--no-progress");
+        assertEquals(1, r.status());
+        assertTrue(r.out().contains("property 'planted truncation' falsified"), r.out());
+        assertTrue(r.out().contains("1 counterexample(s)"), r.out());
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.toList();
+        }
+        assertEquals(1, files.size());
+        JsonNode j = new ObjectMapper().readTree(files.get(0).toFile());
+        assertEquals("planted truncation", j.get("property").asText());
+        // -1 is the simplest 64-bit edge that loses its upper half
+        assertEquals("write(0xffffffffffffffff)", j.get("steps").get(0).asText());
+        assertEquals(1, j.get("steps").size());
+        assertEquals("same value", j.get("check").asText());
+        long seed = j.get("seed").asLong();
+        assertTrue(files.get(0).getFileName().toString().endsWith("-seed-" + seed + ".json"));
+        // the seed replays the same counterexample
+        Out again = fuzz(List.of(planted()), "--target", "pmu", "--seed", Long.toString(seed), "--no-progress");
+        assertEquals(1, again.status());
+        assertTrue(again.out().contains("seed:            " + seed), again.out());
+        assertTrue(again.out().contains("fuzz pmu: 1 chains"), again.out());
+    }
+
+    @Test
+    void usageErrorsExit2WithOneClearLine(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("f"), "x");
+        String[][] bad = {
+            {"--target", "gdb"},
+            {"--target", "pmu", "--tries", "0"},
+            {"--target", "pmu", "--time", "0"},
+            {"--target", "pmu", "--seed-range", "9..2"},
+            {"--target", "pmu", "--seed-range", "abc"},
+            {"--target", "pmu", "--seed", "1", "--seed-range", "1..2"},
+            {"--target", "pmu", "--out", file.toString()},
+            {"--tries", "3"},
+        };
+        for (String[] a : bad) {
+            Out r = fuzz(null, a);
+            assertEquals(2, r.status(), String.join(" ", a) + ": " + r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+            assertTrue(r.err().contains("fuzz") || r.err().contains("Missing required option"), r.err());
+        }
+    }
+
+    @Test
+    void hugeSeedRangeWithTriesRunsTheTries() {
+        Out r = fuzz(null, "--target", "pmu", "--seed-range", "-9223372036854775808..9223372036854775807", "--tries",
+                "2", "--no-progress");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("fuzz pmu: 6 chains"), r.out());
+    }
+
+    @Test
+    void registeredInMain() {
+        assertEquals(2, Main.execute("fuzz", "--target", "nope"));
+    }
+}
