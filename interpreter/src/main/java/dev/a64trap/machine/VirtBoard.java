@@ -11,11 +11,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
  * QEMU's {@code virt} board as a {@code -kernel} run sees it: RAM, flash, PL011, semihosting,
- * PSCI over HVC, one CPU and the interpreter, wired together. Entry state as QEMU gives a
+ * PSCI over HVC, a device tree ({@link VirtDeviceTree}), one CPU and the interpreter, wired together. Entry state as QEMU gives a
  * {@code -kernel} image: EL1h, DAIF masked, registers zero, PC = the loader's reset PC.
  */
 public final class VirtBoard {
@@ -61,6 +63,14 @@ public final class VirtBoard {
         memory.map(Pl011.BASE, Pl011.SIZE, uart);
         image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
                 : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
+        // hw/arm/boot.c: the DTB goes where the loader says (x0 for a Linux Image via the stub)
+        List<LoadedImage.Range> used = new ArrayList<>(image.ranges());
+        if (image.dtbAddress() >= 0) {
+            byte[] dtb = VirtDeviceTree.blob(o.ramSize, o.append, o.vcpu != null && o.vcpu.plan().pmuFeature());
+            if (ImageLoader.installDtb(memory, image, dtb) && memory.isRam(image.dtbAddress(), dtb.length)) {
+                used.add(new LoadedImage.Range(image.dtbAddress(), dtb.length, dtb.length, "dtb")); // QEMU's heap avoids it
+            }
+        }
         hosted = o.vcpu;
         cpu = new Cpu(hosted == null ? BaseSysRegs.cortexA57Table(o.lse)
                 : dev.a64trap.sysreg.SysRegTable.of(hosted.sysRegs(BaseSysRegs.cortexA57(o.lse))), o.lse);
@@ -72,7 +82,7 @@ public final class VirtBoard {
         if (hosted != null) {
             hosted.attach(interpreter, cpu);
         }
-        long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), image.ranges());
+        long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), used);
         // one guest time for the timer and semihosting's clocks
         GuestClock clock = hosted != null ? hosted::nanoseconds : () -> cpu.retired;
         semihosting = Semihosting.builder(interpreter.cache().memory(), clock)

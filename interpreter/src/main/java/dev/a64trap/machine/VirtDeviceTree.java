@@ -1,0 +1,130 @@
+package dev.a64trap.machine;
+
+import dev.a64trap.mem.GuestMemory;
+import java.util.List;
+
+/**
+ * The device tree QEMU 7.2 gives {@code -M virt,gic-version=3 -cpu cortex-a57 -m SIZE -kernel IMAGE
+ * [-append ARGS]} (hw/arm/virt.c create_fdt and friends, then hw/arm/boot.c arm_load_dtb), cut
+ * down to the devices a64trap models: node names, property values, phandles and order are
+ * QEMU's. Left out: virtio-mmio, PCIe, fw-cfg, PL031, PL061/gpio-keys, the platform bus and the
+ * GIC ITS (not modelled), and chosen's rng-seed/kaslr-seed (QEMU fills them from host randomness;
+ * guest-visible state here must be deterministic). The GICv3 node stays although the GIC is not
+ * modelled, because the UART, timer and PMU nodes name it as interrupt parent.
+ */
+public final class VirtDeviceTree {
+    /** QEMU's FDT_MAX_SIZE: its blob's totalsize, which decides whether it fits below an ELF image. */
+    public static final int QEMU_FDT_SIZE = 1 << 20;
+
+    // QEMU's phandles (virt.c allocates from 0x8000: clock, then CPU, then GIC).
+    static final int PHANDLE_CLOCK = 0x8000;
+    static final int PHANDLE_CPU0 = 0x8001;
+    static final int PHANDLE_GIC = 0x8002;
+
+    static final long GICD_BASE = 0x0800_0000L;
+    static final long GICD_SIZE = 0x1_0000L;
+    static final long GICR_BASE = 0x080A_0000L;
+    static final long GICR_SIZE = 0xF6_0000L;
+    static final long FLASH_BANK = 0x400_0000L;
+
+    // interrupts cells for GICv3: type (0 SPI, 1 PPI), number, flags (4 = level high)
+    private static final int SPI = 0;
+    private static final int PPI = 1;
+    private static final int LEVEL_HI = 4;
+
+    private VirtDeviceTree() {}
+
+    /**
+     * @param ramSize  bytes of RAM at the RAM base (the memory node)
+     * @param bootargs the kernel command line, or null/empty for none (QEMU sets it only if non-empty)
+     * @param pmu      whether the vCPU has a vPMU (adds the pmu node)
+     */
+    public static byte[] blob(long ramSize, String bootargs, boolean pmu) {
+        return Fdt.write(tree(ramSize, bootargs, pmu), List.of(), QEMU_FDT_SIZE);
+    }
+
+    /** The tree itself, in QEMU's order. */
+    public static Fdt.Node tree(long ramSize, String bootargs, boolean pmu) {
+        Fdt.Node root = new Fdt.Node("")
+                .u32("interrupt-parent", PHANDLE_GIC)
+                .string("model", "linux,dummy-virt")
+                .u32("#size-cells", 2)
+                .u32("#address-cells", 2)
+                .string("compatible", "linux,dummy-virt");
+
+        root.child("psci")
+                .u32("migrate", (int) Psci.MIGRATE64)
+                .u32("cpu_on", (int) Psci.CPU_ON64)
+                .u32("cpu_off", (int) Psci.CPU_OFF)
+                .u32("cpu_suspend", (int) Psci.CPU_SUSPEND64)
+                .string("method", "hvc")
+                .string("compatible", "arm,psci-1.0", "arm,psci-0.2", "arm,psci");
+
+        root.child(unit("memory", GuestMemory.RAM_BASE))
+                .u64("reg", GuestMemory.RAM_BASE, ramSize)
+                .string("device_type", "memory");
+
+        root.child(unit("pl011", Pl011.BASE))
+                .string("clock-names", "uartclk", "apb_pclk")
+                .cells("clocks", PHANDLE_CLOCK, PHANDLE_CLOCK)
+                .cells("interrupts", SPI, Pl011.IRQ - 32, LEVEL_HI)
+                .u64("reg", Pl011.BASE, Pl011.SIZE)
+                .string("compatible", "arm,pl011", "arm,primecell");
+
+        if (pmu) {
+            root.child("pmu")
+                    .cells("interrupts", PPI, 7, LEVEL_HI) // PPI 7 = INTID 23, KVM's PMU overflow interrupt
+                    .string("compatible", "arm,armv8-pmuv3");
+        }
+
+        root.child(unit("intc", GICD_BASE))
+                .phandle(PHANDLE_GIC)
+                .u64("reg", GICD_BASE, GICD_SIZE, GICR_BASE, GICR_SIZE)
+                .u32("#redistributor-regions", 1)
+                .string("compatible", "arm,gic-v3")
+                .empty("ranges")
+                .u32("#size-cells", 2)
+                .u32("#address-cells", 2)
+                .empty("interrupt-controller")
+                .u32("#interrupt-cells", 3);
+
+        root.child(unit("flash", GuestMemory.FLASH_BASE))
+                .u32("bank-width", 4)
+                .u64("reg", GuestMemory.FLASH_BASE, FLASH_BANK, GuestMemory.FLASH_BASE + FLASH_BANK, FLASH_BANK)
+                .string("compatible", "cfi-flash");
+
+        Fdt.Node cpus = root.child("cpus")
+                .u32("#size-cells", 0)
+                .u32("#address-cells", 1);
+        cpus.child("cpu-map").child("socket0").child("cluster0").child("core0").u32("cpu", PHANDLE_CPU0);
+        // No enable-method: QEMU adds "psci" only with more than one CPU.
+        cpus.child("cpu@0")
+                .phandle(PHANDLE_CPU0)
+                .u32("reg", 0)
+                .string("compatible", "arm,cortex-a57")
+                .string("device_type", "cpu");
+
+        root.child("timer")
+                .cells("interrupts", PPI, 13, LEVEL_HI, PPI, 14, LEVEL_HI, PPI, 11, LEVEL_HI, PPI, 10, LEVEL_HI)
+                .empty("always-on")
+                .string("compatible", "arm,armv8-timer", "arm,armv7-timer");
+
+        root.child("apb-pclk")
+                .phandle(PHANDLE_CLOCK)
+                .string("clock-output-names", "clk24mhz")
+                .u32("clock-frequency", 24_000_000)
+                .u32("#clock-cells", 0)
+                .string("compatible", "fixed-clock");
+
+        Fdt.Node chosen = root.child("chosen");
+        if (bootargs != null && !bootargs.isEmpty()) {
+            chosen.string("bootargs", bootargs); // arm_load_dtb adds it last; libfdt puts new properties first
+        }
+        chosen.string("stdout-path", "/" + unit("pl011", Pl011.BASE));
+        return root;
+    }
+
+    private static String unit(String name, long address) {
+        return name + "@" + Long.toHexString(address);
+    }
+}
