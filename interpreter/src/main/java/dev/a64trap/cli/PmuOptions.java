@@ -2,17 +2,16 @@ package dev.a64trap.cli;
 
 import dev.a64trap.host.Host;
 import dev.a64trap.host.HostException;
-import dev.a64trap.host.HostPmu;
 import dev.a64trap.host.Scheduler;
 import dev.a64trap.machine.HostedVcpu;
 import dev.a64trap.pmu.KvmAbi;
 import dev.a64trap.pmu.KvmException;
 import dev.a64trap.pmu.KvmVm;
 import dev.a64trap.pmu.PmuBits;
-import dev.a64trap.pmu.PmuReg;
-import dev.a64trap.pmu.Vpmu;
 import dev.a64trap.pmu.VmmPolicy;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -61,7 +60,7 @@ public final class PmuOptions {
 
     @Option(names = "--pmu-report", paramLabel = "FORMAT",
             description = "after the run print to stderr, per counter, its value and events counted on each pCPU, "
-                    + "and the migrations; FORMAT: text")
+                    + "and the migrations; FORMAT: text, json (to stderr) or json:FILE (schema a64trap.pmu-report/1)")
     String pmuReport;
 
     /** The vCPU for these options, with {@code pmuMode} overriding {@code --pmu} (null = keep). */
@@ -77,8 +76,14 @@ public final class PmuOptions {
                 throw new RunCommand.UsageError("--vmm-cpu " + vmmCpu + ": host " + h.name() + " has CPUs 0-"
                         + (h.cpuCount() - 1));
             }
-            if (pmuReport != null && !pmuReport.equals("text")) {
-                throw new RunCommand.UsageError("--pmu-report " + pmuReport + ": expected text");
+            if (pmuReport != null && PmuReport.Format.parse(pmuReport) == null) {
+                throw new RunCommand.UsageError("--pmu-report " + pmuReport + ": expected text, json or json:FILE");
+            }
+            if (pmuReport != null && PmuReport.Format.parse(pmuReport).file() != null) {
+                Path dir = PmuReport.Format.parse(pmuReport).file().toAbsolutePath().getParent();
+                if (dir != null && !Files.isDirectory(dir)) {
+                    throw new RunCommand.UsageError("--pmu-report " + pmuReport + ": no such directory " + dir);
+                }
             }
             int version = pmuVersion == null ? -1 : PmuBits.parseVersion(pmuVersion);
             Scheduler s = Scheduler.parse(sched, pinAfter, h, seed);
@@ -115,43 +120,11 @@ public final class PmuOptions {
         return String.format(Locale.ROOT, "%d.%03d ms", ns / 1_000_000, ns / 1000 % 1000);
     }
 
-    /** --pmu-report text. */
-    static void report(HostedVcpu v, PrintStream out) {
-        Vpmu p = v.pmu();
-        Host h = v.host();
-        HostPmu vmPmu = v.vm().pmu();
-        out.printf("vPMU report: mode %s, host %s, KVM PMU %s, PMCR_EL0.N=%d, guest time %s%n", v.plan().mode(),
-                h.name(), vmPmu == null ? "none" : vmPmu.name() + " (CPUs " + vmPmu.cpus() + ")",
-                v.vm().nrCounters(), micros(v.nanoseconds()));
-        if (v.vcpu().hasPmu()) {
-            int n = v.vm().nrCounters();
-            for (int i = 0; i <= 31; i++) {
-                if (i >= n && i != PmuBits.CYCLE_IDX) {
-                    continue;
-                }
-                boolean cyc = i == PmuBits.CYCLE_IDX;
-                long value = cyc ? p.peek(PmuReg.PMCCNTR, 0) : p.peek(PmuReg.PMEVCNTR, i);
-                long type = cyc ? p.peek(PmuReg.PMCCFILTR, 0) : p.peek(PmuReg.PMEVTYPER, i);
-                long[] per = p.countedPerCpu(i);
-                StringBuilder sb = new StringBuilder();
-                for (int c = 0; c < per.length; c++) {
-                    if (per[c] != 0) {
-                        sb.append(sb.length() == 0 ? "" : ", ").append("cpu").append(c).append(' ').append(per[c]);
-                    }
-                }
-                out.printf(Locale.ROOT, "  %-10s = 0x%016x  event 0x%04x%s  counted: %s%n",
-                        cyc ? "PMCCNTR" : "PMEVCNTR" + i, value, cyc ? 0x11 : type & 0xFFFF,
-                        p.isCounting(i) ? " (counting)" : "", sb.length() == 0 ? "nothing" : sb);
-            }
-            out.printf("  cycle counter stalled (enabled, not counting): %s%n", micros(v.stalledNanos()));
-            out.printf("  PMU interrupt (PPI %d): level %s, %d rising edges%n", v.vcpu().irq(),
-                    v.irqLevel() ? "high" : "low", v.irqRisingEdges());
-        }
-        var ms = v.migrations();
-        out.printf("  migrations: %d%n", ms.size());
-        for (var m : ms) {
-            out.printf("    %s  cpu%d (%s) -> cpu%d (%s)%n", micros(m.nanos()), m.from(), v.pmuNameOf(m.from()),
-                    m.to(), v.pmuNameOf(m.to()));
-        }
+    /**
+     * Writes the --pmu-report (text or JSON); returns an error message when its FILE cannot be
+     * written, else null. Call only after {@link #build} accepted the options.
+     */
+    String report(HostedVcpu v, PrintStream out) {
+        return PmuReport.write(v, PmuReport.Format.parse(pmuReport), out);
     }
 }

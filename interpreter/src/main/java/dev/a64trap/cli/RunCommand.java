@@ -176,8 +176,8 @@ public final class RunCommand implements Callable<Integer> {
         if (o.vcpu.failEntry() != null) {
             board.flush();
             stderr.println(PmuOptions.failEntryLine(o.vcpu));
-            if (pmuOptions.wantsReport()) {
-                PmuOptions.report(o.vcpu, stderr);
+            if (pmuOptions.wantsReport() && !writeReport(o.vcpu, stderr)) {
+                return ExitStatus.USAGE;
             }
             return ExitStatus.FAIL_ENTRY;
         }
@@ -201,8 +201,8 @@ public final class RunCommand implements Callable<Integer> {
                 yield ExitStatus.GUEST_EXCEPTION;
             }
         };
-        if (pmuOptions.wantsReport()) {
-            PmuOptions.report(o.vcpu, stderr);
+        if (pmuOptions.wantsReport() && !writeReport(o.vcpu, stderr)) {
+            status = ExitStatus.USAGE;
         }
         if (stats) {
             double seconds = (t1 - t0) / 1e9;
@@ -214,6 +214,15 @@ public final class RunCommand implements Callable<Integer> {
         }
         stderr.flush();
         return status;
+    }
+
+    /** Writes the --pmu-report; false (message on stderr) when its FILE cannot be written. */
+    private boolean writeReport(dev.a64trap.machine.HostedVcpu v, PrintStream stderr) {
+        String error = pmuOptions.report(v, stderr);
+        if (error != null) {
+            stderr.println("a64trap run: " + error);
+        }
+        return error == null;
     }
 
     static String ecName(int ec) {

@@ -144,7 +144,7 @@ class PmuCommandsTest {
     void badPmuOptionsAreUsageErrors() {
         String img = GUESTS.resolve("prebuilt/hello.elf").toString();
         String[][] bad = {{"--host", "nope"}, {"--sched", "bogus"}, {"--pmu", "pmu:nope"}, {"--kvm-abi", "v9"},
-            {"--vmm-cpu", "8"}, {"--pmu-version", "4"}, {"--pmu-report", "json"}, {"--pin-after", "x"},
+            {"--vmm-cpu", "8"}, {"--pmu-version", "4"}, {"--pmu-report", "xml"}, {"--pmu-report", "json:/nonexistent-dir/r.json"}, {"--pin-after", "x"},
             {"--pmu", "fixed-counters-only", "--kvm-abi", "mainline"}};
         for (String[] b : bad) {
             List<String> args = new ArrayList<>(Arrays.asList(b));

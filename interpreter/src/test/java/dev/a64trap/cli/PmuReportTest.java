@@ -1,0 +1,150 @@
+package dev.a64trap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --pmu-report json}: parsed back and checked against the text report of the same run. */
+class PmuReportTest {
+    static final String EVENTS = PmuCommandsTest.GUESTS.resolve("prebuilt/pmu-events.elf").toString();
+    static final String CALIBRATE = PmuCommandsTest.GUESTS.resolve("prebuilt/calibrate.elf").toString();
+    static final Pattern COUNTER = Pattern.compile(
+            "  (PMCCNTR|PMEVCNTR\\d+) += 0x([0-9a-f]{16})  event 0x([0-9a-f]{4})( \\(counting\\))?  counted: (.*)");
+    static final Pattern MIGRATION = Pattern.compile("    (\\d+)\\.(\\d{3}) ms  cpu(\\d+) \\(.*\\) -> cpu(\\d+) \\(.*\\)");
+
+    @TempDir
+    Path tmp;
+
+    /** Runs IMAGE twice, text then json:FILE; returns (text stderr, parsed JSON). */
+    private Map.Entry<String, JsonNode> both(String... args) throws IOException {
+        Path file = tmp.resolve("report.json");
+        List<String> text = new ArrayList<>(List.of("--pmu-report", "text"));
+        List<String> json = new ArrayList<>(List.of("--pmu-report", "json:" + file));
+        text.addAll(List.of(args));
+        json.addAll(List.of(args));
+        RunCommandTest.Result t = RunCommandTest.run(text.toArray(new String[0]));
+        RunCommandTest.Result j = RunCommandTest.run(json.toArray(new String[0]));
+        assertEquals(0, t.status(), t.err());
+        assertEquals(0, j.status(), j.err());
+        assertEquals(t.out(), j.out(), "the report must not change the guest's output");
+        assertFalse(j.err().contains("vPMU report"), j.err());
+        return Map.entry(t.err(), new ObjectMapper().readTree(file.toFile()));
+    }
+
+    private static void assertCountersMatch(String text, JsonNode root) {
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        for (JsonNode c : root.get("counters")) {
+            byName.put(c.get("name").asText(), c);
+        }
+        int lines = 0;
+        for (String line : text.split("\n")) {
+            Matcher m = COUNTER.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            lines++;
+            JsonNode c = byName.get(m.group(1));
+            assertTrue(c != null, "no JSON counter " + m.group(1));
+            assertEquals(new BigInteger(m.group(2), 16), c.get("value").bigIntegerValue(), line);
+            assertEquals("0x" + m.group(2), c.get("valueHex").asText(), line);
+            assertEquals(Integer.parseInt(m.group(3), 16), c.get("event").asInt(), line);
+            assertEquals(m.group(4) != null, c.get("counting").asBoolean(), line);
+            StringBuilder per = new StringBuilder();
+            JsonNode arr = c.get("countedPerCpu");
+            for (int cpu = 0; cpu < arr.size(); cpu++) {
+                if (arr.get(cpu).asLong() != 0) {
+                    per.append(per.length() == 0 ? "" : ", ").append("cpu").append(cpu).append(' ')
+                            .append(arr.get(cpu).asLong());
+                }
+            }
+            assertEquals(m.group(5), per.length() == 0 ? "nothing" : per.toString(), line);
+        }
+        assertEquals(lines, byName.size(), "one JSON counter per text line");
+        assertTrue(lines >= 1, text);
+    }
+
+    @Test
+    void pinnedEventsRunMatchesTheTextReport() throws IOException {
+        var r = both("--sched", "pinned:0", EVENTS);
+        String text = r.getKey();
+        JsonNode root = r.getValue();
+        assertEquals("a64trap.pmu-report/1", root.get("schema").asText());
+        assertEquals("rk3588", root.get("host").asText());
+        assertTrue(text.startsWith("vPMU report: mode " + root.get("mode").asText() + ", host rk3588, KVM PMU "
+                + root.get("kvmPmu").get("name").asText() + " (CPUs " + root.get("kvmPmu").get("cpus").asText()
+                + "), PMCR_EL0.N=" + root.get("pmcrN").asInt() + ", guest time "
+                + PmuOptions.micros(root.get("guestTimeNs").asLong())), text);
+        assertTrue(root.get("guestTimeNs").asLong() > 0);
+        assertEquals(8, root.get("hostCpus").size());
+        assertEquals("armv8_cortex_a55", root.get("hostCpus").get(0).get("pmu").asText());
+        assertEquals("armv8_cortex_a76", root.get("hostCpus").get(7).get("pmu").asText());
+        assertCountersMatch(text, root);
+        assertTrue(root.get("counters").size() >= 2, "event counters too: " + text);
+        // pinned to cpu0: everything was counted there, nothing elsewhere, no migration
+        for (JsonNode c : root.get("counters")) {
+            for (int cpu = 1; cpu < 8; cpu++) {
+                assertEquals(0, c.get("countedPerCpu").get(cpu).asLong(), c.toString());
+            }
+        }
+        assertEquals(0, root.get("migrations").size());
+        assertTrue(text.contains("  migrations: 0\n"), text);
+        JsonNode irq = root.get("interrupt");
+        assertTrue(text.contains("PMU interrupt (PPI " + irq.get("ppi").asInt() + "): level "
+                + (irq.get("level").asBoolean() ? "high" : "low") + ", " + irq.get("risingEdges").asLong()
+                + " rising edges"), text);
+        assertTrue(text.contains("stalled (enabled, not counting): "
+                + PmuOptions.micros(root.get("cycleCounterStalledNs").asLong())), text);
+    }
+
+    @Test
+    void migrationsMatchTheTextReport() throws IOException {
+        var r = both("--sched", "round-robin:500", "--pmu", "fixed-counters-only", CALIBRATE);
+        String text = r.getKey();
+        JsonNode root = r.getValue();
+        assertEquals("fixed-counters-only", root.get("mode").asText());
+        assertCountersMatch(text, root);
+        List<String> fromText = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            Matcher m = MIGRATION.matcher(line);
+            if (m.matches()) {
+                fromText.add(m.group(1) + "." + m.group(2) + " " + m.group(3) + " " + m.group(4));
+            }
+        }
+        List<String> fromJson = new ArrayList<>();
+        for (JsonNode m : root.get("migrations")) {
+            long ns = m.get("timeNs").asLong();
+            fromJson.add(ns / 1_000_000 + "." + String.format("%03d", ns / 1000 % 1000) + " "
+                    + m.get("from").asInt() + " " + m.get("to").asInt());
+        }
+        assertTrue(fromText.size() > 1, text);
+        assertEquals(fromText, fromJson);
+    }
+
+    @Test
+    void jsonWithoutFileGoesToStderr() throws IOException {
+        RunCommandTest.Result j = RunCommandTest.run("--pmu-report", "json", "--pmu", "none", "--sched", "pinned:4",
+                EVENTS.replace("pmu-events", "hello"));
+        assertEquals(0, j.status(), j.err());
+        JsonNode root = new ObjectMapper().readTree(j.err());
+        assertEquals("a64trap.pmu-report/1", root.get("schema").asText());
+        assertFalse(root.get("vcpuHasPmu").asBoolean());
+        assertEquals(0, root.get("counters").size());
+        assertTrue(root.get("interrupt").isNull());
+        assertTrue(root.get("kvmPmu").isNull());
+    }
+}
