@@ -69,6 +69,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "print instructions executed and guest MIPS to stderr")
     boolean stats;
 
+    @Option(names = "--plot", paramLabel = "FILE.png|FILE.svg",
+            description = "draw every counter that moved against guest time, coloured by the pCPU the vCPU was on, "
+                    + "migrations marked, to a PNG or SVG file")
+    String plotFile;
+
     @Mixin
     GdbOptions gdbOptions = new GdbOptions();
 
@@ -87,9 +92,16 @@ public final class RunCommand implements Callable<Integer> {
         PrintStream stderr = new PrintStream(err != null ? err : new FileOutputStream(FileDescriptor.err), true);
         VirtBoard.Options o = new VirtBoard.Options();
         GdbOptions.Address gdbAddress = null;
+        PmuPlot plot = null;
         try {
+            if (plotFile != null) {
+                plot = PmuPlot.parse(plotFile);
+            }
             if (gdbOptions.enabled() || gdbOptions.waitForDebugger()) {
                 gdbAddress = gdbOptions.address();
+                if (plot != null) {
+                    throw new UsageError("--plot cannot be combined with a debugger (--gdb)");
+                }
             }
             o.ramSize = parseSize(memory);
             if (loadAddr != null) {
@@ -160,7 +172,7 @@ public final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Stop stop;
         try {
-            stop = board.run(maxInsns);
+            stop = plot == null ? board.run(maxInsns) : plot.run(board, o.vcpu, maxInsns);
         } catch (RuntimeException e) {
             board.flush();
             stderr.printf("a64trap: internal error at pc=0x%x: %s%n", board.cpu().pc, e);
@@ -203,6 +215,13 @@ public final class RunCommand implements Callable<Integer> {
         };
         if (pmuOptions.wantsReport() && !writeReport(o.vcpu, stderr)) {
             status = ExitStatus.USAGE;
+        }
+        if (plot != null) {
+            String error = plot.write(o.vcpu);
+            if (error != null) {
+                stderr.println("a64trap run: " + error);
+                status = ExitStatus.USAGE;
+            }
         }
         if (stats) {
             double seconds = (t1 - t0) / 1e9;
