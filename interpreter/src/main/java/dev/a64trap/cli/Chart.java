@@ -25,11 +25,55 @@ final class Chart {
         return x >= 0 ? x : (x >>> 1) * 2.0 + (x & 1);
     }
 
+    static final int WIDTH = 1100;
+    static final int HEIGHT = 650;
+
     static void render(PmuPlot plot, HostedVcpu v, OutputStream out) throws IOException {
+        XYChart chart = build(plot, v, "vPMU counters: " + v.plan().mode() + " on " + v.host().name()
+                + ", sched " + v.scheduler());
+        if (plot.svg) {
+            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        } else {
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    /** Several runs side by side, two per row (compare --plot); {@code plot} names the format. */
+    static void renderGrid(PmuPlot plot, List<PmuPlot> plots, List<HostedVcpu> vcpus, List<String> titles,
+            OutputStream out) throws IOException {
+        int cols = Math.min(2, plots.size());
+        int rows = (plots.size() + cols - 1) / cols;
+        java.awt.Graphics2D g;
+        java.awt.image.BufferedImage img = null;
+        de.erichseifert.vectorgraphics2d.VectorGraphics2D vg = null;
+        if (plot.svg) {
+            vg = new de.erichseifert.vectorgraphics2d.VectorGraphics2D();
+            g = vg;
+        } else {
+            img = new java.awt.image.BufferedImage(cols * WIDTH, rows * HEIGHT, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            g = img.createGraphics();
+        }
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, cols * WIDTH, rows * HEIGHT);
+        for (int i = 0; i < plots.size(); i++) {
+            XYChart chart = build(plots.get(i), vcpus.get(i), titles.get(i));
+            java.awt.Graphics2D cg = (java.awt.Graphics2D) g.create((i % cols) * WIDTH, (i / cols) * HEIGHT, WIDTH,
+                    HEIGHT);
+            chart.paint(cg, WIDTH, HEIGHT);
+            cg.dispose();
+        }
+        g.dispose();
+        if (vg != null) {
+            de.erichseifert.vectorgraphics2d.Processors.get("svg").getDocument(vg.getCommands(),
+                    new de.erichseifert.vectorgraphics2d.util.PageSize(cols * WIDTH, rows * HEIGHT)).writeTo(out);
+        } else {
+            javax.imageio.ImageIO.write(img, "png", out);
+        }
+    }
+
+    static XYChart build(PmuPlot plot, HostedVcpu v, String title) {
         List<PmuPlot.Sample> samples = plot.samples;
-        XYChart chart = new XYChartBuilder().width(1100).height(650)
-                .title("vPMU counters: " + v.plan().mode() + " on " + v.host().name() + ", sched "
-                        + v.scheduler())
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("guest time (us)").yAxisTitle("counter value (guest-visible)").build();
         var st = chart.getStyler();
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -42,6 +86,10 @@ final class Chart {
                 java.awt.BasicStroke.JOIN_ROUND, 10f, new float[] {3f, 3f}, 0f));
         st.setAnnotationTextFontColor(Color.BLACK);
         List<Integer> moved = plot.enabledCounters();
+        if (samples.isEmpty()) { // the vCPU never ran (KVM_EXIT_FAIL_ENTRY at the first entry)
+            chart.addSeries("the vCPU never ran", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
+            return chart;
+        }
         int width = samples.get(0).values().length;
         double x0 = samples.get(0).ns() / 1000.0;
         double y0 = 0;
@@ -112,10 +160,6 @@ final class Chart {
         for (HostedVcpu.Migration m : v.migrations()) {
             chart.addAnnotation(new AnnotationLine(m.nanos() / 1000.0, true, false));
         }
-        if (plot.svg) {
-            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        } else {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-        }
+        return chart;
     }
 }

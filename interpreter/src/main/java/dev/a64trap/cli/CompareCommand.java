@@ -45,6 +45,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "print the KVM calls of each mode before its console output")
     boolean verbose;
 
+    @Option(names = "--plot", paramLabel = "FILE.png|FILE.svg",
+            description = "draw each mode's counters against guest time, side by side (see run --plot)")
+    String plotFile;
+
     @Mixin
     PmuOptions pmu;
 
@@ -86,6 +90,8 @@ public final class CompareCommand implements Callable<Integer> {
             throw new RunCommand.UsageError("--max-insns must be positive, got " + maxInsns);
         }
         Host host = pmu.resolveHost();
+        PmuPlot plot = plotFile == null ? null : PmuPlot.parse(plotFile);
+        List<PmuPlot> samplers = new ArrayList<>();
         String name = imageBytes != null ? imageName : image.toString();
         String userPin = pmu.pinAfter;
         List<GuestRun.Result> results = new ArrayList<>();
@@ -99,7 +105,9 @@ public final class CompareCommand implements Callable<Integer> {
             } finally {
                 pmu.pinAfter = userPin;
             }
-            results.add(GuestRun.run(imageBytes, name, append, maxInsns, v));
+            PmuPlot sampler = plot == null ? null : plot.sampler();
+            results.add(GuestRun.run(imageBytes, name, append, maxInsns, v, sampler));
+            samplers.add(sampler);
             labels.add(r.label() + (r.label().equals("auto") ? " (" + v.plan().mode() + ")" : ""));
         }
         o.printf("a64trap compare %s on host %s (%s), sched %s, seed %d, KVM ABI %s%n", name, host.name(),
@@ -136,6 +144,20 @@ public final class CompareCommand implements Callable<Integer> {
             ok &= r.status() == 0;
         }
         o.flush();
+        if (plot != null) {
+            List<HostedVcpu> vcpus = new ArrayList<>();
+            for (GuestRun.Result r : results) {
+                vcpus.add(r.vcpu());
+            }
+            List<String> titles = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                titles.add(labels.get(i) + ": " + results.get(i).outcome());
+            }
+            String error = plot.writeGrid(samplers, vcpus, titles);
+            if (error != null) {
+                throw new RunCommand.UsageError(error);
+            }
+        }
         return ok ? ExitStatus.OK : ExitStatus.GUEST_FAILURE;
     }
 

@@ -21,6 +21,12 @@ final class GuestRun {
     /** Runs {@code image} ({@code bytes} when non-null, else read from the path {@code name}). */
     static Result run(byte[] bytes, String name, String append, long maxInsns, HostedVcpu vcpu)
             throws ImageLoadException {
+        return run(bytes, name, append, maxInsns, vcpu, null);
+    }
+
+    /** As {@link #run(byte[], String, String, long, HostedVcpu)}, sampled for a plot when {@code plot} is non-null. */
+    static Result run(byte[] bytes, String name, String append, long maxInsns, HostedVcpu vcpu, PmuPlot plot)
+            throws ImageLoadException {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         VirtBoard.Options o = new VirtBoard.Options();
         o.lse = true;
@@ -29,7 +35,7 @@ final class GuestRun {
         o.stderr = console;
         o.vcpu = vcpu;
         VirtBoard board = bytes != null ? VirtBoard.load(bytes, name, o) : VirtBoard.load(java.nio.file.Path.of(name), o);
-        Stop stop = board.run(maxInsns);
+        Stop stop = plot == null ? board.run(maxInsns) : plot.run(board, vcpu, maxInsns);
         String text = console.toString(StandardCharsets.UTF_8);
         if (vcpu.failEntry() != null) {
             return new Result(ExitStatus.FAIL_ENTRY, text, String.format(Locale.ROOT,

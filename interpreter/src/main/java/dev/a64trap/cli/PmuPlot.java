@@ -128,6 +128,22 @@ final class PmuPlot {
         slice *= 2;
     }
 
+    /** A fresh sampler writing nothing itself (one run of compare --plot). */
+    PmuPlot sampler() {
+        return new PmuPlot(file, svg);
+    }
+
+    /** Writes the runs side by side (compare --plot); returns an error message, else null. */
+    String writeGrid(List<PmuPlot> plots, List<HostedVcpu> vcpus, List<String> titles) {
+        System.setProperty("java.awt.headless", "true");
+        try (OutputStream o = Files.newOutputStream(file)) {
+            Chart.renderGrid(this, plots, vcpus, titles, o);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "--plot " + file + ": cannot write: " + e.getMessage();
+        }
+    }
+
     /** Writes the chart; returns an error message when FILE cannot be written, else null. */
     String write(HostedVcpu v) {
         System.setProperty("java.awt.headless", "true"); // before the first AWT class loads

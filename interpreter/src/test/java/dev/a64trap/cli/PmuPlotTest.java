@@ -81,6 +81,43 @@ class PmuPlotTest {
         }
     }
 
+    private static PmuCommandsTest.Out compare(String... args) {
+        CompareCommand c = new CompareCommand();
+        return PmuCommandsTest.exec(c, (o, e) -> {
+            c.out = o;
+            c.err = e;
+        }, args);
+    }
+
+    @Test
+    void compareDrawsTheModesSideBySideAndPrintsTheSameTable() throws IOException {
+        Path png = tmp.resolve("cmp.png");
+        PmuCommandsTest.Out plain = compare("--sched", "round-robin:500", CALIBRATE);
+        PmuCommandsTest.Out plotted = compare("--sched", "round-robin:500", "--plot", png.toString(), CALIBRATE);
+        assertEquals(plain.status(), plotted.status(), plotted.err());
+        assertEquals(plain.out(), plotted.out(), "sampling must not change any run");
+        assertTrue(plain.out().contains("KMODE_EXCEPTION_NOT_HANDLED"), plain.out());
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(2 * 1100, img.getWidth());
+        assertEquals(2 * 650, img.getHeight());
+        // the left half of the bottom row is fixed-counters-only, which reaches cpu6; the top-right
+        // panel is set-pmu, pinned to the A55s (cpu0-3), so no A76 colour there
+        assertTrue(hasColour(img, 0, 650, 1100, 1300, PmuPlot.colourOf(6).getRGB()), "cpu6 in fixed-counters-only");
+        assertFalse(hasColour(img, 1100, 0, 2200, 650, PmuPlot.colourOf(4).getRGB()), "cpu4 in set-pmu");
+        assertTrue(hasColour(img, 1100, 0, 2200, 650, PmuPlot.colourOf(3).getRGB()), "cpu3 in set-pmu");
+    }
+
+    private static boolean hasColour(BufferedImage img, int x0, int y0, int x1, int y1, int rgb) {
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                if ((img.getRGB(x, y) & 0xFFFFFF) == (rgb & 0xFFFFFF)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] r = new String[a.length + b.length];
         System.arraycopy(a, 0, r, 0, a.length);
