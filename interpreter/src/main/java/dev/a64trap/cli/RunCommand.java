@@ -191,7 +191,7 @@ public final class RunCommand implements Callable<Integer> {
             if (pmuOptions.wantsReport() && !writeReport(o.vcpu, stderr)) {
                 return ExitStatus.USAGE;
             }
-            return ExitStatus.FAIL_ENTRY;
+            return writePlot(plot, o.vcpu, stderr) ? ExitStatus.FAIL_ENTRY : ExitStatus.USAGE;
         }
         int status = switch (stop.kind()) {
             case EXIT -> stop.status();
@@ -216,12 +216,8 @@ public final class RunCommand implements Callable<Integer> {
         if (pmuOptions.wantsReport() && !writeReport(o.vcpu, stderr)) {
             status = ExitStatus.USAGE;
         }
-        if (plot != null) {
-            String error = plot.write(o.vcpu);
-            if (error != null) {
-                stderr.println("a64trap run: " + error);
-                status = ExitStatus.USAGE;
-            }
+        if (!writePlot(plot, o.vcpu, stderr)) {
+            status = ExitStatus.USAGE;
         }
         if (stats) {
             double seconds = (t1 - t0) / 1e9;
@@ -238,6 +234,15 @@ public final class RunCommand implements Callable<Integer> {
     /** Writes the --pmu-report; false (message on stderr) when its FILE cannot be written. */
     private boolean writeReport(dev.a64trap.machine.HostedVcpu v, PrintStream stderr) {
         String error = pmuOptions.report(v, stderr);
+        if (error != null) {
+            stderr.println("a64trap run: " + error);
+        }
+        return error == null;
+    }
+
+    /** Writes the --plot (if any); false (message on stderr) when its FILE cannot be written. */
+    private static boolean writePlot(PmuPlot plot, dev.a64trap.machine.HostedVcpu v, PrintStream stderr) {
+        String error = plot == null ? null : plot.write(v);
         if (error != null) {
             stderr.println("a64trap run: " + error);
         }

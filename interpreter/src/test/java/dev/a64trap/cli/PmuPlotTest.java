@@ -72,6 +72,18 @@ class PmuPlotTest {
     }
 
     @Test
+    void failEntryKeepsItsStatusAndStillDraws() throws IOException {
+        for (String sched : new String[] {"pinned:0", "round-robin:500"}) { // at the first entry, and at 2 ms
+            Path png = tmp.resolve("fail.png");
+            Files.deleteIfExists(png);
+            RunCommandTest.Result r = RunCommandTest.run("--pmu", "pmu:armv8_cortex_a" + (sched.startsWith("pinned")
+                    ? "76" : "55"), "--sched", sched, "--plot", png.toString(), CALIBRATE);
+            assertEquals(ExitStatus.FAIL_ENTRY, r.status(), r.err());
+            assertEquals(1100, ImageIO.read(png.toFile()).getWidth(), sched);
+        }
+    }
+
+    @Test
     void badPlotFilesAreUsageErrors() {
         for (String bad : new String[] {tmp.resolve("x.txt").toString(), "/nonexistent-dir/x.png"}) {
             RunCommandTest.Result r = RunCommandTest.run("--plot", bad, EVENTS);
