@@ -147,4 +147,29 @@ class PmuReportTest {
         assertTrue(root.get("interrupt").isNull());
         assertTrue(root.get("kvmPmu").isNull());
     }
+
+    @Test
+    void valuesAboveTwoToThe63AreUnsigned() throws IOException {
+        PmuReport.Snapshot s = new PmuReport.Snapshot("default", "h", null, 1, 5, true,
+                List.of(new PmuReport.Counter(31, "PMCCNTR", -1L, 0x11, true, new long[] {3, 0})), 0, 23, false, 0,
+                List.of(), List.of("p", "-"));
+        JsonNode root = new ObjectMapper().readTree(PmuReport.json(s));
+        JsonNode c = root.get("counters").get(0);
+        assertEquals(new BigInteger("18446744073709551615"), c.get("value").bigIntegerValue());
+        assertEquals("0xffffffffffffffff", c.get("valueHex").asText());
+        assertTrue(root.get("hostCpus").get(1).get("pmu").isNull(), "a CPU without a PMU");
+        assertEquals("p", root.get("hostCpus").get(0).get("pmu").asText());
+    }
+
+    @Test
+    void comparePlotWithABadFileIsAUsageError() {
+        CompareCommand c = new CompareCommand();
+        PmuCommandsTest.Out r = PmuCommandsTest.exec(c, (o, e) -> {
+            c.out = o;
+            c.err = e;
+        }, "--plot", "x.gif", CALIBRATE);
+        assertEquals(ExitStatus.USAGE, r.status());
+        assertTrue(r.err().startsWith("a64trap compare: --plot x.gif: expected a file name ending in .png or .svg"),
+                r.err());
+    }
 }
