@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "compare",
         mixinStandardHelpOptions = true,
+        header = "Run an image under each KVM PMU mode and compare the outcomes.",
         description = {"Run an image under KVM's default PMU, SET_PMU (pinned to the first PMU's CPUs after init),",
             "fixed-counters-only and auto on the chosen host; print one row per mode, then each run's console.",
             "--pmu is ignored (each row sets its own). Exit status: 0 when every run completed, else 1;",

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
  * calibration rounds. Deterministic: the same output on every run.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "The Windows calibration crash on big.LITTLE, and its fix, side by side.",
         description = {"Windows-style clock calibration on a big.LITTLE host (rk3588) under each VMM PMU choice:",
             "KVM's default PMU stalls PMCCNTR_EL0 on the other cluster and the guest bug-checks (divide by zero);",
             "fixed-counters-only keeps counting and the guest calibrates. Same as:",

@@ -371,12 +371,7 @@ public final class Interpreter {
                     pc += 4;
                 }
             } catch (GuestFault f) {
-                cpu.retired = base + i;
-                count(b, i);
-                if (observer != null) {
-                    observer.retired(b, i, el, -1);
-                }
-                takeSync(b.pc + 4L * i, f);
+                faultInBlock(b, base + i, i, el, b.pc + 4L * i, f);
                 continue;
             }
             cpu.retired = base + n;
@@ -441,12 +436,7 @@ public final class Interpreter {
         if (fault != null) {
             f.fault = null;
             int i = f.faultIndex;
-            cpu.retired = base + k * len + i;
-            count(b, i);
-            if (observer != null) {
-                observer.retired(b, i, el, -1);
-            }
-            takeSync(b.pc + 4L * i, fault);
+            faultInBlock(b, base + k * len + i, i, el, b.pc + 4L * i, fault);
             return;
         }
         cpu.retired = base + k * len;
@@ -461,12 +451,7 @@ public final class Interpreter {
         try {
             next = slow(b, last, pc, base + last);
         } catch (GuestFault g) {
-            cpu.retired = base + last;
-            count(b, last);
-            if (observer != null) {
-                observer.retired(b, last, el, -1);
-            }
-            takeSync(pc, g);
+            faultInBlock(b, base + last, last, el, pc, g);
             return;
         }
         cpu.retired = base + last + 1;
@@ -581,31 +566,16 @@ public final class Interpreter {
                 pc = next;
                 if (hit && stop == null) {
                     i++;
-                    cpu.retired = base + i;
-                    cpu.pc = pc;
-                    count(b, i);
-                    if (observer != null) {
-                        observer.retired(b, i, el, pc);
-                    }
+                    retiredInBlock(b, base + i, i, el, pc);
                     stop = Stop.debug(pc);
                     return;
                 }
             }
         } catch (GuestFault f) {
-            cpu.retired = base + i;
-            count(b, i);
-            if (observer != null) {
-                observer.retired(b, i, el, -1);
-            }
-            takeSync(b.pc + 4L * i, f);
+            faultInBlock(b, base + i, i, el, b.pc + 4L * i, f);
             return;
         }
-        cpu.retired = base + n;
-        cpu.pc = pc;
-        count(b, n);
-        if (observer != null) {
-            observer.retired(b, n, el, pc);
-        }
+        retiredInBlock(b, base + n, n, el, pc);
     }
 
     /** --trace: one instruction at a time through the general path, printing each first. */
@@ -623,15 +593,25 @@ public final class Interpreter {
                 pc = exec(in, pc);
             }
         } catch (GuestFault f) {
-            cpu.retired = base + i;
-            count(b, i);
-            if (observer != null) {
-                observer.retired(b, i, el, -1);
-            }
-            takeSync(b.pc + 4L * i, f);
+            faultInBlock(b, base + i, i, el, b.pc + 4L * i, f);
             return;
         }
-        cpu.retired = base + n;
+        retiredInBlock(b, base + n, n, el, pc);
+    }
+
+    /** Instruction {@code i} of {@code b} faulted: the ones before it retired; deliver the exception. */
+    private void faultInBlock(Block b, long retired, int i, int el, long faultPc, GuestFault f) {
+        cpu.retired = retired;
+        count(b, i);
+        if (observer != null) {
+            observer.retired(b, i, el, -1);
+        }
+        takeSync(faultPc, f);
+    }
+
+    /** The first {@code n} instructions of {@code b} retired (slow paths); execution goes on at {@code pc}. */
+    private void retiredInBlock(Block b, long retired, int n, int el, long pc) {
+        cpu.retired = retired;
         cpu.pc = pc;
         count(b, n);
         if (observer != null) {

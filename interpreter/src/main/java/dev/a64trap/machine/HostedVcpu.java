@@ -114,6 +114,27 @@ public final class HostedVcpu implements RunObserver, EventClock {
         });
     }
 
+    /** A vCPU the caller already created and drives itself; no interpreter (see {@link #detached}). */
+    private HostedVcpu(Host host, KvmVm vm, KvmVcpu vcpu) {
+        this.host = host;
+        this.scheduler = null;
+        this.plan = null;
+        this.vm = vm;
+        this.vcpu = vcpu;
+        this.pmu = vcpu.pmu();
+    }
+
+    /**
+     * The system-register rows' owner for a vCPU that the caller set up and clocks itself, with no
+     * interpreter and no scheduler (the property tests drive the guest's MRS/MSR through
+     * {@link #sysRegs} this way). Nothing executes, so no block retires around an access and there is
+     * no checkpoint to move; everything else in the rows is what a run does. The vPMU's clock and
+     * interrupt listener stay the caller's. Never {@link #attach} or {@link #enter} a detached vCPU.
+     */
+    public static HostedVcpu detached(Host host, KvmVm vm, KvmVcpu vcpu) {
+        return new HostedVcpu(host, vm, vcpu);
+    }
+
     // ------------------------------------------------------------------ system registers
 
     /**
@@ -177,11 +198,18 @@ public final class HostedVcpu implements RunObserver, EventClock {
         }
         refreshCounting();
         updateStall();
-        interp.setCheckpoint(cpu.retired); // deadlines changed: recompute at the next boundary
+        if (interp != null) {
+            interp.setCheckpoint(cpu.retired); // deadlines changed: recompute at the next boundary
+        }
     }
 
     /** The executing block (ending in this MRS/MSR) counts as retired while the vPMU or the timer looks. */
     private void retireCurrent(int el) {
+        if (interp == null) { // detached: no block is executing
+            pending = null;
+            pendingEl = el;
+            return;
+        }
         foldExceptions();
         Block b = interp.currentBlock();
         pending = b != null ? BlockSums.of(b) : null;

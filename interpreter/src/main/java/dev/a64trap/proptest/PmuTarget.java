@@ -1,7 +1,11 @@
 package dev.a64trap.proptest;
 
+import dev.a64trap.cpu.Cpu;
+import dev.a64trap.cpu.GuestFault;
+import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.host.Host;
 import dev.a64trap.host.InsnClass;
+import dev.a64trap.machine.HostedVcpu;
 import dev.a64trap.pmu.EntryResult;
 import dev.a64trap.pmu.EventClock;
 import dev.a64trap.pmu.Events;
@@ -9,16 +13,18 @@ import dev.a64trap.pmu.KvmVcpu;
 import dev.a64trap.pmu.KvmVm;
 import dev.a64trap.pmu.PmuBits;
 import dev.a64trap.pmu.PmuReg;
-import dev.a64trap.pmu.PmuRegTable;
-import dev.a64trap.pmu.PmuUndefined;
 import dev.a64trap.pmu.Vpmu;
+import dev.a64trap.sysreg.BaseSysRegs;
+import dev.a64trap.sysreg.SysReg;
+import dev.a64trap.sysreg.SysRegTable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The implementation side of the vPMU properties: the real KVM API objects and vPMU, driven through
- * the same calls the machine makes (register accesses by encoding through {@link PmuRegTable}, vCPU
- * loads, deadline syncs), with a fake {@link EventClock} instead of the interpreter: a run of k
+ * the same calls the machine makes (guest MRS/MSR through the machine's system-register table and
+ * {@link HostedVcpu}'s rows, vCPU loads, deadline syncs), with a fake {@link EventClock} instead of the interpreter: a run of k
  * instructions adds k INST_RETIRED and k * cpi(pCPU) CPU_CYCLES at one EL, in chunks bounded by the
  * vPMU's instruction budget exactly as the machine's checkpoints are.
  */
@@ -54,28 +60,64 @@ public class PmuTarget implements EventClock {
     }
 
     public Access read(int encoding, int el) {
-        PmuRegTable.Entry e = PmuRegTable.lookup(encoding);
-        if (e == null) {
-            return new Access(true, 0); // not a PMU register: the sysreg miss policy UNDEFs
+        return access(encoding, el, false, 0);
+    }
+
+    public Access write(int encoding, long value, int el) {
+        return access(encoding, el, true, value);
+    }
+
+    /**
+     * One guest MRS/MSR through the machine's trap path: the descriptor from the same table the
+     * interpreter uses (binary search by encoding; a miss UNDEFs), its access rule at {@code el},
+     * then its handler; a GuestFault from the rule or the handler is the model's UNDEF.
+     */
+    private Access access(int encoding, int el, boolean write, long value) {
+        SysReg r = trapTable().lookup(encoding);
+        if (r == null) {
+            return new Access(true, 0);
+        }
+        trapCpu.el = el;
+        switch (r.access(trapCpu, write)) {
+            case UNDEFINED -> {
+                return new Access(true, 0);
+            }
+            case TRAP -> throw new IllegalStateException(r + " traps (EC 0x18) at EL" + el + ": not a PMU outcome");
+            default -> { }
         }
         try {
-            return new Access(false, pmu.read(e.reg(), e.index(), el));
-        } catch (PmuUndefined u) {
+            if (write) {
+                r.write(trapCpu, value);
+                return new Access(false, 0);
+            }
+            return new Access(false, r.read(trapCpu));
+        } catch (GuestFault f) {
+            if (f.esr != Syndrome.undefined()) {
+                throw new IllegalStateException(r + " raised ESR 0x" + Integer.toHexString(f.esr) + ", not UNDEF");
+            }
             return new Access(true, 0);
         }
     }
 
-    public Access write(int encoding, long value, int el) {
-        PmuRegTable.Entry e = PmuRegTable.lookup(encoding);
-        if (e == null) {
-            return new Access(true, 0);
+    // the rows are static descriptors: built once, shared by every chain
+    private static final List<SysReg> BASE_ROWS = BaseSysRegs.cortexA57(false);
+    private SysRegTable trapTable;
+    private Cpu trapCpu;
+    private KvmVcpu trapFor;
+
+    /** The machine's table for this chain's vCPU (HostedVcpu's rows over base Cortex-A57), built on first use. */
+    private SysRegTable trapTable() {
+        if (trapFor != vcpu) {
+            trapTable = SysRegTable.of(trapRows(HostedVcpu.detached(host, vm, vcpu).sysRegs(BASE_ROWS)));
+            trapCpu = new Cpu(trapTable, false);
+            trapFor = vcpu;
         }
-        try {
-            pmu.write(e.reg(), e.index(), value, el);
-            return new Access(false, 0);
-        } catch (PmuUndefined u) {
-            return new Access(true, 0);
-        }
+        return trapTable;
+    }
+
+    /** The machine's rows as the table gets them; tests plant trap-path bugs by overriding this. */
+    protected List<SysReg> trapRows(List<SysReg> rows) {
+        return rows;
     }
 
     /** Runs k instructions at el, syncing at every budget boundary like the machine's checkpoints. */

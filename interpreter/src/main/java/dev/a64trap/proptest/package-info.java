@@ -20,9 +20,13 @@
  *
  * <h2>vPMU properties</h2>
  * {@link dev.a64trap.proptest.PmuModel} is the reference model written from the spec;
- * {@link dev.a64trap.proptest.PmuTarget} drives the real {@code pmu} objects (register accesses by
- * encoding, vCPU loads, budgeted syncs) with a fake event clock; {@link dev.a64trap.proptest.PmuProperties}
- * holds the actions, invariants and the three state machines that {@code mvn verify} and
- * {@code a64trap fuzz --target pmu} run. Depends on {@code pmu} and {@code host} only.
+ * {@link dev.a64trap.proptest.PmuTarget} drives the real {@code pmu} objects (vCPU loads, budgeted
+ * syncs) with a fake event clock; guest MRS/MSR take the machine's trap path: the descriptor from the
+ * same {@code SysRegTable} the interpreter uses (the rows of a
+ * {@link dev.a64trap.machine.HostedVcpu#detached detached} {@code HostedVcpu} over base Cortex-A57),
+ * its EL0 access rule, then its handler, a {@code GuestFault} UNDEF being the model's UNDEF.
+ * {@link dev.a64trap.proptest.PmuProperties} holds the actions, invariants and the three state
+ * machines that {@code mvn verify} and {@code a64trap fuzz --target pmu} run. Depends on {@code pmu},
+ * {@code host}, and for the trap path {@code machine}, {@code sysreg} and {@code cpu}.
  */
 package dev.a64trap.proptest;

@@ -3,14 +3,25 @@ package dev.a64trap.machine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.a64trap.cpu.Cpu;
+import dev.a64trap.cpu.GuestFault;
+import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.exec.Stop;
 import dev.a64trap.host.Host;
 import dev.a64trap.host.Scheduler;
 import dev.a64trap.pmu.KvmAbi;
+import dev.a64trap.pmu.EventClock;
+import dev.a64trap.pmu.KvmVcpu;
 import dev.a64trap.pmu.KvmVm;
+import dev.a64trap.pmu.PmuAttr;
+import dev.a64trap.pmu.PmuReg;
 import dev.a64trap.pmu.VmmPolicy;
+import dev.a64trap.sysreg.BaseSysRegs;
+import dev.a64trap.sysreg.SysReg;
+import dev.a64trap.sysreg.SysRegTable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.OptionalLong;
@@ -193,5 +204,33 @@ class HostedVcpuTest {
         assertEquals(Stop.Kind.EXIT, s.kind());
         assertEquals(HostedVcpu.FAIL_ENTRY_STOP, s.status());
         assertEquals(retired, b.cpu().retired, "the guest executed nothing after the failed entry");
+    }
+
+    /** The rows of a detached vCPU (no interpreter) behave as in a run: handlers, PMUSERENR gate, UNDEF fault. */
+    @Test
+    void detachedRowsWorkWithoutAnInterpreter() {
+        Host host = Host.preset("rk3588");
+        KvmVm vm = new KvmVm(host, KvmVm.Options.defaults());
+        KvmVcpu vcpu = vm.createVcpu();
+        vcpu.init(true, 0);
+        vm.initVgic();
+        vcpu.setAttr(PmuAttr.IRQ, 23);
+        vcpu.setAttr(PmuAttr.INIT, null);
+        vcpu.pmu().attachClock(EventClock.ZERO);
+        assertTrue(vcpu.run(0).entered());
+        SysRegTable table = SysRegTable.of(HostedVcpu.detached(host, vm, vcpu).sysRegs(BaseSysRegs.cortexA57(false)));
+        Cpu cpu = new Cpu(table, false);
+        SysReg pmcr = table.byName("PMCR_EL0");
+        SysReg ccntr = table.byName("PMCCNTR_EL0");
+        assertNotNull(pmcr);
+        pmcr.write(cpu, 1);
+        assertEquals(1, vcpu.pmu().peek(PmuReg.PMCR, 0) & 1, "the write reached the vPMU");
+        assertEquals(1, pmcr.read(cpu) & 1);
+        ccntr.write(cpu, 0x1234);
+        assertEquals(0x1234, ccntr.read(cpu), "a stopped clock: nothing retired around the accesses");
+        cpu.el = 0; // PMUSERENR = 0: the vPMU refuses EL0, the row raises UNDEF
+        assertEquals(SysReg.Access.ALLOW, pmcr.access(cpu, false));
+        GuestFault f = assertThrows(GuestFault.class, () -> pmcr.read(cpu));
+        assertEquals(Syndrome.undefined(), f.esr);
     }
 }

@@ -3,6 +3,7 @@ package dev.a64trap.proptest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.a64trap.sysreg.SysReg;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,30 @@ class PmuPropertiesTest {
             return el == 1 && encoding == PmuProperties.Kind.PMSWINC.encoding(0) ? new Access(false, 0)
                     : super.write(encoding, value, el);
         }
+    }
+
+    /** A planted trap-path bug: the machine's PMU rows refuse EL0 writes whatever PMUSERENR says. */
+    static final class El0ReadOnlyPmuRows extends PmuTarget {
+        El0ReadOnlyPmuRows() {
+            super(null);
+        }
+
+        @Override
+        protected List<SysReg> trapRows(List<SysReg> rows) {
+            return rows.stream().map(r -> r.name().startsWith("PM") ? r.el0(SysReg.EL0_READ) : r).toList();
+        }
+    }
+
+    @Test
+    void plantedTrapPathBugIsFound() {
+        StateMachine<PmuProperties.World, PmuProperties.Sut> sm = PmuProperties.all(El0ReadOnlyPmuRows::new).get(0);
+        Counterexample c = Runner.search(sm, 1, CHAINS).failure();
+        assertTrue(c != null, "planted trap-path bug not found");
+        assertEquals("guest write UNDEFs as the model says (4, 5)", c.check(), c.report());
+        // minimal: set up, let EL0 in through PMUSERENR, then one EL0 write
+        assertTrue(c.steps().size() <= 3, c.report());
+        assertTrue(c.steps().get(c.failingStep() - 1).contains("write(EL0 "), c.report());
+        assertTrue(c.message().contains("impl UNDEF, model ok"), c.report());
     }
 
     @Test
