@@ -3,6 +3,7 @@ package dev.a64trap.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.a64trap.proptest.Counterexample;
+import dev.a64trap.proptest.GuestExport;
 import dev.a64trap.proptest.PmuProperties;
 import dev.a64trap.proptest.Runner;
 import dev.a64trap.proptest.StateMachine;
@@ -34,7 +35,9 @@ import picocli.CommandLine.Option;
         description = {"Property-based fuzzing: run the vPMU stateful properties (random chains of guest register "
                 + "accesses, runs, migrations and KVM calls checked against a reference model) as a campaign.",
             "Each seed runs one chain of every property; a counterexample is shrunk, printed and written to "
-                + "--out as a JSON action list (one per property and broken check). Replay one with --seed S. "
+                + "--out as a JSON action list (one per property and broken check), and, when every step is guest-side "
+                + "(EL1 accesses, EL1 runs, migrations), as a guest NAME.S/NAME.bin with a --sched trace NAME.sched "
+                + "and the run command NAME.cmd. Replay one with --seed S. "
                 + "Exit status: 0 none found, 1 counterexample found, 2 usage error."})
 public final class FuzzCommand implements Callable<Integer> {
 
@@ -187,6 +190,22 @@ public final class FuzzCommand implements Callable<Integer> {
         try {
             json.writeValue(f.toFile(), c);
             o.println("counterexample written to " + f);
+            String name = slug + "-seed-" + c.seed();
+            GuestExport.Result g;
+            try {
+                g = GuestExport.export(c, name);
+            } catch (RuntimeException x) { // a replay the exporter cannot follow: say so, keep the JSON
+                g = new GuestExport.Result("export failed: " + x, null, null, null, null);
+            }
+            if (g.replayable()) {
+                Files.writeString(outDir.resolve(name + ".S"), g.asm());
+                Files.write(outDir.resolve(name + ".bin"), g.bin());
+                Files.writeString(outDir.resolve(name + ".sched"), g.sched());
+                Files.writeString(outDir.resolve(name + ".cmd"), g.cmd());
+                o.println("  as a guest: " + outDir.resolve(name + ".cmd") + " (run from " + outDir + ")");
+            } else {
+                o.println("  not replayable as a guest: " + g.notReplayable());
+            }
         } catch (IOException x) {
             e.println("a64trap fuzz: cannot write " + f + ": " + x.getMessage());
         }

@@ -1,0 +1,357 @@
+package dev.a64trap.proptest;
+
+import dev.a64trap.host.Host;
+import dev.a64trap.proptest.PmuProperties.Access;
+import dev.a64trap.proptest.PmuProperties.Kind;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a vPMU counterexample whose steps are all guest-side (EL1 register accesses, runs at EL1,
+ * migrations) into a bare-metal guest for {@code a64trap run}: the same MSR/MRS sequence, NOPs for
+ * runs, and after each read (and, after the last step, a read of every register in the diff) a compare
+ * against the reference model's value; the first mismatch exits through semihosting
+ * (SYS_EXIT_EXTENDED, ADP_Stopped_ApplicationExit) with subcode = its step number, 0 if none.
+ * Also a {@code --sched trace:} file for the migrations and the exact run command.
+ *
+ * <p>Approximations (documented in the output files): reads of counters (and PMOVS) are compared only
+ * while no counter counts an instruction- or cycle-driven event, because the guest's own MOV/MSR/MRS/CMP
+ * instructions count too; migration times are guest microseconds computed from the NOP runs and every
+ * emitted instruction at the pCPU's ALU cycle cost, rounded up, so they keep the placement order but not
+ * the exact instruction boundary.
+ */
+public final class GuestExport {
+    private GuestExport() {}
+
+    public static final long LOAD_ADDR = 0x40000000L;
+
+    /** The exported guest, or why the chain is not replayable as a guest. */
+    public record Result(String notReplayable, String asm, byte[] bin, String sched, String cmd) {
+        public boolean replayable() {
+            return notReplayable == null;
+        }
+    }
+
+    private sealed interface Op permits Rd, Wr, RunOp, Mig {}
+
+    private record Rd(int step, Kind kind, int index) implements Op {}
+
+    private record Wr(int step, Kind kind, int index, long value) implements Op {}
+
+    private record RunOp(int step, long k) implements Op {}
+
+    private record Mig(int step, int cpu) implements Op {}
+
+    private static final Pattern SETUP = Pattern.compile("setup\\(host=(\\S+) hostPmuVer=(\\d+) mode=(\\w+)"
+            + "(?: pmu#(\\d+))?(.*?) vmmCpu=(\\d+) firstCpu=(\\d+)\\)");
+    private static final Pattern ACCESS = Pattern.compile("(\\w+)\\(EL(\\d) ([A-Z0-9]+)(?: <- 0x([0-9a-f]+))?\\)");
+    private static final Pattern RUN = Pattern.compile("run\\((\\d+) insns at EL(\\d)\\)");
+    private static final Pattern PROGRAM = Pattern.compile(
+            "program\\((cycle|counter \\d+) type=0x([0-9a-f]+)( \\+irq)? PMCR<-0x([0-9a-f]+)\\)");
+    private static final Pattern NEAR = Pattern.compile(
+            "nearOverflow\\((PMCCNTR|PMEVCNTR\\d+) = 2\\^(32|64) - (\\d+)( via PMSELR/PMXEVCNTR)?\\)");
+    private static final Pattern CHAIN = Pattern.compile(
+            "chainPair\\(PMEVCNTR(\\d+) = 2\\^32 - (\\d+) chained to PMEVCNTR(\\d+) = 0x([0-9a-f]+)\\)");
+    private static final Pattern MIGRATE = Pattern.compile("migrate\\((\\d+)\\)");
+    private static final List<String> ACCESS_ACTIONS = List.of("read", "write", "enable", "pmcr", "ccfiltr",
+            "userenr", "swinc");
+
+    public static Result export(Counterexample c, String name) {
+        List<String> steps = c.steps();
+        if (steps.isEmpty()) {
+            return no("empty chain");
+        }
+        Matcher sm = SETUP.matcher(steps.get(0));
+        if (!sm.matches()) {
+            return no("step 1 is not a VMM setup: " + steps.get(0));
+        }
+        if (!sm.group(5).isEmpty() || !sm.group(2).equals("6")) {
+            return no("setup uses userspace attributes the run command has no option for (" + steps.get(0) + ")");
+        }
+        int hostIx = List.of(PmuProperties.HOSTS).indexOf(sm.group(1));
+        PmuModel.Mode mode = PmuModel.Mode.valueOf(sm.group(3));
+        int setPmu = sm.group(4) == null ? 0 : Integer.parseInt(sm.group(4));
+        int vmmCpu = Integer.parseInt(sm.group(6));
+        int firstCpu = Integer.parseInt(sm.group(7));
+        List<Op> ops = new ArrayList<>();
+        for (int i = 1; i < steps.size(); i++) {
+            String s = steps.get(i);
+            Matcher m;
+            if ((m = ACCESS.matcher(s)).matches() && ACCESS_ACTIONS.contains(m.group(1))) {
+                if (!m.group(2).equals("1")) {
+                    return no("step " + (i + 1) + " is at EL0 (only EL1 is exported): " + s);
+                }
+                String reg = m.group(3);
+                Kind k;
+                int idx = 0;
+                Matcher ix = Pattern.compile("(PMEVCNTR|PMEVTYPER)(\\d+)").matcher(reg);
+                if (ix.matches()) {
+                    k = Kind.valueOf(ix.group(1));
+                    idx = Integer.parseInt(ix.group(2));
+                } else {
+                    k = Kind.valueOf(reg);
+                }
+                ops.add(m.group(4) == null ? new Rd(i + 1, k, idx)
+                        : new Wr(i + 1, k, idx, Long.parseUnsignedLong(m.group(4), 16)));
+            } else if ((m = RUN.matcher(s)).matches()) {
+                if (!m.group(2).equals("1")) {
+                    return no("step " + (i + 1) + " runs at EL0 (only EL1 is exported): " + s);
+                }
+                ops.add(new RunOp(i + 1, Long.parseLong(m.group(1))));
+            } else if ((m = PROGRAM.matcher(s)).matches()) { // as PmuProperties.program does it
+                int idx = m.group(1).equals("cycle") ? 31 : Integer.parseInt(m.group(1).substring(8));
+                ops.add(new Wr(i + 1, Kind.PMEVTYPER, idx, Long.parseUnsignedLong(m.group(2), 16)));
+                ops.add(new Wr(i + 1, Kind.PMCNTENSET, 0, 1L << idx));
+                if (m.group(3) != null) {
+                    ops.add(new Wr(i + 1, Kind.PMINTENSET, 0, 1L << idx));
+                }
+                ops.add(new Wr(i + 1, Kind.PMCR, 0, Long.parseUnsignedLong(m.group(4), 16)));
+            } else if ((m = NEAR.matcher(s)).matches()) { // as PmuProperties.nearOverflow does it
+                int idx = m.group(1).equals("PMCCNTR") ? 31 : Integer.parseInt(m.group(1).substring(8));
+                long v = (m.group(2).equals("64") ? 0 : 1L << 32) - Long.parseLong(m.group(3));
+                if (m.group(4) != null) {
+                    ops.add(new Wr(i + 1, Kind.PMSELR, 0, idx));
+                    ops.add(new Wr(i + 1, Kind.PMXEVCNTR, 0, v));
+                } else {
+                    ops.add(idx == 31 ? new Wr(i + 1, Kind.PMCCNTR, 0, v) : new Wr(i + 1, Kind.PMEVCNTR, idx, v));
+                }
+            } else if ((m = CHAIN.matcher(s)).matches()) { // as PmuProperties.chainPair does it
+                int even = Integer.parseInt(m.group(1));
+                for (int[] pr : new int[][] {{even, (int) PmuModel.INST_RETIRED, 0}, {even + 1, (int) PmuModel.CHAIN, 1}}) {
+                    ops.add(new Wr(i + 1, Kind.PMEVTYPER, pr[0], pr[1]));
+                    ops.add(new Wr(i + 1, Kind.PMCNTENSET, 0, 1L << pr[0]));
+                    if (pr[2] == 1) {
+                        ops.add(new Wr(i + 1, Kind.PMINTENSET, 0, 1L << pr[0]));
+                    }
+                    ops.add(new Wr(i + 1, Kind.PMCR, 0, 1));
+                }
+                ops.add(new Wr(i + 1, Kind.PMEVCNTR, even, (1L << 32) - Long.parseLong(m.group(2))));
+                ops.add(new Wr(i + 1, Kind.PMEVCNTR, even + 1, Long.parseUnsignedLong(m.group(4), 16)));
+            } else if ((m = MIGRATE.matcher(s)).matches()) {
+                ops.add(new Mig(i + 1, Integer.parseInt(m.group(1))));
+            } else if (!s.startsWith("peek(")) {
+                return no("step " + (i + 1) + " is not a guest-side step: " + s);
+            }
+        }
+        return build(c, name, new PmuProperties.Setup(hostIx, 6, mode, setPmu, -1, List.of(), vmmCpu, firstCpu), ops);
+    }
+
+    private static Result no(String why) {
+        return new Result(why, null, null, null, null);
+    }
+
+    /** One emitted instruction or data word; encoded once every label's address is known. */
+    private interface Emit {
+        int encode(long pc, java.util.Map<String, Long> labels);
+    }
+
+    private static final class Prog {
+        final List<Object> items = new ArrayList<>(); // String label, Emit, long[] quads
+        final StringBuilder asm = new StringBuilder();
+
+        void label(String l) {
+            items.add(l);
+            asm.append(l).append(":\n");
+        }
+
+        void insn(String text, Emit e) {
+            items.add(e);
+            asm.append("\t").append(text).append('\n');
+        }
+
+        void comment(String c) {
+            asm.append("\t// ").append(c).append('\n');
+        }
+
+        void mov(int rd, long v, String why) {
+            insn(String.format(Locale.ROOT, "movz\tx%d, #0x%x", rd, v & 0xFFFF) + (why == null ? "" : "\t// " + why),
+                    (pc, l) -> A64Encoder.movz(rd, (int) (v & 0xFFFF), 0));
+            for (int hw = 1; hw < 4; hw++) {
+                int part = (int) (v >>> 16 * hw & 0xFFFF);
+                if (part != 0) {
+                    int h = hw;
+                    insn(String.format(Locale.ROOT, "movk\tx%d, #0x%x, lsl #%d", rd, part, 16 * hw),
+                            (pc, l) -> A64Encoder.movk(rd, part, h));
+                }
+            }
+        }
+    }
+
+    static String sysreg(int enc) {
+        return String.format(Locale.ROOT, "s%d_%d_c%d_c%d_%d", enc >> 14 & 3, enc >> 11 & 7, enc >> 7 & 15,
+                enc >> 3 & 15, enc & 7);
+    }
+
+    private static Result build(Counterexample c, String name, PmuProperties.Setup setup, List<Op> ops) {
+        PmuProperties.World w = new PmuProperties.World();
+        PmuProperties.Sut s = new PmuProperties.Sut(new PmuTarget(null));
+        PmuProperties.setup(w, s, setup);
+        Host host = w.m.host;
+        Prog p = new Prog();
+        p.asm.append("// a64trap fuzz counterexample '").append(c.property()).append("' seed ").append(c.seed())
+                .append(", exported as a guest\n// check: ").append(c.check()).append("\n// exit subcode = step number of "
+                + "the first mismatching read, 0 if none\n\t.text\n\t.globl _start\n");
+        p.label("_start");
+        List<Integer> checks = new ArrayList<>();
+        List<String> sched = new ArrayList<>();
+        sched.add("0 " + setup.firstCpu());
+        long[] insns = {0};
+        double[] ns = {0};
+        int[] cpu = {setup.firstCpu()};
+        for (Op op : ops) {
+            int before = p.items.size();
+            if (op instanceof Wr wr) {
+                    p.comment("step " + wr.step() + ": " + wr.kind().text(wr.index()) + " <- 0x"
+                            + Long.toHexString(wr.value()));
+                    p.mov(1, wr.value(), null);
+                    int enc = wr.kind().encoding(wr.index()) & 0xFFFF;
+                    p.insn("msr\t" + sysreg(enc) + ", x1", (pc, l) -> A64Encoder.msr(enc, 1));
+                    PmuProperties.guestWrite(w, s, new Access(wr.kind(), wr.index(), wr.value(), 1));
+            } else if (op instanceof Rd rd) {
+                    emitRead(p, w, rd.step(), rd.kind(), rd.index(), checks);
+                    PmuProperties.guestRead(w, s, new Access(rd.kind(), rd.index(), 0, 1));
+            } else if (op instanceof RunOp r) {
+                    p.comment("step " + r.step() + ": run " + r.k() + " instructions");
+                    p.asm.append("\t.rept ").append(r.k()).append("\n\tnop\n\t.endr\n");
+                    for (long i = 0; i < r.k(); i++) {
+                        p.items.add((Emit) (pc, l) -> A64Encoder.NOP);
+                    }
+                    PmuProperties.run(w, s, new PmuProperties.Run(r.k(), 1));
+            } else if (op instanceof Mig m) {
+                    p.comment("step " + m.step() + ": migrate to pCPU " + m.cpu() + " (done by the .sched trace)");
+                    PmuProperties.migrate(w, s, m.cpu());
+                    // the next microsecond after the guest time reached so far
+                    long us = (long) Math.floor(ns[0] / 1000) + 1;
+                    if (sched.get(sched.size() - 1).startsWith(us + " ")) {
+                        sched.remove(sched.size() - 1); // back-to-back moves: only the last one is visible
+                    }
+                    sched.add(us + " " + m.cpu());
+            }
+            long added = p.items.stream().skip(before).filter(x -> x instanceof Emit).count();
+            ns[0] += added * PmuTarget.cyclesPerInstruction(host, cpu[0]) * 1000.0
+                    / host.cycleModel(cpu[0]).frequencyMhz();
+            insns[0] += added;
+            if (op instanceof Mig m) {
+                cpu[0] = m.cpu();
+            }
+        }
+        // after the failing step: every register the diff names, against the model
+        for (String d : c.diff()) {
+            String key = d.substring(0, d.indexOf(':'));
+            Matcher ix = Pattern.compile("(PMEVCNTR|PMEVTYPER)(\\d+)").matcher(key);
+            if (ix.matches()) {
+                emitRead(p, w, c.steps().size(), Kind.valueOf(ix.group(1)), Integer.parseInt(ix.group(2)), checks);
+            } else if (key.equals("PMCCFILTR")) {
+                emitRead(p, w, c.steps().size(), Kind.PMEVTYPER, 31, checks);
+            } else if (!key.equals("irq")) {
+                emitRead(p, w, c.steps().size(), Kind.valueOf(key), 0, checks);
+            }
+        }
+        p.comment("no mismatch: exit 0");
+        p.insn("adr\tx1, result_0", (pc, l) -> A64Encoder.adr(1, l.get("result_0") - pc));
+        p.label("exit");
+        p.insn("movz\tx0, #0x20\t// SYS_EXIT_EXTENDED", (pc, l) -> A64Encoder.movz(0, 0x20, 0));
+        p.insn("hlt\t#0xf000", (pc, l) -> A64Encoder.hlt(0xF000));
+        p.label("hang");
+        p.insn("b\thang", (pc, l) -> A64Encoder.b(l.get("hang") - pc));
+        List<Integer> codes = new ArrayList<>(List.of(0));
+        for (int i = 0; i < checks.size(); i++) {
+            int k = i, step = checks.get(i);
+            p.label("fail_" + i);
+            p.insn("adr\tx1, result_" + step, (pc, l) -> A64Encoder.adr(1, l.get("result_" + step) - pc));
+            p.insn("b\texit", (pc, l) -> A64Encoder.b(l.get("exit") - pc));
+            if (!codes.contains(step)) {
+                codes.add(step);
+            }
+        }
+        p.asm.append("\t.balign 8\n");
+        if (p.items.stream().filter(x -> x instanceof Emit).count() % 2 == 1) {
+            p.items.add((Emit) (pc, l) -> A64Encoder.NOP);
+        }
+        for (int code : codes) {
+            p.label("result_" + code);
+            p.asm.append("\t.quad\t0x20026, ").append(code).append('\n');
+            p.items.add(new long[] {0x20026, code});
+        }
+        byte[] bin = layout(p.items);
+        String cmd = "a64trap run --load-addr 0x" + Long.toHexString(LOAD_ADDR) + " --sched trace:" + name + ".sched"
+                + " --host " + PmuProperties.HOSTS[setup.host()] + " --vmm-cpu " + setup.vmmCpu() + " --pmu "
+                + switch (setup.mode()) {
+                    case DEFAULT -> "default";
+                    case FIXED -> "fixed-counters-only";
+                    case SET_PMU -> "pmu:" + host.pmus().get(setup.setPmu()).name();
+                } + " " + name + ".bin";
+        String schedText = "# a64trap fuzz counterexample '" + c.property() + "' seed " + c.seed()
+                + ": START_US CPU\n# approximate: guest time from every emitted instruction at the pCPU's ALU cost\n"
+                + String.join("\n", sched) + "\n";
+        return new Result(null, p.asm.toString(), bin, schedText, cmd + "\n");
+    }
+
+    /** Whether the guest's own instructions may move this register's value (a counter counting them). */
+    private static boolean movedByOverhead(PmuModel m, Kind k, int index) {
+        int i = switch (k) {
+            case PMCCNTR -> 31;
+            case PMEVCNTR -> index;
+            case PMXEVCNTR -> (int) (m.pmselr & 0x1F);
+            case PMOVSSET, PMOVSCLR -> -1;
+            default -> -2;
+        };
+        if (i == -2) {
+            return false;
+        }
+        for (int j = 0; j < 32; j++) {
+            boolean related = i == -1 || j == i || i % 2 == 1 && i != 31 && j == i - 1 && m.evt(i) == PmuModel.CHAIN;
+            if (related && (j < m.n || j == 31) && m.counts(j, 1) && PmuModel.source(m.evt(j)) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void emitRead(Prog p, PmuProperties.World w, int step, Kind k, int index, List<Integer> checks) {
+        int enc = k.encoding(index) & 0xFFFF;
+        String name = k.modelName(index);
+        Long want = name == null ? null : w.m.read(name, index, 1);
+        p.comment("step " + step + ": read " + k.text(index));
+        p.insn("mrs\tx1, " + sysreg(enc), (pc, l) -> A64Encoder.mrs(enc, 1));
+        if (want == null || k == Kind.PMCEID0 || k == Kind.PMCEID1 || movedByOverhead(w.m, k, index)) {
+            p.comment("not compared: " + (want == null ? "UNDEF in the model" : k.name().startsWith("PMCEID")
+                    ? "the model has the low half only" : "the guest's own instructions count"));
+            return;
+        }
+        int fail = checks.size();
+        checks.add(step);
+        p.mov(2, want, "model: 0x" + Long.toHexString(want));
+        p.insn("cmp\tx1, x2", (pc, l) -> A64Encoder.cmp(1, 2));
+        p.insn("b.ne\tfail_" + fail, (pc, l) -> A64Encoder.bcond(A64Encoder.NE, l.get("fail_" + fail) - pc));
+    }
+
+    private static byte[] layout(List<Object> items) {
+        java.util.Map<String, Long> labels = new java.util.HashMap<>();
+        long pc = LOAD_ADDR;
+        for (Object o : items) {
+            if (o instanceof String l) {
+                labels.put(l, pc);
+            } else {
+                pc += o instanceof Emit ? 4 : 16;
+            }
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) (pc - LOAD_ADDR)).order(ByteOrder.LITTLE_ENDIAN);
+        pc = LOAD_ADDR;
+        for (Object o : items) {
+            if (o instanceof Emit e) {
+                b.putInt(e.encode(pc, labels));
+                pc += 4;
+            } else if (o instanceof long[] q) {
+                b.putLong(q[0]).putLong(q[1]);
+                pc += 16;
+            }
+        }
+        return b.array();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.a64trap.proptest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.a64trap.cli.Main;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A planted vPMU bug's counterexample exported as a guest: the expected values in it are the model's,
+ * and the real {@code a64trap run} of the exported binary and schedule passes on the correct vPMU
+ * (the planted bug lives in the property target and cannot be active in the run path).
+ */
+class GuestExportTest {
+    @TempDir
+    Path dir;
+
+    private static Counterexample planted() {
+        StateMachine<PmuProperties.World, PmuProperties.Sut> sm =
+                PmuProperties.all(PmuPropertiesTest.LosesSwinc::new).get(0);
+        Counterexample c = Runner.search(sm, 1, 1000).failure();
+        assertTrue(c != null, "planted bug not found");
+        return c;
+    }
+
+    private int run(GuestExport.Result r) throws IOException {
+        Files.write(dir.resolve("cx.bin"), r.bin());
+        Files.writeString(dir.resolve("cx.sched"), r.sched());
+        String[] cmd = r.cmd().trim().split(" ");
+        assertEquals("a64trap", cmd[0]);
+        String[] args = new String[cmd.length - 1];
+        for (int i = 1; i < cmd.length; i++) {
+            args[i - 1] = cmd[i].replace("trace:cx.sched", "trace:" + dir.resolve("cx.sched"))
+                    .replace("cx.bin", dir.resolve("cx.bin").toString());
+        }
+        return Main.execute(args);
+    }
+
+    @Test
+    void plantedBugCounterexampleExportsAndPassesOnTheCorrectVpmu() throws IOException {
+        Counterexample c = planted();
+        GuestExport.Result r = GuestExport.export(c, "cx");
+        assertTrue(r.replayable(), r.notReplayable() + "\n" + c.report());
+        // the exported checks carry the model's values for every register the diff names
+        assertFalse(c.diff().isEmpty(), c.report());
+        for (String d : c.diff()) {
+            if (d.startsWith("irq")) {
+                continue;
+            }
+            String model = d.replaceAll(".*model=(0x[0-9a-f]+).*", "$1");
+            String reg = d.substring(0, d.indexOf(':'));
+            assertTrue(r.asm().contains("read " + reg + "\n") && r.asm().contains("// model: " + model + "\n"),
+                    reg + " model " + model + " not checked in\n" + r.asm());
+        }
+        assertEquals(0, run(r), r.asm() + "\n" + r.sched() + r.cmd());
+    }
+
+    @Test
+    void aWrongExpectationFailsWithItsStepNumber() throws IOException {
+        Counterexample c = planted();
+        // the bug's view of the state as if it were the model: the guest must exit with the failing step
+        Counterexample lying = new Counterexample(c.property(), c.seed(), c.originalLength(), c.steps(),
+                c.failingStep(), c.check(), c.message(), c.diff());
+        GuestExport.Result ok = GuestExport.export(lying, "cx");
+        assertTrue(ok.replayable());
+        // patch the first compared model value in the binary: one MOVZ x2 immediate plus one
+        byte[] bin = ok.bin().clone();
+        int at = -1;
+        for (int i = 0; i + 4 <= bin.length; i += 4) {
+            int w = java.nio.ByteBuffer.wrap(bin, i, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            if ((w & 0xFFE0001F) == 0xD2800002) { // movz x2, #imm
+                at = i;
+            }
+        }
+        assertTrue(at >= 0, ok.asm());
+        int w = java.nio.ByteBuffer.wrap(bin, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        java.nio.ByteBuffer.wrap(bin, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(w ^ 1 << 5);
+        GuestExport.Result bad = new GuestExport.Result(null, ok.asm(), bin, ok.sched(), ok.cmd());
+        assertEquals(c.steps().size(), run(bad), "the last check (after the failing step) must report its step");
+    }
+
+    @Test
+    void userspaceStepsAreNotReplayable() {
+        Counterexample c = new Counterexample("p", 1, 3, List.of(
+                "setup(host=rk3588 hostPmuVer=6 mode=DEFAULT vmmCpu=0 firstCpu=0)", "onereg(x)"), 2, "k", "m",
+                List.of());
+        assertFalse(GuestExport.export(c, "cx").replayable());
+        Counterexample el0 = new Counterexample("p", 1, 3, List.of(
+                "setup(host=rk3588 hostPmuVer=6 mode=DEFAULT vmmCpu=0 firstCpu=0)", "read(EL0 PMCR)"), 2, "k", "m",
+                List.of());
+        assertTrue(GuestExport.export(el0, "cx").notReplayable().contains("EL0"));
+    }
+}
