@@ -26,7 +26,10 @@
  * {@link dev.a64trap.machine.HostedVcpu#detached detached} {@code HostedVcpu} over base Cortex-A57),
  * its EL0 access rule, then its handler, a {@code GuestFault} UNDEF being the model's UNDEF.
  * {@link dev.a64trap.proptest.PmuProperties} holds the actions, invariants and the three state
- * machines that {@code mvn verify} and {@code a64trap fuzz --target pmu} run. Depends on {@code pmu},
+ * machines that {@code mvn verify} and {@code a64trap fuzz --target pmu} run.
+ * {@link dev.a64trap.proptest.GuestExport} turns a counterexample whose steps are all guest-side into a
+ * bare-metal guest (assembly, and machine words from {@link dev.a64trap.proptest.A64Encoder}), a
+ * {@code --sched trace:} file and the {@code a64trap run} command that replay it. Depends on {@code pmu},
  * {@code host}, and for the trap path {@code machine}, {@code sysreg} and {@code cpu}.
  */
 package dev.a64trap.proptest;

@@ -93,6 +93,38 @@ class FuzzCommandTest {
         assertTrue(again.out().contains("fuzz pmu: 1 chains"), again.out());
     }
 
+    /** A planted vPMU bug in the real properties: EL1 PMSWINC writes are lost before the vPMU. */
+    static final class LosesSwinc extends dev.a64trap.proptest.PmuTarget {
+        LosesSwinc() {
+            super(null);
+        }
+
+        @Override
+        public Access write(int encoding, long value, int el) {
+            return el == 1 && encoding == 0xDCE4 ? new Access(false, 0) : super.write(encoding, value, el);
+        }
+    }
+
+    @Test
+    void guestSideCounterexampleIsAlsoWrittenAsAGuest(@TempDir Path dir) throws Exception {
+        Out r = fuzz(List.of(dev.a64trap.proptest.PmuProperties.all(LosesSwinc::new).get(0)), "--target", "pmu",
+                "--tries", "1000", "--out", dir.toString(), "--no-progress");
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.out().contains("as a guest: "), r.out());
+        String name;
+        try (Stream<Path> s = Files.list(dir)) {
+            name = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).findFirst().orElseThrow()
+                    .replace(".json", "");
+        }
+        for (String ext : List.of(".S", ".bin", ".sched", ".cmd")) {
+            assertTrue(Files.size(dir.resolve(name + ext)) > 0, name + ext);
+        }
+        String cmd = Files.readString(dir.resolve(name + ".cmd")).trim();
+        assertTrue(cmd.startsWith("a64trap run --load-addr 0x40000000 --sched trace:" + name + ".sched --host "), cmd);
+        assertTrue(cmd.endsWith(" " + name + ".bin"), cmd);
+        assertTrue(Files.readString(dir.resolve(name + ".S")).contains("hlt\t#0xf000"));
+    }
+
     @Test
     void usageErrorsExit2WithOneClearLine(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("f"), "x");

@@ -86,6 +86,28 @@ class GuestExportTest {
     }
 
     @Test
+    void migrationsReplayInTheSameOrderThroughTheTrace() throws IOException {
+        String setup = "setup(host=rk3588 hostPmuVer=6 mode=DEFAULT vmmCpu=0 firstCpu=0)";
+        Counterexample c = new Counterexample("p", 7, 9, List.of(setup, "enable(EL1 PMCNTENSET <- 0x80000000)",
+                "pmcr(EL1 PMCR <- 0x1)", "run(3000 insns at EL1)", "migrate(5)", "run(3000 insns at EL1)",
+                "migrate(2)", "run(3000 insns at EL1)", "read(EL1 PMCNTENSET)"), 9, "k", "m", List.of());
+        GuestExport.Result r = GuestExport.export(c, "cx");
+        assertTrue(r.replayable(), r.notReplayable());
+        List<String> lines = r.sched().lines().filter(l -> !l.startsWith("#")).toList();
+        assertEquals(3, lines.size(), r.sched());
+        assertEquals("0 0", lines.get(0));
+        assertTrue(lines.get(1).endsWith(" 5") && lines.get(2).endsWith(" 2"), r.sched());
+        Path report = dir.resolve("report.json");
+        GuestExport.Result withReport = new GuestExport.Result(null, r.asm(), r.bin(), r.sched(),
+                r.cmd().replace(" cx.bin", " --pmu-report json:" + report + " cx.bin"));
+        assertEquals(0, run(withReport), r.asm());
+        var ms = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile()).get("migrations");
+        List<Integer> to = new java.util.ArrayList<>();
+        ms.forEach(m -> to.add(m.get("to").asInt()));
+        assertEquals(List.of(5, 2), to, ms.toString());
+    }
+
+    @Test
     void userspaceStepsAreNotReplayable() {
         Counterexample c = new Counterexample("p", 1, 3, List.of(
                 "setup(host=rk3588 hostPmuVer=6 mode=DEFAULT vmmCpu=0 firstCpu=0)", "onereg(x)"), 2, "k", "m",
