@@ -555,18 +555,25 @@ public final class Semihosting {
         return DEADBEEF;
     }
 
+    /** The open handle for a SYS_READ/SYS_WRITE of {@code len} bytes, or null with errno set (EBADF, EINVAL). */
+    private Handle transferHandle(long fd, long len) {
+        Handle h = handle(fd);
+        if (h == null) {
+            errno = EBADF;
+        } else if (Long.compareUnsigned(len, MAX_STRING * 64) > 0) {
+            errno = EINVAL;
+            return null;
+        }
+        return h;
+    }
+
     /** Returns the number of bytes NOT written. */
     private long write(long p) {
         long fd = arg(p, 0);
         long buf = arg(p, 1);
         long len = arg(p, 2);
-        Handle h = handle(fd);
+        Handle h = transferHandle(fd, len);
         if (h == null) {
-            errno = EBADF;
-            return len;
-        }
-        if (Long.compareUnsigned(len, MAX_STRING * 64) > 0) {
-            errno = EINVAL;
             return len;
         }
         byte[] data = readBytes(buf, len);
@@ -584,13 +591,8 @@ public final class Semihosting {
         long fd = arg(p, 0);
         long buf = arg(p, 1);
         long len = arg(p, 2);
-        Handle h = handle(fd);
+        Handle h = transferHandle(fd, len);
         if (h == null) {
-            errno = EBADF;
-            return len;
-        }
-        if (Long.compareUnsigned(len, MAX_STRING * 64) > 0) {
-            errno = EINVAL;
             return len;
         }
         byte[] data = new byte[(int) len];
