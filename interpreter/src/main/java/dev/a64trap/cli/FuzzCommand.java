@@ -2,9 +2,11 @@ package dev.a64trap.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.a64trap.machine.PlantedBug;
 import dev.a64trap.proptest.Counterexample;
 import dev.a64trap.proptest.GuestExport;
 import dev.a64trap.proptest.PmuProperties;
+import dev.a64trap.proptest.PmuTarget;
 import dev.a64trap.proptest.Runner;
 import dev.a64trap.proptest.StateMachine;
 import java.io.FileDescriptor;
@@ -60,6 +62,12 @@ public final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write each shrunk counterexample here as JSON.")
     Path outDir;
 
+    @Option(names = "--plant-bug", paramLabel = "NAME", description = "Plant a deliberate bug in the vPMU's trap "
+            + "path, to see the campaign find it and its guest replay fail the same way under 'run --plant-bug NAME': "
+            + "lost-el1-swinc (EL1 PMSWINC writes dropped), el0-read-only-pmu (EL0 PMU writes UNDEF), "
+            + "pmccntr-write-low32 (PMCCNTR writes truncated).")
+    String plantBug;
+
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
@@ -80,7 +88,12 @@ public final class FuzzCommand implements Callable<Integer> {
         PrintStream e = new PrintStream(err != null ? err : new FileOutputStream(FileDescriptor.err), true);
         long first;
         long count;
+        PlantedBug planted = null;
         try {
+            if (plantBug != null) {
+                planted = PlantedBug.parse(plantBug).orElseThrow(() -> new UsageError("--plant-bug " + plantBug
+                        + ": unknown bug (known: " + String.join(", ", PlantedBug.names()) + ")"));
+            }
             if (!target.equals("pmu")) {
                 throw new UsageError("--target " + target + ": unknown target (known: pmu)");
             }
@@ -118,8 +131,13 @@ public final class FuzzCommand implements Callable<Integer> {
             e.println("a64trap fuzz: " + x.getMessage());
             return ExitStatus.USAGE;
         }
-        List<? extends StateMachine<?, ?>> props = properties != null ? properties : PmuProperties.all();
-        return campaign(props, first, count, o, e);
+        PlantedBug bug = planted;
+        List<? extends StateMachine<?, ?>> props = properties != null ? properties
+                : PmuProperties.all(() -> new PmuTarget(null).planting(bug));
+        if (bug != null) {
+            e.println("a64trap fuzz: warning: planted bug " + bug.cliName() + " is active (" + bug.description() + ")");
+        }
+        return campaign(props, first, count, bug, o, e);
     }
 
     static long[] parseRange(String s) throws UsageError {
@@ -138,8 +156,8 @@ public final class FuzzCommand implements Callable<Integer> {
         }
     }
 
-    private int campaign(List<? extends StateMachine<?, ?>> props, long first, long count, PrintStream o,
-            PrintStream e) {
+    private int campaign(List<? extends StateMachine<?, ?>> props, long first, long count, PlantedBug bug,
+            PrintStream o, PrintStream e) {
         long t0 = System.nanoTime();
         long deadline = seconds == null ? Long.MAX_VALUE : t0 + seconds * 1_000_000_000L;
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -163,7 +181,7 @@ public final class FuzzCommand implements Callable<Integer> {
                         if (bar != null) {
                             bar.setExtraMessage(found.size() + " counterexample(s)");
                         }
-                        write(json, c, o, e);
+                        write(json, c, bug, o, e);
                     }
                 }
             }
@@ -181,19 +199,23 @@ public final class FuzzCommand implements Callable<Integer> {
         return found.isEmpty() ? ExitStatus.OK : ExitStatus.GUEST_FAILURE;
     }
 
-    private void write(ObjectMapper json, Counterexample c, PrintStream o, PrintStream e) {
+    private void write(ObjectMapper json, Counterexample c, PlantedBug bug, PrintStream o, PrintStream e) {
         if (outDir == null) {
             return;
         }
         String slug = c.property().replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "").toLowerCase(Locale.ROOT);
         Path f = outDir.resolve(slug + "-seed-" + c.seed() + ".json");
         try {
-            json.writeValue(f.toFile(), c);
+            com.fasterxml.jackson.databind.node.ObjectNode tree = json.valueToTree(c);
+            if (bug != null) {
+                tree.put("plantedBug", bug.cliName());
+            }
+            json.writeValue(f.toFile(), tree);
             o.println("counterexample written to " + f);
             String name = slug + "-seed-" + c.seed();
             GuestExport.Result g;
             try {
-                g = GuestExport.export(c, name);
+                g = GuestExport.export(c, name, bug);
             } catch (RuntimeException x) { // a replay the exporter cannot follow: say so, keep the JSON
                 g = new GuestExport.Result("export failed: " + x, null, null, null, null);
             }

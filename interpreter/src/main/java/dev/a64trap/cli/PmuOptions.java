@@ -4,6 +4,7 @@ import dev.a64trap.host.Host;
 import dev.a64trap.host.HostException;
 import dev.a64trap.host.Scheduler;
 import dev.a64trap.machine.HostedVcpu;
+import dev.a64trap.machine.PlantedBug;
 import dev.a64trap.pmu.KvmAbi;
 import dev.a64trap.pmu.KvmException;
 import dev.a64trap.pmu.KvmVm;
@@ -63,6 +64,20 @@ public final class PmuOptions {
                     + "and the migrations; FORMAT: text, json (to stderr) or json:FILE (schema a64trap.pmu-report/1)")
     String pmuReport;
 
+    @Option(names = "--plant-bug", paramLabel = "NAME",
+            description = "plant a deliberate vPMU bug, to check that a fuzz counterexample replays: "
+                    + "lost-el1-swinc, el0-read-only-pmu or pmccntr-write-low32 (see 'a64trap fuzz --help')")
+    String plantBug;
+
+    /** The bug named by --plant-bug, or null. */
+    PlantedBug plantedBug() throws RunCommand.UsageError {
+        if (plantBug == null) {
+            return null;
+        }
+        return PlantedBug.parse(plantBug).orElseThrow(() -> new RunCommand.UsageError("--plant-bug " + plantBug
+                + ": unknown bug (known: " + String.join(", ", PlantedBug.names()) + ")"));
+    }
+
     /** The vCPU for these options, with {@code pmuMode} overriding {@code --pmu} (null = keep). */
     HostedVcpu build(String pmuMode) throws RunCommand.UsageError {
         String mode = pmuMode != null ? pmuMode : pmu;
@@ -88,11 +103,20 @@ public final class PmuOptions {
             int version = pmuVersion == null ? -1 : PmuBits.parseVersion(pmuVersion);
             Scheduler s = Scheduler.parse(sched, pinAfter, h, seed);
             VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true);
-            return new HostedVcpu(h, s, plan, KvmVm.Options.defaults().withAbi(abi), vmmCpu, version);
+            PlantedBug bug = plantedBug();
+            return new HostedVcpu(h, s, plan, KvmVm.Options.defaults().withAbi(abi), vmmCpu, version).plant(bug);
         } catch (HostException | IllegalArgumentException e) {
             throw new RunCommand.UsageError(e.getMessage());
         } catch (KvmException e) {
             throw new RunCommand.UsageError("--pmu " + mode + ": KVM refused the setup: " + e.getMessage());
+        }
+    }
+
+    /** A planted bug is never silent: one line on stderr before the run. */
+    static void warnPlanted(HostedVcpu v, String command, PrintStream err) {
+        if (v.plantedBug() != null) {
+            err.println("a64trap " + command + ": warning: planted bug " + v.plantedBug().cliName() + " is active ("
+                    + v.plantedBug().description() + ")");
         }
     }
 

@@ -128,6 +128,7 @@ public final class RunCommand implements Callable<Integer> {
             stderr.println("a64trap run: " + e.getMessage());
             return ExitStatus.USAGE;
         }
+        PmuOptions.warnPlanted(o.vcpu, "run", stderr);
         BufferedOutputStream console = new BufferedOutputStream(stdout, 1 << 16);
         o.append = append;
         o.semihostingFiles = semihostingFiles;

@@ -1,6 +1,7 @@
 package dev.a64trap.proptest;
 
 import dev.a64trap.host.Host;
+import dev.a64trap.machine.PlantedBug;
 import dev.a64trap.proptest.PmuProperties.Access;
 import dev.a64trap.proptest.PmuProperties.Kind;
 import java.nio.ByteBuffer;
@@ -62,6 +63,14 @@ public final class GuestExport {
             "userenr", "swinc");
 
     public static Result export(Counterexample c, String name) {
+        return export(c, name, null);
+    }
+
+    /**
+     * The guest for {@code c}; with {@code planted} non-null (the campaign ran with that bug) the run
+     * command plants it too, so the guest fails the way the chain did.
+     */
+    public static Result export(Counterexample c, String name, PlantedBug planted) {
         List<String> steps = c.steps();
         if (steps.isEmpty()) {
             return no("empty chain");
@@ -138,7 +147,8 @@ public final class GuestExport {
                 return no("step " + (i + 1) + " is not a guest-side step: " + s);
             }
         }
-        return build(c, name, new PmuProperties.Setup(hostIx, 6, mode, setPmu, -1, List.of(), vmmCpu, firstCpu), ops);
+        return build(c, name, new PmuProperties.Setup(hostIx, 6, mode, setPmu, -1, List.of(), vmmCpu, firstCpu), ops,
+                planted);
     }
 
     private static Result no(String why) {
@@ -187,7 +197,8 @@ public final class GuestExport {
                 enc >> 3 & 15, enc & 7);
     }
 
-    private static Result build(Counterexample c, String name, PmuProperties.Setup setup, List<Op> ops) {
+    private static Result build(Counterexample c, String name, PmuProperties.Setup setup, List<Op> ops,
+            PlantedBug planted) {
         PmuProperties.World w = new PmuProperties.World();
         PmuProperties.Sut s = new PmuProperties.Sut(new PmuTarget(null));
         PmuProperties.setup(w, s, setup);
@@ -285,7 +296,7 @@ public final class GuestExport {
                     case DEFAULT -> "default";
                     case FIXED -> "fixed-counters-only";
                     case SET_PMU -> "pmu:" + host.pmus().get(setup.setPmu()).name();
-                } + " " + name + ".bin";
+                } + (planted == null ? "" : " --plant-bug " + planted.cliName()) + " " + name + ".bin";
         String schedText = "# a64trap fuzz counterexample '" + c.property() + "' seed " + c.seed()
                 + ": START_US CPU\n# approximate: guest time from every emitted instruction at the pCPU's ALU cost\n"
                 + String.join("\n", sched) + "\n";

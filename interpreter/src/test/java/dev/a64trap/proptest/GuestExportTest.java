@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.a64trap.cli.Main;
+import dev.a64trap.machine.PlantedBug;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A planted vPMU bug's counterexample exported as a guest: the expected values in it are the model's,
  * and the real {@code a64trap run} of the exported binary and schedule passes on the correct vPMU
- * (the planted bug lives in the property target and cannot be active in the run path).
+ * (the run with the bug planted too is checked end to end in {@code FuzzCommandTest}).
  */
 class GuestExportTest {
     @TempDir
@@ -23,7 +24,7 @@ class GuestExportTest {
 
     private static Counterexample planted() {
         StateMachine<PmuProperties.World, PmuProperties.Sut> sm =
-                PmuProperties.all(PmuPropertiesTest.LosesSwinc::new).get(0);
+                PmuProperties.all(() -> PmuPropertiesTest.planted(PlantedBug.LOST_EL1_SWINC)).get(0);
         Counterexample c = Runner.search(sm, 1, 1000).failure();
         assertTrue(c != null, "planted bug not found");
         return c;
