@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
                 + "--out as a JSON action list (one per property and broken check), and, when every step is guest-side "
                 + "(EL1 accesses, EL1 runs, migrations), as a guest NAME.S/NAME.bin with a --sched trace NAME.sched "
                 + "and the run command NAME.cmd. Replay one with --seed S. "
-                + "Exit status: 0 none found, 1 counterexample found, 2 usage error."})
+                + "Ctrl-C stops after the current chain and prints the summary. "
+                + "Exit status: 0 none found, 1 counterexample found, 2 usage error, 130 interrupted."})
 public final class FuzzCommand implements Callable<Integer> {
 
     @Option(names = "--target", required = true, paramLabel = "TARGET", description = "What to fuzz: pmu.")
@@ -167,8 +168,10 @@ public final class FuzzCommand implements Callable<Integer> {
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("fuzz pmu")
                 .setInitialMax(count == Long.MAX_VALUE ? -1 : count * props.size()).setUnit(" chains", 1)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(e)).showSpeed().build();
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Object sigint = Sigint.install(() -> interrupted.set(true)); // finish the chain, then report
         try {
-            for (long k = 0; k < count && System.nanoTime() < deadline; k++) {
+            for (long k = 0; k < count && System.nanoTime() < deadline && !interrupted.get(); k++) {
                 long s = first + k;
                 for (StateMachine<?, ?> sm : props) {
                     Counterexample c = Runner.runChain(sm, s);
@@ -186,6 +189,7 @@ public final class FuzzCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            Sigint.restore(sigint);
             if (bar != null) {
                 bar.close();
             }
@@ -196,6 +200,10 @@ public final class FuzzCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "fuzz pmu: %d chains over %d properties in %.1f s: %.0f chains/s; %d counterexample(s)%n",
                 chains, props.size(), secs, chains / Math.max(secs, 1e-9), found.size());
+        if (interrupted.get()) {
+            o.println("fuzz pmu: interrupted (Ctrl-C)");
+            return ExitStatus.INTERRUPTED;
+        }
         return found.isEmpty() ? ExitStatus.OK : ExitStatus.GUEST_FAILURE;
     }
 

@@ -170,7 +170,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             });
         }
-        Object sigint = installSigint(board);
+        Object sigint = Sigint.install(board::interrupt); // stops at the next block boundary
         long t0 = System.nanoTime();
         Stop stop;
         try {
@@ -183,7 +183,7 @@ public final class RunCommand implements Callable<Integer> {
             if (traceStream != null) {
                 traceStream.flush();
             }
-            restoreSigint(sigint);
+            Sigint.restore(sigint);
         }
         long t1 = System.nanoTime();
         long retired = board.cpu().retired;
@@ -311,25 +311,5 @@ public final class RunCommand implements Callable<Integer> {
             throw new UsageError("--memory: " + s + " is not a multiple of 64K between 64K and 64G");
         }
         return n * mul;
-    }
-
-    /** Ctrl-C stops the guest at the next block boundary; returns the previous handler (or null). */
-    @SuppressWarnings("removal")
-    private static Object installSigint(VirtBoard board) {
-        try {
-            return sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> board.interrupt());
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            return null;
-        }
-    }
-
-    private static void restoreSigint(Object previous) {
-        if (previous instanceof sun.misc.SignalHandler h) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
-            } catch (IllegalArgumentException e) {
-                // leave ours in place
-            }
-        }
     }
 }
