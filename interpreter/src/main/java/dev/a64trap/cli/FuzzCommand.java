@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
                 + "accesses, runs, migrations and KVM calls checked against a reference model) as a campaign.",
             "Each seed runs one chain of every property; a counterexample is shrunk, printed and written to "
                 + "--out as a JSON action list (one per property and broken check), and, when every step is guest-side "
-                + "(EL1 accesses, EL1 runs, migrations), as a guest NAME.S/NAME.bin with a --sched trace NAME.sched "
+                + "(EL0/EL1 accesses and runs, migrations), as a guest NAME.S/NAME.bin with a --sched trace NAME.sched "
                 + "and the run command NAME.cmd. Replay one with --seed S. "
                 + "Ctrl-C stops after the current chain and prints the summary. "
                 + "Exit status: 0 none found, 1 counterexample found, 2 usage error, 130 interrupted."})

@@ -59,6 +59,11 @@ public final class PmuOptions {
             description = "guest PMUVer written before the first run: 3, 3p1, 3p4 or 3p5 (default: KVM's limit, 3p5)")
     String pmuVersion;
 
+    @Option(names = "--host-pmu-version", paramLabel = "V",
+            description = "the host PMU's PMUVer as KVM sees it, KVM's limit for the guest: 3, 3p1, 3p4 or 3p5 "
+                    + "(default 3p5 on every preset)")
+    String hostPmuVersion;
+
     @Option(names = "--pmu-report", paramLabel = "FORMAT",
             description = "after the run print to stderr, per counter, its value and events counted on each pCPU, "
                     + "and the migrations; FORMAT: text, json (to stderr) or json:FILE (schema a64trap.pmu-report/1)")
@@ -101,10 +106,18 @@ public final class PmuOptions {
                 }
             }
             int version = pmuVersion == null ? -1 : PmuBits.parseVersion(pmuVersion);
+            KvmVm.Options options = KvmVm.Options.defaults().withAbi(abi);
+            if (hostPmuVersion != null) {
+                try {
+                    options = options.withHostPmuVer(PmuBits.parseVersion(hostPmuVersion));
+                } catch (IllegalArgumentException e) {
+                    throw new RunCommand.UsageError("--host-pmu-version " + hostPmuVersion + ": expected 3, 3p1, 3p4 or 3p5");
+                }
+            }
             Scheduler s = Scheduler.parse(sched, pinAfter, h, seed);
             VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true);
             PlantedBug bug = plantedBug();
-            return new HostedVcpu(h, s, plan, KvmVm.Options.defaults().withAbi(abi), vmmCpu, version).plant(bug);
+            return new HostedVcpu(h, s, plan, options, vmmCpu, version).plant(bug);
         } catch (HostException | IllegalArgumentException e) {
             throw new RunCommand.UsageError(e.getMessage());
         } catch (KvmException e) {

@@ -2,6 +2,7 @@ package dev.a64trap.proptest;
 
 import dev.a64trap.host.Host;
 import dev.a64trap.machine.PlantedBug;
+import dev.a64trap.pmu.PmuBits;
 import dev.a64trap.proptest.PmuProperties.Access;
 import dev.a64trap.proptest.PmuProperties.Kind;
 import java.nio.ByteBuffer;
@@ -13,18 +14,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns a vPMU counterexample whose steps are all guest-side (EL1 register accesses, runs at EL1,
+ * Turns a vPMU counterexample whose steps are all guest-side (register accesses and runs at EL0 or EL1,
  * migrations) into a bare-metal guest for {@code a64trap run}: the same MSR/MRS sequence, NOPs for
- * runs, and after each read (and, after the last step, a read of every register in the diff) a compare
- * against the reference model's value; the first mismatch exits through semihosting
- * (SYS_EXIT_EXTENDED, ADP_Stopped_ApplicationExit) with subcode = its step number, 0 if none.
- * Also a {@code --sched trace:} file for the migrations and the exact run command.
+ * runs, ERET to EL0 and SVC back to EL1 where the chain changes EL, and a vector table whose handler
+ * records an UNDEF in x3 and skips the instruction. After each access the guest checks that it UNDEFed
+ * exactly when the reference model says so; after each read (and, after the last step, a read of every
+ * register in the diff) it compares the value with the model's. The first mismatch exits through
+ * semihosting (SYS_EXIT_EXTENDED, ADP_Stopped_ApplicationExit) with subcode = its step number, 0 if
+ * none, {@value #UNEXPECTED} on any other exception. Also a {@code --sched trace:} file for the
+ * migrations and the exact run command (with {@code --host-pmu-version} and {@code --plant-bug} when
+ * the chain had them).
  *
  * <p>Approximations (documented in the output files): reads of counters (and PMOVS) are compared only
- * while no counter counts an instruction- or cycle-driven event, because the guest's own MOV/MSR/MRS/CMP
- * instructions count too; migration times are guest microseconds computed from the NOP runs and every
- * emitted instruction at the pCPU's ALU cycle cost, rounded up, so they keep the placement order but not
- * the exact instruction boundary.
+ * while no counter counts anything but SW_INCR, because the guest's own MOV/MSR/MRS/CMP, branches,
+ * exceptions and ERETs are events too; migration times are guest microseconds computed from the NOP runs
+ * and every emitted instruction at the pCPU's ALU cycle cost, rounded up, so they keep the placement order
+ * but not the exact instruction boundary. Setups with userspace attributes that {@code run} has no option
+ * for (event filters, SET_NR_COUNTERS, a PMCR.N one-reg write) and KVM calls after the first run are not
+ * exported.
  */
 public final class GuestExport {
     private GuestExport() {}
@@ -40,11 +47,15 @@ public final class GuestExport {
 
     private sealed interface Op permits Rd, Wr, RunOp, Mig {}
 
-    private record Rd(int step, Kind kind, int index) implements Op {}
+    private record Rd(int step, Kind kind, int index, int el) implements Op {}
 
-    private record Wr(int step, Kind kind, int index, long value) implements Op {}
+    private record Wr(int step, Kind kind, int index, long value, int el) implements Op {
+        Wr(int step, Kind kind, int index, long value) {
+            this(step, kind, index, value, 1);
+        }
+    }
 
-    private record RunOp(int step, long k) implements Op {}
+    private record RunOp(int step, long k, int el) implements Op {}
 
     private record Mig(int step, int cpu) implements Op {}
 
@@ -79,7 +90,7 @@ public final class GuestExport {
         if (!sm.matches()) {
             return no("step 1 is not a VMM setup: " + steps.get(0));
         }
-        if (!sm.group(5).isEmpty() || !sm.group(2).equals("6")) {
+        if (!sm.group(5).isEmpty()) {
             return no("setup uses userspace attributes the run command has no option for (" + steps.get(0) + ")");
         }
         int hostIx = List.of(PmuProperties.HOSTS).indexOf(sm.group(1));
@@ -92,9 +103,7 @@ public final class GuestExport {
             String s = steps.get(i);
             Matcher m;
             if ((m = ACCESS.matcher(s)).matches() && ACCESS_ACTIONS.contains(m.group(1))) {
-                if (!m.group(2).equals("1")) {
-                    return no("step " + (i + 1) + " is at EL0 (only EL1 is exported): " + s);
-                }
+                int el = Integer.parseInt(m.group(2));
                 String reg = m.group(3);
                 Kind k;
                 int idx = 0;
@@ -105,13 +114,10 @@ public final class GuestExport {
                 } else {
                     k = Kind.valueOf(reg);
                 }
-                ops.add(m.group(4) == null ? new Rd(i + 1, k, idx)
-                        : new Wr(i + 1, k, idx, Long.parseUnsignedLong(m.group(4), 16)));
+                ops.add(m.group(4) == null ? new Rd(i + 1, k, idx, el)
+                        : new Wr(i + 1, k, idx, Long.parseUnsignedLong(m.group(4), 16), el));
             } else if ((m = RUN.matcher(s)).matches()) {
-                if (!m.group(2).equals("1")) {
-                    return no("step " + (i + 1) + " runs at EL0 (only EL1 is exported): " + s);
-                }
-                ops.add(new RunOp(i + 1, Long.parseLong(m.group(1))));
+                ops.add(new RunOp(i + 1, Long.parseLong(m.group(1)), Integer.parseInt(m.group(2))));
             } else if ((m = PROGRAM.matcher(s)).matches()) { // as PmuProperties.program does it
                 int idx = m.group(1).equals("cycle") ? 31 : Integer.parseInt(m.group(1).substring(8));
                 ops.add(new Wr(i + 1, Kind.PMEVTYPER, idx, Long.parseUnsignedLong(m.group(2), 16)));
@@ -147,7 +153,8 @@ public final class GuestExport {
                 return no("step " + (i + 1) + " is not a guest-side step: " + s);
             }
         }
-        return build(c, name, new PmuProperties.Setup(hostIx, 6, mode, setPmu, -1, List.of(), vmmCpu, firstCpu), ops,
+        int hostPmuVer = Integer.parseInt(sm.group(2));
+        return build(c, name, new PmuProperties.Setup(hostIx, hostPmuVer, mode, setPmu, -1, List.of(), vmmCpu, firstCpu), ops,
                 planted);
     }
 
@@ -172,6 +179,11 @@ public final class GuestExport {
         void insn(String text, Emit e) {
             items.add(e);
             asm.append("\t").append(text).append('\n');
+        }
+
+        void align(int bytes) {
+            items.add(new Align(bytes));
+            asm.append("\t.balign ").append(bytes).append('\n');
         }
 
         void comment(String c) {
@@ -206,73 +218,85 @@ public final class GuestExport {
         Prog p = new Prog();
         p.asm.append("// a64trap fuzz counterexample '").append(c.property()).append("' seed ").append(c.seed())
                 .append(", exported as a guest\n// check: ").append(c.check()).append("\n// exit subcode = step number of "
-                + "the first mismatching read, 0 if none\n\t.text\n\t.globl _start\n");
+                + "the first mismatching access, 0 if none, " + UNEXPECTED + " for an unexpected exception\n"
+                + "// x3 is set to 1 by the vector code when an access UNDEFs\n\t.text\n\t.globl _start\n");
         p.label("_start");
+        p.insn("adr\tx9, vectors", (pc, l) -> A64Encoder.adr(9, l.get("vectors") - pc));
+        p.insn("msr\tvbar_el1, x9", (pc, l) -> A64Encoder.msr(A64Encoder.VBAR_EL1, 9));
         List<Integer> checks = new ArrayList<>();
         List<String> sched = new ArrayList<>();
         sched.add("0 " + setup.firstCpu());
-        long[] insns = {0};
         double[] ns = {0};
         int[] cpu = {setup.firstCpu()};
+        int[] el = {1};
         for (Op op : ops) {
             int before = p.items.size();
             if (op instanceof Wr wr) {
-                    p.comment("step " + wr.step() + ": " + wr.kind().text(wr.index()) + " <- 0x"
-                            + Long.toHexString(wr.value()));
-                    p.mov(1, wr.value(), null);
-                    int enc = wr.kind().encoding(wr.index()) & 0xFFFF;
-                    p.insn("msr\t" + sysreg(enc) + ", x1", (pc, l) -> A64Encoder.msr(enc, 1));
-                    PmuProperties.guestWrite(w, s, new Access(wr.kind(), wr.index(), wr.value(), 1));
+                switchEl(p, el, wr.el());
+                p.comment("step " + wr.step() + ": " + wr.kind().text(wr.index()) + " <- 0x"
+                        + Long.toHexString(wr.value()) + " at EL" + wr.el());
+                String reg = wr.kind().modelName(wr.index());
+                boolean undef = reg == null || w.m.writeUndefined(reg, wr.index(), wr.el());
+                p.mov(1, wr.value(), null);
+                p.insn("movz\tx3, #0x0", (pc, l) -> A64Encoder.movz(3, 0, 0));
+                int enc = wr.kind().encoding(wr.index()) & 0xFFFF;
+                p.insn("msr\t" + sysreg(enc) + ", x1", (pc, l) -> A64Encoder.msr(enc, 1));
+                emitUndefCheck(p, wr.step(), undef, checks);
+                PmuProperties.guestWrite(w, s, new Access(wr.kind(), wr.index(), wr.value(), wr.el()));
             } else if (op instanceof Rd rd) {
-                    emitRead(p, w, rd.step(), rd.kind(), rd.index(), checks);
-                    PmuProperties.guestRead(w, s, new Access(rd.kind(), rd.index(), 0, 1));
+                switchEl(p, el, rd.el());
+                emitRead(p, w, rd.step(), rd.kind(), rd.index(), rd.el(), checks);
+                PmuProperties.guestRead(w, s, new Access(rd.kind(), rd.index(), 0, rd.el()));
             } else if (op instanceof RunOp r) {
-                    p.comment("step " + r.step() + ": run " + r.k() + " instructions");
-                    p.asm.append("\t.rept ").append(r.k()).append("\n\tnop\n\t.endr\n");
-                    for (long i = 0; i < r.k(); i++) {
-                        p.items.add((Emit) (pc, l) -> A64Encoder.NOP);
-                    }
-                    PmuProperties.run(w, s, new PmuProperties.Run(r.k(), 1));
+                switchEl(p, el, r.el());
+                p.comment("step " + r.step() + ": run " + r.k() + " instructions at EL" + r.el());
+                p.asm.append("\t.rept ").append(r.k()).append("\n\tnop\n\t.endr\n");
+                for (long i = 0; i < r.k(); i++) {
+                    p.items.add((Emit) (pc, l) -> A64Encoder.NOP);
+                }
+                PmuProperties.run(w, s, new PmuProperties.Run(r.k(), r.el()));
             } else if (op instanceof Mig m) {
-                    p.comment("step " + m.step() + ": migrate to pCPU " + m.cpu() + " (done by the .sched trace)");
-                    PmuProperties.migrate(w, s, m.cpu());
-                    // the next microsecond after the guest time reached so far
-                    long us = (long) Math.floor(ns[0] / 1000) + 1;
-                    if (sched.get(sched.size() - 1).startsWith(us + " ")) {
-                        sched.remove(sched.size() - 1); // back-to-back moves: only the last one is visible
-                    }
-                    sched.add(us + " " + m.cpu());
+                p.comment("step " + m.step() + ": migrate to pCPU " + m.cpu() + " (done by the .sched trace)");
+                PmuProperties.migrate(w, s, m.cpu());
+                // the next microsecond after the guest time reached so far
+                long us = (long) Math.floor(ns[0] / 1000) + 1;
+                if (sched.get(sched.size() - 1).startsWith(us + " ")) {
+                    sched.remove(sched.size() - 1); // back-to-back moves: only the last one is visible
+                }
+                sched.add(us + " " + m.cpu());
             }
             long added = p.items.stream().skip(before).filter(x -> x instanceof Emit).count();
             ns[0] += added * PmuTarget.cyclesPerInstruction(host, cpu[0]) * 1000.0
                     / host.cycleModel(cpu[0]).frequencyMhz();
-            insns[0] += added;
             if (op instanceof Mig m) {
                 cpu[0] = m.cpu();
             }
         }
+        switchEl(p, el, 1);
         // after the failing step: every register the diff names, against the model
         for (String d : c.diff()) {
             String key = d.substring(0, d.indexOf(':'));
             Matcher ix = Pattern.compile("(PMEVCNTR|PMEVTYPER)(\\d+)").matcher(key);
             if (ix.matches()) {
-                emitRead(p, w, c.steps().size(), Kind.valueOf(ix.group(1)), Integer.parseInt(ix.group(2)), checks);
+                emitRead(p, w, c.steps().size(), Kind.valueOf(ix.group(1)), Integer.parseInt(ix.group(2)), 1, checks);
             } else if (key.equals("PMCCFILTR")) {
-                emitRead(p, w, c.steps().size(), Kind.PMEVTYPER, 31, checks);
+                emitRead(p, w, c.steps().size(), Kind.PMEVTYPER, 31, 1, checks);
             } else if (!key.equals("irq")) {
-                emitRead(p, w, c.steps().size(), Kind.valueOf(key), 0, checks);
+                emitRead(p, w, c.steps().size(), Kind.valueOf(key), 0, 1, checks);
             }
         }
         p.comment("no mismatch: exit 0");
         p.insn("adr\tx1, result_0", (pc, l) -> A64Encoder.adr(1, l.get("result_0") - pc));
         p.label("exit");
+        p.insn("svc\t#0x0\t// to EL1 (from EL1 too: the vector code carries on after the svc)",
+                (pc, l) -> A64Encoder.svc(0));
         p.insn("movz\tx0, #0x20\t// SYS_EXIT_EXTENDED", (pc, l) -> A64Encoder.movz(0, 0x20, 0));
         p.insn("hlt\t#0xf000", (pc, l) -> A64Encoder.hlt(0xF000));
         p.label("hang");
         p.insn("b\thang", (pc, l) -> A64Encoder.b(l.get("hang") - pc));
         List<Integer> codes = new ArrayList<>(List.of(0));
         for (int i = 0; i < checks.size(); i++) {
-            int k = i, step = checks.get(i);
+            int step = checks.get(i);
             p.label("fail_" + i);
             p.insn("adr\tx1, result_" + step, (pc, l) -> A64Encoder.adr(1, l.get("result_" + step) - pc));
             p.insn("b\texit", (pc, l) -> A64Encoder.b(l.get("exit") - pc));
@@ -280,10 +304,9 @@ public final class GuestExport {
                 codes.add(step);
             }
         }
-        p.asm.append("\t.balign 8\n");
-        if (p.items.stream().filter(x -> x instanceof Emit).count() % 2 == 1) {
-            p.items.add((Emit) (pc, l) -> A64Encoder.NOP);
-        }
+        emitVectors(p);
+        codes.add(UNEXPECTED);
+        p.align(8);
         for (int code : codes) {
             p.label("result_" + code);
             p.asm.append("\t.quad\t0x20026, ").append(code).append('\n');
@@ -296,14 +319,77 @@ public final class GuestExport {
                     case DEFAULT -> "default";
                     case FIXED -> "fixed-counters-only";
                     case SET_PMU -> "pmu:" + host.pmus().get(setup.setPmu()).name();
-                } + (planted == null ? "" : " --plant-bug " + planted.cliName()) + " " + name + ".bin";
+                } + (setup.hostPmuVer() == PmuBits.PMUV3P5 ? "" : " --host-pmu-version "
+                        + PmuBits.versionName(setup.hostPmuVer()))
+                + (planted == null ? "" : " --plant-bug " + planted.cliName()) + " " + name + ".bin";
         String schedText = "# a64trap fuzz counterexample '" + c.property() + "' seed " + c.seed()
                 + ": START_US CPU\n# approximate: guest time from every emitted instruction at the pCPU's ALU cost\n"
                 + String.join("\n", sched) + "\n";
         return new Result(null, p.asm.toString(), bin, schedText, cmd + "\n");
     }
 
-    /** Whether the guest's own instructions may move this register's value (a counter counting them). */
+    /** Exit subcode when the guest takes an exception other than an UNDEF or its own SVC. */
+    static final int UNEXPECTED = 255;
+
+    /** Moves the guest to {@code to}: ERET to EL0 (EL0t, interrupts masked), SVC back to EL1. */
+    private static void switchEl(Prog p, int[] el, int to) {
+        if (el[0] == to) {
+            return;
+        }
+        if (to == 0) {
+            String back = "el0_" + p.items.size();
+            p.comment("to EL0");
+            p.insn("movz\tx9, #0x3c0\t// SPSR: EL0t, DAIF masked", (pc, l) -> A64Encoder.movz(9, 0x3C0, 0));
+            p.insn("msr\tspsr_el1, x9", (pc, l) -> A64Encoder.msr(A64Encoder.SPSR_EL1, 9));
+            p.insn("adr\tx9, " + back, (pc, l) -> A64Encoder.adr(9, l.get(back) - pc));
+            p.insn("msr\telr_el1, x9", (pc, l) -> A64Encoder.msr(A64Encoder.ELR_EL1, 9));
+            p.insn("eret", (pc, l) -> A64Encoder.ERET);
+            p.label(back);
+        } else {
+            p.insn("svc\t#0x0\t// back to EL1", (pc, l) -> A64Encoder.svc(0));
+        }
+        el[0] = to;
+    }
+
+    /**
+     * VBAR_EL1: every entry branches to one handler. An SVC carries on at EL1 after it (the guest's way
+     * back from EL0); an UNDEF (EC 0x00) sets x3 and skips the instruction; anything else exits
+     * with subcode {@link #UNEXPECTED}.
+     */
+    private static void emitVectors(Prog p) {
+        p.align(2048);
+        p.label("vectors");
+        for (int i = 0; i < 16; i++) {
+            if (i > 0) {
+                p.align(128);
+            }
+            p.insn("b\tvector_handler", (pc, l) -> A64Encoder.b(l.get("vector_handler") - pc));
+        }
+        p.label("vector_handler");
+        p.insn("mrs\tx9, esr_el1", (pc, l) -> A64Encoder.mrs(A64Encoder.ESR_EL1, 9));
+        p.insn("lsr\tx9, x9, #26\t// EC", (pc, l) -> A64Encoder.lsr(9, 9, 26));
+        p.insn("cmp\tx9, #0x15\t// SVC", (pc, l) -> A64Encoder.cmpImm(9, 0x15));
+        p.insn("b.eq\tafter_svc", (pc, l) -> A64Encoder.bcond(A64Encoder.EQ, l.get("after_svc") - pc));
+        p.insn("cmp\tx9, #0x0\t// UNDEFINED", (pc, l) -> A64Encoder.cmpImm(9, 0));
+        p.insn("b.ne\tunexpected", (pc, l) -> A64Encoder.bcond(A64Encoder.NE, l.get("unexpected") - pc));
+        p.insn("movz\tx3, #0x1", (pc, l) -> A64Encoder.movz(3, 1, 0));
+        p.insn("mrs\tx9, elr_el1", (pc, l) -> A64Encoder.mrs(A64Encoder.ELR_EL1, 9));
+        p.insn("add\tx9, x9, #0x4", (pc, l) -> A64Encoder.addImm(9, 9, 4));
+        p.insn("msr\telr_el1, x9", (pc, l) -> A64Encoder.msr(A64Encoder.ELR_EL1, 9));
+        p.insn("eret", (pc, l) -> A64Encoder.ERET);
+        p.label("after_svc");
+        p.insn("mrs\tx9, elr_el1", (pc, l) -> A64Encoder.mrs(A64Encoder.ELR_EL1, 9));
+        p.insn("br\tx9", (pc, l) -> A64Encoder.br(9));
+        p.label("unexpected");
+        p.insn("adr\tx1, result_" + UNEXPECTED, (pc, l) -> A64Encoder.adr(1, l.get("result_" + UNEXPECTED) - pc));
+        p.insn("b\texit", (pc, l) -> A64Encoder.b(l.get("exit") - pc));
+    }
+
+    /**
+     * Whether the guest's own instructions may move this register's value: a related counter counts
+     * anything but SW_INCR at an EL the guest runs at (its MOV/MSR/MRS/CMP, branches, exceptions and
+     * ERETs are events too, and the model does not see them).
+     */
     private static boolean movedByOverhead(PmuModel m, Kind k, int index) {
         int i = switch (k) {
             case PMCCNTR -> 31;
@@ -317,22 +403,36 @@ public final class GuestExport {
         }
         for (int j = 0; j < 32; j++) {
             boolean related = i == -1 || j == i || i % 2 == 1 && i != 31 && j == i - 1 && m.evt(i) == PmuModel.CHAIN;
-            if (related && (j < m.n || j == 31) && m.counts(j, 1) && PmuModel.source(m.evt(j)) != 0) {
+            if (related && (j < m.n || j == 31) && (m.counts(j, 0) || m.counts(j, 1))
+                    && m.evt(j) != PmuModel.SW_INCR) {
                 return true;
             }
         }
         return false;
     }
 
-    private static void emitRead(Prog p, PmuProperties.World w, int step, Kind k, int index, List<Integer> checks) {
+    private static void emitUndefCheck(Prog p, int step, boolean undef, List<Integer> checks) {
+        int fail = checks.size();
+        checks.add(step);
+        p.insn("cmp\tx3, #0x" + (undef ? 1 : 0) + "\t// model: " + (undef ? "UNDEF" : "no UNDEF"),
+                (pc, l) -> A64Encoder.cmpImm(3, undef ? 1 : 0));
+        p.insn("b.ne\tfail_" + fail, (pc, l) -> A64Encoder.bcond(A64Encoder.NE, l.get("fail_" + fail) - pc));
+    }
+
+    private static void emitRead(Prog p, PmuProperties.World w, int step, Kind k, int index, int el,
+            List<Integer> checks) {
         int enc = k.encoding(index) & 0xFFFF;
         String name = k.modelName(index);
-        Long want = name == null ? null : w.m.read(name, index, 1);
-        p.comment("step " + step + ": read " + k.text(index));
+        Long want = name == null ? null : w.m.read(name, index, el);
+        p.comment("step " + step + ": read " + k.text(index) + " at EL" + el);
+        p.insn("movz\tx3, #0x0", (pc, l) -> A64Encoder.movz(3, 0, 0));
         p.insn("mrs\tx1, " + sysreg(enc), (pc, l) -> A64Encoder.mrs(enc, 1));
+        emitUndefCheck(p, step, want == null, checks);
         if (want == null || k == Kind.PMCEID0 || k == Kind.PMCEID1 || movedByOverhead(w.m, k, index)) {
-            p.comment("not compared: " + (want == null ? "UNDEF in the model" : k.name().startsWith("PMCEID")
-                    ? "the model has the low half only" : "the guest's own instructions count"));
+            if (want != null) {
+                p.comment("value not compared: " + (k.name().startsWith("PMCEID") ? "the model has the low half only"
+                        : "the guest's own instructions count"));
+            }
             return;
         }
         int fail = checks.size();
@@ -342,12 +442,17 @@ public final class GuestExport {
         p.insn("b.ne\tfail_" + fail, (pc, l) -> A64Encoder.bcond(A64Encoder.NE, l.get("fail_" + fail) - pc));
     }
 
+    /** Alignment to a power of two, padded with NOPs (as GNU as pads code). */
+    private record Align(int bytes) {}
+
     private static byte[] layout(List<Object> items) {
         java.util.Map<String, Long> labels = new java.util.HashMap<>();
         long pc = LOAD_ADDR;
         for (Object o : items) {
             if (o instanceof String l) {
                 labels.put(l, pc);
+            } else if (o instanceof Align a) {
+                pc = pc + a.bytes() - 1 & -a.bytes();
             } else {
                 pc += o instanceof Emit ? 4 : 16;
             }
@@ -358,6 +463,10 @@ public final class GuestExport {
             if (o instanceof Emit e) {
                 b.putInt(e.encode(pc, labels));
                 pc += 4;
+            } else if (o instanceof Align a) {
+                for (; (pc & a.bytes() - 1) != 0; pc += 4) {
+                    b.putInt(A64Encoder.NOP);
+                }
             } else if (o instanceof long[] q) {
                 b.putLong(q[0]).putLong(q[1]);
                 pc += 16;

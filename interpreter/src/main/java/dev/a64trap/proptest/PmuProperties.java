@@ -8,6 +8,7 @@ import dev.a64trap.pmu.EventFilter;
 import dev.a64trap.pmu.KvmException;
 import dev.a64trap.pmu.KvmVm;
 import dev.a64trap.pmu.PmuAttr;
+import dev.a64trap.pmu.PmuBits;
 import dev.a64trap.pmu.PmuReg;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +162,10 @@ public final class PmuProperties {
             if (s.nrCounters() >= 0) {
                 out.add(shrinkSetup(new Setup(s.host(), s.hostPmuVer(), s.mode(), s.setPmu(), -1, s.filters(), s.vmmCpu(),
                         s.firstCpu(), s.pmcrN())));
+            }
+            if (s.hostPmuVer() != PmuBits.PMUV3P5) { // toward the default of KVM and of 'a64trap run'
+                out.add(shrinkSetup(new Setup(s.host(), PmuBits.PMUV3P5, s.mode(), s.setPmu(), s.nrCounters(),
+                        s.filters(), s.vmmCpu(), s.firstCpu(), s.pmcrN())));
             }
             if (s.host() > 0) {
                 out.add(shrinkSetup(new Setup(0, s.hostPmuVer(), s.mode(), 0, s.nrCounters(), s.filters(), 0, 0, s.pmcrN())));

@@ -143,12 +143,28 @@ class FuzzCommandTest {
         assertEquals(0, Main.execute(runArgs(dir, cmd, false)), "without the bug the guest passes\n" + cmd);
     }
 
+    /** Every planted bug is found, and every counterexample exported as a guest fails the same way. */
     @Test
-    void everyPlantedBugIsFoundByTheProperties() {
+    void everyPlantedBugIsFoundAndItsGuestsReplay(@TempDir Path root) throws Exception {
         for (dev.a64trap.machine.PlantedBug bug : dev.a64trap.machine.PlantedBug.values()) {
-            Out r = fuzz(null, "--target", "pmu", "--plant-bug", bug.cliName(), "--tries", "1000", "--no-progress");
+            Path dir = Files.createDirectories(root.resolve(bug.cliName()));
+            Out r = fuzz(null, "--target", "pmu", "--plant-bug", bug.cliName(), "--tries", "1000", "--out",
+                    dir.toString(), "--no-progress");
             assertEquals(1, r.status(), bug + ": " + r.out());
-            assertTrue(r.out().contains("falsified"), r.out());
+            List<Path> cmds;
+            try (Stream<Path> s = Files.list(dir)) {
+                cmds = s.filter(p -> p.toString().endsWith(".cmd")).sorted().toList();
+            }
+            assertFalse(cmds.isEmpty(), bug + ": no counterexample exported as a guest\n" + r.out());
+            for (Path cmdFile : cmds) {
+                String cmd = Files.readString(cmdFile);
+                JsonNode j = new ObjectMapper().readTree(
+                        Path.of(cmdFile.toString().replace(".cmd", ".json")).toFile());
+                String why = bug + " " + cmdFile.getFileName() + "\n" + j.toPrettyString() + "\n"
+                        + Files.readString(Path.of(cmdFile.toString().replace(".cmd", ".S")));
+                assertEquals(j.get("failingStep").asInt(), Main.execute(runArgs(dir, cmd, true)), why);
+                assertEquals(0, Main.execute(runArgs(dir, cmd, false)), why);
+            }
         }
     }
 

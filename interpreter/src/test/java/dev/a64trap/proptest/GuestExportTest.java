@@ -56,7 +56,7 @@ class GuestExportTest {
             }
             String model = d.replaceAll(".*model=(0x[0-9a-f]+).*", "$1");
             String reg = d.substring(0, d.indexOf(':'));
-            assertTrue(r.asm().contains("read " + reg + "\n") && r.asm().contains("// model: " + model + "\n"),
+            assertTrue(r.asm().contains("read " + reg + " at EL1\n") && r.asm().contains("// model: " + model + "\n"),
                     reg + " model " + model + " not checked in\n" + r.asm());
         }
         assertEquals(0, run(r), r.asm() + "\n" + r.sched() + r.cmd());
@@ -114,9 +114,35 @@ class GuestExportTest {
                 "setup(host=rk3588 hostPmuVer=6 mode=DEFAULT vmmCpu=0 firstCpu=0)", "onereg(x)"), 2, "k", "m",
                 List.of());
         assertFalse(GuestExport.export(c, "cx").replayable());
-        Counterexample el0 = new Counterexample("p", 1, 3, List.of(
-                "setup(host=rk3588 hostPmuVer=6 mode=DEFAULT vmmCpu=0 firstCpu=0)", "read(EL0 PMCR)"), 2, "k", "m",
-                List.of());
-        assertTrue(GuestExport.export(el0, "cx").notReplayable().contains("EL0"));
+    }
+
+    @Test
+    void el0StepsReplayWithTheirUndefsChecked() throws IOException {
+        String setup = "setup(host=rk3588 hostPmuVer=6 mode=DEFAULT vmmCpu=0 firstCpu=0)";
+        // PMUSERENR=0: EL0 PMU accesses UNDEF; with EN (bit 0) they are allowed; runs at both ELs
+        Counterexample c = new Counterexample("p", 7, 9, List.of(setup, "read(EL0 PMCR)",
+                "write(EL0 PMSELR <- 0x3)", "run(100 insns at EL0)", "userenr(EL1 PMUSERENR <- 0x1)",
+                "write(EL0 PMSELR <- 0x2)", "read(EL0 PMSELR)", "run(50 insns at EL1)", "read(EL0 PMUSERENR)"),
+                9, "k", "m", List.of());
+        GuestExport.Result r = GuestExport.export(c, "cx");
+        assertTrue(r.replayable(), r.notReplayable());
+        assertTrue(r.asm().contains("eret") && r.asm().contains("svc"), r.asm());
+        assertTrue(r.asm().contains("// model: UNDEF") && r.asm().contains("// model: no UNDEF"), r.asm());
+        assertEquals(0, run(r), r.asm());
+        // the same guest against a model that expects the first EL0 read to be allowed fails at step 2
+        String asm = r.asm();
+        int at = asm.indexOf("cmp\tx3, #0x1");
+        assertTrue(at > 0, asm);
+        byte[] bin = r.bin().clone();
+        int flipped = 0;
+        for (int i = 0; i + 4 <= bin.length && flipped == 0; i += 4) {
+            int w = java.nio.ByteBuffer.wrap(bin, i, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            if (w == A64Encoder.cmpImm(3, 1)) { // the first UNDEF expectation: step 2's read
+                java.nio.ByteBuffer.wrap(bin, i, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(A64Encoder.cmpImm(3, 0));
+                flipped++;
+            }
+        }
+        assertEquals(1, flipped);
+        assertEquals(2, run(new GuestExport.Result(null, r.asm(), bin, r.sched(), r.cmd())), r.asm());
     }
 }
