@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
  * while no counter counts anything but SW_INCR, because the guest's own MOV/MSR/MRS/CMP, branches,
  * exceptions and ERETs are events too; migration times are guest microseconds computed from the NOP runs
  * and every emitted instruction at the pCPU's ALU cycle cost, rounded up, so they keep the placement order
- * but not the exact instruction boundary. Setups with userspace attributes that {@code run} has no option
- * for (event filters, SET_NR_COUNTERS, a PMCR.N one-reg write) and KVM calls after the first run are not
- * exported.
+ * but not the exact instruction boundary. The setup's userspace calls become {@code run} options
+ * ({@code --pmu-counters}, {@code --pmu-filter}, {@code --pmcr-n}); KVM calls after the first run are
+ * not exported.
  */
 public final class GuestExport {
     private GuestExport() {}
@@ -90,14 +90,40 @@ public final class GuestExport {
         if (!sm.matches()) {
             return no("step 1 is not a VMM setup: " + steps.get(0));
         }
-        if (!sm.group(5).isEmpty()) {
-            return no("setup uses userspace attributes the run command has no option for (" + steps.get(0) + ")");
-        }
         int hostIx = List.of(PmuProperties.HOSTS).indexOf(sm.group(1));
         PmuModel.Mode mode = PmuModel.Mode.valueOf(sm.group(3));
         int setPmu = sm.group(4) == null ? 0 : Integer.parseInt(sm.group(4));
         int vmmCpu = Integer.parseInt(sm.group(6));
         int firstCpu = Integer.parseInt(sm.group(7));
+        // the setup's userspace extras, as 'run' options: nr=N, allow[0xB+N] / deny[0xB+N], onereg PMCR.N=K
+        int nr = -1;
+        int pmcrN = -1;
+        List<int[]> filters = new ArrayList<>();
+        List<String> runOptions = new ArrayList<>();
+        Matcher extra = Pattern.compile(" nr=(\\d+)| (allow|deny)\\[0x([0-9a-f]+)\\+(\\d+)\\]| onereg PMCR\\.N=(\\d+)")
+                .matcher(sm.group(5));
+        int consumed = 0;
+        while (extra.find() && extra.start() == consumed) {
+            consumed = extra.end();
+            if (extra.group(1) != null) {
+                nr = Integer.parseInt(extra.group(1));
+                Host h = Host.preset(PmuProperties.HOSTS[hostIx]);
+                int max = (mode == PmuModel.Mode.SET_PMU ? h.pmus().get(setPmu) : h.pmuOfCpu(vmmCpu)).counters();
+                if (nr <= max) { // above it KVM says EINVAL and the chain went on without it; run would stop
+                    runOptions.add("--pmu-counters " + nr);
+                }
+            } else if (extra.group(2) != null) {
+                int base = Integer.parseInt(extra.group(3), 16), n = Integer.parseInt(extra.group(4));
+                filters.add(new int[] {base, n, extra.group(2).equals("allow") ? 0 : 1});
+                runOptions.add("--pmu-filter " + extra.group(2) + ":0x" + Integer.toHexString(base) + "+" + n);
+            } else {
+                pmcrN = Integer.parseInt(extra.group(5));
+                runOptions.add("--pmcr-n " + pmcrN);
+            }
+        }
+        if (consumed != sm.group(5).length()) {
+            return no("setup has userspace calls the run command has no option for (" + steps.get(0) + ")");
+        }
         List<Op> ops = new ArrayList<>();
         for (int i = 1; i < steps.size(); i++) {
             String s = steps.get(i);
@@ -154,8 +180,8 @@ public final class GuestExport {
             }
         }
         int hostPmuVer = Integer.parseInt(sm.group(2));
-        return build(c, name, new PmuProperties.Setup(hostIx, hostPmuVer, mode, setPmu, -1, List.of(), vmmCpu, firstCpu), ops,
-                planted);
+        return build(c, name, new PmuProperties.Setup(hostIx, hostPmuVer, mode, setPmu, nr, filters, vmmCpu, firstCpu,
+                pmcrN), ops, runOptions, planted);
     }
 
     private static Result no(String why) {
@@ -210,7 +236,7 @@ public final class GuestExport {
     }
 
     private static Result build(Counterexample c, String name, PmuProperties.Setup setup, List<Op> ops,
-            PlantedBug planted) {
+            List<String> runOptions, PlantedBug planted) {
         PmuProperties.World w = new PmuProperties.World();
         PmuProperties.Sut s = new PmuProperties.Sut(new PmuTarget(null));
         PmuProperties.setup(w, s, setup);
@@ -321,6 +347,7 @@ public final class GuestExport {
                     case SET_PMU -> "pmu:" + host.pmus().get(setup.setPmu()).name();
                 } + (setup.hostPmuVer() == PmuBits.PMUV3P5 ? "" : " --host-pmu-version "
                         + PmuBits.versionName(setup.hostPmuVer()))
+                + runOptions.stream().map(o -> " " + o).collect(java.util.stream.Collectors.joining())
                 + (planted == null ? "" : " --plant-bug " + planted.cliName()) + " " + name + ".bin";
         String schedText = "# a64trap fuzz counterexample '" + c.property() + "' seed " + c.seed()
                 + ": START_US CPU\n# approximate: guest time from every emitted instruction at the pCPU's ALU cost\n"

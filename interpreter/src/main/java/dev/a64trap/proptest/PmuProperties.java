@@ -276,8 +276,10 @@ public final class PmuProperties {
         }
         if (p.pmcrN() >= 0) { // 1.7 / invariant 6: before the first run N applies iff n <= max, and never fails
             int max = m.mode == PmuModel.Mode.FIXED ? 0 : m.vmPmu.counters();
-            Errno e = errno(() -> t.vcpu.setOneReg(dev.a64trap.pmu.PmuRegTable.oneRegId(Kind.PMCR.encoding(0)),
-                    (long) p.pmcrN() << 11));
+            long id = dev.a64trap.pmu.PmuRegTable.oneRegId(Kind.PMCR.encoding(0));
+            // read-modify-write of the N field, as the KVM selftest and 'a64trap run --pmcr-n' do
+            Errno e = errno(() -> t.vcpu.setOneReg(id, t.vcpu.getOneReg(id) & ~PmuBits.PMCR_N_MASK
+                    | (long) p.pmcrN() << PmuBits.PMCR_N_SHIFT));
             if (e != null) {
                 throw fail("userspace PMCR.N write succeeds (6)", "N=" + p.pmcrN() + ": " + e);
             }

@@ -145,4 +145,24 @@ class GuestExportTest {
         assertEquals(1, flipped);
         assertEquals(2, run(new GuestExport.Result(null, r.asm(), bin, r.sched(), r.cmd())), r.asm());
     }
+
+    @Test
+    void setupAttributesBecomeRunOptions() throws IOException {
+        // nr=3, then PMCR.N=2 by one-reg; INST_RETIRED denied: counter 0 programmed for it must not move
+        String setup = "setup(host=rk3588 hostPmuVer=5 mode=DEFAULT nr=3 deny[0x8+1] onereg PMCR.N=2 vmmCpu=0 firstCpu=0)";
+        Counterexample c = new Counterexample("p", 7, 5, List.of(setup, "program(counter 0 type=0x8 PMCR<-0x1)",
+                "run(500 insns at EL1)", "read(EL1 PMEVCNTR0)", "read(EL1 PMCR)"), 5, "k", "m", List.of());
+        GuestExport.Result r = GuestExport.export(c, "cx");
+        assertTrue(r.replayable(), r.notReplayable());
+        assertTrue(r.cmd().contains(" --host-pmu-version 3p4 --pmu-counters 3 --pmu-filter deny:0x8+1 --pmcr-n 2 "),
+                r.cmd());
+        assertTrue(r.asm().contains("read PMEVCNTR0 at EL1\n") && !r.asm().contains("value not compared"), r.asm());
+        assertEquals(0, run(r), r.asm() + r.cmd());
+        // each attribute matters: without it the guest sees another PMCR.N, or a counting counter
+        for (String drop : List.of(" --pmcr-n 2", " --pmu-filter deny:0x8+1")) {
+            GuestExport.Result without = new GuestExport.Result(null, r.asm(), r.bin(), r.sched(),
+                    r.cmd().replace(drop, ""));
+            assertEquals(drop.contains("pmcr") ? 5 : 4, run(without), drop + "\n" + r.asm());
+        }
+    }
 }
