@@ -134,6 +134,13 @@ class FuzzCommandTest {
         assertEquals("lost-el1-swinc", j.get("plantedBug").asText());
         int failingStep = j.get("failingStep").asInt();
         assertTrue(j.get("steps").get(failingStep - 1).asText().contains("PMSWINC"), j.toString());
+        // the same step as fields
+        assertEquals(j.get("steps").size(), j.get("stepData").size(), j.toString());
+        JsonNode failing = j.get("stepData").get(failingStep - 1).get("params");
+        assertEquals("PMSWINC", failing.get("kind").asText(), j.toString());
+        assertEquals(1, failing.get("el").asInt(), j.toString());
+        assertTrue(failing.get("value").asText().matches("0x[0-9a-f]+"), j.toString());
+        assertEquals("setup", j.get("stepData").get(0).get("action").asText(), j.toString());
         String cmd = Files.readString(dir.resolve(name + ".cmd")).trim();
         assertTrue(cmd.startsWith("a64trap run --load-addr 0x40000000 --sched trace:" + name + ".sched --host "), cmd);
         assertTrue(cmd.endsWith(" --plant-bug lost-el1-swinc " + name + ".bin"), cmd);
