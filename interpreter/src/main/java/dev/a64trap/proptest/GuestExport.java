@@ -212,6 +212,13 @@ public final class GuestExport {
             asm.append("\t.balign ").append(bytes).append('\n');
         }
 
+        /** A NUL-terminated line of printable ASCII (ends the program: code after it is not aligned). */
+        void string(String label, String text) {
+            label(label);
+            asm.append("\t.asciz\t\"").append(text).append("\\n\"\n");
+            items.add((text + "\n\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+
         void comment(String c) {
             asm.append("\t// ").append(c).append('\n');
         }
@@ -249,7 +256,7 @@ public final class GuestExport {
         p.label("_start");
         p.insn("adr\tx9, vectors", (pc, l) -> A64Encoder.adr(9, l.get("vectors") - pc));
         p.insn("msr\tvbar_el1, x9", (pc, l) -> A64Encoder.msr(A64Encoder.VBAR_EL1, 9));
-        List<Integer> checks = new ArrayList<>();
+        List<Check> checks = new ArrayList<>();
         List<String> sched = new ArrayList<>();
         sched.add("0 " + setup.firstCpu());
         double[] ns = {0};
@@ -267,7 +274,8 @@ public final class GuestExport {
                 p.insn("movz\tx3, #0x0", (pc, l) -> A64Encoder.movz(3, 0, 0));
                 int enc = wr.kind().encoding(wr.index()) & 0xFFFF;
                 p.insn("msr\t" + sysreg(enc) + ", x1", (pc, l) -> A64Encoder.msr(enc, 1));
-                emitUndefCheck(p, wr.step(), undef, checks);
+                emitUndefCheck(p, wr.step(), "write " + wr.kind().text(wr.index()) + " <- 0x"
+                        + Long.toHexString(wr.value()) + " at EL" + wr.el(), undef, checks);
                 PmuProperties.guestWrite(w, s, new Access(wr.kind(), wr.index(), wr.value(), wr.el()));
             } else if (op instanceof Rd rd) {
                 switchEl(p, el, rd.el());
@@ -322,8 +330,13 @@ public final class GuestExport {
         p.insn("b\thang", (pc, l) -> A64Encoder.b(l.get("hang") - pc));
         List<Integer> codes = new ArrayList<>(List.of(0));
         for (int i = 0; i < checks.size(); i++) {
-            int step = checks.get(i);
+            int step = checks.get(i).step();
+            String msg = "msg_" + i;
             p.label("fail_" + i);
+            p.insn("svc\t#0x0\t// to EL1 for semihosting", (pc, l) -> A64Encoder.svc(0));
+            p.insn("adr\tx1, " + msg, (pc, l) -> A64Encoder.adr(1, l.get(msg) - pc));
+            p.insn("movz\tx0, #0x4\t// SYS_WRITE0", (pc, l) -> A64Encoder.movz(0, 4, 0));
+            p.insn("hlt\t#0xf000", (pc, l) -> A64Encoder.hlt(0xF000));
             p.insn("adr\tx1, result_" + step, (pc, l) -> A64Encoder.adr(1, l.get("result_" + step) - pc));
             p.insn("b\texit", (pc, l) -> A64Encoder.b(l.get("exit") - pc));
             if (!codes.contains(step)) {
@@ -338,6 +351,10 @@ public final class GuestExport {
             p.asm.append("\t.quad\t0x20026, ").append(code).append('\n');
             p.items.add(new long[] {0x20026, code});
         }
+        for (int i = 0; i < checks.size(); i++) {
+            p.string("msg_" + i, "a64trap counterexample: step " + checks.get(i).step() + ": " + checks.get(i).message());
+        }
+        p.string("msg_unexpected", "a64trap counterexample: unexpected exception (neither UNDEF nor SVC)");
         byte[] bin = layout(p.items);
         String cmd = "a64trap run --load-addr 0x" + Long.toHexString(LOAD_ADDR) + " --sched trace:" + name + ".sched"
                 + " --host " + PmuProperties.HOSTS[setup.host()] + " --vmm-cpu " + setup.vmmCpu() + " --pmu "
@@ -408,6 +425,9 @@ public final class GuestExport {
         p.insn("mrs\tx9, elr_el1", (pc, l) -> A64Encoder.mrs(A64Encoder.ELR_EL1, 9));
         p.insn("br\tx9", (pc, l) -> A64Encoder.br(9));
         p.label("unexpected");
+        p.insn("adr\tx1, msg_unexpected", (pc, l) -> A64Encoder.adr(1, l.get("msg_unexpected") - pc));
+        p.insn("movz\tx0, #0x4\t// SYS_WRITE0", (pc, l) -> A64Encoder.movz(0, 4, 0));
+        p.insn("hlt\t#0xf000", (pc, l) -> A64Encoder.hlt(0xF000));
         p.insn("adr\tx1, result_" + UNEXPECTED, (pc, l) -> A64Encoder.adr(1, l.get("result_" + UNEXPECTED) - pc));
         p.insn("b\texit", (pc, l) -> A64Encoder.b(l.get("exit") - pc));
     }
@@ -438,23 +458,26 @@ public final class GuestExport {
         return false;
     }
 
-    private static void emitUndefCheck(Prog p, int step, boolean undef, List<Integer> checks) {
+    /** One compare in the guest: the step it belongs to and what a mismatch means, printed on failure. */
+    private record Check(int step, String message) {}
+
+    private static void emitUndefCheck(Prog p, int step, String access, boolean undef, List<Check> checks) {
         int fail = checks.size();
-        checks.add(step);
+        checks.add(new Check(step, access + ": the model says " + (undef ? "UNDEF" : "no UNDEF")));
         p.insn("cmp\tx3, #0x" + (undef ? 1 : 0) + "\t// model: " + (undef ? "UNDEF" : "no UNDEF"),
                 (pc, l) -> A64Encoder.cmpImm(3, undef ? 1 : 0));
         p.insn("b.ne\tfail_" + fail, (pc, l) -> A64Encoder.bcond(A64Encoder.NE, l.get("fail_" + fail) - pc));
     }
 
     private static void emitRead(Prog p, PmuProperties.World w, int step, Kind k, int index, int el,
-            List<Integer> checks) {
+            List<Check> checks) {
         int enc = k.encoding(index) & 0xFFFF;
         String name = k.modelName(index);
         Long want = name == null ? null : w.m.read(name, index, el);
         p.comment("step " + step + ": read " + k.text(index) + " at EL" + el);
         p.insn("movz\tx3, #0x0", (pc, l) -> A64Encoder.movz(3, 0, 0));
         p.insn("mrs\tx1, " + sysreg(enc), (pc, l) -> A64Encoder.mrs(enc, 1));
-        emitUndefCheck(p, step, want == null, checks);
+        emitUndefCheck(p, step, "read " + k.text(index) + " at EL" + el, want == null, checks);
         if (want == null || k == Kind.PMCEID0 || k == Kind.PMCEID1 || movedByOverhead(w.m, k, index)) {
             if (want != null) {
                 p.comment("value not compared: " + (k.name().startsWith("PMCEID") ? "the model has the low half only"
@@ -463,7 +486,7 @@ public final class GuestExport {
             return;
         }
         int fail = checks.size();
-        checks.add(step);
+        checks.add(new Check(step, "read " + k.text(index) + " at EL" + el + ": the model says 0x" + Long.toHexString(want)));
         p.mov(2, want, "model: 0x" + Long.toHexString(want));
         p.insn("cmp\tx1, x2", (pc, l) -> A64Encoder.cmp(1, 2));
         p.insn("b.ne\tfail_" + fail, (pc, l) -> A64Encoder.bcond(A64Encoder.NE, l.get("fail_" + fail) - pc));
@@ -480,6 +503,8 @@ public final class GuestExport {
                 labels.put(l, pc);
             } else if (o instanceof Align a) {
                 pc = pc + a.bytes() - 1 & -a.bytes();
+            } else if (o instanceof byte[] bytes) {
+                pc += bytes.length;
             } else {
                 pc += o instanceof Emit ? 4 : 16;
             }
@@ -497,6 +522,9 @@ public final class GuestExport {
             } else if (o instanceof long[] q) {
                 b.putLong(q[0]).putLong(q[1]);
                 pc += 16;
+            } else if (o instanceof byte[] bytes) {
+                b.put(bytes);
+                pc += bytes.length;
             }
         }
         return b.array();

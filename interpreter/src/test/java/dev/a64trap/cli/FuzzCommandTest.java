@@ -146,7 +146,12 @@ class FuzzCommandTest {
         assertTrue(cmd.endsWith(" --plant-bug lost-el1-swinc " + name + ".bin"), cmd);
         assertTrue(Files.readString(dir.resolve(name + ".S")).contains("hlt\t#0xf000"));
 
-        assertEquals(failingStep, Main.execute(runArgs(dir, cmd, true)), "with the bug: exit = failing step\n" + cmd);
+        String[] withBug = runArgs(dir, cmd, true);
+        RunCommandTest.Result replay = RunCommandTest.run(java.util.Arrays.copyOfRange(withBug, 1, withBug.length));
+        assertEquals(failingStep, replay.status(), "with the bug: exit = failing step\n" + cmd);
+        assertTrue(replay.out().matches("a64trap counterexample: step " + failingStep + ": read PMEVCNTR\\d+ at EL1: "
+                + "the model says 0x[0-9a-f]+\n"), replay.out());
+        assertTrue(replay.err().contains("warning: planted bug lost-el1-swinc is active"), replay.err());
         assertEquals(0, Main.execute(runArgs(dir, cmd, false)), "without the bug the guest passes\n" + cmd);
     }
 
