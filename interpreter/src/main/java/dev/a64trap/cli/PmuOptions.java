@@ -60,12 +60,13 @@ public final class PmuOptions {
     String kvmAbi;
 
     @Option(names = "--pmu-version", paramLabel = "V",
-            description = "guest PMUVer written before the first run: 3, 3p1, 3p4 or 3p5 (default: KVM's limit, 3p5)")
+            description = "guest PMUVer written before the first run: 3, 3p1, 3p4 or 3p5, at most KVM's limit "
+                    + "(default: the limit, min(host, 3p5))")
     String pmuVersion;
 
     @Option(names = "--host-pmu-version", paramLabel = "V",
             description = "the host PMU's PMUVer as KVM sees it, KVM's limit for the guest: 3, 3p1, 3p4 or 3p5 "
-                    + "(default 3p5 on every preset)")
+                    + "(default: the lowest of the host's PMUs, e.g. 3p1 on rk3588)")
     String hostPmuVersion;
 
     @Option(names = "--pmu-counters", paramLabel = "N",
@@ -123,7 +124,8 @@ public final class PmuOptions {
                 }
             }
             int version = pmuVersion == null ? -1 : PmuBits.parseVersion(pmuVersion);
-            KvmVm.Options options = KvmVm.Options.defaults().withAbi(abi);
+            // KVM sees the host's sanitised PMUVer (the lowest over its PMUs) unless the user says otherwise
+            KvmVm.Options options = KvmVm.Options.defaults().withAbi(abi).withHostPmuVer(h.sanitisedPmuVer());
             if (hostPmuVersion != null) {
                 try {
                     options = options.withHostPmuVer(PmuBits.parseVersion(hostPmuVersion));

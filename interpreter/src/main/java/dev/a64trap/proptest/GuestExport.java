@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * register in the diff) it compares the value with the model's. The first mismatch exits through
  * semihosting (SYS_EXIT_EXTENDED, ADP_Stopped_ApplicationExit) with subcode = its step number, 0 if
  * none, {@value #UNEXPECTED} on any other exception. Also a {@code --sched trace:} file for the
- * migrations and the exact run command (with {@code --host-pmu-version} and {@code --plant-bug} when
- * the chain had them).
+ * migrations and the exact run command (with the chain's {@code --host-pmu-version}, and
+ * {@code --plant-bug} when the campaign had one). On a mismatch the guest first prints which check failed.
  *
  * <p>Approximations (documented in the output files): reads of counters (and PMOVS) are compared only
  * while no counter counts anything but SW_INCR, because the guest's own MOV/MSR/MRS/CMP, branches,
@@ -362,8 +362,7 @@ public final class GuestExport {
                     case DEFAULT -> "default";
                     case FIXED -> "fixed-counters-only";
                     case SET_PMU -> "pmu:" + host.pmus().get(setup.setPmu()).name();
-                } + (setup.hostPmuVer() == PmuBits.PMUV3P5 ? "" : " --host-pmu-version "
-                        + PmuBits.versionName(setup.hostPmuVer()))
+                } + " --host-pmu-version " + PmuBits.versionName(setup.hostPmuVer()) // run's default is the host's
                 + runOptions.stream().map(o -> " " + o).collect(java.util.stream.Collectors.joining())
                 + (planted == null ? "" : " --plant-bug " + planted.cliName()) + " " + name + ".bin";
         String schedText = "# a64trap fuzz counterexample '" + c.property() + "' seed " + c.seed()

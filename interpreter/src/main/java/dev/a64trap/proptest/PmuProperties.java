@@ -163,7 +163,7 @@ public final class PmuProperties {
                 out.add(shrinkSetup(new Setup(s.host(), s.hostPmuVer(), s.mode(), s.setPmu(), -1, s.filters(), s.vmmCpu(),
                         s.firstCpu(), s.pmcrN())));
             }
-            if (s.hostPmuVer() != PmuBits.PMUV3P5) { // toward the default of KVM and of 'a64trap run'
+            if (s.hostPmuVer() != PmuBits.PMUV3P5) { // toward the newest version KVM exposes
                 out.add(shrinkSetup(new Setup(s.host(), PmuBits.PMUV3P5, s.mode(), s.setPmu(), s.nrCounters(),
                         s.filters(), s.vmmCpu(), s.firstCpu(), s.pmcrN())));
             }
@@ -265,8 +265,8 @@ public final class PmuProperties {
             }
         }
         t.vcpu.setAttr(PmuAttr.INIT, null);
-        // spec 1.9 says min(host sanitised PMUVer, PMUv3p5); the pmu package takes the host's PMUVer from
-        // KvmVm.Options.hostPmuVer, not from Host.sanitisedPmuVer() (reported); the model follows the option
+        // spec 1.9: min(host sanitised PMUVer, PMUv3p5); the host's PMUVer is KvmVm.Options.hostPmuVer (the
+        // generated setup's, as 'run --host-pmu-version' sets it), and the model follows the option
         m.pmuVer = Math.min(vm.options().hostPmuVer(), 6);
         if (m.pmuVer == 0xF) {
             m.pmuVer = 0;
