@@ -18,7 +18,6 @@ import dev.a64trap.host.HostPmu;
 import dev.a64trap.machine.HostedVcpu;
 import dev.a64trap.machine.VirtBoard;
 import dev.a64trap.mem.GuestMemory;
-import dev.a64trap.pmu.KvmException;
 import dev.a64trap.pmu.PmuBits;
 import dev.a64trap.pmu.PmuReg;
 import dev.a64trap.pmu.PmuRegTable;
@@ -186,19 +185,11 @@ final class BoardDebugTarget implements DebugTarget {
             return OptionalLong.empty();
         }
         SysReg r = sysRegs.get(index);
-        if (hosted != null) {
-            // The vPMU's rows and the guest-time counters: their guest readers retire the block and
-            // materialise counters, so the debugger asks the vPMU's side-effect-free peek instead.
-            PmuRegTable.Entry e = PmuRegTable.lookup(r.encoding());
-            if (e != null) {
-                return hosted.vcpu().hasPmu() ? OptionalLong.of(hosted.pmu().peek(e.reg(), e.index()))
-                        : OptionalLong.empty();
-            }
-            if (r.name().equals("CNTVCT_EL0") || r.name().equals("CNTPCT_EL0")) {
-                return OptionalLong.of(hosted.nanoseconds());
-            }
+        try {
+            return r.peekable() ? OptionalLong.of(r.peek(cpu)) : OptionalLong.empty();
+        } catch (SysReg.Unavailable none) {
+            return OptionalLong.empty();
         }
-        return r.peekable() ? OptionalLong.of(r.peek(cpu)) : OptionalLong.empty();
     }
 
     @Override
@@ -207,25 +198,15 @@ final class BoardDebugTarget implements DebugTarget {
             return false;
         }
         SysReg r = sysRegs.get(index);
-        if (hosted != null) {
-            PmuRegTable.Entry e = PmuRegTable.lookup(r.encoding());
-            if (e != null) {
-                try {
-                    hosted.vcpu().setOneReg(PmuRegTable.oneRegId(r.encoding()), value); // KVM_SET_ONE_REG
-                    return true;
-                } catch (KvmException refused) {
-                    return false;
-                }
-            }
-            if (r.name().equals("CNTVCT_EL0") || r.name().equals("CNTPCT_EL0")) {
-                return false; // guest time is derived from executed work
-            }
-        }
         if (!r.userWritable()) {
             return false;
         }
-        r.setFromUser(cpu, value);
-        return true;
+        try {
+            r.setFromUser(cpu, value);
+            return true;
+        } catch (SysReg.Unavailable refused) {
+            return false;
+        }
     }
 
     // ---- memory: RAM and flash only

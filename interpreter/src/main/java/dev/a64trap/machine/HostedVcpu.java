@@ -13,6 +13,7 @@ import dev.a64trap.host.InsnClass;
 import dev.a64trap.host.Scheduler;
 import dev.a64trap.pmu.EntryResult;
 import dev.a64trap.pmu.EventClock;
+import dev.a64trap.pmu.KvmException;
 import dev.a64trap.pmu.KvmVcpu;
 import dev.a64trap.pmu.KvmVm;
 import dev.a64trap.pmu.PmuBits;
@@ -175,16 +176,33 @@ public final class HostedVcpu implements RunObserver, EventClock {
                         (c, x) -> {
                             retireCurrent(c.el());
                             return nanoseconds();
-                        }, null).el0(r::access));
+                        }, null).el0(r::access).debugAccess((c, x) -> nanoseconds(), (c, x, v) -> {
+                            throw new SysReg.Unavailable("guest time is derived from executed work");
+                        }));
                 default -> rows.add(r);
             }
         }
         for (PmuRegTable.Entry e : PmuRegTable.entries()) {
             PmuReg reg = e.reg();
             int index = e.index();
+            long oneRegId = PmuRegTable.oneRegId(e.encoding());
+            // the debugger: the vPMU's side-effect-free peek (nothing retired or materialised), and
+            // KVM_SET_ONE_REG for writes; without a PMU KVM has no such register (ENOENT)
             SysReg row = SysReg.of(e.name(), e.encoding(),
                     (c, x) -> pmuRead(reg, index, c.el()),
-                    (c, x, v) -> pmuWrite(reg, index, v, c.el())).el0(SysReg.EL0_RW);
+                    (c, x, v) -> pmuWrite(reg, index, v, c.el())).el0(SysReg.EL0_RW)
+                    .debugAccess((c, x) -> {
+                        if (!vcpu.hasPmu()) {
+                            throw new SysReg.Unavailable("no vPMU");
+                        }
+                        return pmu.peek(reg, index);
+                    }, (c, x, v) -> {
+                        try {
+                            vcpu.setOneReg(oneRegId, v);
+                        } catch (KvmException refused) {
+                            throw new SysReg.Unavailable(refused.getMessage());
+                        }
+                    });
             rows.add(plantedBug == null ? row : plantedBug.apply(row));
         }
         return rows;

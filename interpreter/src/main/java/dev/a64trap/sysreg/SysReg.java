@@ -41,6 +41,17 @@ public final class SysReg {
         Access check(SysRegContext c, boolean write);
     }
 
+    /**
+     * Thrown by a debugger path ({@link #peek}, {@link #setFromUser}) when the register has no value
+     * for the debugger right now, or refuses the write (KVM's ENOENT for PMU registers of a vCPU
+     * without a PMU, a read-only derived counter); the debugger shows it as unavailable.
+     */
+    public static final class Unavailable extends RuntimeException {
+        public Unavailable(String why) {
+            super(why, null, false, false);
+        }
+    }
+
     public static final El0Rule EL1_ONLY = (c, w) -> c.el() == 0 ? Access.UNDEFINED : Access.ALLOW;
     public static final El0Rule EL0_RW = (c, w) -> Access.ALLOW;
     public static final El0Rule EL0_READ = (c, w) -> c.el() == 0 && w ? Access.UNDEFINED : Access.ALLOW;

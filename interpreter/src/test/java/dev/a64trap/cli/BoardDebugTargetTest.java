@@ -31,10 +31,14 @@ class BoardDebugTargetTest {
     final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     BoardDebugTarget target(String image) throws Exception {
+        return target(image, null);
+    }
+
+    BoardDebugTarget target(String image, String pmuMode) throws Exception {
         VirtBoard.Options o = new VirtBoard.Options();
         o.stdout = console;
         // the run command's defaults: vPMU in KVM's default mode on the rk3588 host
-        o.vcpu = picocli.CommandLine.populateCommand(new PmuOptions()).build(null);
+        o.vcpu = picocli.CommandLine.populateCommand(new PmuOptions()).build(pmuMode);
         VirtBoard board = VirtBoard.load(PREBUILT.resolve(image), o);
         return new BoardDebugTarget(board, 0, new PrintStream(log, true, StandardCharsets.UTF_8));
     }
@@ -288,6 +292,31 @@ class BoardDebugTargetTest {
         assertEquals(Reason.EXITED, end.reason());
         assertEquals(plain.status(), end.code());
         assertEquals(plain.out(), console.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The PMU rows' debugger paths are KVM's: peek without effects, SET_ONE_REG, ENOENT with no PMU. */
+    @Test
+    void pmuRegistersThroughTheDebuggerAreKvmsOneRegPaths() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        int pmcr = indexOf(t.systemRegisters(), "PMCR_EL0");
+        int pmevcntr0 = indexOf(t.systemRegisters(), "PMEVCNTR0_EL0");
+        int pmceid0 = indexOf(t.systemRegisters(), "PMCEID0_EL0");
+        int cntvct = indexOf(t.systemRegisters(), "CNTVCT_EL0");
+        assertTrue(t.writeSystemRegister(0, pmevcntr0, 0x1234));
+        assertEquals(0x1234L, t.readSystemRegister(0, pmevcntr0).getAsLong());
+        long n = t.readSystemRegister(0, pmcr).getAsLong() >>> 11 & 0x1F;
+        assertEquals(6, n, "the A55 PMU's N");
+        // KVM_SET_ONE_REG: PMCR.N is userspace-writable before the first run
+        assertTrue(t.writeSystemRegister(0, pmcr, 2L << 11));
+        assertEquals(2, t.readSystemRegister(0, pmcr).getAsLong() >>> 11 & 0x1F);
+        assertEquals(t.readSystemRegister(0, pmceid0).getAsLong(), t.readSystemRegister(0, pmceid0).getAsLong());
+        assertTrue(t.readSystemRegister(0, cntvct).isPresent());
+        assertFalse(t.writeSystemRegister(0, cntvct, 5), "guest time is derived from executed work");
+
+        BoardDebugTarget none = target("hello.elf", "none");
+        int nonePmcr = indexOf(none.systemRegisters(), "PMCR_EL0");
+        assertTrue(none.readSystemRegister(0, nonePmcr).isEmpty(), "no vPMU: KVM has no such register");
+        assertFalse(none.writeSystemRegister(0, nonePmcr, 0));
     }
 
     @Test
