@@ -16,6 +16,13 @@ continue
 x/i $pc - 4
 p/x $x20
 monitor catch sysreg off
+echo == catch in the step over a breakpoint\n
+monitor catch sysreg SPSEL
+break *$pc
+continue
+x/i $pc - 4
+monitor catch sysreg off
+delete
 echo == break / continue\n
 break printf_
 continue

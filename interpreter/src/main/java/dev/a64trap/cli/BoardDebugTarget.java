@@ -60,6 +60,12 @@ final class BoardDebugTarget implements DebugTarget {
     /** Breakpoint addresses per kind; the interpreter holds their union. */
     private final Map<BreakKind, Set<Long>> breakpoints = new HashMap<>();
     private final List<Watch> watches = new ArrayList<>();
+    /** A catch from a step that gdb may have taken for its step over a breakpoint (see step). */
+    private StopEvent deferredCatch;
+    private long deferredFrom;
+    private long deferredPc;
+    private boolean deferredArmed;
+
     /** Caught system registers (by encoding); {@link #catchPmu} adds every PMU register. */
     private final Set<Integer> caught = new HashSet<>();
     private boolean catchPmu;
@@ -254,6 +260,10 @@ final class BoardDebugTarget implements DebugTarget {
 
     @Override
     public boolean insertBreakpoint(BreakKind kind, long address, int length) {
+        if (deferredCatch != null && address == deferredFrom
+                && (kind == BreakKind.SOFTWARE || kind == BreakKind.HARDWARE)) {
+            deferredArmed = true;
+        }
         switch (kind) {
             case SOFTWARE, HARDWARE -> {
                 breakpoints.get(kind).add(address);
@@ -275,6 +285,7 @@ final class BoardDebugTarget implements DebugTarget {
 
     @Override
     public boolean removeBreakpoint(BreakKind kind, long address, int length) {
+        deferredCatch = null; // gdb removes its breakpoints when it shows a stop: the catch was seen
         switch (kind) {
             case SOFTWARE, HARDWARE -> {
                 if (!breakpoints.get(kind).remove(address)) {
@@ -303,6 +314,25 @@ final class BoardDebugTarget implements DebugTarget {
 
     @Override
     public StopEvent step(int c) {
+        long from = cpu.pc;
+        StopEvent e = stepOnce();
+        // gdb continuing from a breakpoint steps over it first (the breakpoint out), puts the breakpoint
+        // back and continues, taking any SIGTRAP in that step for the step's end: a catch there would be
+        // lost. So a catch in a step is kept, armed when gdb re-inserts a breakpoint where the step
+        // began, and reported by the resume that follows; gdb showing a stop removes its breakpoints
+        // first, which drops it.
+        deferredCatch = isCatch(e) ? e : null;
+        deferredFrom = from;
+        deferredArmed = false;
+        deferredPc = cpu.pc;
+        return e;
+    }
+
+    private boolean isCatch(StopEvent e) {
+        return e.reason() == StopEvent.Reason.SIGNAL && e.code() == SIGTRAP && e.detail().startsWith("guest ");
+    }
+
+    private StopEvent stepOnce() {
         long target = cpu.retired + 1;
         if (maxInsns > 0) {
             target = Math.min(target, maxInsns);
@@ -330,6 +360,11 @@ final class BoardDebugTarget implements DebugTarget {
 
     @Override
     public StopEvent resume() {
+        StopEvent deferred = deferredArmed ? deferredCatch : null;
+        deferredCatch = null;
+        if (deferred != null && cpu.pc == deferredPc) { // its line was printed with the step
+            return StopEvent.signal(deferred.cpu(), deferred.code(), "");
+        }
         return toStopEvent(run(maxInsns));
     }
 

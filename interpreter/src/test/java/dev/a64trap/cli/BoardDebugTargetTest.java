@@ -294,6 +294,37 @@ class BoardDebugTargetTest {
         assertEquals(plain.out(), console.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * gdb continuing from a breakpoint on a caught MRS steps over it (breakpoint out), re-inserts the
+     * breakpoint and continues; the catch that fired in that step is reported by the continue. A plain
+     * step followed by a continue (no breakpoint put back where the step began) runs on.
+     */
+    @Test
+    void aCatchInTheStepOverABreakpointStopsTheContinue() throws Exception {
+        long mrsSpsel = 0x4000182cL; // hello.elf main+28: mrs x21, spsel
+        for (boolean gdbStepsOver : new boolean[] {true, false}) {
+            BoardDebugTarget t = target("hello.elf");
+            assertTrue(t.insertBreakpoint(BreakKind.SOFTWARE, mrsSpsel, 4));
+            assertEquals(StopEvent.Reason.SW_BREAK, t.resume().reason());
+            assertTrue(t.removeBreakpoint(BreakKind.SOFTWARE, mrsSpsel, 4)); // gdb shows the stop
+            assertTrue(monitor(t, "catch sysreg", "SPSEL").contains("SPSel"));
+            StopEvent step = t.step(0);
+            assertEquals("guest read SPSel", step.detail());
+            assertEquals(mrsSpsel + 4, t.readCoreRegister(0, DebugTarget.PC));
+            long retired = t.board().cpu().retired;
+            if (gdbStepsOver) {
+                assertTrue(t.insertBreakpoint(BreakKind.SOFTWARE, mrsSpsel, 4));
+                StopEvent again = t.resume();
+                assertEquals(StopEvent.Reason.SIGNAL, again.reason());
+                assertEquals(5, again.code());
+                assertEquals(mrsSpsel + 4, t.readCoreRegister(0, DebugTarget.PC));
+                assertEquals(retired, t.board().cpu().retired, "reported without running");
+            } else {
+                assertEquals(StopEvent.Reason.EXITED, t.resume().reason());
+            }
+        }
+    }
+
     /** The PMU rows' debugger paths are KVM's: peek without effects, SET_ONE_REG, ENOENT with no PMU. */
     @Test
     void pmuRegistersThroughTheDebuggerAreKvmsOneRegPaths() throws Exception {
