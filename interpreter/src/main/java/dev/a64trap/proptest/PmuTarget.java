@@ -100,7 +100,7 @@ public class PmuTarget implements EventClock {
     }
 
     // the rows are static descriptors: built once, shared by every chain
-    private static final List<SysReg> BASE_ROWS = BaseSysRegs.cortexA57(false);
+    static final List<SysReg> BASE_ROWS = BaseSysRegs.cortexA57(false);
     private SysRegTable trapTable;
     private Cpu trapCpu;
     private KvmVcpu trapFor;
@@ -118,6 +118,18 @@ public class PmuTarget implements EventClock {
     /** The machine's rows as the table gets them; tests plant trap-path bugs by overriding this. */
     protected List<SysReg> trapRows(List<SysReg> rows) {
         return rows;
+    }
+
+    /**
+     * The first KVM_RUN on {@code cpu}, after the VMM setup filled {@link #host}, {@link #vm},
+     * {@link #vcpu} and {@link #pmu}: attaches the event clock and enters. Returns the entry result.
+     */
+    public EntryResult start(int cpu) {
+        pmu.attachClock(this);
+        EntryResult r = vcpu.run(cpu);
+        pcpu = cpu;
+        blocked = !r.entered();
+        return r;
     }
 
     /** Runs k instructions at el, syncing at every budget boundary like the machine's checkpoints. */
@@ -141,6 +153,11 @@ public class PmuTarget implements EventClock {
                 pmu.sync();
             }
         }
+    }
+
+    /** KVM_SET_ONE_REG from the VMM. */
+    public void setOneReg(long id, long value) {
+        vcpu.setOneReg(id, value);
     }
 
     /** A vCPU load on another pCPU; returns the entry result. */
