@@ -136,7 +136,9 @@ public class MachineTarget extends PmuTarget {
             }
             k -= chunk;
         }
-        // the checkpoint the machine runs at this block boundary: sync when an overflow is due
+        // The checkpoint a resumed machine runs first at this boundary: sync when an overflow is due.
+        // Without it the interrupt line lags PMOVSSET while stopped after an overflow in the run's last
+        // block (the loop checks the budget before the checkpoint).
         if (pmu.nextDeadline() == 0) {
             pmu.sync();
         }
