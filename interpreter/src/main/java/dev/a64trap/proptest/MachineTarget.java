@@ -7,11 +7,14 @@ import dev.a64trap.exec.Interpreter;
 import dev.a64trap.exec.Platform;
 import dev.a64trap.exec.RunObserver;
 import dev.a64trap.exec.Stop;
+import dev.a64trap.host.InsnClass;
 import dev.a64trap.host.Scheduler;
 import dev.a64trap.jit.Jit;
 import dev.a64trap.machine.HostedVcpu;
 import dev.a64trap.mem.GuestMemory;
 import dev.a64trap.pmu.EntryResult;
+import dev.a64trap.pmu.Events;
+import dev.a64trap.pmu.PmuReg;
 import dev.a64trap.sysreg.SysRegTable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,15 +26,17 @@ import java.util.SplittableRandom;
 /**
  * The vPMU properties' target on the real machine: the chain's KVM objects adopted by a
  * {@link HostedVcpu} that is the run observer and event clock of a real {@link Interpreter} (with
- * the JIT as {@code a64trap run} installs it), so block sums, instruction budgets, checkpoints and
- * vPMU syncs are the machine's.
+ * the JIT as {@code a64trap run} installs it), so block sums, instruction budgets, checkpoints,
+ * compiled loops and vPMU syncs are the machine's.
  *
  * <ul>
  * <li>A run of k instructions at ELn executes k instructions of a generated straight-line snippet of
  *     register-to-register ALU instructions (every one of the ALU class in the pCPU's cycle model,
  *     so the model's k INST_RETIRED and k * cpi CPU_CYCLES are what the machine must count). Runs
  *     start at block-aligned offsets so decoded blocks are reused; the run stops after exactly k
- *     instructions on the interpreter's budget, often inside a block.</li>
+ *     instructions on the interpreter's budget, often inside a block. With {@link #withLoops} (the
+ *     default) about half of the runs spin in a short generated loop instead, which the JIT
+ *     compiles and the machine retires as compiled loops.</li>
  * <li>A guest access, with {@link Accesses#INSTRUCTIONS}, is one real MRS/MSR instruction executed by
  *     the interpreter at ELn, its Xt set beforehand as a debugger would; UNDEF is the guest taking a
  *     synchronous exception with EC 0x00 at that instruction (a vector table is installed; the run
@@ -57,6 +62,9 @@ public class MachineTarget extends PmuTarget {
     static final int SNIPPET_WORDS = 8192;
     /** Runs start at multiples of this many instructions (the interpreter's longest block). */
     static final int ALIGN = 128;
+    /** The loop: a body of ALU instructions and a B back to its start. */
+    static final long LOOP = SNIPPET + 4L * SNIPPET_WORDS;
+    static final int MAX_LOOP_BODY = 32;
 
     /** How guest MRS/MSR reach the vPMU. */
     public enum Accesses {
@@ -74,10 +82,16 @@ public class MachineTarget extends PmuTarget {
     private GuestMemory mem;
     private SplittableRandom rnd;
     private final Map<Integer, long[]> slots = new HashMap<>();
+    private boolean loops;
+    private int loopBody;
 
-    /** Trap-path accesses, the JIT exactly as {@code a64trap run} installs it (system properties {@code a64trap.jit*}). */
+    /**
+     * Trap-path accesses, straight-line runs and loops ({@link #withLoops}), the JIT exactly as
+     * {@code a64trap run} installs it (system properties {@code a64trap.jit*}).
+     */
     public MachineTarget() {
         this(Accesses.TRAP_PATH, Jit.enabledByProperties() ? Jit.fromProperties() : null);
+        withLoops();
     }
 
     /** With {@code compiler} (null: interpret only). */
@@ -90,6 +104,29 @@ public class MachineTarget extends PmuTarget {
     /** Real MRS/MSR accesses, the JIT as {@code a64trap run} installs it. */
     public static MachineTarget instructions() {
         return new MachineTarget(Accesses.INSTRUCTIONS, Jit.enabledByProperties() ? Jit.fromProperties() : null);
+    }
+
+    /**
+     * Lets half of the runs (chosen by the target's seeded random) spin in a loop instead of the
+     * straight line, so hot loops are compiled and retired as compiled loops. The loop's branch is
+     * an instruction of the BRANCH class and counts the branch events, which PmuModel's runs do not
+     * have: so a run only loops on hosts where a branch costs what an ALU instruction costs (true of
+     * the presets) and while no event counter's type names a branch event.
+     */
+    public MachineTarget withLoops() {
+        loops = true;
+        return this;
+    }
+
+    /** Whether some event counter's type reads a branch source (then a loop would count it). */
+    private boolean branchEventProgrammed() {
+        for (int i = 0; i < vm.nrCounters(); i++) {
+            int src = Events.source((int) (pmu.peek(PmuReg.PMEVTYPER, i) & 0xFFFF));
+            if (src == Events.BR_RETIRED || src == Events.BR_IMMED_RETIRED || src == Events.PC_WRITE_RETIRED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The machine's run observer; tests plant run-path bugs by wrapping it. */
@@ -105,6 +142,11 @@ public class MachineTarget extends PmuTarget {
         // the snippet depends only on the setup, so a replayed chain runs the same code
         rnd = new SplittableRandom(Objects.hash(host.name(), first, vm.nrCounters(), vm.pmuVer()));
         mem.load(SNIPPET, words(aluSnippet(rnd, SNIPPET_WORDS)));
+        loopBody = 1 + rnd.nextInt(MAX_LOOP_BODY);
+        int[] loop = java.util.Arrays.copyOf(aluSnippet(rnd, loopBody), loopBody + 1);
+        loop[loopBody] = A64Encoder.b(-4L * loopBody);
+        mem.load(LOOP, words(loop));
+        loops &= sameBranchCost();
         interp = new Interpreter(cpu, mem, Platform.NONE, null);
         interp.setCompiler(compiler);
         hosted.attach(interp, cpu);
@@ -126,8 +168,14 @@ public class MachineTarget extends PmuTarget {
         }
         enter(el);
         while (k > 0) {
-            long chunk = Math.min(k, SNIPPET_WORDS);
-            cpu.pc = SNIPPET + 4L * ALIGN * rnd.nextInt((int) (SNIPPET_WORDS - chunk) / ALIGN + 1);
+            long chunk;
+            if (loops && !branchEventProgrammed() && rnd.nextBoolean()) {
+                chunk = k;
+                cpu.pc = LOOP + 4L * rnd.nextInt(loopBody + 1); // from any instruction of the loop
+            } else {
+                chunk = Math.min(k, SNIPPET_WORDS);
+                cpu.pc = SNIPPET + 4L * ALIGN * rnd.nextInt((int) (SNIPPET_WORDS - chunk) / ALIGN + 1);
+            }
             long end = cpu.retired + chunk;
             Stop s = interp.run(end);
             if (s.kind() != Stop.Kind.BUDGET || cpu.retired != end || cpu.el != el) {
@@ -197,6 +245,15 @@ public class MachineTarget extends PmuTarget {
         }
         throw new IllegalStateException((write ? "MSR" : "MRS") + " 0x" + Integer.toHexString(encoding) + " at EL" + el
                 + " stopped with " + s + " at pc 0x" + Long.toHexString(cpu.pc));
+    }
+
+    private boolean sameBranchCost() {
+        for (int c = 0; c < host.cpuCount(); c++) {
+            if (host.cycleModel(c).cycles(InsnClass.BRANCH) != host.cycleModel(c).cycles(InsnClass.ALU)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void enter(int el) {

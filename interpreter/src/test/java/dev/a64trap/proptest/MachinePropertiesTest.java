@@ -56,6 +56,10 @@ class MachinePropertiesTest {
 
     /** A planted run-path bug: the last instruction of every whole block retired at EL0 is not counted. */
     static final class DropsOneInstruction extends MachineTarget {
+        DropsOneInstruction() {
+            super(Accesses.TRAP_PATH, null); // interpreted straight-line runs: every block goes through retired()
+        }
+
         @Override
         protected RunObserver observer(HostedVcpu h) {
             return new RunObserver() {
@@ -162,5 +166,88 @@ class MachinePropertiesTest {
         assertTrue(a.undef(), a.toString());
         assertEquals(0, t.cpu.el, "back at EL0 after the exception");
         assertEquals(t.host.cycleModel(0).cycles(InsnClass.EXCEPTION), t.read(PMCCNTR, 1).value() - before);
+    }
+
+    /** Counts the compiled loops the machine retires (forwarding everything). */
+    static final class CountsLoops extends MachineTarget {
+        static long passes;
+
+        CountsLoops(Jit jit) {
+            super(Accesses.TRAP_PATH, jit);
+            withLoops();
+        }
+
+        @Override
+        protected RunObserver observer(HostedVcpu h) {
+            return new Forwarding(h) {
+                @Override
+                public void retiredLoop(Block b, long times, int el) {
+                    passes += times;
+                    super.retiredLoop(b, times, el);
+                }
+            };
+        }
+    }
+
+    /** A planted compiled-loop bug: one pass of every compiled loop is not counted. */
+    static final class DropsOnePass extends MachineTarget {
+        DropsOnePass(Jit jit) {
+            super(Accesses.TRAP_PATH, jit);
+            withLoops();
+        }
+
+        @Override
+        protected RunObserver observer(HostedVcpu h) {
+            return new Forwarding(h) {
+                @Override
+                public void retiredLoop(Block b, long times, int el) {
+                    super.retiredLoop(b, times - 1, el);
+                }
+            };
+        }
+    }
+
+    static class Forwarding implements RunObserver {
+        final HostedVcpu h;
+
+        Forwarding(HostedVcpu h) {
+            this.h = h;
+        }
+
+        @Override
+        public void retired(Block b, int n, int el, long nextPc) {
+            h.retired(b, n, el, nextPc);
+        }
+
+        @Override
+        public void retiredLoop(Block b, long times, int el) {
+            h.retiredLoop(b, times, el);
+        }
+
+        @Override
+        public Stop checkpoint() {
+            return h.checkpoint();
+        }
+    }
+
+    /** Half of the runs spin in a loop, which the JIT (as {@code a64trap run} sets it up) compiles. */
+    @Test
+    void countingAndMigrationsWithCompiledLoops() {
+        Jit jit = Jit.fromProperties();
+        CountsLoops.passes = 0;
+        holds(PmuProperties.all(() -> new CountsLoops(jit)).get(0), 150);
+        holds(PmuProperties.all(() -> new CountsLoops(jit)).get(2), 150);
+        assertTrue(jit.compiledCount() > 0 && CountsLoops.passes > 0, jit.summary() + ", loop passes " + CountsLoops.passes);
+    }
+
+    @Test
+    void plantedCompiledLoopBugIsFound() {
+        Jit jit = Jit.fromProperties();
+        StateMachine<PmuProperties.World, PmuProperties.Sut> sm = PmuProperties.all(() -> new DropsOnePass(jit)).get(2);
+        Counterexample c = Runner.search(sm, 1, 150).failure();
+        assertTrue(c != null, "planted compiled-loop bug not found");
+        System.out.print(c.report());
+        assertTrue(c.steps().get(c.failingStep() - 1).startsWith("run("), c.report());
+        assertTrue(c.diff().stream().anyMatch(d -> d.startsWith("PMCCNTR")) || c.message().contains("cycles"), c.report());
     }
 }
