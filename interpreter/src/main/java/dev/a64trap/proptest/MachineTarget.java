@@ -82,6 +82,7 @@ public class MachineTarget extends PmuTarget {
     private GuestMemory mem;
     private SplittableRandom rnd;
     private final Map<Integer, long[]> slots = new HashMap<>();
+    private static final Map<Integer, byte[]> SNIPPETS = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean loops;
     private int loopBody;
 
@@ -140,8 +141,16 @@ public class MachineTarget extends PmuTarget {
         cpu = new Cpu(SysRegTable.of(trapRows(hosted.sysRegs(BASE_ROWS))), false);
         mem = new GuestMemory(RAM_SIZE);
         // the snippet depends only on the setup, so a replayed chain runs the same code
-        rnd = new SplittableRandom(Objects.hash(host.name(), first, vm.nrCounters(), vm.pmuVer()));
-        mem.load(SNIPPET, words(aluSnippet(rnd, SNIPPET_WORDS)));
+        int seed = Objects.hash(host.name(), first, vm.nrCounters(), vm.pmuVer());
+        byte[] snippet = SNIPPETS.get(seed);
+        if (snippet == null) {
+            snippet = words(aluSnippet(new SplittableRandom(seed), SNIPPET_WORDS));
+            if (SNIPPETS.size() < 256) { // generating one costs more than the rest of a chain's setup
+                SNIPPETS.put(seed, snippet);
+            }
+        }
+        mem.load(SNIPPET, snippet);
+        rnd = new SplittableRandom(~seed);
         loopBody = 1 + rnd.nextInt(MAX_LOOP_BODY);
         int[] loop = java.util.Arrays.copyOf(aluSnippet(rnd, loopBody), loopBody + 1);
         loop[loopBody] = A64Encoder.b(-4L * loopBody);
