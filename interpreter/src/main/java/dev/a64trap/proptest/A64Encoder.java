@@ -1,8 +1,9 @@
 package dev.a64trap.proptest;
 
 /**
- * The few A64 forms an exported counterexample guest needs, encoded directly to words (so exporting
- * needs no assembler). Every form is checked against the project's decoder/disassembler in a test.
+ * The few A64 forms an exported counterexample guest and {@link MachineTarget}'s generated snippets
+ * need, encoded directly to words (so neither needs an assembler). Every form is checked against the
+ * project's decoder/disassembler and words recorded from the GNU assembler in a test.
  */
 public final class A64Encoder {
     private A64Encoder() {}
