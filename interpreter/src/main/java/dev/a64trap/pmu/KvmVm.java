@@ -15,10 +15,10 @@ import java.util.Set;
  * fixed-counters-only flag, the supported-CPU set, "has run", and the PMU fields of the per-VM ID
  * registers.
  *
- * <p>Host PMU version: {@link Options#hostPmuVer} is the host's sanitised PMUVer as KVM sees it. It
- * defaults to PMUv3p5 (the product's {@code --pmu-version} default) for every preset, whatever the
- * individual cores report in {@link dev.a64trap.host.CoreType#pmuVer()}, so one guest-visible PMU
- * version applies across hosts. KVM's limit is min(host, PMUv3p5).
+ * <p>Host PMU version: {@link Options#hostPmuVer} is the host's sanitised PMUVer as KVM sees it.
+ * {@code a64trap run} passes {@link dev.a64trap.host.Host#sanitisedPmuVer()} (the lowest of the host's
+ * PMUs) unless {@code --host-pmu-version} says otherwise; {@link Options#defaults()} keeps PMUv3p5 for
+ * callers that build a VM without a host in mind. KVM's limit is min(host, PMUv3p5).
  */
 public final class KvmVm {
     /** Interrupt controller of the VM. */

@@ -137,7 +137,7 @@ public class MachineTarget extends PmuTarget {
 
     @Override
     public EntryResult start(int first) {
-        hosted = HostedVcpu.adopt(host, vm, vcpu, Scheduler.parse("pinned:" + first, null, host, 0));
+        hosted = HostedVcpu.adopt(host, vm, vcpu, Scheduler.parse("pinned:" + first, null, host, 0)).plant(plantedBug());
         cpu = new Cpu(SysRegTable.of(trapRows(hosted.sysRegs(BASE_ROWS))), false);
         mem = new GuestMemory(RAM_SIZE);
         // the snippet depends only on the setup, so a replayed chain runs the same code

@@ -13,6 +13,7 @@ import dev.a64trap.exec.Stop;
 import dev.a64trap.host.InsnClass;
 import dev.a64trap.jit.Jit;
 import dev.a64trap.machine.HostedVcpu;
+import dev.a64trap.machine.PlantedBug;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -276,5 +277,19 @@ class MachinePropertiesTest {
         System.out.print(c.report());
         assertTrue(c.steps().stream().anyMatch(st -> st.startsWith("onereg(") && st.contains("set=true")), c.report());
         assertTrue(c.steps().get(c.failingStep() - 1).startsWith("run("), c.report());
+    }
+
+    /** {@code --plant-bug} reaches the rows the interpreter's MRS/MSR use, not only the trap path's. */
+    @Test
+    void plantedBugReachesInstructionAccesses() {
+        for (boolean planted : new boolean[] {false, true}) {
+            MachineTarget t = MachineTarget.instructions();
+            if (planted) {
+                t.planting(PlantedBug.PMCCNTR_WRITE_LOW32);
+            }
+            started(t);
+            assertFalse(t.write(PMCCNTR, 0x1_0000_0005L, 1).undef());
+            assertEquals(planted ? 5 : 0x1_0000_0005L, t.read(PMCCNTR, 1).value(), "planted " + planted);
+        }
     }
 }
