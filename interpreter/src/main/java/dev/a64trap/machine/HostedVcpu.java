@@ -116,14 +116,32 @@ public final class HostedVcpu implements RunObserver, EventClock {
         });
     }
 
-    /** A vCPU the caller already created and drives itself; no interpreter (see {@link #detached}). */
-    private HostedVcpu(Host host, KvmVm vm, KvmVcpu vcpu) {
+    /** A vCPU the caller already created (see {@link #detached} and {@link #adopt}). */
+    private HostedVcpu(Host host, KvmVm vm, KvmVcpu vcpu, Scheduler scheduler) {
         this.host = host;
-        this.scheduler = null;
+        this.scheduler = scheduler;
         this.plan = null;
         this.vm = vm;
         this.vcpu = vcpu;
         this.pmu = vcpu.pmu();
+    }
+
+    /**
+     * A vCPU the caller created and configured itself (KVM_ARM_VCPU_INIT and the attribute steps
+     * done, not yet run), to be {@link #attach attached} to an interpreter and {@link #enter entered}
+     * like the one {@code a64trap run} builds; it then moves as {@code scheduler} says and when
+     * {@link #loadNow} is called. {@link #plan()} is null. The property tests use this to run
+     * generated guest code on the machine under a VMM setup they generated.
+     */
+    public static HostedVcpu adopt(Host host, KvmVm vm, KvmVcpu vcpu, Scheduler scheduler) {
+        HostedVcpu h = new HostedVcpu(host, vm, vcpu, scheduler);
+        h.pmu.setIrqListener(high -> {
+            if (high && !h.irqLevel) {
+                h.irqRises++;
+            }
+            h.irqLevel = high;
+        });
+        return h;
     }
 
     /**
@@ -134,7 +152,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
      * interrupt listener stay the caller's. Never {@link #attach} or {@link #enter} a detached vCPU.
      */
     public static HostedVcpu detached(Host host, KvmVm vm, KvmVcpu vcpu) {
-        return new HostedVcpu(host, vm, vcpu);
+        return new HostedVcpu(host, vm, vcpu, null);
     }
 
     // ------------------------------------------------------------------ system registers
@@ -418,6 +436,43 @@ public final class HostedVcpu implements RunObserver, EventClock {
         }
         planCheckpoint();
         return "vCPU moved from pCPU " + from + " (" + pmuNameOf(from) + ") to pCPU " + to + " (" + pmuNameOf(to) + ")";
+    }
+
+    /**
+     * The VMM's KVM_RUN from pCPU {@code to} now, while the guest is stopped after {@link #enter}: a
+     * vCPU load exactly as a scheduler change does, kept until the scheduler's next change. Unlike
+     * {@link #migrateNow} it also loads on the current pCPU and re-enters after a failed entry (the
+     * VMM moved its thread to a supported CPU and ran the vCPU again). Returns the entry result; on
+     * failure the next resume stops with KVM_EXIT_FAIL_ENTRY.
+     */
+    public EntryResult loadNow(int to) {
+        if (!entered) {
+            throw new IllegalStateException("loadNow before the first entry");
+        }
+        foldExceptions();
+        long now = nanoseconds();
+        manualUntilUs = scheduler.nextChange(now / 1000);
+        failEntry = null;
+        if (!load(now, to)) {
+            interp.setCheckpoint(cpu.retired);
+            return failEntry;
+        }
+        planCheckpoint();
+        return EntryResult.ok(to);
+    }
+
+    /**
+     * The VMM (KVM_SET_ONE_REG) or a trap emulated outside any instruction changed the vPMU while the
+     * guest is stopped: re-reads which counters count and recomputes the checkpoint at the next
+     * block boundary, as after a guest PMU write. Without it a counter started that way would not
+     * see the blocks that follow (totals are only kept while some counter counts).
+     */
+    public void vpmuChanged() {
+        refreshCounting();
+        updateStall();
+        if (interp != null) {
+            interp.setCheckpoint(cpu.retired);
+        }
     }
 
     /** Next checkpoint: the earlier of the scheduler's next change and the vPMU's overflow deadline. */

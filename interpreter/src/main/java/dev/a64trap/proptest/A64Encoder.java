@@ -1,8 +1,9 @@
 package dev.a64trap.proptest;
 
 /**
- * The few A64 forms an exported counterexample guest needs, encoded directly to words (so exporting
- * needs no assembler). Every form is checked against the project's decoder/disassembler in a test.
+ * The few A64 forms an exported counterexample guest and {@link MachineTarget}'s generated snippets
+ * need, encoded directly to words (so neither needs an assembler). Every form is checked against the
+ * project's decoder/disassembler and words recorded from the GNU assembler in a test.
  */
 public final class A64Encoder {
     private A64Encoder() {}
@@ -19,6 +20,57 @@ public final class A64Encoder {
     /** MOVK Xd, #imm16, LSL #(16*hw). */
     public static int movk(int rd, int imm16, int hw) {
         return 0xF2800000 | (hw & 3) << 21 | (imm16 & 0xFFFF) << 5 | reg(rd);
+    }
+
+    /** MOVN Xd, #imm16, LSL #(16*hw) (64-bit), or Wd with hw 0-1 when {@code !sf}. */
+    public static int movn(boolean sf, int rd, int imm16, int hw) {
+        return (sf ? 0x92800000 : 0x12800000) | hwField(sf, hw) | (imm16 & 0xFFFF) << 5 | reg(rd);
+    }
+
+    /** MOVZ with a width: Xd ({@code sf}) or Wd (hw 0-1). */
+    public static int movz(boolean sf, int rd, int imm16, int hw) {
+        return (sf ? 0xD2800000 : 0x52800000) | hwField(sf, hw) | (imm16 & 0xFFFF) << 5 | reg(rd);
+    }
+
+    /** Data-processing (shifted register) operations: opcode bits of the 64-bit form (sf set). */
+    public enum RegOp {
+        ADD(0x8B000000, false), ADDS(0xAB000000, false), SUB(0xCB000000, false), SUBS(0xEB000000, false),
+        AND(0x8A000000, true), ORR(0xAA000000, true), EOR(0xCA000000, true), BIC(0x8A200000, true);
+
+        final int base;
+        /** Logical forms accept ROR (shift 3); add/sub forms reserve it. */
+        final boolean logical;
+
+        RegOp(int base, boolean logical) {
+            this.base = base;
+            this.logical = logical;
+        }
+    }
+
+    /** Shift kinds of the shifted-register forms. */
+    public static final int LSL = 0, LSR = 1, ASR = 2, ROR = 3;
+
+    /** {@code op Rd, Rn, Rm, shift #amount}: X registers when {@code sf}, else W (amount below 32). */
+    public static int reg(RegOp op, boolean sf, int rd, int rn, int rm, int shift, int amount) {
+        if (shift < 0 || shift > (op.logical ? ROR : ASR) || amount < 0 || amount >= (sf ? 64 : 32)) {
+            throw new IllegalArgumentException(op + " shift " + shift + " #" + amount);
+        }
+        return op.base & ~(sf ? 0 : 1 << 31) | shift << 22 | reg(rm) << 16 | amount << 10 | reg(rn) << 5 | reg(rd);
+    }
+
+    /** ADD/SUB (immediate) {@code Rd|SP, Rn|SP, #imm12}: X registers when {@code sf}, else W. */
+    public static int addImm(boolean sub, boolean sf, int rd, int rn, int imm12) {
+        if (imm12 < 0 || imm12 > 0xFFF) {
+            throw new IllegalArgumentException("imm12 " + imm12);
+        }
+        return (sub ? 0x51000000 : 0x11000000) | (sf ? 1 << 31 : 0) | imm12 << 10 | reg(rn) << 5 | reg(rd);
+    }
+
+    private static int hwField(boolean sf, int hw) {
+        if (hw < 0 || hw > (sf ? 3 : 1)) {
+            throw new IllegalArgumentException("hw " + hw);
+        }
+        return hw << 21;
     }
 
     /** MSR (register); {@code sysreg} is op0:op1:CRn:CRm:op2 in 16 bits (op0 in bits 15:14). */

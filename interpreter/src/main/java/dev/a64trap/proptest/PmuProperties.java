@@ -287,10 +287,7 @@ public final class PmuProperties {
                 m.n = p.pmcrN();
             }
         }
-        t.pmu.attachClock(t);
-        EntryResult r = t.vcpu.run(p.firstCpu());
-        t.pcpu = p.firstCpu();
-        t.blocked = !r.entered();
+        EntryResult r = t.start(p.firstCpu());
         m.pcpu = p.firstCpu();
         m.blocked = !expectEntered(m, p.firstCpu());
         checkEntry(m, r, p.firstCpu());
@@ -450,7 +447,7 @@ public final class PmuProperties {
         PmuModel m = w.m;
         long id = dev.a64trap.pmu.PmuRegTable.oneRegId(p.kind().encoding(p.index()) & 0xFFFF);
         if (p.set()) {
-            s.t.vcpu.setOneReg(id, p.value());
+            s.t.setOneReg(id, p.value());
             long v = p.value();
             switch (p.kind()) {
                 case PMCR -> { // after the first run N is kept (6); only [7:0] stored

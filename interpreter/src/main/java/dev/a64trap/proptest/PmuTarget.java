@@ -50,6 +50,11 @@ public class PmuTarget implements EventClock {
         return this;
     }
 
+    /** The bug planted with {@link #planting}, or null. */
+    public PlantedBug plantedBug() {
+        return plantedBug;
+    }
+
     /** The fake clock's cycle model: the pCPU's ALU cost, at least 1. */
     public static long cyclesPerInstruction(Host host, int cpu) {
         return Math.max(1, host.cycleModel(cpu).cycles(InsnClass.ALU));
@@ -109,7 +114,7 @@ public class PmuTarget implements EventClock {
     }
 
     // the rows are static descriptors: built once, shared by every chain
-    private static final List<SysReg> BASE_ROWS = BaseSysRegs.cortexA57(false);
+    static final List<SysReg> BASE_ROWS = BaseSysRegs.cortexA57(false);
     private SysRegTable trapTable;
     private Cpu trapCpu;
     private KvmVcpu trapFor;
@@ -127,6 +132,18 @@ public class PmuTarget implements EventClock {
     /** The machine's rows as the table gets them; tests plant trap-path bugs by overriding this. */
     protected List<SysReg> trapRows(List<SysReg> rows) {
         return rows;
+    }
+
+    /**
+     * The first KVM_RUN on {@code cpu}, after the VMM setup filled {@link #host}, {@link #vm},
+     * {@link #vcpu} and {@link #pmu}: attaches the event clock and enters. Returns the entry result.
+     */
+    public EntryResult start(int cpu) {
+        pmu.attachClock(this);
+        EntryResult r = vcpu.run(cpu);
+        pcpu = cpu;
+        blocked = !r.entered();
+        return r;
     }
 
     /** Runs k instructions at el, syncing at every budget boundary like the machine's checkpoints. */
@@ -150,6 +167,11 @@ public class PmuTarget implements EventClock {
                 pmu.sync();
             }
         }
+    }
+
+    /** KVM_SET_ONE_REG from the VMM. */
+    public void setOneReg(long id, long value) {
+        vcpu.setOneReg(id, value);
     }
 
     /** A vCPU load on another pCPU; returns the entry result. */

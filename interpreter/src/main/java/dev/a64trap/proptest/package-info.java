@@ -25,11 +25,20 @@
  * same {@code SysRegTable} the interpreter uses (the rows of a
  * {@link dev.a64trap.machine.HostedVcpu#detached detached} {@code HostedVcpu} over base Cortex-A57),
  * its EL0 access rule, then its handler, a {@code GuestFault} UNDEF being the model's UNDEF.
+ * {@link dev.a64trap.proptest.MachineTarget} runs the same chains on the real machine: a
+ * {@link dev.a64trap.machine.HostedVcpu#adopt adopted} {@code HostedVcpu} is the run observer and event
+ * clock of a real {@code exec.Interpreter} (with the JIT), a run executes k instructions of a generated
+ * straight-line ALU snippet at ELn, a migration is {@link dev.a64trap.machine.HostedVcpu#loadNow}; guest
+ * accesses take the trap path by default, or are real MRS/MSR instructions
+ * ({@link dev.a64trap.proptest.MachineTarget#instructions}), whose UNDEF the machine charges as an
+ * exception entry that the model does not know.
  * {@link dev.a64trap.proptest.PmuProperties} holds the actions, invariants and the three state
- * machines that {@code mvn verify} and {@code a64trap fuzz --target pmu} run.
+ * machines that {@code mvn verify} and {@code a64trap fuzz --target pmu} run; {@code PmuProperties.all}
+ * takes the target.
  * {@link dev.a64trap.proptest.GuestExport} turns a counterexample whose steps are all guest-side into a
  * bare-metal guest (assembly, and machine words from {@link dev.a64trap.proptest.A64Encoder}), a
  * {@code --sched trace:} file and the {@code a64trap run} command that replay it. Depends on {@code pmu},
- * {@code host}, and for the trap path {@code machine}, {@code sysreg} and {@code cpu}.
+ * {@code host}, and for the trap path and the machine target {@code machine}, {@code sysreg}, {@code cpu},
+ * {@code mem}, {@code exec} and {@code jit}.
  */
 package dev.a64trap.proptest;

@@ -62,4 +62,35 @@ class A64EncoderTest {
         assertEquals("msr vbar_el1, x9", dis(A64Encoder.msr(A64Encoder.VBAR_EL1, 9)));
         assertEquals("mrs x9, esr_el1", dis(A64Encoder.mrs(A64Encoder.ESR_EL1, 9)));
     }
+
+    @Test
+    void aluFormsMatchTheAssembler() {
+        // words from aarch64-linux-gnu-as 2.40 for the line in the comment
+        assertEquals(0x8b030041, A64Encoder.reg(A64Encoder.RegOp.ADD, true, 1, 2, 3, A64Encoder.LSL, 0)); // add x1, x2, x3
+        assertEquals(0x8b031441, A64Encoder.reg(A64Encoder.RegOp.ADD, true, 1, 2, 3, A64Encoder.LSL, 5));
+        assertEquals(0x0b831c41, A64Encoder.reg(A64Encoder.RegOp.ADD, false, 1, 2, 3, A64Encoder.ASR, 7));
+        assertEquals(0xcb46fca4, A64Encoder.reg(A64Encoder.RegOp.SUB, true, 4, 5, 6, A64Encoder.LSR, 63));
+        assertEquals(0x8ac90d07, A64Encoder.reg(A64Encoder.RegOp.AND, true, 7, 8, 9, A64Encoder.ROR, 3));
+        assertEquals(0x2a0c7d6a, A64Encoder.reg(A64Encoder.RegOp.ORR, false, 10, 11, 12, A64Encoder.LSL, 31));
+        assertEquals(0xca8f05cd, A64Encoder.reg(A64Encoder.RegOp.EOR, true, 13, 14, 15, A64Encoder.ASR, 1));
+        assertEquals(0xab030041, A64Encoder.reg(A64Encoder.RegOp.ADDS, true, 1, 2, 3, A64Encoder.LSL, 0));
+        assertEquals(0x6b030041, A64Encoder.reg(A64Encoder.RegOp.SUBS, false, 1, 2, 3, A64Encoder.LSL, 0));
+        assertEquals(0x912af230, A64Encoder.addImm(false, true, 16, 17, 0xabc)); // add x16, x17, #0xabc
+        assertEquals(0x51048e72, A64Encoder.addImm(true, false, 18, 19, 0x123)); // sub w18, w19, #0x123
+        assertEquals(0x92cacf14, A64Encoder.movn(true, 20, 0x5678, 2)); // movn x20, #0x5678, lsl #32
+        assertEquals(0x52bffff5, A64Encoder.movz(false, 21, 0xffff, 1)); // movz w21, #0xffff, lsl #16
+        assertEquals(0xf2e00036, A64Encoder.movk(22, 1, 3)); // movk x22, #0x1, lsl #48
+    }
+
+    @Test
+    void aluFormsDecodeAsIntended() {
+        assertEquals("add w1, w2, w3, asr #7", dis(A64Encoder.reg(A64Encoder.RegOp.ADD, false, 1, 2, 3, A64Encoder.ASR, 7)));
+        assertEquals("sub x4, x5, x6, lsr #63", dis(A64Encoder.reg(A64Encoder.RegOp.SUB, true, 4, 5, 6, A64Encoder.LSR, 63)));
+        assertEquals("and x7, x8, x9, ror #3", dis(A64Encoder.reg(A64Encoder.RegOp.AND, true, 7, 8, 9, A64Encoder.ROR, 3)));
+        assertEquals("bic x7, x8, x9, lsl #2", dis(A64Encoder.reg(A64Encoder.RegOp.BIC, true, 7, 8, 9, A64Encoder.LSL, 2)));
+        assertEquals("eor x13, x14, x15, asr #1", dis(A64Encoder.reg(A64Encoder.RegOp.EOR, true, 13, 14, 15, A64Encoder.ASR, 1)));
+        assertEquals("add x16, x17, #0xabc", dis(A64Encoder.addImm(false, true, 16, 17, 0xabc)));
+        assertEquals("sub w18, w19, #0x123", dis(A64Encoder.addImm(true, false, 18, 19, 0x123)));
+        assertEquals("movk x22, #0x1, lsl #48", dis(A64Encoder.movk(22, 1, 3)));
+    }
 }
