@@ -66,6 +66,8 @@ public final class HostedVcpu implements RunObserver, EventClock {
     // per-EL totals since power-on
     private final long[][] totals = new long[2][BlockSums.SLOTS];
     private long lastExceptions;
+    // UNDEFs KVM injects for refused PMU accesses: no exception is taken in the guest's view of its counters
+    private long injectedUndefs;
     // the block whose MRS/MSR is executing: its sums count as retired while the vPMU looks
     private BlockSums pending;
     private boolean anyCounting = true;
@@ -220,6 +222,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
                         } catch (KvmException refused) {
                             throw new SysReg.Unavailable(refused.getMessage());
                         }
+                        vpmuChanged(); // a counter it starts must see the blocks that follow
                     });
             rows.add(plantedBug == null ? row : plantedBug.apply(row));
         }
@@ -232,6 +235,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
             return pmu.read(reg, index, el);
         } catch (PmuUndefined u) {
             pending = null; // the access does not retire
+            injectedUndefs++;
             throw GuestFault.undefined();
         }
     }
@@ -242,6 +246,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
             pmu.write(reg, index, v, el);
         } catch (PmuUndefined u) {
             pending = null;
+            injectedUndefs++;
             throw GuestFault.undefined();
         }
         refreshCounting();
@@ -361,9 +366,13 @@ public final class HostedVcpu implements RunObserver, EventClock {
         anyCounting = any;
     }
 
-    /** Exception entries (counted by the interpreter) since the last look: EXC_TAKEN and their cycles, at EL1. */
+    /**
+     * Exception entries (counted by the interpreter) since the last look: EXC_TAKEN and their cycles, at
+     * EL1. A refused PMU access is not one: KVM traps it to EL2 and injects the UNDEF by software, and
+     * the guest's counters see neither EL2 nor a hardware exception entry.
+     */
     private void foldExceptions() {
-        long e = interp.events.exceptions;
+        long e = interp.events.exceptions - injectedUndefs;
         long d = e - lastExceptions;
         if (d != 0) {
             lastExceptions = e;
