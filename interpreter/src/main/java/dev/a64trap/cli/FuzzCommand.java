@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.a64trap.machine.PlantedBug;
 import dev.a64trap.proptest.Counterexample;
+import dev.a64trap.proptest.MachineTarget;
 import dev.a64trap.proptest.GuestExport;
 import dev.a64trap.proptest.PmuProperties;
 import dev.a64trap.proptest.PmuTarget;
@@ -69,6 +70,16 @@ public final class FuzzCommand implements Callable<Integer> {
             + "pmccntr-write-low32 (PMCCNTR writes truncated).")
     String plantBug;
 
+    @Option(names = "--runs", paramLabel = "fake|machine", defaultValue = "machine", description = "How the chains' "
+            + "'run k instructions' steps execute: machine (default: generated guest code on the interpreter and JIT, "
+            + "observed by the machine's vCPU, as 'a64trap run') or fake (a stand-in event clock: faster, the vPMU "
+            + "and trap path only).")
+    String runs;
+
+    @Option(names = "--mrs", description = "With --runs machine: guest register accesses are real MRS/MSR "
+            + "instructions (an UNDEF is an exception taken) instead of the trap path's direct call.")
+    boolean realAccesses;
+
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
@@ -97,6 +108,12 @@ public final class FuzzCommand implements Callable<Integer> {
             }
             if (!target.equals("pmu")) {
                 throw new UsageError("--target " + target + ": unknown target (known: pmu)");
+            }
+            if (!runs.equals("fake") && !runs.equals("machine")) {
+                throw new UsageError("--runs " + runs + ": expected fake or machine");
+            }
+            if (realAccesses && runs.equals("fake")) {
+                throw new UsageError("--mrs needs --runs machine (the fake clock executes no instructions)");
             }
             if (tries != null && tries < 1) {
                 throw new UsageError("--tries must be at least 1, got " + tries);
@@ -133,8 +150,12 @@ public final class FuzzCommand implements Callable<Integer> {
             return ExitStatus.USAGE;
         }
         PlantedBug bug = planted;
-        List<? extends StateMachine<?, ?>> props = properties != null ? properties
-                : PmuProperties.all(() -> new PmuTarget(null).planting(bug));
+        java.util.function.Supplier<PmuTarget> targets = switch (runs) {
+            case "fake" -> () -> new PmuTarget(null).planting(bug);
+            default -> realAccesses ? () -> MachineTarget.instructions().withLoops().planting(bug)
+                    : () -> new MachineTarget().planting(bug);
+        };
+        List<? extends StateMachine<?, ?>> props = properties != null ? properties : PmuProperties.all(targets);
         if (bug != null) {
             e.println("a64trap fuzz: warning: planted bug " + bug.cliName() + " is active (" + bug.description() + ")");
         }

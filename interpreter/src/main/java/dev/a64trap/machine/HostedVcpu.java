@@ -66,7 +66,8 @@ public final class HostedVcpu implements RunObserver, EventClock {
     // per-EL totals since power-on
     private final long[][] totals = new long[2][BlockSums.SLOTS];
     private long lastExceptions;
-    // UNDEFs KVM injects for refused PMU accesses: no exception is taken in the guest's view of its counters
+    // UNDEFs KVM injected for refused PMU accesses and not yet folded: in the guest's view of its
+    // counters no exception is taken
     private long injectedUndefs;
     // the block whose MRS/MSR is executing: its sums count as retired while the vPMU looks
     private BlockSums pending;
@@ -372,10 +373,14 @@ public final class HostedVcpu implements RunObserver, EventClock {
      * the guest's counters see neither EL2 nor a hardware exception entry.
      */
     private void foldExceptions() {
-        long e = interp.events.exceptions - injectedUndefs;
+        long e = interp.events.exceptions;
         long d = e - lastExceptions;
         if (d != 0) {
             lastExceptions = e;
+            // the injected UNDEF is counted by the interpreter after the access throws (a fold may come between)
+            long injected = Math.min(d, injectedUndefs);
+            injectedUndefs -= injected;
+            d -= injected;
             totals[1][BlockSums.EXC_TAKEN] += d;
             long cyc = d * model.cycles(InsnClass.EXCEPTION);
             totals[1][BlockSums.CYCLES] += cyc;

@@ -15,6 +15,7 @@ import dev.a64trap.mem.GuestMemory;
 import dev.a64trap.pmu.EntryResult;
 import dev.a64trap.pmu.Events;
 import dev.a64trap.pmu.PmuReg;
+import dev.a64trap.pmu.PmuRegTable;
 import dev.a64trap.sysreg.SysRegTable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,10 +42,11 @@ import java.util.SplittableRandom;
  *     the interpreter at ELn, its Xt set beforehand as a debugger would; UNDEF is the guest taking a
  *     synchronous exception with EC 0x00 at that instruction (a vector table is installed; the run
  *     stops at the vector, then the harness returns to the interrupted state without executing
- *     guest code). The machine charges that exception entry to the guest (EXC_TAKEN and the
- *     EXCEPTION class's cycles at EL1), which the model, where an UNDEF changes nothing, does not
- *     know: so the default is {@link Accesses#TRAP_PATH}, {@link PmuTarget}'s access through the
- *     machine's rows, with nothing executed.</li>
+ *     guest code). A refused PMU access is an UNDEF KVM injects, which costs the guest's counters
+ *     nothing, as in the model; an encoding that names no register (PMEVCNTR31) would be a real
+ *     exception the model has no cost for, so it takes the trap path. The default is
+ *     {@link Accesses#TRAP_PATH}, {@link PmuTarget}'s access through the machine's rows, with nothing
+ *     executed ({@code fuzz --mrs} chooses instructions).</li>
  * <li>A migration is {@link HostedVcpu#loadNow}: the machine's vCPU load.</li>
  * </ul>
  * While the vCPU is blocked (a failed SET_PMU entry) nothing executes; guest accesses then take
@@ -201,14 +203,23 @@ public class MachineTarget extends PmuTarget {
         }
     }
 
+    /**
+     * Whether this access runs as an instruction: with {@link Accesses#INSTRUCTIONS}, for every PMU
+     * register that exists. An encoding that names none (PMEVCNTR31) is UNDEFINED in hardware, a real
+     * exception the model has no cost for, so it takes the trap path.
+     */
+    private boolean executes(int encoding) {
+        return !blocked && accesses == Accesses.INSTRUCTIONS && PmuRegTable.lookup(encoding) != null;
+    }
+
     @Override
     public Access read(int encoding, int el) {
-        return blocked || accesses == Accesses.TRAP_PATH ? super.read(encoding, el) : execute(encoding, el, false, 0);
+        return executes(encoding) ? execute(encoding, el, false, 0) : super.read(encoding, el);
     }
 
     @Override
     public Access write(int encoding, long value, int el) {
-        if (blocked || accesses == Accesses.TRAP_PATH) {
+        if (!executes(encoding)) {
             Access a = super.write(encoding, value, el);
             hosted.vpmuChanged(); // emulated outside an instruction: tell the machine
             return a;

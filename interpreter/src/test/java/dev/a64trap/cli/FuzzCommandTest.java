@@ -193,6 +193,8 @@ class FuzzCommandTest {
             {"--target", "pmu", "--out", file.toString()},
             {"--tries", "3"},
             {"--target", "pmu", "--plant-bug", "nope"},
+            {"--target", "pmu", "--runs", "qemu"},
+            {"--target", "pmu", "--runs", "fake", "--mrs"},
         };
         for (String[] a : bad) {
             Out r = fuzz(null, a);
