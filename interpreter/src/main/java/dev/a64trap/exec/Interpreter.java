@@ -481,6 +481,12 @@ public final class Interpreter {
         cpu.pc = f.nextPc;
     }
 
+    /** Before the MRS/MSR ending {@code b}: it is the executing block, everything before it retired. */
+    void regionBeforeAccess(Block b) {
+        current = b;
+        cpu.retired = regionStart + b.insns.length - 1;
+    }
+
     /** The MRS/MSR ending {@code b}, with everything before it retired: what {@link #slow} does for it. */
     void regionAccess(Block b) {
         int last = b.insns.length - 1;

@@ -36,6 +36,24 @@ public final class JitFrame {
     }
 
     /**
+     * Region units, before an MRS/MSR (ending {@code b}) that the unit checks and calls itself with its
+     * descriptor's rule and handler: {@code b} becomes the executing block and the instructions before
+     * the access retired, as {@link #sysAccess} does before the interpreter's code.
+     */
+    public void beforeAccess(Block b) {
+        interp.regionBeforeAccess(b);
+    }
+
+    /**
+     * The exception for the MRS/MSR ending {@code b} when its rule answered {@code a} (not ALLOW):
+     * the interpreter's syndrome (UNDEFINED, or the EC 0x18 trap). The unit throws it.
+     */
+    public GuestFault refused(Block b, dev.a64trap.sysreg.SysReg.Access a) {
+        dev.a64trap.decode.Insn in = b.insns[b.insns.length - 1];
+        return SystemOps.refused(in, a, in.op() != dev.a64trap.decode.Op.MRS);
+    }
+
+    /**
      * Region units: {@code done} retired whole and execution continues at {@code nextPc}: the
      * interpreter's block accounting (retired count, events, observer). Returns true when the unit
      * may go on into {@code next} (the block at {@code nextPc}, null if the unit leaves anyway): it

@@ -71,7 +71,8 @@ public final class Jit implements BlockCompiler {
             rejected++;
             return null;
         }
-        byte[] bytes = chain != null ? Translator.translateRegion(chain) : Translator.translate(b);
+        Translator.Unit region = chain != null ? Translator.translateRegion(chain) : null;
+        byte[] bytes = region != null ? region.bytes() : Translator.translate(b);
         if (chain == null) {
             chain = new Block[] {b};
         }
@@ -89,7 +90,9 @@ public final class Jit implements BlockCompiler {
             }
         }
         try {
-            MethodHandles.Lookup unit = MethodHandles.lookup().defineHiddenClass(bytes, true);
+            MethodHandles.Lookup unit = region != null
+                    ? MethodHandles.lookup().defineHiddenClassWithClassData(bytes, region.classData(), true)
+                    : MethodHandles.lookup().defineHiddenClass(bytes, true);
             CompiledBlock cb = (CompiledBlock) unit.findConstructor(unit.lookupClass(),
                     MethodType.methodType(void.class, Block[].class)).invoke(chain);
             compiled++;

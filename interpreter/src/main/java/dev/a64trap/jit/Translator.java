@@ -5,6 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
 import dev.a64trap.exec.Block;
+import dev.a64trap.sysreg.SysReg;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -57,11 +58,14 @@ final class Translator {
     private static final String MEM_D = "Ldev/a64trap/mem/PhysicalMemory;";
     private static final String FAULT = "dev/a64trap/cpu/GuestFault";
     private static final String CHAIN_D = "[L" + BLOCK + ";";
+    private static final String CTX_D = "Ldev/a64trap/sysreg/SysRegContext;";
+    private static final String SYSREG = "dev/a64trap/sysreg/SysReg";
+    private static final String ACCESS = SYSREG + "$Access";
 
     // Local variable slots.
     private static final int THIS = 0, L_CPU = 1, L_BLOCK = 2, L_FRAME = 3, L_MAX = 4, L_MEM = 6, L_NZCV = 7,
             L_IDX = 8, L_ITER = 9, L_NEXT = 11, T_A = 13, T_B = 15, T_ADDR = 17, T_V = 19, T_V2 = 21,
-            L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64, L_BLK = T_C + 1;
+            L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64, L_BLK = T_C + 1, T_OBJ = L_BLK + 1;
 
     private final Block block;
     private final Insn[] insns;
@@ -73,6 +77,15 @@ final class Translator {
     private int cur;
     /** Region units: exits taken after a block boundary (label, next PC), emitted after the body. */
     private final List<Object[]> exitStubs = new ArrayList<>();
+    /**
+     * The unit's class data: access rules, handlers and descriptors, each in a static final field
+     * {@code K<index>} (constants to HotSpot, so each access calls its own handler directly).
+     */
+    private final List<Object> constants = new ArrayList<>();
+    private final List<String> constantTypes = new ArrayList<>();
+
+    /** A translated unit: class bytes and the class data its static initializer reads. */
+    record Unit(byte[] bytes, List<Object> classData) {}
     private MethodVisitor mv;
     /** Registers 0..31 (31 = the current SP) that the block reads or writes. */
     private final boolean[] touched = new boolean[32];
@@ -153,9 +166,11 @@ final class Translator {
         return out.toArray(new Block[0]);
     }
 
-    /** Class bytes for the region unit of {@code chain} (from {@link #regionChain}). */
-    static byte[] translateRegion(Block[] chain) {
-        return new Translator(chain).emitClass();
+    /** The region unit of {@code chain} (from {@link #regionChain}). */
+    static Unit translateRegion(Block[] chain) {
+        Translator t = new Translator(chain);
+        byte[] bytes = t.emitClass();
+        return new Unit(bytes, List.copyOf(t.constants));
     }
 
     /**
@@ -227,6 +242,27 @@ final class Translator {
         emitRun();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+        if (!constants.isEmpty()) {
+            MethodVisitor ci = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+            ci.visitCode();
+            for (int k = 0; k < constants.size(); k++) {
+                String desc = constantTypes.get(k);
+                cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "K" + k, desc, null, null).visitEnd();
+                ci.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
+                        "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
+                ci.visitLdcInsn("_");
+                ci.visitLdcInsn(org.objectweb.asm.Type.getType(desc));
+                ci.visitLdcInsn(k);
+                ci.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
+                        "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;",
+                        false);
+                ci.visitTypeInsn(CHECKCAST, desc.substring(1, desc.length() - 1));
+                ci.visitFieldInsn(PUTSTATIC, UNIT_NAME, "K" + k, desc);
+            }
+            ci.visitInsn(RETURN);
+            ci.visitMaxs(0, 0);
+            ci.visitEnd();
+        }
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -401,17 +437,77 @@ final class Translator {
         mv.visitInsn(AALOAD);
     }
 
-    /** The MRS/MSR at index {@code i} ending the current block: registers to the CPU, the frame runs it, back. */
+    /**
+     * The MRS/MSR at index {@code i} ending the current block, as SystemOps runs it: registers and
+     * flags to the CPU; the block becomes the executing one (JitFrame.beforeAccess); the descriptor's
+     * rule checked (a refusal throws the interpreter's exception); its handler called; registers back.
+     * Rule, handler and descriptor are constants of the unit. A direction without a handler
+     * (UNDEFINED) goes through JitFrame.sysAccess, the interpreter's own code.
+     */
     private void emitAccess(int i) {
+        Block b = chain[cur];
+        Insn in = b.insns[i];
+        SysReg reg = b.sysReg;
+        boolean write = in.op() == Op.MSR_REG;
         iconst(i);
         mv.visitVarInsn(ISTORE, L_IDX);
         iconst(cur);
         mv.visitVarInsn(ISTORE, L_BLK);
         spillState();
+        if (write ? reg.writer() == null : reg.reader() == null) {
+            mv.visitVarInsn(ALOAD, L_FRAME);
+            chainBlock(cur);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "sysAccess", "(L" + BLOCK + ";)V", false);
+            reloadState();
+            return;
+        }
         mv.visitVarInsn(ALOAD, L_FRAME);
         chainBlock(cur);
-        mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "sysAccess", "(L" + BLOCK + ";)V", false);
-        reloadState();
+        mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "beforeAccess", "(L" + BLOCK + ";)V", false);
+        String ruleD = "L" + SYSREG + "$El0Rule;";
+        constant(reg.el0Rule(), ruleD);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        bool(write);
+        mv.visitMethodInsn(INVOKEINTERFACE, SYSREG + "$El0Rule", "check", "(" + CTX_D + "Z)L" + ACCESS + ";", true);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETSTATIC, ACCESS, "ALLOW", "L" + ACCESS + ";");
+        Label allowed = new Label();
+        mv.visitJumpInsn(IF_ACMPEQ, allowed);
+        mv.visitVarInsn(ASTORE, T_OBJ);
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        chainBlock(cur);
+        mv.visitVarInsn(ALOAD, T_OBJ);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "refused", "(L" + BLOCK + ";L" + ACCESS + ";)L" + FAULT + ";", false);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(allowed);
+        mv.visitInsn(POP);
+        if (write) {
+            constant(reg.writer(), "L" + SYSREG + "$Writer;");
+            mv.visitVarInsn(ALOAD, L_CPU);
+            constant(reg, "L" + SYSREG + ";");
+            rz(in.rd());
+            mv.visitMethodInsn(INVOKEINTERFACE, SYSREG + "$Writer", "write", "(" + CTX_D + "L" + SYSREG + ";J)V", true);
+            reloadState();
+        } else {
+            constant(reg.reader(), "L" + SYSREG + "$Reader;");
+            mv.visitVarInsn(ALOAD, L_CPU);
+            constant(reg, "L" + SYSREG + ";");
+            mv.visitMethodInsn(INVOKEINTERFACE, SYSREG + "$Reader", "read", "(" + CTX_D + "L" + SYSREG + ";)J", true);
+            mv.visitVarInsn(LSTORE, T_V);
+            reloadState();
+            if (in.rd() != 31) {
+                mv.visitVarInsn(LLOAD, T_V);
+                mv.visitVarInsn(LSTORE, slot(in.rd()));
+            }
+        }
+    }
+
+    /** Pushes {@code value} from the unit's class data (static final field of type {@code desc}). */
+    private void constant(Object value, String desc) {
+        int k = constants.size();
+        constants.add(value);
+        constantTypes.add(desc);
+        mv.visitFieldInsn(GETSTATIC, UNIT_NAME, "K" + k, desc);
     }
 
     /** JitFrame.next(chain block {@code done}, nextPc, chain block {@code next} or null if -1); pushes its result. */
