@@ -26,6 +26,11 @@ import org.objectweb.asm.MethodVisitor;
  * <p>A faulting load/store throws {@code GuestFault} out of the helper; the handler sees the locals
  * as they were before the faulting instruction (nothing is written before the access), spills them
  * and reports the instruction index.
+ *
+ * <p>A region unit ({@link #regionChain}, {@link #translateRegion}) translates a chain of blocks, each
+ * but the last ending in an MRS/MSR of a known register, one after the other in one method; the
+ * block boundaries call {@code JitFrame.next} (the interpreter's accounting) and the last block's
+ * branch to the chain's start is the loop.
  */
 final class Translator {
     /** Operations the translator handles; anything else leaves the block to the interpreter. */

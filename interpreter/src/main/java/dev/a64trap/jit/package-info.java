@@ -21,10 +21,14 @@
  * interpreted.
  *
  * <p>A block ending in an MRS/MSR of a register in the vCPU's table heads a region unit: the access
- * is compiled (registers and flags written back, {@code JitFrame.sysAccess} runs the interpreter's
- * own MRS/MSR code: access rule, UNDEFINED/trap syndrome, the descriptor's handler, registers
- * reloaded), and the unit runs on into the block after it, along a chain of such blocks on the same
- * page, looping when the chain's last block branches back to its start. Blocks still end at every
+ * is compiled and the unit runs on into the block after it, along a chain of such blocks on the same
+ * page, looping when the chain's last block branches back to its start. An access writes registers
+ * and flags back to the CPU, makes its block the executing one ({@code JitFrame.beforeAccess}),
+ * checks the descriptor's access rule and calls its reader or writer (rule, handler and descriptor
+ * are class-data constants of the unit, so HotSpot inlines each register's own handler; a refusal
+ * throws the interpreter's UNDEFINED or trap exception, {@code JitFrame.refused}), then reloads the
+ * registers. A direction without a handler goes through the interpreter's code
+ * ({@code JitFrame.sysAccess}). Blocks still end at every
  * MRS/MSR, so the vPMU sees the same blocks: at each block boundary {@code JitFrame.next} does the
  * interpreter's accounting for the block just retired (retired count, events, observer) and says
  * whether the unit may go on (budget, checkpoint, interrupt, a write to the page), so a counter read
