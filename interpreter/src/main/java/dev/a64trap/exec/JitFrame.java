@@ -1,7 +1,10 @@
 package dev.a64trap.exec;
 
 import dev.a64trap.cpu.GuestFault;
+import dev.a64trap.decode.Insn;
+import dev.a64trap.decode.Op;
 import dev.a64trap.mem.PhysicalMemory;
+import dev.a64trap.sysreg.SysReg;
 
 /** What a {@link CompiledBlock} reads and reports besides the CPU: one per interpreter, reused for every call. */
 public final class JitFrame {
@@ -48,9 +51,9 @@ public final class JitFrame {
      * The exception for the MRS/MSR ending {@code b} when its rule answered {@code a} (not ALLOW):
      * the interpreter's syndrome (UNDEFINED, or the EC 0x18 trap). The unit throws it.
      */
-    public GuestFault refused(Block b, dev.a64trap.sysreg.SysReg.Access a) {
-        dev.a64trap.decode.Insn in = b.insns[b.insns.length - 1];
-        return SystemOps.refused(in, a, in.op() != dev.a64trap.decode.Op.MRS);
+    public GuestFault refused(Block b, SysReg.Access a) {
+        Insn in = b.insns[b.insns.length - 1];
+        return SystemOps.refused(in, a, in.op() != Op.MRS);
     }
 
     /**
