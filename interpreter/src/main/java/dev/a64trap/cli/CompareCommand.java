@@ -65,7 +65,7 @@ public final class CompareCommand implements Callable<Integer> {
         PrintStream o = new PrintStream(out != null ? out : new FileOutputStream(FileDescriptor.out), true);
         PrintStream e = new PrintStream(err != null ? err : new FileOutputStream(FileDescriptor.err), true);
         try {
-            return compare(o);
+            return compare(o, e);
         } catch (RunCommand.UsageError x) {
             e.println("a64trap compare: " + x.getMessage());
             return ExitStatus.USAGE;
@@ -86,7 +86,7 @@ public final class CompareCommand implements Callable<Integer> {
                 new Row("auto", "auto", null));
     }
 
-    int compare(PrintStream o) throws RunCommand.UsageError, ImageLoadException {
+    int compare(PrintStream o, PrintStream e) throws RunCommand.UsageError, ImageLoadException {
         if (maxInsns <= 0) {
             throw new RunCommand.UsageError("--max-insns must be positive, got " + maxInsns);
         }
@@ -105,6 +105,9 @@ public final class CompareCommand implements Callable<Integer> {
                 v = pmu.build(r.pmuMode());
             } finally {
                 pmu.pinAfter = userPin;
+            }
+            if (rows.indexOf(r) == 0) {
+                PmuOptions.warnPlanted(v, "compare", e);
             }
             PmuPlot sampler = plot == null ? null : plot.sampler();
             results.add(GuestRun.run(imageBytes, name, append, maxInsns, v, sampler));

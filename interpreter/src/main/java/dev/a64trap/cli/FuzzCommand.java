@@ -2,9 +2,11 @@ package dev.a64trap.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.a64trap.machine.PlantedBug;
 import dev.a64trap.proptest.Counterexample;
 import dev.a64trap.proptest.GuestExport;
 import dev.a64trap.proptest.PmuProperties;
+import dev.a64trap.proptest.PmuTarget;
 import dev.a64trap.proptest.Runner;
 import dev.a64trap.proptest.StateMachine;
 import java.io.FileDescriptor;
@@ -36,9 +38,10 @@ import picocli.CommandLine.Option;
                 + "accesses, runs, migrations and KVM calls checked against a reference model) as a campaign.",
             "Each seed runs one chain of every property; a counterexample is shrunk, printed and written to "
                 + "--out as a JSON action list (one per property and broken check), and, when every step is guest-side "
-                + "(EL1 accesses, EL1 runs, migrations), as a guest NAME.S/NAME.bin with a --sched trace NAME.sched "
+                + "(EL0/EL1 accesses and runs, migrations), as a guest NAME.S/NAME.bin with a --sched trace NAME.sched "
                 + "and the run command NAME.cmd. Replay one with --seed S. "
-                + "Exit status: 0 none found, 1 counterexample found, 2 usage error."})
+                + "Ctrl-C stops after the current chain and prints the summary. "
+                + "Exit status: 0 none found, 1 counterexample found, 2 usage error, 130 interrupted."})
 public final class FuzzCommand implements Callable<Integer> {
 
     @Option(names = "--target", required = true, paramLabel = "TARGET", description = "What to fuzz: pmu.")
@@ -60,6 +63,12 @@ public final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write each shrunk counterexample here as JSON.")
     Path outDir;
 
+    @Option(names = "--plant-bug", paramLabel = "NAME", description = "Plant a deliberate bug in the vPMU's trap "
+            + "path, to see the campaign find it and its guest replay fail the same way under 'run --plant-bug NAME': "
+            + "lost-el1-swinc (EL1 PMSWINC writes dropped), el0-read-only-pmu (EL0 PMU writes UNDEF), "
+            + "pmccntr-write-low32 (PMCCNTR writes truncated).")
+    String plantBug;
+
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
@@ -80,7 +89,12 @@ public final class FuzzCommand implements Callable<Integer> {
         PrintStream e = new PrintStream(err != null ? err : new FileOutputStream(FileDescriptor.err), true);
         long first;
         long count;
+        PlantedBug planted = null;
         try {
+            if (plantBug != null) {
+                planted = PlantedBug.parse(plantBug).orElseThrow(() -> new UsageError("--plant-bug " + plantBug
+                        + ": unknown bug (known: " + String.join(", ", PlantedBug.names()) + ")"));
+            }
             if (!target.equals("pmu")) {
                 throw new UsageError("--target " + target + ": unknown target (known: pmu)");
             }
@@ -118,8 +132,13 @@ public final class FuzzCommand implements Callable<Integer> {
             e.println("a64trap fuzz: " + x.getMessage());
             return ExitStatus.USAGE;
         }
-        List<? extends StateMachine<?, ?>> props = properties != null ? properties : PmuProperties.all();
-        return campaign(props, first, count, o, e);
+        PlantedBug bug = planted;
+        List<? extends StateMachine<?, ?>> props = properties != null ? properties
+                : PmuProperties.all(() -> new PmuTarget(null).planting(bug));
+        if (bug != null) {
+            e.println("a64trap fuzz: warning: planted bug " + bug.cliName() + " is active (" + bug.description() + ")");
+        }
+        return campaign(props, first, count, bug, o, e);
     }
 
     static long[] parseRange(String s) throws UsageError {
@@ -138,8 +157,8 @@ public final class FuzzCommand implements Callable<Integer> {
         }
     }
 
-    private int campaign(List<? extends StateMachine<?, ?>> props, long first, long count, PrintStream o,
-            PrintStream e) {
+    private int campaign(List<? extends StateMachine<?, ?>> props, long first, long count, PlantedBug bug,
+            PrintStream o, PrintStream e) {
         long t0 = System.nanoTime();
         long deadline = seconds == null ? Long.MAX_VALUE : t0 + seconds * 1_000_000_000L;
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -149,8 +168,10 @@ public final class FuzzCommand implements Callable<Integer> {
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("fuzz pmu")
                 .setInitialMax(count == Long.MAX_VALUE ? -1 : count * props.size()).setUnit(" chains", 1)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(e)).showSpeed().build();
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Object sigint = Sigint.install(() -> interrupted.set(true)); // finish the chain, then report
         try {
-            for (long k = 0; k < count && System.nanoTime() < deadline; k++) {
+            for (long k = 0; k < count && System.nanoTime() < deadline && !interrupted.get(); k++) {
                 long s = first + k;
                 for (StateMachine<?, ?> sm : props) {
                     Counterexample c = Runner.runChain(sm, s);
@@ -163,11 +184,12 @@ public final class FuzzCommand implements Callable<Integer> {
                         if (bar != null) {
                             bar.setExtraMessage(found.size() + " counterexample(s)");
                         }
-                        write(json, c, o, e);
+                        write(json, c, bug, o, e);
                     }
                 }
             }
         } finally {
+            Sigint.restore(sigint);
             if (bar != null) {
                 bar.close();
             }
@@ -178,22 +200,30 @@ public final class FuzzCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "fuzz pmu: %d chains over %d properties in %.1f s: %.0f chains/s; %d counterexample(s)%n",
                 chains, props.size(), secs, chains / Math.max(secs, 1e-9), found.size());
+        if (interrupted.get()) {
+            o.println("fuzz pmu: interrupted (Ctrl-C)");
+            return ExitStatus.INTERRUPTED;
+        }
         return found.isEmpty() ? ExitStatus.OK : ExitStatus.GUEST_FAILURE;
     }
 
-    private void write(ObjectMapper json, Counterexample c, PrintStream o, PrintStream e) {
+    private void write(ObjectMapper json, Counterexample c, PlantedBug bug, PrintStream o, PrintStream e) {
         if (outDir == null) {
             return;
         }
         String slug = c.property().replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "").toLowerCase(Locale.ROOT);
         Path f = outDir.resolve(slug + "-seed-" + c.seed() + ".json");
         try {
-            json.writeValue(f.toFile(), c);
+            com.fasterxml.jackson.databind.node.ObjectNode tree = json.valueToTree(c);
+            if (bug != null) {
+                tree.put("plantedBug", bug.cliName());
+            }
+            json.writeValue(f.toFile(), tree);
             o.println("counterexample written to " + f);
             String name = slug + "-seed-" + c.seed();
             GuestExport.Result g;
             try {
-                g = GuestExport.export(c, name);
+                g = GuestExport.export(c, name, bug);
             } catch (RuntimeException x) { // a replay the exporter cannot follow: say so, keep the JSON
                 g = new GuestExport.Result("export failed: " + x, null, null, null, null);
             }

@@ -4,14 +4,19 @@ import dev.a64trap.host.Host;
 import dev.a64trap.host.HostException;
 import dev.a64trap.host.Scheduler;
 import dev.a64trap.machine.HostedVcpu;
+import dev.a64trap.machine.PlantedBug;
+import dev.a64trap.pmu.EventFilter;
 import dev.a64trap.pmu.KvmAbi;
 import dev.a64trap.pmu.KvmException;
 import dev.a64trap.pmu.KvmVm;
 import dev.a64trap.pmu.PmuBits;
+import dev.a64trap.pmu.PmuRegTable;
 import dev.a64trap.pmu.VmmPolicy;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -58,10 +63,42 @@ public final class PmuOptions {
             description = "guest PMUVer written before the first run: 3, 3p1, 3p4 or 3p5 (default: KVM's limit, 3p5)")
     String pmuVersion;
 
+    @Option(names = "--host-pmu-version", paramLabel = "V",
+            description = "the host PMU's PMUVer as KVM sees it, KVM's limit for the guest: 3, 3p1, 3p4 or 3p5 "
+                    + "(default 3p5 on every preset)")
+    String hostPmuVersion;
+
+    @Option(names = "--pmu-counters", paramLabel = "N",
+            description = "KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS N before PMU init: the guest sees N event counters")
+    Integer pmuCounters;
+
+    @Option(names = "--pmu-filter", paramLabel = "allow|deny:EVENT[+COUNT]",
+            description = "KVM_ARM_VCPU_PMU_V3_FILTER before PMU init, repeatable, applied in order (a first allow "
+                    + "denies every other event, a first deny allows them); EVENT is a number (0x11), COUNT default 1")
+    java.util.List<String> pmuFilters = new java.util.ArrayList<>();
+
+    @Option(names = "--pmcr-n", paramLabel = "N",
+            description = "KVM_SET_ONE_REG of PMCR_EL0 with its N field set to N, before the first run")
+    Integer pmcrN;
+
     @Option(names = "--pmu-report", paramLabel = "FORMAT",
             description = "after the run print to stderr, per counter, its value and events counted on each pCPU, "
                     + "and the migrations; FORMAT: text, json (to stderr) or json:FILE (schema a64trap.pmu-report/1)")
     String pmuReport;
+
+    @Option(names = "--plant-bug", paramLabel = "NAME",
+            description = "plant a deliberate vPMU bug, to check that a fuzz counterexample replays: "
+                    + "lost-el1-swinc, el0-read-only-pmu or pmccntr-write-low32 (see 'a64trap fuzz --help')")
+    String plantBug;
+
+    /** The bug named by --plant-bug, or null. */
+    PlantedBug plantedBug() throws RunCommand.UsageError {
+        if (plantBug == null) {
+            return null;
+        }
+        return PlantedBug.parse(plantBug).orElseThrow(() -> new RunCommand.UsageError("--plant-bug " + plantBug
+                + ": unknown bug (known: " + String.join(", ", PlantedBug.names()) + ")"));
+    }
 
     /** The vCPU for these options, with {@code pmuMode} overriding {@code --pmu} (null = keep). */
     HostedVcpu build(String pmuMode) throws RunCommand.UsageError {
@@ -86,14 +123,69 @@ public final class PmuOptions {
                 }
             }
             int version = pmuVersion == null ? -1 : PmuBits.parseVersion(pmuVersion);
+            KvmVm.Options options = KvmVm.Options.defaults().withAbi(abi);
+            if (hostPmuVersion != null) {
+                try {
+                    options = options.withHostPmuVer(PmuBits.parseVersion(hostPmuVersion));
+                } catch (IllegalArgumentException e) {
+                    throw new RunCommand.UsageError("--host-pmu-version " + hostPmuVersion + ": expected 3, 3p1, 3p4 or 3p5");
+                }
+            }
             Scheduler s = Scheduler.parse(sched, pinAfter, h, seed);
             VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true);
-            return new HostedVcpu(h, s, plan, KvmVm.Options.defaults().withAbi(abi), vmmCpu, version);
+            PlantedBug bug = plantedBug();
+            List<VmmPolicy.Step> extra = attributeSteps();
+            if (!plan.pmuFeature() && (!extra.isEmpty() || pmcrN != null)) {
+                throw new RunCommand.UsageError("--pmu " + mode + ": no PMU, so --pmu-counters, --pmu-filter and "
+                        + "--pmcr-n have nothing to set");
+            }
+            HostedVcpu v = new HostedVcpu(h, s, plan.withAttributes(extra), options, vmmCpu, version).plant(bug);
+            if (pmcrN != null) {
+                long id = PmuRegTable.oneRegId(PmuRegTable.byName("PMCR_EL0").encoding());
+                v.vcpu().setOneReg(id, v.vcpu().getOneReg(id) & ~PmuBits.PMCR_N_MASK
+                        | ((long) pmcrN << PmuBits.PMCR_N_SHIFT & PmuBits.PMCR_N_MASK));
+            }
+            return v;
         } catch (HostException | IllegalArgumentException e) {
             throw new RunCommand.UsageError(e.getMessage());
         } catch (KvmException e) {
             throw new RunCommand.UsageError("--pmu " + mode + ": KVM refused the setup: " + e.getMessage());
         }
+    }
+
+    /** A planted bug is never silent: one line on stderr before the run. */
+    static void warnPlanted(HostedVcpu v, String command, PrintStream err) {
+        if (v.plantedBug() != null) {
+            err.println("a64trap " + command + ": warning: planted bug " + v.plantedBug().cliName() + " is active ("
+                    + v.plantedBug().description() + ")");
+        }
+    }
+
+    /** The SET_NR_COUNTERS and FILTER calls the options ask for, in order. */
+    private List<VmmPolicy.Step> attributeSteps() throws RunCommand.UsageError {
+        List<VmmPolicy.Step> steps = new ArrayList<>();
+        if (pmuCounters != null) {
+            if (pmuCounters < 0 || pmuCounters > 31) {
+                throw new RunCommand.UsageError("--pmu-counters " + pmuCounters + ": expected 0 to 31");
+            }
+            steps.add(VmmPolicy.nrCounters(pmuCounters));
+        }
+        for (String f : pmuFilters) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(allow|deny):(0x[0-9a-fA-F]+|\\d+)(?:\\+(\\d+))?")
+                    .matcher(f);
+            if (!m.matches()) {
+                throw new RunCommand.UsageError("--pmu-filter " + f + ": expected allow:EVENT[+COUNT] or "
+                        + "deny:EVENT[+COUNT], e.g. deny:0x11 or allow:0x8+2");
+            }
+            long base = Long.decode(m.group(2));
+            long n = m.group(3) == null ? 1 : Long.parseLong(m.group(3));
+            if (base > 0xFFFF || n < 1 || n > 0x10000 - base) {
+                throw new RunCommand.UsageError("--pmu-filter " + f + ": events must lie within 0-0xffff");
+            }
+            steps.add(VmmPolicy.filter(new EventFilter((int) base, (int) n,
+                    m.group(1).equals("allow") ? EventFilter.ALLOW : EventFilter.DENY)));
+        }
+        return steps;
     }
 
     Host resolveHost() throws RunCommand.UsageError {

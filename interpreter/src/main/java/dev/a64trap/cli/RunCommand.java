@@ -128,6 +128,7 @@ public final class RunCommand implements Callable<Integer> {
             stderr.println("a64trap run: " + e.getMessage());
             return ExitStatus.USAGE;
         }
+        PmuOptions.warnPlanted(o.vcpu, "run", stderr);
         BufferedOutputStream console = new BufferedOutputStream(stdout, 1 << 16);
         o.append = append;
         o.semihostingFiles = semihostingFiles;
@@ -169,7 +170,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             });
         }
-        Object sigint = installSigint(board);
+        Object sigint = Sigint.install(board::interrupt); // stops at the next block boundary
         long t0 = System.nanoTime();
         Stop stop;
         try {
@@ -182,7 +183,7 @@ public final class RunCommand implements Callable<Integer> {
             if (traceStream != null) {
                 traceStream.flush();
             }
-            restoreSigint(sigint);
+            Sigint.restore(sigint);
         }
         long t1 = System.nanoTime();
         long retired = board.cpu().retired;
@@ -310,25 +311,5 @@ public final class RunCommand implements Callable<Integer> {
             throw new UsageError("--memory: " + s + " is not a multiple of 64K between 64K and 64G");
         }
         return n * mul;
-    }
-
-    /** Ctrl-C stops the guest at the next block boundary; returns the previous handler (or null). */
-    @SuppressWarnings("removal")
-    private static Object installSigint(VirtBoard board) {
-        try {
-            return sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> board.interrupt());
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            return null;
-        }
-    }
-
-    private static void restoreSigint(Object previous) {
-        if (previous instanceof sun.misc.SignalHandler h) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
-            } catch (IllegalArgumentException e) {
-                // leave ours in place
-            }
-        }
     }
 }

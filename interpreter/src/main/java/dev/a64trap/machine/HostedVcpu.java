@@ -84,6 +84,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
     private boolean stalled;
     private boolean irqLevel;
     private long irqRises;
+    private PlantedBug plantedBug;
 
     /**
      * Creates the VM and vCPU and performs the VMM's plan: KVM_ARM_VCPU_INIT, the attribute steps,
@@ -137,6 +138,16 @@ public final class HostedVcpu implements RunObserver, EventClock {
 
     // ------------------------------------------------------------------ system registers
 
+    /** Plants a deliberate bug in the PMU rows that {@link #sysRegs} builds from now on (null: none). */
+    public HostedVcpu plant(PlantedBug bug) {
+        this.plantedBug = bug;
+        return this;
+    }
+
+    public PlantedBug plantedBug() {
+        return plantedBug;
+    }
+
     /**
      * {@code base} with the vPMU's 79 registers added (EL0 accesses reach the vPMU, which applies
      * PMUSERENR itself), ID_AA64DFR0_EL1.PMUVer / ID_DFR0_EL1.PerfMon from the VM, and the counters
@@ -171,9 +182,10 @@ public final class HostedVcpu implements RunObserver, EventClock {
         for (PmuRegTable.Entry e : PmuRegTable.entries()) {
             PmuReg reg = e.reg();
             int index = e.index();
-            rows.add(SysReg.of(e.name(), e.encoding(),
+            SysReg row = SysReg.of(e.name(), e.encoding(),
                     (c, x) -> pmuRead(reg, index, c.el()),
-                    (c, x, v) -> pmuWrite(reg, index, v, c.el())).el0(SysReg.EL0_RW));
+                    (c, x, v) -> pmuWrite(reg, index, v, c.el())).el0(SysReg.EL0_RW);
+            rows.add(plantedBug == null ? row : plantedBug.apply(row));
         }
         return rows;
     }

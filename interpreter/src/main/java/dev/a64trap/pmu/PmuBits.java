@@ -44,6 +44,17 @@ public final class PmuBits {
      *
      * @throws IllegalArgumentException naming the accepted values
      */
+    /** The name {@link #parseVersion} reads for a PMUVer field value: 3, 3p1, 3p4 or 3p5. */
+    public static String versionName(int pmuVer) {
+        return switch (pmuVer) {
+            case PMUV3 -> "3";
+            case PMUV3P1 -> "3p1";
+            case PMUV3P4 -> "3p4";
+            case PMUV3P5 -> "3p5";
+            default -> throw new IllegalArgumentException("PMUVer " + pmuVer + " has no option name");
+        };
+    }
+
     public static int parseVersion(String s) {
         String v = s.toLowerCase(java.util.Locale.ROOT).replaceFirst("^pmuv", "");
         switch (v) {

@@ -35,6 +35,23 @@ public final class VmmPolicy {
             }
         }
 
+        /**
+         * This plan with more attribute calls (SET_NR_COUNTERS, FILTER, ...) placed just before
+         * KVM_ARM_VCPU_PMU_V3_INIT, where KVM accepts them.
+         */
+        public Plan withAttributes(List<Step> extra) {
+            if (extra.isEmpty()) {
+                return this;
+            }
+            List<Step> all = new ArrayList<>(steps);
+            int init = all.size();
+            while (init > 0 && all.get(init - 1).attr() != PmuAttr.INIT) {
+                init--;
+            }
+            all.addAll(init > 0 ? init - 1 : all.size(), extra);
+            return new Plan(pmuFeature, List.copyOf(all), mode, reason);
+        }
+
         /** The KVM calls as text, one per line. */
         public List<String> describe() {
             List<String> out = new ArrayList<>();
@@ -44,6 +61,18 @@ public final class VmmPolicy {
             }
             return out;
         }
+    }
+
+    /** KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS n. */
+    public static Step nrCounters(int n) {
+        return new Step(PmuAttr.SET_NR_COUNTERS, n, "KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS " + n);
+    }
+
+    /** KVM_ARM_VCPU_PMU_V3_FILTER {base, n, action}. */
+    public static Step filter(EventFilter f) {
+        return new Step(PmuAttr.FILTER, f, String.format(java.util.Locale.ROOT,
+                "KVM_ARM_VCPU_PMU_V3_FILTER {base_event 0x%x, nevents %d, %s}", f.baseEvent(), f.nevents(),
+                f.action() == EventFilter.ALLOW ? "ALLOW" : "DENY"));
     }
 
     /** PPI used by QEMU virt, kvmtool and the selftest for the PMU. */

@@ -60,6 +60,36 @@ public final class A64Encoder {
         return 0x10000000 | (imm & 3) << 29 | (imm >> 2) << 5 | reg(rd);
     }
 
+    public static final int ERET = 0xD69F03E0;
+
+    /** System registers the exported guest's vector code uses, as 16-bit MRS/MSR fields. */
+    public static final int VBAR_EL1 = 0xC600, ESR_EL1 = 0xC290, ELR_EL1 = 0xC201, SPSR_EL1 = 0xC200;
+
+    /** SVC #imm16. */
+    public static int svc(int imm16) {
+        return 0xD4000001 | (imm16 & 0xFFFF) << 5;
+    }
+
+    /** BR Xn. */
+    public static int br(int rn) {
+        return 0xD61F0000 | reg(rn) << 5;
+    }
+
+    /** LSR Xd, Xn, #shift (UBFM Xd, Xn, #shift, #63). */
+    public static int lsr(int rd, int rn, int shift) {
+        return 0xD340FC00 | (shift & 63) << 16 | reg(rn) << 5 | reg(rd);
+    }
+
+    /** ADD Xd, Xn, #imm12. */
+    public static int addImm(int rd, int rn, int imm12) {
+        return 0x91000000 | (imm12 & 0xFFF) << 10 | reg(rn) << 5 | reg(rd);
+    }
+
+    /** CMP Xn, #imm12 (SUBS XZR, Xn, #imm12). */
+    public static int cmpImm(int rn, int imm12) {
+        return 0xF100001F | (imm12 & 0xFFF) << 10 | reg(rn) << 5;
+    }
+
     private static long check(long offset, int bits) {
         long words = offset >> 2;
         if ((offset & 3) != 0 || words < -(1L << bits - 1) || words >= 1L << bits - 1) {

@@ -14,9 +14,16 @@ import java.util.List;
  * @param check          the invariant or postcondition that broke
  * @param message        what the check said
  * @param diff           model vs implementation, "key: model=... impl=..." for every differing key
+ * @param stepData       each step's action and parameters as fields (same order as {@code steps})
  */
 public record Counterexample(String property, long seed, int originalLength, List<String> steps, int failingStep,
-        String check, String message, List<String> diff) {
+        String check, String message, List<String> diff, List<StepData> stepData) {
+
+    /** A counterexample known by its step descriptions only. */
+    public Counterexample(String property, long seed, int originalLength, List<String> steps, int failingStep,
+            String check, String message, List<String> diff) {
+        this(property, seed, originalLength, steps, failingStep, check, message, diff, List.of());
+    }
 
     /** The report a person reads first. */
     public String report() {

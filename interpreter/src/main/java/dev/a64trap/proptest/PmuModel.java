@@ -159,26 +159,26 @@ public final class PmuModel {
         return v;
     }
 
-    /** Guest MSR: false for UNDEF (state unchanged). */
-    public boolean write(String reg, int index, long v, int el) {
+    /** Whether a guest MSR of {@code reg} at {@code el} UNDEFs in the current state (no side effect). */
+    public boolean writeUndefined(String reg, int index, int el) {
         if (reg.equals("PMCEID0") || reg.equals("PMCEID1") || reg.equals("PMMIR")
                 || el == 0 && el0Denied(reg, true) != null) {
+            return true;
+        }
+        int sel = (int) (pmselr & 0x1F);
+        return switch (reg) {
+            case "PMEVCNTR", "PMEVTYPER" -> !validIndex(index);
+            case "PMXEVCNTR", "PMXEVTYPER" -> !validIndex(sel);
+            default -> false;
+        };
+    }
+
+    /** Guest MSR: false for UNDEF (state unchanged). */
+    public boolean write(String reg, int index, long v, int el) {
+        if (writeUndefined(reg, index, el)) {
             return false;
         }
         int sel = (int) (pmselr & 0x1F);
-        switch (reg) {
-            case "PMEVCNTR", "PMEVTYPER" -> {
-                if (!validIndex(index)) {
-                    return false;
-                }
-            }
-            case "PMXEVCNTR", "PMXEVTYPER" -> {
-                if (!validIndex(sel)) {
-                    return false;
-                }
-            }
-            default -> { }
-        }
         long m = v & mask();
         switch (reg) {
             case "PMCR" -> {

@@ -8,6 +8,7 @@ import dev.a64trap.pmu.EventFilter;
 import dev.a64trap.pmu.KvmException;
 import dev.a64trap.pmu.KvmVm;
 import dev.a64trap.pmu.PmuAttr;
+import dev.a64trap.pmu.PmuBits;
 import dev.a64trap.pmu.PmuReg;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,6 +163,10 @@ public final class PmuProperties {
                 out.add(shrinkSetup(new Setup(s.host(), s.hostPmuVer(), s.mode(), s.setPmu(), -1, s.filters(), s.vmmCpu(),
                         s.firstCpu(), s.pmcrN())));
             }
+            if (s.hostPmuVer() != PmuBits.PMUV3P5) { // toward the default of KVM and of 'a64trap run'
+                out.add(shrinkSetup(new Setup(s.host(), PmuBits.PMUV3P5, s.mode(), s.setPmu(), s.nrCounters(),
+                        s.filters(), s.vmmCpu(), s.firstCpu(), s.pmcrN())));
+            }
             if (s.host() > 0) {
                 out.add(shrinkSetup(new Setup(0, s.hostPmuVer(), s.mode(), 0, s.nrCounters(), s.filters(), 0, 0, s.pmcrN())));
             }
@@ -271,8 +276,10 @@ public final class PmuProperties {
         }
         if (p.pmcrN() >= 0) { // 1.7 / invariant 6: before the first run N applies iff n <= max, and never fails
             int max = m.mode == PmuModel.Mode.FIXED ? 0 : m.vmPmu.counters();
-            Errno e = errno(() -> t.vcpu.setOneReg(dev.a64trap.pmu.PmuRegTable.oneRegId(Kind.PMCR.encoding(0)),
-                    (long) p.pmcrN() << 11));
+            long id = dev.a64trap.pmu.PmuRegTable.oneRegId(Kind.PMCR.encoding(0));
+            // read-modify-write of the N field, as the KVM selftest and 'a64trap run --pmcr-n' do
+            Errno e = errno(() -> t.vcpu.setOneReg(id, t.vcpu.getOneReg(id) & ~PmuBits.PMCR_N_MASK
+                    | (long) p.pmcrN() << PmuBits.PMCR_N_SHIFT));
             if (e != null) {
                 throw fail("userspace PMCR.N write succeeds (6)", "N=" + p.pmcrN() + ": " + e);
             }

@@ -6,6 +6,7 @@ import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.host.Host;
 import dev.a64trap.host.InsnClass;
 import dev.a64trap.machine.HostedVcpu;
+import dev.a64trap.machine.PlantedBug;
 import dev.a64trap.pmu.EntryResult;
 import dev.a64trap.pmu.EventClock;
 import dev.a64trap.pmu.Events;
@@ -39,6 +40,14 @@ public class PmuTarget implements EventClock {
 
     public PmuTarget(Host host) {
         this.host = host;
+    }
+
+    private PlantedBug plantedBug;
+
+    /** This target with a deliberate bug in the machine's PMU rows (see {@link PlantedBug}). */
+    public PmuTarget planting(PlantedBug bug) {
+        this.plantedBug = bug;
+        return this;
     }
 
     /** The fake clock's cycle model: the pCPU's ALU cost, at least 1. */
@@ -108,7 +117,7 @@ public class PmuTarget implements EventClock {
     /** The machine's table for this chain's vCPU (HostedVcpu's rows over base Cortex-A57), built on first use. */
     private SysRegTable trapTable() {
         if (trapFor != vcpu) {
-            trapTable = SysRegTable.of(trapRows(HostedVcpu.detached(host, vm, vcpu).sysRegs(BASE_ROWS)));
+            trapTable = SysRegTable.of(trapRows(HostedVcpu.detached(host, vm, vcpu).plant(plantedBug).sysRegs(BASE_ROWS)));
             trapCpu = new Cpu(trapTable, false);
             trapFor = vcpu;
         }

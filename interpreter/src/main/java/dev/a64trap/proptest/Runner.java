@@ -219,7 +219,8 @@ public final class Runner {
         Map<String, String>[] views = new Map[2];
         Failure f = (Failure) replay(sm, cur, views);
         return new Counterexample(sm.name(), seed, originalLength, cur.stream().map(Step::description).toList(),
-                f.index() + 1, f.check(), f.message(), diff(views[0], views[1]));
+                f.index() + 1, f.check(), f.message(), diff(views[0], views[1]),
+                cur.stream().<StepData>map(StepData::of).toList());
     }
 
     /** The candidate cut after its failing step when it fails the same check, else null. */

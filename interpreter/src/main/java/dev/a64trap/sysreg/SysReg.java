@@ -113,6 +113,11 @@ public final class SysReg {
         return new SysReg(name, encoding, rule, reader, writer, hasReset, reset, index, peek, userWriter);
     }
 
+    /** The same row with other guest handlers (null makes that direction UNDEFINED); debugger paths kept. */
+    public SysReg withHandlers(Reader reader, Writer writer) {
+        return new SysReg(name, encoding, el0, reader, writer, hasReset, reset, index, peek, userWriter);
+    }
+
     /** Value written through the writer on reset. */
     public SysReg resetTo(long value) {
         return new SysReg(name, encoding, el0, reader, writer, true, value, index, peek, userWriter);

@@ -93,36 +93,91 @@ class FuzzCommandTest {
         assertTrue(again.out().contains("fuzz pmu: 1 chains"), again.out());
     }
 
-    /** A planted vPMU bug in the real properties: EL1 PMSWINC writes are lost before the vPMU. */
-    static final class LosesSwinc extends dev.a64trap.proptest.PmuTarget {
-        LosesSwinc() {
-            super(null);
+    /** The exported guest's run command, with its relative file names resolved in {@code dir}. */
+    static String[] runArgs(Path dir, String cmd, boolean keepPlantedBug) {
+        List<String> args = new java.util.ArrayList<>();
+        String[] words = cmd.trim().split(" ");
+        assertEquals("a64trap", words[0], cmd);
+        for (int i = 1; i < words.length; i++) {
+            if (!keepPlantedBug && words[i].equals("--plant-bug")) {
+                i++;
+                continue;
+            }
+            String w = words[i];
+            args.add(w.startsWith("trace:") ? "trace:" + dir.resolve(w.substring(6))
+                    : w.endsWith(".bin") ? dir.resolve(w).toString() : w);
         }
-
-        @Override
-        public Access write(int encoding, long value, int el) {
-            return el == 1 && encoding == 0xDCE4 ? new Access(false, 0) : super.write(encoding, value, el);
-        }
+        return args.toArray(String[]::new);
     }
 
+    /**
+     * The issue's end-to-end check: a campaign with a bug planted in the product's trap path finds it,
+     * and the exported guest, run with the same bug planted, fails the same way (exit status = the
+     * counterexample's failing step), while on the correct vPMU it passes.
+     */
     @Test
-    void guestSideCounterexampleIsAlsoWrittenAsAGuest(@TempDir Path dir) throws Exception {
-        Out r = fuzz(List.of(dev.a64trap.proptest.PmuProperties.all(LosesSwinc::new).get(0)), "--target", "pmu",
-                "--tries", "1000", "--out", dir.toString(), "--no-progress");
+    void plantedBugCounterexampleReplaysAndFailsTheSameWay(@TempDir Path dir) throws Exception {
+        Out r = fuzz(null, "--target", "pmu", "--plant-bug", "lost-el1-swinc", "--tries", "1000", "--out",
+                dir.toString(), "--no-progress");
         assertEquals(1, r.status(), r.out());
+        assertTrue(r.err().contains("warning: planted bug lost-el1-swinc is active"), r.err());
         assertTrue(r.out().contains("as a guest: "), r.out());
         String name;
         try (Stream<Path> s = Files.list(dir)) {
-            name = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).findFirst().orElseThrow()
-                    .replace(".json", "");
+            name = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().findFirst()
+                    .orElseThrow().replace(".json", "");
         }
         for (String ext : List.of(".S", ".bin", ".sched", ".cmd")) {
             assertTrue(Files.size(dir.resolve(name + ext)) > 0, name + ext);
         }
+        JsonNode j = new ObjectMapper().readTree(dir.resolve(name + ".json").toFile());
+        assertEquals("lost-el1-swinc", j.get("plantedBug").asText());
+        int failingStep = j.get("failingStep").asInt();
+        assertTrue(j.get("steps").get(failingStep - 1).asText().contains("PMSWINC"), j.toString());
+        // the same step as fields
+        assertEquals(j.get("steps").size(), j.get("stepData").size(), j.toString());
+        JsonNode failing = j.get("stepData").get(failingStep - 1).get("params");
+        assertEquals("PMSWINC", failing.get("kind").asText(), j.toString());
+        assertEquals(1, failing.get("el").asInt(), j.toString());
+        assertTrue(failing.get("value").asText().matches("0x[0-9a-f]+"), j.toString());
+        assertEquals("setup", j.get("stepData").get(0).get("action").asText(), j.toString());
         String cmd = Files.readString(dir.resolve(name + ".cmd")).trim();
         assertTrue(cmd.startsWith("a64trap run --load-addr 0x40000000 --sched trace:" + name + ".sched --host "), cmd);
-        assertTrue(cmd.endsWith(" " + name + ".bin"), cmd);
+        assertTrue(cmd.endsWith(" --plant-bug lost-el1-swinc " + name + ".bin"), cmd);
         assertTrue(Files.readString(dir.resolve(name + ".S")).contains("hlt\t#0xf000"));
+
+        String[] withBug = runArgs(dir, cmd, true);
+        RunCommandTest.Result replay = RunCommandTest.run(java.util.Arrays.copyOfRange(withBug, 1, withBug.length));
+        assertEquals(failingStep, replay.status(), "with the bug: exit = failing step\n" + cmd);
+        assertTrue(replay.out().matches("a64trap counterexample: step " + failingStep + ": read PMEVCNTR\\d+ at EL1: "
+                + "the model says 0x[0-9a-f]+\n"), replay.out());
+        assertTrue(replay.err().contains("warning: planted bug lost-el1-swinc is active"), replay.err());
+        assertEquals(0, Main.execute(runArgs(dir, cmd, false)), "without the bug the guest passes\n" + cmd);
+    }
+
+    /** Every planted bug is found, and every counterexample exported as a guest fails the same way. */
+    @Test
+    void everyPlantedBugIsFoundAndItsGuestsReplay(@TempDir Path root) throws Exception {
+        for (dev.a64trap.machine.PlantedBug bug : dev.a64trap.machine.PlantedBug.values()) {
+            Path dir = Files.createDirectories(root.resolve(bug.cliName()));
+            Out r = fuzz(null, "--target", "pmu", "--plant-bug", bug.cliName(), "--tries", "1000", "--out",
+                    dir.toString(), "--no-progress");
+            assertEquals(1, r.status(), bug + ": " + r.out());
+            List<Path> cmds;
+            try (Stream<Path> s = Files.list(dir)) {
+                cmds = s.filter(p -> p.toString().endsWith(".cmd")).sorted().toList();
+            }
+            assertFalse(cmds.isEmpty(), bug + ": no counterexample exported as a guest\n" + r.out());
+            for (Path cmdFile : cmds) {
+                String cmd = Files.readString(cmdFile);
+                JsonNode j = new ObjectMapper().readTree(
+                        Path.of(cmdFile.toString().replace(".cmd", ".json")).toFile());
+                String why = bug + " " + cmdFile.getFileName() + "\n" + j.toPrettyString() + "\n"
+                        + Files.readString(Path.of(cmdFile.toString().replace(".cmd", ".S")));
+                assertEquals(j.get("failingStep").asInt(), Main.execute(runArgs(dir, cmd, true)), why);
+                assertEquals(0, Main.execute(runArgs(dir, cmd, false)), why);
+            }
+        }
     }
 
     @Test
@@ -137,6 +192,7 @@ class FuzzCommandTest {
             {"--target", "pmu", "--seed", "1", "--seed-range", "1..2"},
             {"--target", "pmu", "--out", file.toString()},
             {"--tries", "3"},
+            {"--target", "pmu", "--plant-bug", "nope"},
         };
         for (String[] a : bad) {
             Out r = fuzz(null, a);

@@ -145,7 +145,9 @@ class PmuCommandsTest {
         String img = GUESTS.resolve("prebuilt/hello.elf").toString();
         String[][] bad = {{"--host", "nope"}, {"--sched", "bogus"}, {"--pmu", "pmu:nope"}, {"--kvm-abi", "v9"},
             {"--vmm-cpu", "8"}, {"--pmu-version", "4"}, {"--pmu-report", "xml"}, {"--pmu-report", "json:/nonexistent-dir/r.json"}, {"--pin-after", "x"},
-            {"--pmu", "fixed-counters-only", "--kvm-abi", "mainline"}};
+            {"--pmu", "fixed-counters-only", "--kvm-abi", "mainline"}, {"--host-pmu-version", "3p9"},
+            {"--pmu-counters", "32"}, {"--pmu-filter", "block:0x11"}, {"--pmu-filter", "deny:0xffff+2"},
+            {"--pmu", "none", "--pmcr-n", "2"}, {"--plant-bug", "nope"}};
         for (String[] b : bad) {
             List<String> args = new ArrayList<>(Arrays.asList(b));
             args.add(img);
@@ -154,6 +156,25 @@ class PmuCommandsTest {
             assertTrue(r.err().startsWith("a64trap run: " + b[0]), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
         }
+    }
+
+    @Test
+    void kvmAttributesFromTheCommandLineReachTheGuest() {
+        // pmu-access checks every register against the N it reads from PMCR; N is what KVM was told
+        String img = GUESTS.resolve("prebuilt/pmu-access.elf").toString();
+        RunCommandTest.Result three = RunCommandTest.run("--sched", "pinned:0", "--pmu-counters", "3", img);
+        assertEquals(0, three.status(), three.out() + three.err());
+        assertTrue(three.out().startsWith("pmu-access: PMUv3p5, PMCR_EL0.N=3, PMCEID0=0x7fffffff "), three.out());
+        assertTrue(three.out().contains(" 0 failed"), three.out());
+        RunCommandTest.Result two = RunCommandTest.run("--sched", "pinned:0", "--pmu-counters", "3", "--pmcr-n", "2",
+                "--pmu-filter", "deny:0x11", img);
+        assertEquals(0, two.status(), two.out() + two.err());
+        // the one-reg write lowers N after SET_NR_COUNTERS; the DENY filter clears CPU_CYCLES (0x11) in PMCEID0
+        assertTrue(two.out().startsWith("pmu-access: PMUv3p5, PMCR_EL0.N=2, PMCEID0=0x7ffdffff "), two.out());
+        assertTrue(two.out().contains(" 0 failed"), two.out());
+        RunCommandTest.Result tooMany = RunCommandTest.run("--pmu-counters", "7", img); // the A55 has 6
+        assertEquals(ExitStatus.USAGE, tooMany.status());
+        assertTrue(tooMany.err().contains("KVM refused the setup") && tooMany.err().contains("EINVAL"), tooMany.err());
     }
 
     @Test

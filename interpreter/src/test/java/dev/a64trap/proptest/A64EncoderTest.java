@@ -28,6 +28,18 @@ class A64EncoderTest {
         assertEquals(0x10000081, A64Encoder.adr(1, 16));
         assertEquals(0x30000001, A64Encoder.adr(1, 1));
         assertEquals("nop", dis(A64Encoder.NOP));
+        assertEquals(0xd69f03e0, A64Encoder.ERET);
+        assertEquals(0xd4000001, A64Encoder.svc(0));
+        assertEquals(0xd61f0120, A64Encoder.br(9));
+        assertEquals(0xd35afd29, A64Encoder.lsr(9, 9, 26));
+        assertEquals(0x91001129, A64Encoder.addImm(9, 9, 4));
+        assertEquals(0xf100553f, A64Encoder.cmpImm(9, 0x15));
+        assertEquals(0xf100047f, A64Encoder.cmpImm(3, 1));
+        assertEquals(0xd518c009, A64Encoder.msr(A64Encoder.VBAR_EL1, 9));
+        assertEquals(0xd5385209, A64Encoder.mrs(A64Encoder.ESR_EL1, 9));
+        assertEquals(0xd5384029, A64Encoder.mrs(A64Encoder.ELR_EL1, 9));
+        assertEquals(0xd5184029, A64Encoder.msr(A64Encoder.ELR_EL1, 9));
+        assertEquals(0xd5184009, A64Encoder.msr(A64Encoder.SPSR_EL1, 9));
     }
 
     @Test
@@ -41,5 +53,13 @@ class A64EncoderTest {
         assertEquals("b 0x3ffffff8", dis(A64Encoder.b(-8)));
         assertEquals("hlt #0xf000", dis(A64Encoder.hlt(0xF000)));
         assertEquals("adr x1, 0x40000010", dis(A64Encoder.adr(1, 16)));
+        assertEquals("eret", dis(A64Encoder.ERET));
+        assertEquals("svc #0x0", dis(A64Encoder.svc(0)));
+        assertEquals("br x9", dis(A64Encoder.br(9)));
+        assertEquals("lsr x9, x9, #26", dis(A64Encoder.lsr(9, 9, 26)));
+        assertEquals("add x9, x9, #0x4", dis(A64Encoder.addImm(9, 9, 4)));
+        assertEquals("cmp x9, #0x15", dis(A64Encoder.cmpImm(9, 0x15)));
+        assertEquals("msr vbar_el1, x9", dis(A64Encoder.msr(A64Encoder.VBAR_EL1, 9)));
+        assertEquals("mrs x9, esr_el1", dis(A64Encoder.mrs(A64Encoder.ESR_EL1, 9)));
     }
 }

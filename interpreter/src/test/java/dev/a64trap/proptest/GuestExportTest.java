@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.a64trap.cli.Main;
+import dev.a64trap.machine.PlantedBug;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A planted vPMU bug's counterexample exported as a guest: the expected values in it are the model's,
  * and the real {@code a64trap run} of the exported binary and schedule passes on the correct vPMU
- * (the planted bug lives in the property target and cannot be active in the run path).
+ * (the run with the bug planted too is checked end to end in {@code FuzzCommandTest}).
  */
 class GuestExportTest {
     @TempDir
@@ -23,7 +24,7 @@ class GuestExportTest {
 
     private static Counterexample planted() {
         StateMachine<PmuProperties.World, PmuProperties.Sut> sm =
-                PmuProperties.all(PmuPropertiesTest.LosesSwinc::new).get(0);
+                PmuProperties.all(() -> PmuPropertiesTest.planted(PlantedBug.LOST_EL1_SWINC)).get(0);
         Counterexample c = Runner.search(sm, 1, 1000).failure();
         assertTrue(c != null, "planted bug not found");
         return c;
@@ -55,7 +56,7 @@ class GuestExportTest {
             }
             String model = d.replaceAll(".*model=(0x[0-9a-f]+).*", "$1");
             String reg = d.substring(0, d.indexOf(':'));
-            assertTrue(r.asm().contains("read " + reg + "\n") && r.asm().contains("// model: " + model + "\n"),
+            assertTrue(r.asm().contains("read " + reg + " at EL1\n") && r.asm().contains("// model: " + model + "\n"),
                     reg + " model " + model + " not checked in\n" + r.asm());
         }
         assertEquals(0, run(r), r.asm() + "\n" + r.sched() + r.cmd());
@@ -113,9 +114,55 @@ class GuestExportTest {
                 "setup(host=rk3588 hostPmuVer=6 mode=DEFAULT vmmCpu=0 firstCpu=0)", "onereg(x)"), 2, "k", "m",
                 List.of());
         assertFalse(GuestExport.export(c, "cx").replayable());
-        Counterexample el0 = new Counterexample("p", 1, 3, List.of(
-                "setup(host=rk3588 hostPmuVer=6 mode=DEFAULT vmmCpu=0 firstCpu=0)", "read(EL0 PMCR)"), 2, "k", "m",
-                List.of());
-        assertTrue(GuestExport.export(el0, "cx").notReplayable().contains("EL0"));
+    }
+
+    @Test
+    void el0StepsReplayWithTheirUndefsChecked() throws IOException {
+        String setup = "setup(host=rk3588 hostPmuVer=6 mode=DEFAULT vmmCpu=0 firstCpu=0)";
+        // PMUSERENR=0: EL0 PMU accesses UNDEF; with EN (bit 0) they are allowed; runs at both ELs
+        Counterexample c = new Counterexample("p", 7, 9, List.of(setup, "read(EL0 PMCR)",
+                "write(EL0 PMSELR <- 0x3)", "run(100 insns at EL0)", "userenr(EL1 PMUSERENR <- 0x1)",
+                "write(EL0 PMSELR <- 0x2)", "read(EL0 PMSELR)", "run(50 insns at EL1)", "read(EL0 PMUSERENR)"),
+                9, "k", "m", List.of());
+        GuestExport.Result r = GuestExport.export(c, "cx");
+        assertTrue(r.replayable(), r.notReplayable());
+        assertTrue(r.asm().contains("eret") && r.asm().contains("svc"), r.asm());
+        assertTrue(r.asm().contains("// model: UNDEF") && r.asm().contains("// model: no UNDEF"), r.asm());
+        assertEquals(0, run(r), r.asm());
+        // the same guest against a model that expects the first EL0 read to be allowed fails at step 2
+        String asm = r.asm();
+        int at = asm.indexOf("cmp\tx3, #0x1");
+        assertTrue(at > 0, asm);
+        byte[] bin = r.bin().clone();
+        int flipped = 0;
+        for (int i = 0; i + 4 <= bin.length && flipped == 0; i += 4) {
+            int w = java.nio.ByteBuffer.wrap(bin, i, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            if (w == A64Encoder.cmpImm(3, 1)) { // the first UNDEF expectation: step 2's read
+                java.nio.ByteBuffer.wrap(bin, i, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(A64Encoder.cmpImm(3, 0));
+                flipped++;
+            }
+        }
+        assertEquals(1, flipped);
+        assertEquals(2, run(new GuestExport.Result(null, r.asm(), bin, r.sched(), r.cmd())), r.asm());
+    }
+
+    @Test
+    void setupAttributesBecomeRunOptions() throws IOException {
+        // nr=3, then PMCR.N=2 by one-reg; INST_RETIRED denied: counter 0 programmed for it must not move
+        String setup = "setup(host=rk3588 hostPmuVer=5 mode=DEFAULT nr=3 deny[0x8+1] onereg PMCR.N=2 vmmCpu=0 firstCpu=0)";
+        Counterexample c = new Counterexample("p", 7, 5, List.of(setup, "program(counter 0 type=0x8 PMCR<-0x1)",
+                "run(500 insns at EL1)", "read(EL1 PMEVCNTR0)", "read(EL1 PMCR)"), 5, "k", "m", List.of());
+        GuestExport.Result r = GuestExport.export(c, "cx");
+        assertTrue(r.replayable(), r.notReplayable());
+        assertTrue(r.cmd().contains(" --host-pmu-version 3p4 --pmu-counters 3 --pmu-filter deny:0x8+1 --pmcr-n 2 "),
+                r.cmd());
+        assertTrue(r.asm().contains("read PMEVCNTR0 at EL1\n") && !r.asm().contains("value not compared"), r.asm());
+        assertEquals(0, run(r), r.asm() + r.cmd());
+        // each attribute matters: without it the guest sees another PMCR.N, or a counting counter
+        for (String drop : List.of(" --pmcr-n 2", " --pmu-filter deny:0x8+1")) {
+            GuestExport.Result without = new GuestExport.Result(null, r.asm(), r.bin(), r.sched(),
+                    r.cmd().replace(drop, ""));
+            assertEquals(drop.contains("pmcr") ? 5 : 4, run(without), drop + "\n" + r.asm());
+        }
     }
 }

@@ -3,7 +3,7 @@ package dev.a64trap.proptest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.a64trap.sysreg.SysReg;
+import dev.a64trap.machine.PlantedBug;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,34 +48,14 @@ class PmuPropertiesTest {
         }
     }
 
-    /** A planted vPMU-side bug: EL1 PMSWINC writes are lost between the trap and the vPMU. */
-    static final class LosesSwinc extends PmuTarget {
-        LosesSwinc() {
-            super(null);
-        }
-
-        @Override
-        public Access write(int encoding, long value, int el) {
-            return el == 1 && encoding == PmuProperties.Kind.PMSWINC.encoding(0) ? new Access(false, 0)
-                    : super.write(encoding, value, el);
-        }
-    }
-
-    /** A planted trap-path bug: the machine's PMU rows refuse EL0 writes whatever PMUSERENR says. */
-    static final class El0ReadOnlyPmuRows extends PmuTarget {
-        El0ReadOnlyPmuRows() {
-            super(null);
-        }
-
-        @Override
-        protected List<SysReg> trapRows(List<SysReg> rows) {
-            return rows.stream().map(r -> r.name().startsWith("PM") ? r.el0(SysReg.EL0_READ) : r).toList();
-        }
+    /** A target with one of the product's planted trap-path bugs (the same rows `run --plant-bug` uses). */
+    static PmuTarget planted(PlantedBug bug) {
+        return new PmuTarget(null).planting(bug);
     }
 
     @Test
     void plantedTrapPathBugIsFound() {
-        StateMachine<PmuProperties.World, PmuProperties.Sut> sm = PmuProperties.all(El0ReadOnlyPmuRows::new).get(0);
+        StateMachine<PmuProperties.World, PmuProperties.Sut> sm = PmuProperties.all(() -> planted(PlantedBug.EL0_READ_ONLY_PMU)).get(0);
         Counterexample c = Runner.search(sm, 1, CHAINS).failure();
         assertTrue(c != null, "planted trap-path bug not found");
         assertEquals("guest write UNDEFs as the model says (4, 5)", c.check(), c.report());
@@ -87,7 +67,7 @@ class PmuPropertiesTest {
 
     @Test
     void plantedImplementationBugIsFoundShrunkAndReplayedBySeed() {
-        StateMachine<PmuProperties.World, PmuProperties.Sut> sm = PmuProperties.all(LosesSwinc::new).get(0);
+        StateMachine<PmuProperties.World, PmuProperties.Sut> sm = PmuProperties.all(() -> planted(PlantedBug.LOST_EL1_SWINC)).get(0);
         Counterexample c = Runner.search(sm, 1, CHAINS).failure();
         assertTrue(c != null, "planted bug not found");
         assertEquals("implementation equals reference model", c.check());

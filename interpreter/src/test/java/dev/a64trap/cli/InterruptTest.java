@@ -1,0 +1,86 @@
+package dev.a64trap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ctrl-C (a real SIGINT to a real a64trap JVM) stops {@code run} and {@code fuzz} cleanly: exit status
+ * 130 and the closing lines printed, not a JVM killed mid-write. The planted-bug warning on stderr is
+ * the sign that the command got past its option checks.
+ */
+class InterruptTest {
+
+    private record Result(int status, String out, String err) {}
+
+    private static Result interrupt(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread o = drain(p.getInputStream(), out);
+        Thread e = drain(p.getErrorStream(), err);
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!err.toString(StandardCharsets.UTF_8).contains("warning: planted bug") && System.nanoTime() < until) {
+                assertTrue(p.isAlive(), "ended before the interrupt: " + err);
+                Thread.sleep(50);
+            }
+            Thread.sleep(1500); // past the signal handler's installation
+            assertTrue(p.isAlive(), "ended before the interrupt: " + out + err);
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "no exit 30 s after SIGINT");
+        } finally {
+            p.destroyForcibly();
+        }
+        o.join();
+        e.join();
+        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Thread drain(InputStream in, ByteArrayOutputStream to) {
+        Thread t = new Thread(() -> {
+            byte[] b = new byte[4096];
+            try {
+                for (int n; (n = in.read(b)) > 0; ) {
+                    synchronized (to) {
+                        to.write(b, 0, n);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    @Test
+    void fuzzStopsAfterTheCurrentChainAndPrintsItsSummary() throws Exception {
+        Result r = interrupt("fuzz", "--target", "pmu", "--time", "300", "--no-progress", "--plant-bug",
+                "pmccntr-write-low32");
+        assertEquals(ExitStatus.INTERRUPTED, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("fuzz pmu: interrupted (Ctrl-C)"), r.out());
+        assertTrue(r.out().matches("(?s).*fuzz pmu: [1-9]\\d* chains over 3 properties.*"), r.out());
+    }
+
+    @Test
+    void runStopsTheGuestAndSaysWhere() throws Exception {
+        Result r = interrupt("run", "--append", "100000000000", "--plant-bug", "lost-el1-swinc",
+                Path.of("..", "guest-images", "prebuilt", "bench.elf").toString());
+        assertEquals(ExitStatus.INTERRUPTED, r.status(), r.out() + r.err());
+        assertTrue(r.err().matches("(?s).*a64trap: interrupted at pc=0x[0-9a-f]+ after [1-9]\\d* instructions.*"),
+                r.err());
+    }
+}
