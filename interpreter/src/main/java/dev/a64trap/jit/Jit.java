@@ -120,7 +120,7 @@ public final class Jit implements BlockCompiler {
     /** One line for {@code run --stats}. */
     public String summary() {
         return String.format("jit: %d blocks compiled (%d without their last instruction, %d with their MRS/MSR"
-                + " and %d blocks after it), %d left to the interpreter", compiled, prefixes, regions, chained, rejected);
+                + " chaining %d more), %d left to the interpreter", compiled, prefixes, regions, chained, rejected);
     }
 
     /** Region units (blocks compiled with their MRS/MSR and chained on past it). */
