@@ -116,4 +116,28 @@ class JitRegionTest {
                 new long[] {pair.compiled.cpu.sysRegs.byName("TPIDR_EL0").read(pair.compiled.cpu)});
         assertTrue(pair.jit.regionCount() > 0);
     }
+
+    /**
+     * loop: add x0, x0, #1 ; mrs x1, tpidr_el0 | add x1, x1, #1 ; msr tpidr_el0, x1 | subs x3, x3, #1 ;
+     * b.ne loop: a chain of three blocks. The observer (the vPMU's view) gets the interpreter's calls,
+     * one by one, and the checkpoints at the same block boundaries, including ones inside the chain.
+     */
+    @Test
+    void theObserverSeesTheInterpretersBlocksAndCheckpointsInAChain() {
+        int[] loop = {ADD_X0_1, MRS_X1_TPIDR, 0x91000421, 0xd51bd041, SUBS_X3_1, 0x54ffff61, B_SELF};
+        for (long interval : new long[] {1, 5, 7, 1000}) {
+            Pair pair = new Pair();
+            pair.code(Pair.CODE, loop);
+            pair.both(s -> s.cpu.x[3] = 500);
+            JitRunTest.Recorder ref = new JitRunTest.Recorder(pair.interp, interval);
+            JitRunTest.Recorder jit = new JitRunTest.Recorder(pair.compiled, interval);
+            pair.run(3100, "checkpoints every " + interval);
+            assertEquals(ref.log.size(), jit.log.size(), "observer calls, checkpoints every " + interval);
+            for (int k = 0; k < ref.log.size(); k++) {
+                assertEquals(ref.log.get(k), jit.log.get(k), "observer call " + k + ", checkpoints every " + interval);
+            }
+            assertTrue(ref.log.size() > 1500, "one call per block");
+            assertTrue(pair.jit.regionCount() > 0);
+        }
+    }
 }
