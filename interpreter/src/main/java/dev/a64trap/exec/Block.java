@@ -26,6 +26,8 @@ public final class Block {
     int heat;
     /** {@link CompiledBlock#prefixOnly()} of {@link #compiled}, read once. */
     boolean compiledPrefix;
+    /** {@link CompiledBlock#region()} of {@link #compiled}, read once. */
+    boolean compiledRegion;
     /** Set when the block is dropped for a write to its page: a compiled loop must not go round again. */
     public boolean stale;
     /** The {@link RunObserver}'s own per-block data (e.g. its event sums), computed once on first use. */

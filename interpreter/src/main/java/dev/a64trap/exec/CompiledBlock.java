@@ -24,4 +24,15 @@ public interface CompiledBlock {
      * stops with {@code f.nextPc} = the last instruction's PC.
      */
     boolean prefixOnly();
+
+    /**
+     * True for a region unit: {@code b} ends with an MRS/MSR of a known system register and the unit
+     * runs it, then on into the block after it (and so on along a chain of such blocks), looping when
+     * the chain's last block branches back to {@code b.pc}. Such a unit does the interpreter's block
+     * accounting itself through {@link JitFrame#beforeAccess} (or {@link JitFrame#sysAccess}) and
+     * {@link JitFrame#next}; on return either {@code f.nextPc} is set, or {@code f.fault} with
+     * {@code f.faultBlock} and {@code f.faultIndex} (the registers as before that instruction). Its
+     * return value is not used.
+     */
+    boolean region();
 }

@@ -59,6 +59,12 @@ public final class Interpreter {
     private RunObserver observer;
     /** {@code cpu.retired} at which {@link RunObserver#checkpoint()} runs (a block boundary). */
     private long checkpoint = Long.MAX_VALUE;
+    // While a region unit runs: retired count at the start of its current block, the budget's end,
+    // the EL it runs at and its first block (dropped with its page, which holds the whole chain).
+    private long regionStart;
+    private long regionLimit;
+    private int regionEl;
+    private Block regionHead;
 
     public Interpreter(Cpu cpu, PhysicalMemory memory, Platform platform, PrintStream trace) {
         this(cpu, memory, platform, trace, Decoder::decode);
@@ -74,7 +80,7 @@ public final class Interpreter {
         this.platform = platform;
         this.sys = new SystemOps(cpu, mem, cache);
         this.trace = trace;
-        this.jitFrame = new JitFrame(mem);
+        this.jitFrame = new JitFrame(mem, this);
     }
 
     /** Installs a JIT (null: interpret only). Blocks are compiled once they have run {@code threshold()} times. */
@@ -392,11 +398,12 @@ public final class Interpreter {
     }
 
     private CompiledBlock compile(Block b) {
-        CompiledBlock cb = compiler.compile(b);
+        CompiledBlock cb = compiler.compile(b, this::peekBlock);
         if (cb == null) {
             b.heat = -1; // never again: the interpreter keeps this block
         } else {
             b.compiledPrefix = cb.prefixOnly();
+            b.compiledRegion = cb.region();
         }
         b.compiled = cb;
         return cb;
@@ -407,6 +414,10 @@ public final class Interpreter {
      * stopping at the first block boundary at or past the checkpoint, as the loop above would.
      */
     private void runCompiled(Block b, CompiledBlock cb, long remaining) {
+        if (b.compiledRegion) {
+            runRegion(b, cb, remaining);
+            return;
+        }
         int len = b.length();
         long base = cpu.retired;
         long max = Math.min(remaining / len, MAX_PASSES);
@@ -443,6 +454,78 @@ public final class Interpreter {
         cpu.pc = f.nextPc;
     }
 
+    /**
+     * Runs a region unit: a chain of blocks linked by the fall-through after their MRS/MSR. The unit
+     * does the block accounting itself at every block boundary ({@link #regionNext}) and runs each
+     * MRS/MSR through {@link #regionAccess}, so the observer sees exactly the interpreter's calls.
+     */
+    private void runRegion(Block b, CompiledBlock cb, long remaining) {
+        JitFrame f = jitFrame;
+        f.fault = null;
+        regionStart = cpu.retired;
+        regionLimit = cpu.retired + remaining;
+        regionEl = cpu.el;
+        regionHead = b;
+        cb.run(cpu, b, f, MAX_PASSES);
+        regionHead = null;
+        GuestFault fault = f.fault;
+        if (fault != null) {
+            Block fb = f.faultBlock;
+            int i = f.faultIndex;
+            f.fault = null;
+            f.faultBlock = null;
+            faultInBlock(fb, regionStart + i, i, regionEl, fb.pc + 4L * i, fault);
+            return;
+        }
+        cpu.retired = regionStart;
+        cpu.pc = f.nextPc;
+    }
+
+    /** Before the MRS/MSR ending {@code b}: it is the executing block, everything before it retired. */
+    void regionBeforeAccess(Block b) {
+        current = b;
+        cpu.retired = regionStart + b.insns.length - 1;
+    }
+
+    /** The MRS/MSR ending {@code b}, with everything before it retired: what {@link #slow} does for it. */
+    void regionAccess(Block b) {
+        int last = b.insns.length - 1;
+        current = b;
+        cpu.retired = regionStart + last;
+        Insn in = b.insns[last];
+        if (in.op() == Op.MRS) {
+            sys.mrs(in, b.sysReg);
+        } else {
+            sys.msr(in, b.sysReg);
+        }
+    }
+
+    /** {@code done} retired whole (next PC {@code nextPc}); whether the unit may run {@code next} as the loop would. */
+    boolean regionNext(Block done, long nextPc, Block next) {
+        long r = regionStart + done.insns.length;
+        regionStart = r;
+        cpu.retired = r;
+        Events e = events;
+        e.branches += done.branches;
+        e.loads += done.loads;
+        e.stores += done.stores;
+        if (observer != null) {
+            observer.retired(done, done.insns.length, regionEl, nextPc);
+        }
+        return next != null && r < checkpoint && regionLimit - r >= next.insns.length && !regionHead.stale
+                && !interruptRequested;
+    }
+
+    /**
+     * The block at {@code pc} for the JIT to chain into a region: the cached one, else decoded
+     * without caching it (nothing about the guest changes until the interpreter reaches it); null
+     * when its first word cannot be fetched.
+     */
+    private Block peekBlock(long pc) {
+        Block b = cache.get(pc);
+        return b != null ? b : decodeBlock(pc, false);
+    }
+
     /** After a prefix unit: the block's last instruction through the general path, then the block's accounting. */
     private void finishPrefix(Block b, long base, int el) {
         int last = b.length() - 1;
@@ -465,8 +548,13 @@ public final class Interpreter {
         }
     }
 
-    /** Decodes the block at {@code pc}; null when the first word cannot be fetched. */
+    /** Decodes and caches the block at {@code pc}; null when the first word cannot be fetched. */
     Block build(long pc) {
+        return decodeBlock(pc, true);
+    }
+
+    /** Decodes the block at {@code pc}; {@code cacheIt}: cache it and report an unknown system register. */
+    private Block decodeBlock(long pc, boolean cacheIt) {
         List<Insn> list = new ArrayList<>();
         long a = pc;
         SysReg desc = null;
@@ -483,7 +571,7 @@ public final class Interpreter {
             if (endsBlock(in.op())) {
                 if (in.op() == Op.MRS || in.op() == Op.MSR_REG) {
                     desc = cpu.sysRegs.lookup((int) in.imm());
-                    if (desc == null) {
+                    if (desc == null && cacheIt) {
                         cpu.sysRegs.reportUnknown((int) in.imm());
                     }
                 }
@@ -497,7 +585,9 @@ public final class Interpreter {
             return null;
         }
         Block b = new Block(pc, list.toArray(new Insn[0]), desc);
-        cache.put(b);
+        if (cacheIt) {
+            cache.put(b);
+        }
         return b;
     }
 

@@ -1,7 +1,10 @@
 package dev.a64trap.exec;
 
 import dev.a64trap.cpu.GuestFault;
+import dev.a64trap.decode.Insn;
+import dev.a64trap.decode.Op;
 import dev.a64trap.mem.PhysicalMemory;
+import dev.a64trap.sysreg.SysReg;
 
 /** What a {@link CompiledBlock} reads and reports besides the CPU: one per interpreter, reused for every call. */
 public final class JitFrame {
@@ -14,8 +17,53 @@ public final class JitFrame {
     public GuestFault fault;
     /** Index in the block of the faulting instruction. */
     public int faultIndex;
+    /** Region units: the block (of the unit's chain) holding the faulting instruction. */
+    public Block faultBlock;
 
-    JitFrame(PhysicalMemory mem) {
+    private final Interpreter interp;
+
+    JitFrame(PhysicalMemory mem, Interpreter interp) {
         this.mem = mem;
+        this.interp = interp;
+    }
+
+    /**
+     * Region units: executes the MRS/MSR that ends {@code b} through the interpreter's own path (access
+     * rule, UNDEFINED/trap syndromes, the descriptor's handler), with {@code b} as the executing block
+     * and the instructions before it retired, exactly as the interpreter runs it. The unit has written
+     * its registers and flags back to the CPU first and reloads them after. A refused access throws
+     * {@link GuestFault}.
+     */
+    public void sysAccess(Block b) {
+        interp.regionAccess(b);
+    }
+
+    /**
+     * Region units, before an MRS/MSR (ending {@code b}) that the unit checks and calls itself with its
+     * descriptor's rule and handler: {@code b} becomes the executing block and the instructions before
+     * the access retired, as {@link #sysAccess} does before the interpreter's code.
+     */
+    public void beforeAccess(Block b) {
+        interp.regionBeforeAccess(b);
+    }
+
+    /**
+     * The exception for the MRS/MSR ending {@code b} when its rule answered {@code a} (not ALLOW):
+     * the interpreter's syndrome (UNDEFINED, or the EC 0x18 trap). The unit throws it.
+     */
+    public GuestFault refused(Block b, SysReg.Access a) {
+        Insn in = b.insns[b.insns.length - 1];
+        return SystemOps.refused(in, a, in.op() != Op.MRS);
+    }
+
+    /**
+     * Region units: {@code done} retired whole and execution continues at {@code nextPc}: the
+     * interpreter's block accounting (retired count, events, observer). Returns true when the unit
+     * may go on into {@code next} (the block at {@code nextPc}, null if the unit leaves anyway): it
+     * fits the budget, no checkpoint is due, no interrupt is pending and no write dropped the unit's
+     * code, exactly where the interpreter's loop would stop at this block boundary.
+     */
+    public boolean next(Block done, long nextPc, Block next) {
+        return interp.regionNext(done, nextPc, next);
     }
 }

@@ -28,11 +28,16 @@ final class SystemOps {
         if (reg == null) {
             throw GuestFault.undefined();
         }
-        switch (reg.access(cpu, write)) {
-            case UNDEFINED -> throw GuestFault.undefined();
-            case TRAP -> throw GuestFault.of(Syndrome.sysreg((int) in.imm(), in.rd(), !write));
-            default -> { }
+        SysReg.Access a = reg.access(cpu, write);
+        if (a != SysReg.Access.ALLOW) {
+            throw refused(in, a, write);
         }
+    }
+
+    /** The exception for an MRS/MSR {@code in} that its register's rule refused with {@code a}. */
+    static GuestFault refused(Insn in, SysReg.Access a, boolean write) {
+        return a == SysReg.Access.TRAP ? GuestFault.of(Syndrome.sysreg((int) in.imm(), in.rd(), !write))
+                : GuestFault.undefined();
     }
 
     void mrs(Insn in, SysReg reg) {

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.function.LongFunction;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.util.CheckClassAdapter;
 import org.objectweb.asm.util.TraceClassVisitor;
@@ -29,6 +30,8 @@ public final class Jit implements BlockCompiler {
     private long compiled;
     private long prefixes;
     private long rejected;
+    private long regions;
+    private long chained;
 
     public Jit(int threshold, boolean verify, PrintStream dump) {
         this.threshold = Math.max(0, threshold);
@@ -62,12 +65,17 @@ public final class Jit implements BlockCompiler {
     }
 
     @Override
-    public CompiledBlock compile(Block b) {
-        if (Translator.unsupported(b) != null) {
+    public CompiledBlock compile(Block b, LongFunction<Block> blockAt) {
+        Block[] chain = Translator.regionChain(b, blockAt);
+        if (chain == null && Translator.unsupported(b) != null) {
             rejected++;
             return null;
         }
-        byte[] bytes = Translator.translate(b);
+        Translator.Unit region = chain != null ? Translator.translateRegion(chain) : null;
+        byte[] bytes = region != null ? region.bytes() : Translator.translate(b);
+        if (chain == null) {
+            chain = new Block[] {b};
+        }
         if (dump != null) {
             StringWriter sw = new StringWriter();
             new ClassReader(bytes).accept(new TraceClassVisitor(new PrintWriter(sw)), 0);
@@ -82,11 +90,18 @@ public final class Jit implements BlockCompiler {
             }
         }
         try {
-            MethodHandles.Lookup unit = MethodHandles.lookup().defineHiddenClass(bytes, true);
-            CompiledBlock cb = (CompiledBlock) unit.findConstructor(unit.lookupClass(), MethodType.methodType(void.class))
-                    .invoke();
+            MethodHandles.Lookup unit = region != null
+                    ? MethodHandles.lookup().defineHiddenClassWithClassData(bytes, region.classData(), true)
+                    : MethodHandles.lookup().defineHiddenClass(bytes, true);
+            CompiledBlock cb = (CompiledBlock) unit.findConstructor(unit.lookupClass(),
+                    MethodType.methodType(void.class, Block[].class)).invoke(chain);
             compiled++;
-            prefixes += Translator.prefixOnly(b) ? 1 : 0;
+            if (cb.region()) {
+                regions++;
+                chained += chain.length - 1;
+            } else {
+                prefixes += Translator.prefixOnly(b) ? 1 : 0;
+            }
             return cb;
         } catch (VerifyError | ClassFormatError e) {
             // A translator bug must not take the guest down: the interpreter keeps the block.
@@ -104,8 +119,13 @@ public final class Jit implements BlockCompiler {
 
     /** One line for {@code run --stats}. */
     public String summary() {
-        return String.format("jit: %d blocks compiled (%d without their last instruction), %d left to the interpreter",
-                compiled, prefixes, rejected);
+        return String.format("jit: %d blocks compiled (%d without their last instruction, %d with their MRS/MSR"
+                + " chaining %d more), %d left to the interpreter", compiled, prefixes, regions, chained, rejected);
+    }
+
+    /** Region units (blocks compiled with their MRS/MSR and chained on past it). */
+    public long regionCount() {
+        return regions;
     }
 
     /** Blocks that stayed with the interpreter (unsupported instruction, too long). */

@@ -5,8 +5,12 @@ import static org.objectweb.asm.Opcodes.*;
 import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
 import dev.a64trap.exec.Block;
+import dev.a64trap.sysreg.SysReg;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.LongFunction;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -22,6 +26,11 @@ import org.objectweb.asm.MethodVisitor;
  * <p>A faulting load/store throws {@code GuestFault} out of the helper; the handler sees the locals
  * as they were before the faulting instruction (nothing is written before the access), spills them
  * and reports the instruction index.
+ *
+ * <p>A region unit ({@link #regionChain}, {@link #translateRegion}) translates a chain of blocks, each
+ * but the last ending in an MRS/MSR of a known register, one after the other in one method; the
+ * block boundaries call {@code JitFrame.next} (the interpreter's accounting) and the last block's
+ * branch to the chain's start is the loop.
  */
 final class Translator {
     /** Operations the translator handles; anything else leaves the block to the interpreter. */
@@ -39,6 +48,8 @@ final class Translator {
 
     /** Longest block translated (the interpreter's cap is lower; this keeps methods far below 64 KiB). */
     static final int MAX_INSNS = 256;
+    /** Most blocks chained into one region unit (each MRS/MSR spills and reloads the registers). */
+    static final int MAX_CHAIN = 16;
 
     static final String UNIT_NAME = "dev/a64trap/jit/Unit";
 
@@ -51,14 +62,35 @@ final class Translator {
     private static final String MEM = "dev/a64trap/mem/PhysicalMemory";
     private static final String MEM_D = "Ldev/a64trap/mem/PhysicalMemory;";
     private static final String FAULT = "dev/a64trap/cpu/GuestFault";
+    private static final String CHAIN_D = "[L" + BLOCK + ";";
+    private static final String CTX_D = "Ldev/a64trap/sysreg/SysRegContext;";
+    private static final String SYSREG = "dev/a64trap/sysreg/SysReg";
+    private static final String ACCESS = SYSREG + "$Access";
 
     // Local variable slots.
     private static final int THIS = 0, L_CPU = 1, L_BLOCK = 2, L_FRAME = 3, L_MAX = 4, L_MEM = 6, L_NZCV = 7,
             L_IDX = 8, L_ITER = 9, L_NEXT = 11, T_A = 13, T_B = 15, T_ADDR = 17, T_V = 19, T_V2 = 21,
-            L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64;
+            L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64, L_BLK = T_C + 1, T_OBJ = L_BLK + 1;
 
     private final Block block;
     private final Insn[] insns;
+    /** The unit's blocks: {@link #block} alone, or a region's chain starting with it. */
+    private final Block[] chain;
+    /** A region unit (see {@link #regionChain}). */
+    private final boolean region;
+    /** Region units: index in {@link #chain} of the block being emitted. */
+    private int cur;
+    /** Region units: exits taken after a block boundary (label, next PC), emitted after the body. */
+    private final List<Object[]> exitStubs = new ArrayList<>();
+    /**
+     * The unit's class data: access rules, handlers and descriptors, each in a static final field
+     * {@code K<index>} (constants to HotSpot, so each access calls its own handler directly).
+     */
+    private final List<Object> constants = new ArrayList<>();
+    private final List<String> constantTypes = new ArrayList<>();
+
+    /** A translated unit: class bytes and the class data its static initializer reads. */
+    record Unit(byte[] bytes, List<Object> classData) {}
     private MethodVisitor mv;
     /** Registers 0..31 (31 = the current SP) that the block reads or writes. */
     private final boolean[] touched = new boolean[32];
@@ -76,6 +108,74 @@ final class Translator {
         this.block = block;
         this.prefix = prefixOnly(block);
         this.insns = prefix ? java.util.Arrays.copyOf(block.insns, block.insns.length - 1) : block.insns;
+        this.chain = new Block[] {block};
+        this.region = false;
+    }
+
+    private Translator(Block[] chain) {
+        this.block = chain[0];
+        this.prefix = false;
+        this.insns = block.insns;
+        this.chain = chain;
+        this.region = true;
+    }
+
+    /** Whether {@code b} ends with an MRS/MSR (register) whose descriptor exists: a region unit runs it. */
+    static boolean endsWithAccess(Block b) {
+        Op last = b.insns[b.insns.length - 1].op();
+        return (last == Op.MRS || last == Op.MSR_REG) && b.sysReg != null;
+    }
+
+    /** Whether every instruction of {@code b} is translated in a region (the last may be a known MRS/MSR). */
+    private static boolean regionBlock(Block b) {
+        Insn[] in = b.insns;
+        if (in.length > MAX_INSNS) {
+            return false;
+        }
+        for (int k = 0; k < in.length - 1; k++) {
+            if (!SUPPORTED.contains(in[k].op())) {
+                return false;
+            }
+        }
+        return SUPPORTED.contains(in[in.length - 1].op()) || endsWithAccess(b);
+    }
+
+    /**
+     * The chain of a region unit headed by {@code b}, or null when {@code b} is no region head (it must
+     * end with a known MRS/MSR and translate otherwise). The chain follows the fall-through after each
+     * MRS/MSR while the next block is translatable and on {@code b}'s page (a write there drops
+     * {@code b}, and with it the unit), up to {@link #MAX_CHAIN} blocks and {@link #MAX_INSNS}
+     * instructions; it ends with the first block that does not end in such an access.
+     */
+    static Block[] regionChain(Block b, LongFunction<Block> blockAt) {
+        if (!endsWithAccess(b) || !regionBlock(b)) {
+            return null;
+        }
+        List<Block> out = new ArrayList<>();
+        out.add(b);
+        int total = b.insns.length;
+        Block last = b;
+        while (endsWithAccess(last) && out.size() < MAX_CHAIN) {
+            long pc = last.endPc();
+            if (pc >>> 12 != b.pc >>> 12) {
+                break;
+            }
+            Block next = blockAt.apply(pc);
+            if (next == null || !regionBlock(next) || total + next.insns.length > MAX_INSNS) {
+                break;
+            }
+            out.add(next);
+            total += next.insns.length;
+            last = next;
+        }
+        return out.toArray(new Block[0]);
+    }
+
+    /** The region unit of {@code chain} (from {@link #regionChain}). */
+    static Unit translateRegion(Block[] chain) {
+        Translator t = new Translator(chain);
+        byte[] bytes = t.emitClass();
+        return new Unit(bytes, List.copyOf(t.constants));
     }
 
     /**
@@ -119,10 +219,14 @@ final class Translator {
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, UNIT_NAME, null, "java/lang/Object",
                 new String[] {"dev/a64trap/exec/CompiledBlock"});
         cw.visitSource(String.format("guest block 0x%x", block.pc), null);
-        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "chain", CHAIN_D, null, null).visitEnd();
+        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "(" + CHAIN_D + ")V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
         init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitVarInsn(ALOAD, 0);
+        init.visitVarInsn(ALOAD, 1);
+        init.visitFieldInsn(PUTFIELD, UNIT_NAME, "chain", CHAIN_D);
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
@@ -132,17 +236,48 @@ final class Translator {
         po.visitInsn(IRETURN);
         po.visitMaxs(0, 0);
         po.visitEnd();
+        MethodVisitor rg = cw.visitMethod(ACC_PUBLIC, "region", "()Z", null, null);
+        rg.visitCode();
+        rg.visitInsn(region ? ICONST_1 : ICONST_0);
+        rg.visitInsn(IRETURN);
+        rg.visitMaxs(0, 0);
+        rg.visitEnd();
         mv = cw.visitMethod(ACC_PUBLIC, "run", "(" + CPU_D + "L" + BLOCK + ";L" + FRAME + ";J)J", null, null);
         mv.visitCode();
         emitRun();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+        if (!constants.isEmpty()) {
+            MethodVisitor ci = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+            ci.visitCode();
+            for (int k = 0; k < constants.size(); k++) {
+                String desc = constantTypes.get(k);
+                cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "K" + k, desc, null, null).visitEnd();
+                ci.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
+                        "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
+                ci.visitLdcInsn("_");
+                ci.visitLdcInsn(org.objectweb.asm.Type.getType(desc));
+                ci.visitLdcInsn(k);
+                ci.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
+                        "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;",
+                        false);
+                ci.visitTypeInsn(CHECKCAST, desc.substring(1, desc.length() - 1));
+                ci.visitFieldInsn(PUTSTATIC, UNIT_NAME, "K" + k, desc);
+            }
+            ci.visitInsn(RETURN);
+            ci.visitMaxs(0, 0);
+            ci.visitEnd();
+        }
         cw.visitEnd();
         return cw.toByteArray();
     }
 
     private void scan() {
-        for (Insn in : insns) {
+        List<Insn> all = new ArrayList<>(List.of(insns));
+        for (int j = 1; j < chain.length; j++) {
+            all.addAll(List.of(chain[j].insns));
+        }
+        for (Insn in : all) {
             Op op = in.op();
             for (int r : new int[] {in.rd(), in.rn(), in.rm(), in.ra()}) {
                 touched[r] = true;
@@ -190,6 +325,8 @@ final class Translator {
         mv.visitVarInsn(ASTORE, L_MEM);
         iconst(0);
         mv.visitVarInsn(ISTORE, L_IDX);
+        iconst(0);
+        mv.visitVarInsn(ISTORE, L_BLK);
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, L_ITER);
         mv.visitInsn(LCONST_0);
@@ -201,15 +338,25 @@ final class Translator {
         mv.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
         mv.visitLabel(head);
         mv.visitLabel(tryStart);
-        boolean branched = false;
-        for (int i = 0; i < insns.length; i++) {
-            long pc = block.pc + 4L * i;
-            branched = emit(insns[i], pc, i);
-        }
-        if (!branched) {
-            exitTo(block.pc + 4L * insns.length); // a prefix unit stops at the block's last instruction
+        if (region) {
+            emitChain();
+        } else {
+            boolean branched = false;
+            for (int i = 0; i < insns.length; i++) {
+                long pc = block.pc + 4L * i;
+                branched = emit(insns[i], pc, i);
+            }
+            if (!branched) {
+                exitTo(block.pc + 4L * insns.length); // a prefix unit stops at the block's last instruction
+            }
         }
         mv.visitLabel(tryEnd);
+        for (Object[] stub : exitStubs) {
+            mv.visitLabel((Label) stub[0]);
+            lconst((Long) stub[1]);
+            mv.visitVarInsn(LSTORE, L_NEXT);
+            mv.visitJumpInsn(GOTO, spill);
+        }
 
         // Back-edge at the block's start already counted: leave with the block's own PC next.
         mv.visitLabel(exitAtHead);
@@ -235,8 +382,164 @@ final class Translator {
         mv.visitVarInsn(ALOAD, L_FRAME);
         mv.visitVarInsn(ILOAD, L_IDX);
         mv.visitFieldInsn(PUTFIELD, FRAME, "faultIndex", "I");
+        if (region) {
+            mv.visitVarInsn(ALOAD, L_FRAME);
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
+            mv.visitVarInsn(ILOAD, L_BLK);
+            mv.visitInsn(AALOAD);
+            mv.visitFieldInsn(PUTFIELD, FRAME, "faultBlock", "L" + BLOCK + ";");
+        }
         mv.visitVarInsn(LLOAD, L_ITER);
         mv.visitInsn(LRETURN);
+    }
+
+    // ---- region units
+
+    /** The chain's blocks one after the other; each MRS/MSR runs through the frame, then a block boundary. */
+    private void emitChain() {
+        for (int j = 0; j < chain.length; j++) {
+            cur = j;
+            Block b = chain[j];
+            Insn[] in = b.insns;
+            boolean branched = false;
+            for (int i = 0; i < in.length; i++) {
+                long pc = b.pc + 4L * i;
+                if (i == in.length - 1 && endsWithAccess(b)) {
+                    emitAccess(i);
+                } else {
+                    branched = emit(in[i], pc, i);
+                }
+            }
+            if (branched) {
+                continue; // the last block: its branch has left or looped
+            }
+            if (j + 1 < chain.length) {
+                // Block boundary into the next block of the chain, unless the run loop must look first.
+                Label out = new Label();
+                exitStubs.add(new Object[] {out, b.endPc()});
+                boundary(j, b.endPc(), j + 1);
+                mv.visitJumpInsn(IFEQ, out);
+            } else {
+                boundary(j, b.endPc(), -1);
+                mv.visitInsn(POP);
+                lconst(b.endPc());
+                mv.visitVarInsn(LSTORE, L_NEXT);
+                mv.visitJumpInsn(GOTO, spill);
+            }
+        }
+    }
+
+    /** Pushes chain block {@code j}. */
+    private void chainBlock(int j) {
+        if (j == 0) {
+            mv.visitVarInsn(ALOAD, L_BLOCK);
+            return;
+        }
+        mv.visitVarInsn(ALOAD, THIS);
+        mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
+        iconst(j);
+        mv.visitInsn(AALOAD);
+    }
+
+    /**
+     * The MRS/MSR at index {@code i} ending the current block, as SystemOps runs it: registers and
+     * flags to the CPU; the block becomes the executing one (JitFrame.beforeAccess); the descriptor's
+     * rule checked (a refusal throws the interpreter's exception); its handler called; registers back.
+     * Rule, handler and descriptor are constants of the unit. A direction without a handler
+     * (UNDEFINED) goes through JitFrame.sysAccess, the interpreter's own code.
+     */
+    private void emitAccess(int i) {
+        Block b = chain[cur];
+        Insn in = b.insns[i];
+        SysReg reg = b.sysReg;
+        boolean write = in.op() == Op.MSR_REG;
+        iconst(i);
+        mv.visitVarInsn(ISTORE, L_IDX);
+        iconst(cur);
+        mv.visitVarInsn(ISTORE, L_BLK);
+        spillState();
+        if (write ? reg.writer() == null : reg.reader() == null) {
+            mv.visitVarInsn(ALOAD, L_FRAME);
+            chainBlock(cur);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "sysAccess", "(L" + BLOCK + ";)V", false);
+            reloadState();
+            return;
+        }
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        chainBlock(cur);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "beforeAccess", "(L" + BLOCK + ";)V", false);
+        String ruleD = "L" + SYSREG + "$El0Rule;";
+        constant(reg.el0Rule(), ruleD);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        bool(write);
+        mv.visitMethodInsn(INVOKEINTERFACE, SYSREG + "$El0Rule", "check", "(" + CTX_D + "Z)L" + ACCESS + ";", true);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETSTATIC, ACCESS, "ALLOW", "L" + ACCESS + ";");
+        Label allowed = new Label();
+        mv.visitJumpInsn(IF_ACMPEQ, allowed);
+        mv.visitVarInsn(ASTORE, T_OBJ);
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        chainBlock(cur);
+        mv.visitVarInsn(ALOAD, T_OBJ);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "refused", "(L" + BLOCK + ";L" + ACCESS + ";)L" + FAULT + ";", false);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(allowed);
+        mv.visitInsn(POP);
+        if (write) {
+            constant(reg.writer(), "L" + SYSREG + "$Writer;");
+            mv.visitVarInsn(ALOAD, L_CPU);
+            constant(reg, "L" + SYSREG + ";");
+            rz(in.rd());
+            mv.visitMethodInsn(INVOKEINTERFACE, SYSREG + "$Writer", "write", "(" + CTX_D + "L" + SYSREG + ";J)V", true);
+            reloadState();
+        } else {
+            constant(reg.reader(), "L" + SYSREG + "$Reader;");
+            mv.visitVarInsn(ALOAD, L_CPU);
+            constant(reg, "L" + SYSREG + ";");
+            mv.visitMethodInsn(INVOKEINTERFACE, SYSREG + "$Reader", "read", "(" + CTX_D + "L" + SYSREG + ";)J", true);
+            mv.visitVarInsn(LSTORE, T_V);
+            reloadState();
+            if (in.rd() != 31) {
+                mv.visitVarInsn(LLOAD, T_V);
+                mv.visitVarInsn(LSTORE, slot(in.rd()));
+            }
+        }
+    }
+
+    /** Pushes {@code value} from the unit's class data (static final field of type {@code desc}). */
+    private void constant(Object value, String desc) {
+        int k = constants.size();
+        constants.add(value);
+        constantTypes.add(desc);
+        mv.visitFieldInsn(GETSTATIC, UNIT_NAME, "K" + k, desc);
+    }
+
+    /** JitFrame.next(chain block {@code done}, nextPc, chain block {@code next} or null if -1); pushes its result. */
+    private void boundary(int done, long nextPc, int next) {
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        chainBlock(done);
+        lconst(nextPc);
+        if (next >= 0) {
+            chainBlock(next);
+        } else {
+            mv.visitInsn(ACONST_NULL);
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "next", "(L" + BLOCK + ";JL" + BLOCK + ";)Z", false);
+    }
+
+    private void reloadState() {
+        for (int r = 0; r < 32; r++) {
+            if (touched[r]) {
+                mv.visitVarInsn(ALOAD, L_X);
+                iconst(r);
+                mv.visitInsn(LALOAD);
+                mv.visitVarInsn(LSTORE, slot(r));
+            }
+        }
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitFieldInsn(GETFIELD, CPU, "nzcv", "I");
+        mv.visitVarInsn(ISTORE, L_NZCV);
     }
 
     private void spillState() {
@@ -257,6 +560,10 @@ final class Translator {
 
     /** Leaves the current execution of the block for the constant {@code target}. */
     private void exitTo(long target) {
+        if (region) {
+            regionExitTo(target);
+            return;
+        }
         countIteration();
         if (target == block.pc) {
             // The block's own loop: go round again unless the limit, an interrupt or a code write says stop.
@@ -283,8 +590,40 @@ final class Translator {
     /** Leaves for the target on the stack (a long). */
     private void exitToStack() {
         mv.visitVarInsn(LSTORE, L_NEXT);
-        countIteration();
+        if (region) {
+            mv.visitVarInsn(ALOAD, L_FRAME);
+            chainBlock(cur);
+            mv.visitVarInsn(LLOAD, L_NEXT);
+            mv.visitInsn(ACONST_NULL);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "next", "(L" + BLOCK + ";JL" + BLOCK + ";)Z", false);
+            mv.visitInsn(POP);
+        } else {
+            countIteration();
+        }
         mv.visitJumpInsn(GOTO, spill);
+    }
+
+    /**
+     * A region's branch to a constant: the block boundary, then round again from the chain's start
+     * when it branches there (unless the frame or the pass limit says stop), else out.
+     */
+    private void regionExitTo(long target) {
+        Label out = new Label();
+        exitStubs.add(new Object[] {out, target});
+        if (target == block.pc) {
+            boundary(cur, target, 0);
+            mv.visitJumpInsn(IFEQ, out);
+            countIteration();
+            mv.visitVarInsn(LLOAD, L_ITER);
+            mv.visitVarInsn(LLOAD, L_MAX);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, out);
+            mv.visitJumpInsn(GOTO, head);
+        } else {
+            boundary(cur, target, -1);
+            mv.visitInsn(POP);
+            mv.visitJumpInsn(GOTO, out);
+        }
     }
 
     private void countIteration() {
@@ -785,6 +1124,10 @@ final class Translator {
     private void memory(Insn in, long pc, int index) {
         iconst(index);
         mv.visitVarInsn(ISTORE, L_IDX); // the handler reports this instruction if the access faults
+        if (region) {
+            iconst(cur);
+            mv.visitVarInsn(ISTORE, L_BLK);
+        }
         address(in, pc);
         mv.visitVarInsn(LSTORE, T_ADDR);
         int size = in.size();

@@ -15,9 +15,24 @@
  * {@code exec.Alu} and {@code exec.Lsu}, called with {@code invokestatic}. Only moves, adds and
  * logic are inlined. A faulting access throws out of {@code Lsu}. The handler spills the locals as
  * they were before the instruction and reports its index, so the interpreter delivers the
- * exception with exact state. A block whose last instruction is not translatable (MRS, MSR, SVC,
- * HLT, ERET, exclusives...) is compiled without it, and the interpreter runs that one through its
- * general path. Any other untranslatable block stays interpreted.
+ * exception with exact state. A block whose last instruction is not translatable (SVC, HLT, ERET,
+ * MSR to PSTATE, MRS/MSR of a register the table does not have...) is compiled without it, and the
+ * interpreter runs that one through its general path. Any other untranslatable block stays
+ * interpreted.
+ *
+ * <p>A block ending in an MRS/MSR of a register in the vCPU's table heads a region unit: the access
+ * is compiled and the unit runs on into the block after it, along a chain of such blocks on the same
+ * page, looping when the chain's last block branches back to its start. An access writes registers
+ * and flags back to the CPU, makes its block the executing one ({@code JitFrame.beforeAccess}),
+ * checks the descriptor's access rule and calls its reader or writer (rule, handler and descriptor
+ * are class-data constants of the unit, so HotSpot inlines each register's own handler; a refusal
+ * throws the interpreter's UNDEFINED or trap exception, {@code JitFrame.refused}), then reloads the
+ * registers. A direction without a handler goes through the interpreter's code
+ * ({@code JitFrame.sysAccess}). Blocks still end at every
+ * MRS/MSR, so the vPMU sees the same blocks: at each block boundary {@code JitFrame.next} does the
+ * interpreter's accounting for the block just retired (retired count, events, observer) and says
+ * whether the unit may go on (budget, checkpoint, interrupt, a write to the page), so a counter read
+ * mid-chain includes exactly what the interpreter would have retired.
  *
  * <p>Retired counts, event sums, observer calls and checkpoints are the interpreter's own block
  * accounting: a unit reports how many whole passes it made. Debugging:

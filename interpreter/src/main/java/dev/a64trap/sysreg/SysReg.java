@@ -166,6 +166,24 @@ public final class SysReg {
         writer.write(c, this, value);
     }
 
+    // Compiled code (the JIT) checks and calls an access itself, with these as constants of its unit:
+    // access(c, w) is "handler of that direction null ? UNDEFINED : el0Rule().check(c, w)".
+
+    /** The access rule ({@link #access} consults it when the direction has a handler). */
+    public El0Rule el0Rule() {
+        return el0;
+    }
+
+    /** The guest read handler, null when reads are UNDEFINED. */
+    public Reader reader() {
+        return reader;
+    }
+
+    /** The guest write handler, null when writes are UNDEFINED. */
+    public Writer writer() {
+        return writer;
+    }
+
     /** Whether the debugger can read this register ({@link #peek}). */
     public boolean peekable() {
         return peek != null || reader != null;

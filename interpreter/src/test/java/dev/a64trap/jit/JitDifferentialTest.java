@@ -30,7 +30,8 @@ class JitDifferentialTest {
     private static final Set<Op> MEMORY = EnumSet.of(Op.LDR, Op.STR, Op.LDP, Op.STP, Op.LDAR, Op.STLR, Op.PRFM);
     /**
      * mrs x0, nzcv; msr nzcv, x1; svc #0; brk #0; hlt #0xf000; mrs x3, cntvct_el0; isb
-     * (aarch64-linux-gnu-as 2.40): a block ending so is compiled without its last instruction.
+     * (aarch64-linux-gnu-as 2.40): a block ending in one of the MRS/MSR is a region unit (the access
+     * compiled), one ending in the others is compiled without its last instruction.
      */
     private static final int[] SYSTEM_CLOSERS = {0xd53b4200, 0xd51b4201, 0xd4000001, 0xd4200000, 0xd45e0000,
         0xd53be043, 0xd5033fdf};

@@ -1,0 +1,312 @@
+package dev.a64trap.jit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.a64trap.cpu.Cpu;
+import dev.a64trap.decode.Decoder;
+import dev.a64trap.decode.Disassembler;
+import dev.a64trap.exec.Stop;
+import dev.a64trap.host.Host;
+import dev.a64trap.host.Scheduler;
+import dev.a64trap.machine.HostedVcpu;
+import dev.a64trap.machine.ImageLoadException;
+import dev.a64trap.machine.VirtBoard;
+import dev.a64trap.pmu.KvmAbi;
+import dev.a64trap.pmu.KvmVm;
+import dev.a64trap.pmu.PmuReg;
+import dev.a64trap.pmu.VmmPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * System-register accesses compiled into region units, against the interpreter: the same guest on
+ * two boards with the vPMU on a simulated rk3588, one interpreting only, one with the JIT (ASM-verified
+ * units). After every run the registers, PC, flags, retired count, exception registers, event sums,
+ * every vPMU register and counter, guest time, the migrations and the overflow interrupt line must
+ * agree, so a counter the guest reads mid-chain saw exactly the interpreter's counts.
+ */
+class JitSysRegTest {
+    static final long RAM = 0x4000_0000L;
+    static final long DATA = RAM + 0x10_0000L;
+
+    /** One guest on two boards: {@link #ref} interprets, {@link #jit} compiles with {@link #compiler}. */
+    static final class Boards {
+        final VirtBoard ref;
+        final VirtBoard jit;
+        final Jit compiler;
+
+        Boards(byte[] image, String pmu, String sched, int threshold) throws ImageLoadException {
+            ref = board(image, pmu, sched);
+            jit = board(image, pmu, sched);
+            compiler = new Jit(threshold, true, null);
+            jit.interpreter().setCompiler(compiler);
+        }
+
+        private static VirtBoard board(byte[] image, String pmu, String sched) throws ImageLoadException {
+            Host host = Host.preset("rk3588");
+            VirtBoard.Options o = new VirtBoard.Options();
+            o.loadAddress = OptionalLong.of(RAM);
+            o.jit = false;
+            o.vcpu = new HostedVcpu(host, Scheduler.parse(sched, null, host, 7),
+                    VmmPolicy.plan(pmu, host, KvmAbi.V8, true), KvmVm.Options.defaults(), 0, -1);
+            return VirtBoard.load(image, "guest.bin", o);
+        }
+
+        void both(java.util.function.Consumer<VirtBoard> setup) {
+            setup.accept(ref);
+            setup.accept(jit);
+        }
+
+        Stop run(long maxInsns, String what) {
+            Stop a = ref.run(maxInsns);
+            Stop b = jit.run(maxInsns);
+            assertEquals(a, b, what + ": stop");
+            assertSameState(what);
+            return b;
+        }
+
+        void assertSameState(String what) {
+            Cpu a = ref.cpu(), b = jit.cpu();
+            assertArrayEquals(java.util.Arrays.copyOf(a.x, 32), java.util.Arrays.copyOf(b.x, 32), what + ": registers");
+            assertEquals(a.pc, b.pc, what + ": pc");
+            assertEquals(a.nzcv, b.nzcv, what + ": nzcv");
+            assertEquals(a.retired, b.retired, what + ": retired");
+            assertEquals(a.el, b.el, what + ": el");
+            assertEquals(a.spsel(), b.spsel(), what + ": spsel");
+            assertEquals(a.sp(0), b.sp(0), what + ": sp_el0");
+            assertEquals(a.daif, b.daif, what + ": daif");
+            assertEquals(a.sys.esr, b.sys.esr, what + ": esr");
+            assertEquals(a.sys.elr, b.sys.elr, what + ": elr");
+            assertEquals(a.sys.far, b.sys.far, what + ": far");
+            assertEquals(a.sys.spsr, b.sys.spsr, what + ": spsr");
+            var ea = ref.interpreter().events;
+            var eb = jit.interpreter().events;
+            assertEquals(ea.branches, eb.branches, what + ": branch events");
+            assertEquals(ea.loads, eb.loads, what + ": load events");
+            assertEquals(ea.stores, eb.stores, what + ": store events");
+            assertEquals(ea.exceptions, eb.exceptions, what + ": exception events");
+            HostedVcpu va = ref.hostedVcpu(), vb = jit.hostedVcpu();
+            for (PmuReg r : new PmuReg[] {PmuReg.PMCR, PmuReg.PMCNTENSET, PmuReg.PMINTENSET, PmuReg.PMOVSSET,
+                PmuReg.PMUSERENR, PmuReg.PMSELR, PmuReg.PMCCNTR, PmuReg.PMCCFILTR}) {
+                assertEquals(va.pmu().peek(r, 0), vb.pmu().peek(r, 0), what + ": " + r);
+            }
+            for (int i = 0; i < 6; i++) {
+                assertEquals(va.pmu().peek(PmuReg.PMEVCNTR, i), vb.pmu().peek(PmuReg.PMEVCNTR, i), what + ": PMEVCNTR" + i);
+                assertEquals(va.pmu().peek(PmuReg.PMEVTYPER, i), vb.pmu().peek(PmuReg.PMEVTYPER, i),
+                        what + ": PMEVTYPER" + i);
+            }
+            assertEquals(va.nanoseconds(), vb.nanoseconds(), what + ": guest time");
+            assertEquals(va.migrations(), vb.migrations(), what + ": migrations");
+            assertEquals(va.irqLevel(), vb.irqLevel(), what + ": overflow interrupt line");
+            assertEquals(va.irqRisingEdges(), vb.irqRisingEdges(), what + ": overflow interrupts");
+            assertEquals(va.stalledNanos(), vb.stalledNanos(), what + ": stalled time");
+            assertArrayEquals(ref.memory().readBytes(DATA, 0x10000), jit.memory().readBytes(DATA, 0x10000),
+                    what + ": data memory");
+        }
+    }
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = JitSysRegTest.class.getResourceAsStream("/jit/" + name)) {
+            assertTrue(in != null, "test resource /jit/" + name);
+            return in.readAllBytes();
+        }
+    }
+
+    static byte[] bytes(int... words) {
+        ByteBuffer b = ByteBuffer.allocate(4 * words.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int w : words) {
+            b.putInt(w);
+        }
+        return b.array();
+    }
+
+    /**
+     * sysreg-mix.S: EL1 loop of PMU reads and writes, TPIDR, NZCV, CNTVCT and PMOVSSET between loads,
+     * stores and branches; then EL0 reads that fault while PMUSERENR.EN is clear (an SVC toggles it).
+     * Whole runs and runs cut by budgets at every kind of point, resumed, under pinned and random
+     * placement, with units compiled at the first execution and after a few interpreted ones.
+     */
+    @Test
+    void pmuLoopsAtEl1AndEl0MatchTheInterpreter() throws IOException, ImageLoadException {
+        byte[] image = resource("sysreg-mix.bin");
+        for (String pmu : List.of("fixed-counters-only", "default")) {
+            for (String sched : List.of("pinned:0", "random:20")) {
+                for (int threshold : new int[] {0, 3}) {
+                    String what = pmu + " " + sched + " threshold " + threshold;
+                    Boards b = new Boards(image, pmu, sched, threshold);
+                    Random rnd = new Random(what.hashCode());
+                    long at = 0;
+                    while (at < 260_000) {
+                        at += 1 + rnd.nextInt(rnd.nextBoolean() ? 40 : 9000);
+                        b.run(at, what + " budget " + at);
+                    }
+                    Cpu c = b.jit.cpu();
+                    assertEquals(0, c.x[4], what + ": both loops finished");
+                    assertEquals(1, c.el, what + ": in the handler of EL0's final SVC");
+                    assertTrue(c.x[22] > 100 && c.x[23] > 100 && (pmu.equals("default") || c.x[24] > 100),
+                            what + ": UNDEFINED reads " + c.x[22] + " at EL0 and " + c.x[24] + " at EL1, PMUSERENR toggles "
+                            + c.x[23]);
+                    assertTrue(b.compiler.regionCount() >= 3, what + ": region units " + b.compiler.regionCount());
+                    if (sched.startsWith("random")) {
+                        assertTrue(b.jit.hostedVcpu().migrations().size() > 5, what + ": migrations");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * HostedVcpuTest's loop ({@code loop: mrs x1, pmccntr_el0 ; cmp x1, x2 ; cinc x3, x3, eq ; mov x2, x1 ;
+     * subs x4, x4, #1 ; b.ne loop}, words from aarch64-linux-gnu-as 2.40) in one run: the cycle counter
+     * the guest sees, and the reads that saw no change, are the interpreter's.
+     */
+    @Test
+    void pmccntrLoopSeesTheInterpretersCycleCounter() throws ImageLoadException {
+        int[] loop = {0xd2800020, 0xd51b9c00, 0xd2b00000, 0xd51b9c20, 0xd2800002, 0xd2800003, 0xd2a00204,
+            0xd53b9d01, 0xeb02003f, 0x9a831463, 0xaa0103e2, 0xf1000484, 0x54ffff61, 0x14000000};
+        for (String pmu : List.of("fixed-counters-only", "default")) {
+            Boards b = new Boards(bytes(loop), pmu, "random:1000", 0);
+            b.run(7 + 6L * 0x100000 + 100, pmu);
+            assertEquals(0, b.jit.cpu().x[4], pmu + ": loop finished");
+            assertTrue(b.jit.cpu().x[1] > 0x100000, pmu + ": cycles counted");
+            assertTrue(b.compiler.regionCount() > 0, pmu + ": the MRS was compiled");
+        }
+    }
+
+    /** System-register words (aarch64-linux-gnu-as 2.40) with Rt = x0; the generator picks Rt. */
+    static final int[] SYSREG = {
+        0xd53b9d00, 0xd51b9d00, // mrs/msr pmccntr_el0
+        0xd53be800, 0xd51be800, // pmevcntr0_el0
+        0xd53be820, 0xd51be820, // pmevcntr1_el0
+        0xd53bec00, 0xd51bec00, // pmevtyper0_el0
+        0xd53b9c20, 0xd51b9c20, // pmcntenset_el0
+        0xd51b9c40, // msr pmcntenclr_el0
+        0xd53b9c60, 0xd51b9c60, // pmovsclr_el0
+        0xd51b9e60, // msr pmovsset_el0
+        0xd53b9ca0, 0xd51b9ca0, // pmselr_el0
+        0xd53b9d40, 0xd51b9d40, // pmxevcntr_el0
+        0xd53b9c00, 0xd51b9c00, // pmcr_el0
+        0xd53b9e00, 0xd51b9e00, // pmuserenr_el0
+        0xd5389e20, 0xd5189e20, // pmintenset_el1
+        0xd53bd040, 0xd51bd040, // tpidr_el0
+        0xd53bd060, 0xd51bd060, // tpidrro_el0
+        0xd53b4200, 0xd51b4200, // nzcv
+        0xd53be040, 0xd51be040, // cntvct_el0 (the write is UNDEFINED)
+        0xd5384100, 0xd5184100, // sp_el0
+        0xd5384200, 0xd5184200, // spsel
+        0xd53b4220, 0xd51b4220, // daif
+        0xd5384240, 0xd5184240, // currentel (the write is UNDEFINED)
+        0xd538f200, // mrs s3_0_c15_c2_0: no such register (UNDEFINED, ends the unit)
+    };
+
+    /**
+     * Random chains: blocks of translatable instructions (JitDifferentialTest's pool, memory rebased on
+     * x28) each ending in a random MRS/MSR from {@link #SYSREG}, closed by a loop back to the start or
+     * a branch away, run at EL1 or EL0, with or without vectors, under random budgets and placements.
+     */
+    @Test
+    void randomChainsOfSystemRegisterAccessesMatchTheInterpreter() throws ImageLoadException {
+        long seed = Long.getLong("a64trap.test.seed", 0x5EED_0A64L);
+        Random rnd = new Random(seed);
+        int[] pool = JitDifferentialTest.pool(seed);
+        int programs = 150;
+        long regions = 0;
+        for (int p = 0; p < programs; p++) {
+            List<Integer> words = new ArrayList<>();
+            int blocks = 1 + rnd.nextInt(4);
+            for (int k = 0; k < blocks; k++) {
+                int n = rnd.nextInt(5);
+                for (int i = 0; i < n; i++) {
+                    words.add(pool[rnd.nextInt(pool.length)]);
+                }
+                int rt = rnd.nextInt(27);
+                words.add(SYSREG[rnd.nextInt(SYSREG.length)] | rt);
+            }
+            int tail = rnd.nextInt(3);
+            for (int i = rnd.nextInt(3); i > 0; i--) {
+                words.add(pool[rnd.nextInt(pool.length)]);
+            }
+            int back = words.size();
+            words.add(switch (tail) {
+                case 0 -> 0x14000000 | (-back & 0x3FF_FFFF); // b start
+                case 1 -> 0x54000000 | (-back & 0x7FFFF) << 5 | rnd.nextInt(15); // b.cond start
+                default -> 0xB5000000 | (-back & 0x7FFFF) << 5 | rnd.nextInt(27); // cbnz xN, start
+            });
+            words.add(0x14000000); // b .
+            int[] code = words.stream().mapToInt(Integer::intValue).toArray();
+            StringBuilder listing = new StringBuilder();
+            for (int k = 0; k < code.length; k++) {
+                listing.append(String.format("%n  %08x  %s", code[k],
+                        Disassembler.format(Decoder.decode(code[k]), RAM + 4L * k)));
+            }
+            String pmu = rnd.nextBoolean() ? "fixed-counters-only" : "default";
+            String sched = rnd.nextBoolean() ? "pinned:0" : "random:" + (1 + rnd.nextInt(30));
+            Boards b = new Boards(bytes(code), pmu, sched, rnd.nextInt(3) == 0 ? 2 : 0);
+            setUp(b, rnd);
+            String what = "seed " + seed + " program " + p + " (" + pmu + ", " + sched + ")";
+            try {
+                long at = 0;
+                for (int r = 0; r < 4; r++) {
+                    at += 1 + rnd.nextInt(r == 3 ? 20000 : 200);
+                    Stop s = b.run(at, what + " budget " + at);
+                    if (s.kind() != Stop.Kind.BUDGET) {
+                        break;
+                    }
+                }
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + listing, e);
+            }
+            regions += b.compiler.regionCount();
+        }
+        assertTrue(regions > programs / 2, "region units compiled: " + regions);
+    }
+
+    /** Same random registers, data, EL and vectors on both boards; counters enabled at random. */
+    private static void setUp(Boards b, Random rnd) {
+        long[] x = new long[32];
+        for (int r = 0; r < 31; r++) {
+            x[r] = rnd.nextInt(4) == 0 ? rnd.nextInt(64) : rnd.nextLong();
+        }
+        x[27] = rnd.nextInt(64);
+        x[28] = DATA + 0x4000 + (rnd.nextInt(0x4000) & (rnd.nextBoolean() ? ~7 : ~0));
+        long sp = DATA + 0x8000;
+        int nzcv = rnd.nextInt(16);
+        boolean el0 = rnd.nextInt(3) == 0;
+        boolean vectors = rnd.nextBoolean();
+        long pmcr = rnd.nextInt(8);
+        long cnten = rnd.nextLong() & 0x8000_003FL;
+        long userenr = rnd.nextInt(16);
+        byte[] data = new byte[0x10000];
+        rnd.nextBytes(data);
+        b.both(v -> {
+            Cpu c = v.cpu();
+            v.memory().writeBytes(DATA, data);
+            if (vectors) {
+                c.sys.vbar = RAM + 0x8000;
+                for (int k = 0; k < 16; k++) {
+                    v.memory().write(RAM + 0x8000 + 0x80L * k, 4, 0x14000000); // b .
+                }
+            }
+            dev.a64trap.sysreg.SysRegTable t = c.sysRegs;
+            t.byName("PMCR_EL0").write(c, pmcr);
+            t.byName("PMCNTENSET_EL0").write(c, cnten);
+            t.byName("PMUSERENR_EL0").write(c, userenr);
+            System.arraycopy(x, 0, c.x, 0, 31);
+            c.setSp(0, sp - 0x100);
+            c.setSp(1, sp);
+            c.nzcv = nzcv;
+            if (el0) {
+                c.setMode(0, 0);
+            }
+        });
+    }
+}
