@@ -63,20 +63,10 @@ class MachinePropertiesTest {
 
         @Override
         protected RunObserver observer(HostedVcpu h) {
-            return new RunObserver() {
+            return new Forwarding(h) {
                 @Override
                 public void retired(Block b, int n, int el, long nextPc) {
                     h.retired(b, el == 0 && n == b.length() && n > 1 ? n - 1 : n, el, nextPc);
-                }
-
-                @Override
-                public void retiredLoop(Block b, long times, int el) {
-                    h.retiredLoop(b, times, el);
-                }
-
-                @Override
-                public Stop checkpoint() {
-                    return h.checkpoint();
                 }
             };
         }
