@@ -219,8 +219,9 @@ public final class FuzzCommand implements Callable<Integer> {
         for (Counterexample c : found) {
             o.print(c.report());
         }
-        o.printf(Locale.ROOT, "fuzz pmu: %d chains over %d properties in %.1f s: %.0f chains/s; %d counterexample(s)%n",
-                chains, props.size(), secs, chains / Math.max(secs, 1e-9), found.size());
+        String how = properties != null ? "" : " (runs: " + runs + (realAccesses ? ", accesses: MRS/MSR" : "") + ")";
+        o.printf(Locale.ROOT, "fuzz pmu: %d chains over %d properties%s in %.1f s: %.0f chains/s; %d counterexample(s)%n",
+                chains, props.size(), how, secs, chains / Math.max(secs, 1e-9), found.size());
         if (interrupted.get()) {
             o.println("fuzz pmu: interrupted (Ctrl-C)");
             return ExitStatus.INTERRUPTED;

@@ -209,7 +209,7 @@ class FuzzCommandTest {
         Out r = fuzz(null, "--target", "pmu", "--seed-range", "-9223372036854775808..9223372036854775807", "--tries",
                 "2", "--no-progress");
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("fuzz pmu: 6 chains"), r.out());
+        assertTrue(r.out().contains("fuzz pmu: 6 chains over 3 properties (runs: machine) in "), r.out());
     }
 
     @Test
