@@ -55,7 +55,7 @@ class FuzzCommandTest {
     void realPropertiesPassAndReportThroughput() {
         Out r = fuzz(null, "--target", "pmu", "--tries", "30", "--no-progress");
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().matches("(?s).*fuzz pmu: 90 chains over 3 properties in [0-9.]+ s: [0-9]+ chains/s; "
+        assertTrue(r.out().matches("(?s).*fuzz pmu: 90 chains over 3 properties \\(runs: machine\\) in [0-9.]+ s: [0-9]+ chains/s; "
                 + "0 counterexample\\(s\\)\\n"), r.out());
     }
 
