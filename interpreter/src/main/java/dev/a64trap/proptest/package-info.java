@@ -28,10 +28,12 @@
  * {@link dev.a64trap.proptest.MachineTarget} runs the same chains on the real machine: a
  * {@link dev.a64trap.machine.HostedVcpu#adopt adopted} {@code HostedVcpu} is the run observer and event
  * clock of a real {@code exec.Interpreter} (with the JIT), a run executes k instructions of a generated
- * straight-line ALU snippet at ELn, a migration is {@link dev.a64trap.machine.HostedVcpu#loadNow}; guest
- * accesses take the trap path by default, or are real MRS/MSR instructions
- * ({@link dev.a64trap.proptest.MachineTarget#instructions}), whose UNDEF the machine charges as an
- * exception entry that the model does not know.
+ * straight-line ALU snippet (or spins in a generated loop the JIT compiles) at ELn, a migration is
+ * {@link dev.a64trap.machine.HostedVcpu#loadNow}; guest accesses take the trap path by default, or are
+ * real MRS/MSR instructions ({@link dev.a64trap.proptest.MachineTarget#instructions}), whose refusal is
+ * an UNDEF KVM injects (no exception the guest's counters see).
+ * {@link dev.a64trap.machine.PlantedBug}s put a known bug into the rows both targets use, so a campaign
+ * can be checked to find it and its exported guest to fail the same way under {@code a64trap run}.
  * {@link dev.a64trap.proptest.PmuProperties} holds the actions, invariants and the three state
  * machines that {@code mvn verify} and {@code a64trap fuzz --target pmu} run; {@code PmuProperties.all}
  * takes the target.
