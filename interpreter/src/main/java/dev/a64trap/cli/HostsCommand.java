@@ -2,6 +2,7 @@ package dev.a64trap.cli;
 
 import dev.a64trap.host.Host;
 import dev.a64trap.host.HostPmu;
+import dev.a64trap.pmu.PmuBits;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
 
 /** {@code a64trap hosts}: the host presets, their CPUs, PMUs and counters. */
 @Command(name = "hosts", mixinStandardHelpOptions = true,
-        description = "List the simulated host presets for --host: CPUs, host PMUs (perf type, CPUs, counters, clock).")
+        description = "List the simulated host presets for --host: CPUs, host PMUs (perf type, CPUs, counters, clock, "
+                + "PMU version) and the guest PMU version KVM allows.")
 public final class HostsCommand implements Callable<Integer> {
     OutputStream out;
 
@@ -26,9 +28,11 @@ public final class HostsCommand implements Callable<Integer> {
                     h.cpuCount(), e.getValue());
             for (HostPmu p : h.pmus()) {
                 var m = h.cycleModel(p.cpus().first());
-                o.printf(Locale.ROOT, "  %-20s type %2d  CPUs %-5s  %d event counters + cycle counter, %d MHz%n",
-                        p.name(), p.typeId(), p.cpus(), p.counters(), m.frequencyMhz());
+                o.printf(Locale.ROOT, "  %-20s type %2d  CPUs %-5s  %d event counters + cycle counter, %d MHz, %s%n",
+                        p.name(), p.typeId(), p.cpus(), p.counters(), m.frequencyMhz(), PmuBits.displayName(p.pmuVer()));
             }
+            o.printf("  guest PMU version (KVM's limit, min(host, PMUv3p5)): %s%n",
+                    PmuBits.displayName(Math.min(h.sanitisedPmuVer(), PmuBits.PMUV3P5)));
         }
         o.flush();
         return ExitStatus.OK;

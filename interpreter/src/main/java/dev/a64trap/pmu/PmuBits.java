@@ -44,6 +44,21 @@ public final class PmuBits {
      *
      * @throws IllegalArgumentException naming the accepted values
      */
+    /** A PMUVer field value as the architecture names it: PMUv3, PMUv3p1 ... PMUv3p8, or IMP_DEF. */
+    public static String displayName(int pmuVer) {
+        return switch (pmuVer) {
+            case PMUV3 -> "PMUv3";
+            case PMUV3P1 -> "PMUv3p1";
+            case PMUV3P4 -> "PMUv3p4";
+            case PMUV3P5 -> "PMUv3p5";
+            case 7 -> "PMUv3p7";
+            case 8 -> "PMUv3p8";
+            case 9 -> "PMUv3p9";
+            case 0xF -> "IMP_DEF";
+            default -> "PMUVer " + pmuVer;
+        };
+    }
+
     /** The name {@link #parseVersion} reads for a PMUVer field value: 3, 3p1, 3p4 or 3p5. */
     public static String versionName(int pmuVer) {
         return switch (pmuVer) {

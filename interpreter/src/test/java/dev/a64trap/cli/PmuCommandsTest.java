@@ -128,6 +128,10 @@ class PmuCommandsTest {
         assertTrue(r.out().contains("rk3588: 8 CPUs - cpus 0-3 cortex-a55, 4-7 cortex-a76"));
         assertTrue(r.out().contains("armv8_cortex_a55     type  8  CPUs 0-3"));
         assertTrue(r.out().contains("uniform-a76"));
+        // the A55 and A76 are PMUv3p1, the A720/X4 PMUv3p7; KVM exposes at most PMUv3p5
+        assertTrue(r.out().matches("(?s)rk3588:.*1800 MHz, PMUv3p1\n.*2400 MHz, PMUv3p1\n"
+                + "  guest PMU version \\(KVM's limit, min\\(host, PMUv3p5\\)\\): PMUv3p1\ntri-cluster.*"), r.out());
+        assertTrue(r.out().matches("(?s).*3250 MHz, PMUv3p7\n  guest PMU version [^\n]*: PMUv3p5\nuniform.*"), r.out());
     }
 
     @Test
