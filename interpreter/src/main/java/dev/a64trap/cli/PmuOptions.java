@@ -181,11 +181,17 @@ public final class PmuOptions {
             }
             long base = Long.decode(m.group(2));
             long n = m.group(3) == null ? 1 : Long.parseLong(m.group(3));
-            if (base > 0xFFFF || n < 1 || n > 0x10000 - base) {
+            if (n < 1) {
+                throw new RunCommand.UsageError("--pmu-filter " + f + ": COUNT must be at least 1");
+            }
+            if (base > 0xFFFF || n > 0x10000 - base) {
                 throw new RunCommand.UsageError("--pmu-filter " + f + ": events must lie within 0-0xffff");
             }
             steps.add(VmmPolicy.filter(new EventFilter((int) base, (int) n,
                     m.group(1).equals("allow") ? EventFilter.ALLOW : EventFilter.DENY)));
+        }
+        if (pmcrN != null && (pmcrN < 0 || pmcrN > 31)) {
+            throw new RunCommand.UsageError("--pmcr-n " + pmcrN + ": expected 0 to 31 (the 5-bit PMCR_EL0.N field)");
         }
         return steps;
     }

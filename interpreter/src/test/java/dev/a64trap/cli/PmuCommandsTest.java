@@ -150,7 +150,7 @@ class PmuCommandsTest {
         String[][] bad = {{"--host", "nope"}, {"--sched", "bogus"}, {"--pmu", "pmu:nope"}, {"--kvm-abi", "v9"},
             {"--vmm-cpu", "8"}, {"--pmu-version", "4"}, {"--pmu-report", "xml"}, {"--pmu-report", "json:/nonexistent-dir/r.json"}, {"--pin-after", "x"},
             {"--pmu", "fixed-counters-only", "--kvm-abi", "mainline"}, {"--host-pmu-version", "3p9"},
-            {"--pmu-counters", "32"}, {"--pmu-filter", "block:0x11"}, {"--pmu-filter", "deny:0xffff+2"},
+            {"--pmu-counters", "32"}, {"--pmu-filter", "block:0x11"}, {"--pmu-filter", "deny:0xffff+2"}, {"--pmu-filter", "deny:0x11+0"}, {"--pmcr-n", "32"},
             {"--pmu", "none", "--pmcr-n", "2"}, {"--plant-bug", "nope"}};
         for (String[] b : bad) {
             List<String> args = new ArrayList<>(Arrays.asList(b));
