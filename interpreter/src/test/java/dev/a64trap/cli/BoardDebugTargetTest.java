@@ -34,11 +34,11 @@ class BoardDebugTargetTest {
         return target(image, null);
     }
 
-    BoardDebugTarget target(String image, String pmuMode) throws Exception {
+    BoardDebugTarget target(String image, String pmuMode, String... runOptions) throws Exception {
         VirtBoard.Options o = new VirtBoard.Options();
         o.stdout = console;
         // the run command's defaults: vPMU in KVM's default mode on the rk3588 host
-        o.vcpu = picocli.CommandLine.populateCommand(new PmuOptions()).build(pmuMode);
+        o.vcpu = picocli.CommandLine.populateCommand(new PmuOptions(), runOptions).build(pmuMode);
         VirtBoard board = VirtBoard.load(PREBUILT.resolve(image), o);
         return new BoardDebugTarget(board, 0, new PrintStream(log, true, StandardCharsets.UTF_8));
     }
@@ -323,6 +323,31 @@ class BoardDebugTargetTest {
                 assertEquals(StopEvent.Reason.EXITED, t.resume().reason());
             }
         }
+    }
+
+    /**
+     * A counter the debugger starts (KVM_SET_ONE_REG while the guest is stopped) counts the
+     * instructions that follow: the machine is told the vPMU changed (found by the vPMU properties
+     * on the machine: it used to keep no event totals until the guest itself touched the PMU).
+     */
+    @Test
+    void aCounterStartedFromTheDebuggerCountsWhatFollows() throws Exception {
+        BoardDebugTarget t = target("hello.elf", null, "--sched", "pinned:0"); // an A55: KVM's default PMU
+        int pmcr = indexOf(t.systemRegisters(), "PMCR_EL0");
+        int cntenset = indexOf(t.systemRegisters(), "PMCNTENSET_EL0");
+        int evtyper0 = indexOf(t.systemRegisters(), "PMEVTYPER0_EL0");
+        int evcntr0 = indexOf(t.systemRegisters(), "PMEVCNTR0_EL0");
+        assertEquals(StopEvent.Reason.STEPPED, t.step(0).reason()); // entered: the vCPU runs on a pCPU
+        assertTrue(t.writeSystemRegister(0, evtyper0, 0x08)); // INST_RETIRED, all ELs
+        assertTrue(t.writeSystemRegister(0, evcntr0, 0));
+        assertTrue(t.writeSystemRegister(0, cntenset, 1));
+        assertTrue(t.writeSystemRegister(0, pmcr, 1)); // E
+        long before = t.board().cpu().retired;
+        for (int i = 0; i < 200; i++) {
+            assertEquals(StopEvent.Reason.STEPPED, t.step(0).reason());
+        }
+        assertEquals(200, t.board().cpu().retired - before);
+        assertEquals(200, t.readSystemRegister(0, evcntr0).getAsLong(), "every stepped instruction counted");
     }
 
     /** The PMU rows' debugger paths are KVM's: peek without effects, SET_ONE_REG, ENOENT with no PMU. */
