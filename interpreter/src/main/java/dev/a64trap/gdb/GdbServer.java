@@ -66,6 +66,12 @@ public final class GdbServer implements AutoCloseable {
      * @throws GdbServerException if the address cannot be bound (message names it)
      */
     public synchronized void start(String host, int port) {
+        bind(host, port);
+        if (!waitForDebugger) runner.start(DebugTarget::resume, null);
+        warmUp();
+    }
+
+    private void bind(String host, int port) {
         if (listener != null) throw new IllegalStateException("already started");
         String h = host == null || host.isEmpty() ? DEFAULT_HOST : host;
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -94,25 +100,32 @@ public final class GdbServer implements AutoCloseable {
             shutdownGroups();
             throw new GdbServerException("cannot listen for gdb on " + h + ":" + port + ": " + e.getMessage(), e);
         }
-        if (!waitForDebugger) runner.start(DebugTarget::resume, null);
-        warmUp();
     }
 
+    /** Steps of the scratch guest over loopback TCP, each with the reads gdb's stepi sends. */
+    static final int WARM_STEPS = 12_000;
+    /** Wall-clock bound on the synchronous warm-up, whatever the machine's load. */
+    static final long WARM_LIMIT_NANOS = 3_000_000_000L;
+
     /**
-     * Compiles the bulk memory path (hex, framing) before a debugger needs it: a cold JVM
-     * interprets those per-byte loops several times slower, which the first 'x' or dump would feel.
+     * Compiles the stepping path (see {@link #warmUpWith}) before {@link #start} returns, then the
+     * bulk memory path (hex, framing) in the background: a cold JVM interprets those per-byte loops
+     * several times slower, which the first 'x' or dump would feel.
      */
     private void warmUp() {
         // Only while the guest waits for its debugger: a free-running guest needs the CPU itself.
         java.util.function.Supplier<DebugTarget> copies = waitForDebugger ? scratch : null;
-        Thread t = new Thread(() -> {
-            if (copies != null) {
-                try {
-                    exercise(copies.get(), 3000);
-                } catch (RuntimeException | Error ignored) {
-                    // only a warm-up: the real session does not depend on it
-                }
+        if (copies != null) {
+            // Before the caller announces the port: a warm-up racing the debugger's first steps for
+            // the CPU (and the JIT compiler threads) slows them down more than it helps.
+            long deadline = System.nanoTime() + WARM_LIMIT_NANOS;
+            try {
+                exerciseOverTcp(copies.get(), WARM_STEPS, deadline);
+            } catch (RuntimeException | Error ignored) {
+                // only a warm-up: the real session does not depend on it
             }
+        }
+        Thread t = new Thread(() -> {
             byte[] data = new byte[GdbSession.MAX_READ];
             for (int i = 0; i < data.length / 2; i++) {
                 data[i] = (byte) (i * 0x9E3779B1 >>> 13);
@@ -130,41 +143,73 @@ public final class GdbServer implements AutoCloseable {
 
     /**
      * A source of throwaway copies of the target (same image and options, no console, nothing
-     * shared with the real one). When set, {@link #start} also drives one through the whole packet
-     * path (decoder, session, step, encoder) on a background thread, so the JIT has compiled it
-     * before the debugger's first stepi: a cold JVM single-steps at about half speed for its first
-     * few thousand steps. The real target is never touched. Only used when the server waits for
-     * the debugger (a free-running guest needs the CPU itself). Call before {@link #start}.
+     * shared with the real one). When set, {@link #start} first single-steps a copy through a
+     * throwaway server over loopback TCP as gdb's stepi does (the whole packet path: NIO transport,
+     * decoder, session, step, encoder), for at most 3 s, so the JIT has compiled it before the port
+     * is announced: a cold JVM single-steps at a third to half speed for its first few thousand
+     * steps, and a warm-up running beside the debugger's first steps competes with them. The real
+     * target is never touched. Only used when the server waits for the debugger (a free-running
+     * guest needs the CPU itself). Call before {@link #start}.
      */
     public void warmUpWith(java.util.function.Supplier<DebugTarget> copies) {
         this.scratch = copies;
     }
 
-    /** Single steps and small reads through an in-memory channel, as gdb's stepi sends them. */
-    static void exercise(DebugTarget t, int steps) {
-        TargetRunner r = new TargetRunner(t, Runnable::run);
-        io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(
-                new RspFrameDecoder(GdbSession.PACKET_SIZE), new RspEncoder(), new GdbChannelHandler(r, () -> { }));
-        try {
-            feed(ch, "QStartNoAckMode");
+    /**
+     * Single steps and small reads (the packets of gdb's stepi) from a plain socket client against a
+     * throwaway server for {@code t}, until {@code steps}, the guest's end or {@code deadline}
+     * (System.nanoTime). Returns the steps done.
+     */
+    static int exerciseOverTcp(DebugTarget t, int steps, long deadline) {
+        GdbServer s = new GdbServer(t, true);
+        s.bind(DEFAULT_HOST, 0);
+        int done = 0;
+        try (java.net.Socket c = new java.net.Socket()) {
+            c.setTcpNoDelay(true);
+            c.connect(new InetSocketAddress(DEFAULT_HOST, s.port()), 2000);
+            c.setSoTimeout(2000);
+            java.io.OutputStream o = c.getOutputStream();
+            java.io.InputStream in = new java.io.BufferedInputStream(c.getInputStream());
+            request(o, in, "QStartNoAckMode");
             String read = "m" + Long.toHexString(t.readCoreRegister(0, DebugTarget.PC)) + ",4";
-            for (int i = 0; i < steps && r.state() == TargetRunner.State.STOPPED; i++) {
-                feed(ch, "vCont;s:1;c");
-                feed(ch, read);
-                feed(ch, "g");
+            String block = "m" + Long.toHexString(t.readCoreRegister(0, DebugTarget.PC) & ~0x3fL) + ",40";
+            for (; done < steps && System.nanoTime() - deadline < 0; done++) {
+                if (!request(o, in, "vCont;s:1;c").startsWith("T")) break;
+                request(o, in, read);
+                request(o, in, read);
+                request(o, in, block);
+                request(o, in, read);
+                if ((done & 7) == 0) request(o, in, "g");
             }
+        } catch (java.io.IOException ignored) {
+            // only a warm-up
         } finally {
-            ch.finishAndReleaseAll();
+            s.close();
         }
+        return done;
     }
 
-    private static void feed(io.netty.channel.embedded.EmbeddedChannel ch, String packet) {
+    /** Sends one packet and returns the payload of the reply (console 'O' packets skipped). */
+    private static String request(java.io.OutputStream o, java.io.InputStream in, String packet)
+            throws java.io.IOException {
         int sum = 0;
         for (int i = 0; i < packet.length(); i++) sum += packet.charAt(i);
-        String frame = "$" + packet + "#" + Hex.twoDigits(sum & 0xff);
-        ch.writeInbound(Unpooled.copiedBuffer(frame, StandardCharsets.ISO_8859_1));
-        ch.runPendingTasks();
-        for (Object o; (o = ch.readOutbound()) != null; ) io.netty.util.ReferenceCountUtil.release(o);
+        o.write(("$" + packet + "#" + Hex.twoDigits(sum & 0xff)).getBytes(StandardCharsets.ISO_8859_1));
+        o.flush();
+        while (true) {
+            int b;
+            while ((b = in.read()) != '$') {
+                if (b < 0) throw new java.io.EOFException();
+            }
+            StringBuilder sb = new StringBuilder();
+            while ((b = in.read()) != '#') {
+                if (b < 0) throw new java.io.EOFException();
+                sb.append((char) b);
+            }
+            if (in.read() < 0 || in.read() < 0) throw new java.io.EOFException();
+            String reply = sb.toString();
+            if (!reply.startsWith("O") || reply.equals("OK")) return reply;
+        }
     }
 
     /**
