@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -170,16 +171,29 @@ public final class GdbServer implements AutoCloseable {
             c.setSoTimeout(2000);
             java.io.OutputStream o = c.getOutputStream();
             java.io.InputStream in = new java.io.BufferedInputStream(c.getInputStream());
-            request(o, in, "QStartNoAckMode");
-            String read = "m" + Long.toHexString(t.readCoreRegister(0, DebugTarget.PC)) + ",4";
-            String block = "m" + Long.toHexString(t.readCoreRegister(0, DebugTarget.PC) & ~0x3fL) + ",40";
+            for (String p : HANDSHAKE) {
+                if (p.startsWith("+")) {
+                    o.write('+'); // gdb acknowledges replies until no-ack mode
+                    p = p.substring(1);
+                }
+                request(o, in, p);
+            }
+            long pc = t.readCoreRegister(0, DebugTarget.PC);
+            String read = "m" + Long.toHexString(pc) + ",4";
+            String before = "m" + Long.toHexString(pc - 4) + ",4";
+            String block = "m" + Long.toHexString(pc & ~0x3fL) + ",40";
             for (; done < steps && System.nanoTime() - deadline < 0; done++) {
                 if (!request(o, in, "vCont;s:1;c").startsWith("T")) break;
                 request(o, in, read);
+                request(o, in, before);
                 request(o, in, read);
                 request(o, in, block);
                 request(o, in, read);
-                if ((done & 7) == 0) request(o, in, "g");
+                if ((done & 15) == 0) {
+                    request(o, in, "g");
+                    request(o, in, "qfThreadInfo");
+                    request(o, in, "qsThreadInfo");
+                }
             }
         } catch (java.io.IOException ignored) {
             // only a warm-up
@@ -188,6 +202,21 @@ public final class GdbServer implements AutoCloseable {
         }
         return done;
     }
+
+    /**
+     * What gdb 13 sends on {@code target remote} before its first step ('+': acknowledged first):
+     * the warm-up takes the same branches, or the JIT would deoptimise code on the debugger's first
+     * packets and recompile it during its first steps.
+     */
+    private static final List<String> HANDSHAKE = List.of(
+            "qSupported:multiprocess+;swbreak+;hwbreak+;qRelocInsn+;fork-events+;vfork-events+;exec-events+;"
+                    + "vContSupported+;QThreadEvents+;no-resumed+;memory-tagging+;xmlRegisters=i386",
+            "+vMustReplyEmpty", "+QStartNoAckMode", "Hg0",
+            "qXfer:features:read:target.xml:0,1000", "qXfer:features:read:target.xml:1000,1000",
+            "qXfer:features:read:target.xml:2000,1000", "qXfer:features:read:target.xml:3000,1000",
+            "qXfer:features:read:target.xml:4000,1000", "qXfer:features:read:target.xml:5000,1000",
+            "qTStatus", "?", "qfThreadInfo", "qsThreadInfo", "qAttached", "Hc-1", "qOffsets",
+            "m0,4", "m3ffffffc,4", "qSymbol::", "vCont?");
 
     /** Sends one packet and returns the payload of the reply (console 'O' packets skipped). */
     private static String request(java.io.OutputStream o, java.io.InputStream in, String packet)
