@@ -109,35 +109,41 @@ public final class GdbServer implements AutoCloseable {
     static final long WARM_LIMIT_NANOS = 3_000_000_000L;
 
     /**
-     * Compiles the stepping path (see {@link #warmUpWith}) before {@link #start} returns, then the
-     * bulk memory path (hex, framing) in the background: a cold JVM interprets those per-byte loops
-     * several times slower, which the first 'x' or dump would feel.
+     * Compiles the bulk memory path (hex, framing: a cold JVM interprets those per-byte loops several
+     * times slower, which the first 'x' or dump would feel) and, with {@link #warmUpWith} and a
+     * waiting guest, the stepping path, both before {@link #start} returns; otherwise the bulk path
+     * in the background.
      */
     private void warmUp() {
         // Only while the guest waits for its debugger: a free-running guest needs the CPU itself.
         java.util.function.Supplier<DebugTarget> copies = waitForDebugger ? scratch : null;
-        if (copies != null) {
-            // Before the caller announces the port: a warm-up racing the debugger's first steps for
-            // the CPU (and the JIT compiler threads) slows them down more than it helps.
-            long deadline = System.nanoTime() + WARM_LIMIT_NANOS;
-            try {
-                exerciseOverTcp(copies.get(), WARM_STEPS, deadline);
-            } catch (RuntimeException | Error ignored) {
-                // only a warm-up: the real session does not depend on it
-            }
+        if (copies == null) {
+            Thread t = new Thread(GdbServer::warmUpBulk, "a64trap-gdb-warmup");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            t.start();
+            return;
         }
-        Thread t = new Thread(() -> {
-            byte[] data = new byte[GdbSession.MAX_READ];
-            for (int i = 0; i < data.length / 2; i++) {
-                data[i] = (byte) (i * 0x9E3779B1 >>> 13);
-            }
-            for (int round = 0; round < 12; round++) {
-                RspEncoder.frame(Hex.encodeBytes(data, 0, data.length));
-            }
-        }, "a64trap-gdb-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
+        // Before the caller announces the port: a warm-up racing the debugger's first steps for
+        // the CPU (and the JIT compiler threads) slows them down more than it helps.
+        long deadline = System.nanoTime() + WARM_LIMIT_NANOS;
+        try {
+            warmUpBulk();
+            exerciseOverTcp(copies.get(), WARM_STEPS, deadline);
+        } catch (RuntimeException | Error ignored) {
+            // only a warm-up: the real session does not depend on it
+        }
+    }
+
+    /** The bulk memory path: hex and framing of the largest m reply. */
+    private static void warmUpBulk() {
+        byte[] data = new byte[GdbSession.MAX_READ];
+        for (int i = 0; i < data.length / 2; i++) {
+            data[i] = (byte) (i * 0x9E3779B1 >>> 13);
+        }
+        for (int round = 0; round < 12; round++) {
+            RspEncoder.frame(Hex.encodeBytes(data, 0, data.length));
+        }
     }
 
     private java.util.function.Supplier<DebugTarget> scratch;
