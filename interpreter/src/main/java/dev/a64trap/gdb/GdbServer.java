@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,6 +67,12 @@ public final class GdbServer implements AutoCloseable {
      * @throws GdbServerException if the address cannot be bound (message names it)
      */
     public synchronized void start(String host, int port) {
+        bind(host, port);
+        if (!waitForDebugger) runner.start(DebugTarget::resume, null);
+        warmUp();
+    }
+
+    private void bind(String host, int port) {
         if (listener != null) throw new IllegalStateException("already started");
         String h = host == null || host.isEmpty() ? DEFAULT_HOST : host;
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -94,77 +101,150 @@ public final class GdbServer implements AutoCloseable {
             shutdownGroups();
             throw new GdbServerException("cannot listen for gdb on " + h + ":" + port + ": " + e.getMessage(), e);
         }
-        if (!waitForDebugger) runner.start(DebugTarget::resume, null);
-        warmUp();
     }
 
+    /** Steps of the scratch guest over loopback TCP, each with the reads gdb's stepi sends. */
+    static final int WARM_STEPS = 12_000;
+    /** Wall-clock bound on the synchronous warm-up, whatever the machine's load. */
+    static final long WARM_LIMIT_NANOS = 3_000_000_000L;
+
     /**
-     * Compiles the bulk memory path (hex, framing) before a debugger needs it: a cold JVM
-     * interprets those per-byte loops several times slower, which the first 'x' or dump would feel.
+     * Compiles the bulk memory path (hex, framing: a cold JVM interprets those per-byte loops several
+     * times slower, which the first 'x' or dump would feel) and, with {@link #warmUpWith} and a
+     * waiting guest, the stepping path, both before {@link #start} returns; otherwise the bulk path
+     * in the background.
      */
     private void warmUp() {
         // Only while the guest waits for its debugger: a free-running guest needs the CPU itself.
         java.util.function.Supplier<DebugTarget> copies = waitForDebugger ? scratch : null;
-        Thread t = new Thread(() -> {
-            if (copies != null) {
-                try {
-                    exercise(copies.get(), 3000);
-                } catch (RuntimeException | Error ignored) {
-                    // only a warm-up: the real session does not depend on it
-                }
-            }
-            byte[] data = new byte[GdbSession.MAX_READ];
-            for (int i = 0; i < data.length / 2; i++) {
-                data[i] = (byte) (i * 0x9E3779B1 >>> 13);
-            }
-            for (int round = 0; round < 12; round++) {
-                RspEncoder.frame(Hex.encodeBytes(data, 0, data.length));
-            }
-        }, "a64trap-gdb-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
+        if (copies == null) {
+            Thread t = new Thread(GdbServer::warmUpBulk, "a64trap-gdb-warmup");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            t.start();
+            return;
+        }
+        // Before the caller announces the port: a warm-up racing the debugger's first steps for
+        // the CPU (and the JIT compiler threads) slows them down more than it helps.
+        long deadline = System.nanoTime() + WARM_LIMIT_NANOS;
+        try {
+            warmUpBulk();
+            exerciseOverTcp(copies.get(), WARM_STEPS, deadline);
+        } catch (RuntimeException | Error ignored) {
+            // only a warm-up: the real session does not depend on it
+        }
+    }
+
+    /** The bulk memory path: hex and framing of the largest m reply. */
+    private static void warmUpBulk() {
+        byte[] data = new byte[GdbSession.MAX_READ];
+        for (int i = 0; i < data.length / 2; i++) {
+            data[i] = (byte) (i * 0x9E3779B1 >>> 13);
+        }
+        for (int round = 0; round < 12; round++) {
+            RspEncoder.frame(Hex.encodeBytes(data, 0, data.length));
+        }
     }
 
     private java.util.function.Supplier<DebugTarget> scratch;
 
     /**
      * A source of throwaway copies of the target (same image and options, no console, nothing
-     * shared with the real one). When set, {@link #start} also drives one through the whole packet
-     * path (decoder, session, step, encoder) on a background thread, so the JIT has compiled it
-     * before the debugger's first stepi: a cold JVM single-steps at about half speed for its first
-     * few thousand steps. The real target is never touched. Only used when the server waits for
-     * the debugger (a free-running guest needs the CPU itself). Call before {@link #start}.
+     * shared with the real one). When set, {@link #start} first single-steps a copy through a
+     * throwaway server over loopback TCP as gdb's stepi does (the whole packet path: NIO transport,
+     * decoder, session, step, encoder), for at most 3 s, so the JIT has compiled it before the port
+     * is announced: a cold JVM single-steps at a third to half speed for its first few thousand
+     * steps, and a warm-up running beside the debugger's first steps competes with them. The real
+     * target is never touched. Only used when the server waits for the debugger (a free-running
+     * guest needs the CPU itself). Call before {@link #start}.
      */
     public void warmUpWith(java.util.function.Supplier<DebugTarget> copies) {
         this.scratch = copies;
     }
 
-    /** Single steps and small reads through an in-memory channel, as gdb's stepi sends them. */
-    static void exercise(DebugTarget t, int steps) {
-        TargetRunner r = new TargetRunner(t, Runnable::run);
-        io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(
-                new RspFrameDecoder(GdbSession.PACKET_SIZE), new RspEncoder(), new GdbChannelHandler(r, () -> { }));
-        try {
-            feed(ch, "QStartNoAckMode");
-            String read = "m" + Long.toHexString(t.readCoreRegister(0, DebugTarget.PC)) + ",4";
-            for (int i = 0; i < steps && r.state() == TargetRunner.State.STOPPED; i++) {
-                feed(ch, "vCont;s:1;c");
-                feed(ch, read);
-                feed(ch, "g");
+    /**
+     * Single steps and small reads (the packets of gdb's stepi) from a plain socket client against a
+     * throwaway server for {@code t}, until {@code steps}, the guest's end or {@code deadline}
+     * (System.nanoTime). Returns the steps done.
+     */
+    static int exerciseOverTcp(DebugTarget t, int steps, long deadline) {
+        GdbServer s = new GdbServer(t, true);
+        s.bind(DEFAULT_HOST, 0);
+        int done = 0;
+        try (java.net.Socket c = new java.net.Socket()) {
+            c.setTcpNoDelay(true);
+            c.connect(new InetSocketAddress(DEFAULT_HOST, s.port()), 2000);
+            c.setSoTimeout(2000);
+            java.io.OutputStream o = c.getOutputStream();
+            java.io.InputStream in = new java.io.BufferedInputStream(c.getInputStream());
+            for (String p : HANDSHAKE) {
+                if (p.startsWith("+")) {
+                    o.write('+'); // gdb acknowledges replies until no-ack mode
+                    p = p.substring(1);
+                }
+                request(o, in, p);
             }
+            long pc = t.readCoreRegister(0, DebugTarget.PC);
+            String read = "m" + Long.toHexString(pc) + ",4";
+            String before = "m" + Long.toHexString(pc - 4) + ",4";
+            String block = "m" + Long.toHexString(pc & ~0x3fL) + ",40";
+            for (; done < steps && System.nanoTime() - deadline < 0; done++) {
+                if (!request(o, in, "vCont;s:1;c").startsWith("T")) break;
+                request(o, in, read);
+                request(o, in, before);
+                request(o, in, read);
+                request(o, in, block);
+                request(o, in, read);
+                if ((done & 15) == 0) {
+                    request(o, in, "g");
+                    request(o, in, "qfThreadInfo");
+                    request(o, in, "qsThreadInfo");
+                }
+            }
+        } catch (java.io.IOException ignored) {
+            // only a warm-up
         } finally {
-            ch.finishAndReleaseAll();
+            s.close();
         }
+        return done;
     }
 
-    private static void feed(io.netty.channel.embedded.EmbeddedChannel ch, String packet) {
+    /**
+     * What gdb 13 sends on {@code target remote} before its first step ('+': acknowledged first):
+     * the warm-up takes the same branches, or the JIT would deoptimise code on the debugger's first
+     * packets and recompile it during its first steps.
+     */
+    private static final List<String> HANDSHAKE = List.of(
+            "qSupported:multiprocess+;swbreak+;hwbreak+;qRelocInsn+;fork-events+;vfork-events+;exec-events+;"
+                    + "vContSupported+;QThreadEvents+;no-resumed+;memory-tagging+;xmlRegisters=i386",
+            "+vMustReplyEmpty", "+QStartNoAckMode", "Hg0",
+            "qXfer:features:read:target.xml:0,1000", "qXfer:features:read:target.xml:1000,1000",
+            "qXfer:features:read:target.xml:2000,1000", "qXfer:features:read:target.xml:3000,1000",
+            "qXfer:features:read:target.xml:4000,1000", "qXfer:features:read:target.xml:5000,1000",
+            "qTStatus", "?", "qfThreadInfo", "qsThreadInfo", "qAttached", "Hc-1", "qOffsets",
+            "m0,4", "m3ffffffc,4", "qSymbol::", "vCont?");
+
+    /** Sends one packet and returns the payload of the reply (console 'O' packets skipped). */
+    private static String request(java.io.OutputStream o, java.io.InputStream in, String packet)
+            throws java.io.IOException {
         int sum = 0;
         for (int i = 0; i < packet.length(); i++) sum += packet.charAt(i);
-        String frame = "$" + packet + "#" + Hex.twoDigits(sum & 0xff);
-        ch.writeInbound(Unpooled.copiedBuffer(frame, StandardCharsets.ISO_8859_1));
-        ch.runPendingTasks();
-        for (Object o; (o = ch.readOutbound()) != null; ) io.netty.util.ReferenceCountUtil.release(o);
+        o.write(("$" + packet + "#" + Hex.twoDigits(sum & 0xff)).getBytes(StandardCharsets.ISO_8859_1));
+        o.flush();
+        while (true) {
+            int b;
+            while ((b = in.read()) != '$') {
+                if (b < 0) throw new java.io.EOFException();
+            }
+            StringBuilder sb = new StringBuilder();
+            while ((b = in.read()) != '#') {
+                if (b < 0) throw new java.io.EOFException();
+                sb.append((char) b);
+            }
+            if (in.read() < 0 || in.read() < 0) throw new java.io.EOFException();
+            String reply = sb.toString();
+            if (!reply.startsWith("O") || reply.equals("OK")) return reply;
+        }
     }
 
     /**
