@@ -217,15 +217,20 @@ public final class Vpmu {
             materialise(i - 1);
         }
         if ((counting >>> i & 1) != 0) {
-            long now = clockSum(i);
-            long d = now - snap[i];
-            snap[i] = now;
-            if (d != 0) {
-                if (perCpu != null && cpu >= 0 && cpu < perCpu[i].length) {
-                    perCpu[i][cpu] += d;
-                }
-                add(i, d);
+            fold(i);
+        }
+    }
+
+    /** Folds counting counter i's events since its snapshot into its shadow. */
+    private void fold(int i) {
+        long now = clockSum(i);
+        long d = now - snap[i];
+        snap[i] = now;
+        if (d != 0) {
+            if (perCpu != null && cpu >= 0 && cpu < perCpu[i].length) {
+                perCpu[i][cpu] += d;
             }
+            add(i, d);
         }
     }
 
@@ -253,10 +258,14 @@ public final class Vpmu {
         }
         value[i] = nv;
         if (overflows != 0) {
-            ovsset |= 1L << i;
-            if (canChain(i)) {
-                chain(i + 1, overflows);
-            }
+            overflowed(i, overflows);
+        }
+    }
+
+    private void overflowed(int i, long overflows) {
+        ovsset |= 1L << i;
+        if (canChain(i)) {
+            chain(i + 1, overflows);
         }
     }
 
@@ -399,9 +408,13 @@ public final class Vpmu {
     private void updateIrq() {
         boolean l = (ovsset & intenset) != 0 && (pmcr & PMCR_E) != 0;
         if (l != irqLevel) {
-            irqLevel = l;
-            irqListener.level(l);
+            irqChanged(l);
         }
+    }
+
+    private void irqChanged(boolean l) {
+        irqLevel = l;
+        irqListener.level(l);
     }
 
     // ------------------------------------------------------------------ guest access
@@ -480,6 +493,23 @@ public final class Vpmu {
             throw undef("counter index " + i + " >= N=" + n());
         }
         return i;
+    }
+
+    /**
+     * {@code read(PMCCNTR, 0, el)}: the same checks and result, with the common case (EL1, a vPMU)
+     * in a few small methods so that a JIT unit reading the counter in a loop can inline it.
+     *
+     * @throws PmuUndefined when KVM injects UNDEFINED
+     */
+    public long readCycleCounter(int el) {
+        if (el != 1 || !vcpu.hasPmu()) {
+            return read(PmuReg.PMCCNTR, 0, el);
+        }
+        if ((counting >>> CYCLE_IDX & 1) != 0) {
+            fold(CYCLE_IDX); // the cycle counter never chains: materialise(CYCLE_IDX) is this
+        }
+        updateIrq();
+        return value[CYCLE_IDX]; // 64 bits wide: readValue(CYCLE_IDX)
     }
 
     private long counterRead(int i) {
