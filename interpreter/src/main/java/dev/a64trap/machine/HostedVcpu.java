@@ -626,6 +626,31 @@ public final class HostedVcpu implements RunObserver, EventClock {
         return v;
     }
 
+    /** {@code total(event, 0) + total(event, 1)} for the ELs in {@code elBits}, in one pass (the vPMU's counter read). */
+    @Override
+    public long total2(int event, int elBits) {
+        int slot = BlockSums.slotOf(event);
+        if (slot < 0) {
+            return 0;
+        }
+        long v = 0;
+        if ((elBits & 1) != 0) {
+            v += totals[0][slot];
+        }
+        if ((elBits & 2) != 0) {
+            v += totals[1][slot];
+        }
+        if (deferredN != 0 && anyCounting && slot != BlockSums.CYCLES) {
+            v += (elBits & 1) != 0 ? deferredTotal(slot, 0) : 0;
+            v += (elBits & 2) != 0 ? deferredTotal(slot, 1) : 0;
+        }
+        BlockSums p = pending;
+        if (p != null && (elBits >>> pendingEl & 1) != 0) {
+            v += slot == BlockSums.CYCLES ? p.cycles(model) : slot == BlockSums.PC_WRITE ? 0 : p.sums[slot];
+        }
+        return v;
+    }
+
     /** Guest time in nanoseconds (see the class comment). */
     public long nanoseconds() {
         if (model == null) {

@@ -199,16 +199,7 @@ public final class Vpmu {
     // ------------------------------------------------------------------ lazy counting
 
     private long clockSum(int i) {
-        int b = elBits[i];
-        int e = source[i];
-        long s = 0;
-        if ((b & 1) != 0) {
-            s += clock.total(e, 0);
-        }
-        if ((b & 2) != 0) {
-            s += clock.total(e, 1);
-        }
-        return s;
+        return clock.total2(source[i], elBits[i]);
     }
 
     /** Folds counter i's pending events into its shadow (processing the even partner first for CHAIN). */
@@ -358,6 +349,16 @@ public final class Vpmu {
         return irqLevel;
     }
 
+    /** Events counter i's shadow value can take before it overflows (Long.MAX_VALUE: 2^63 or more). */
+    private long headroom(int i) {
+        long v = value[i];
+        if (overflowsAt64(i)) {
+            long dist = -v;
+            return v == 0 || dist < 0 ? Long.MAX_VALUE : dist;
+        }
+        return (1L << 32) - (v & 0xFFFF_FFFFL);
+    }
+
     /**
      * Events (of the counted source, summed over the counted ELs) that may still occur before the
      * earliest counter overflow; 0 = sync now; Long.MAX_VALUE = no counter can overflow.
@@ -368,17 +369,7 @@ public final class Vpmu {
         while (c != 0) {
             int i = Integer.numberOfTrailingZeros(c);
             c &= c - 1;
-            long v = value[i];
-            long dist;
-            if (overflowsAt64(i)) {
-                dist = -v;
-                if (v == 0 || dist < 0) {
-                    dist = Long.MAX_VALUE;
-                }
-            } else {
-                dist = (1L << 32) - (v & 0xFFFF_FFFFL);
-            }
-            long rem = dist - (clockSum(i) - snap[i]);
+            long rem = headroom(i) - (clockSum(i) - snap[i]);
             if (rem <= 0) {
                 return 0;
             }
@@ -505,11 +496,20 @@ public final class Vpmu {
         if (el != 1 || !vcpu.hasPmu()) {
             return read(PmuReg.PMCCNTR, 0, el);
         }
+        long v = value[CYCLE_IDX]; // 64 bits wide: readValue(CYCLE_IDX)
         if ((counting >>> CYCLE_IDX & 1) != 0) {
-            fold(CYCLE_IDX); // the cycle counter never chains: materialise(CYCLE_IDX) is this
+            long d = clockSum(CYCLE_IDX) - snap[CYCLE_IDX];
+            if (d >= headroom(CYCLE_IDX)) {
+                fold(CYCLE_IDX); // it overflows: materialise(CYCLE_IDX) (the cycle counter never chains)
+                v = value[CYCLE_IDX];
+            } else {
+                // short of the overflow folding changes nothing but where value and snapshot meet
+                // (a later fold adds the same events, with the same pCPU: a load folds first)
+                v += d;
+            }
         }
         updateIrq();
-        return value[CYCLE_IDX]; // 64 bits wide: readValue(CYCLE_IDX)
+        return v;
     }
 
     private long counterRead(int i) {
