@@ -69,6 +69,8 @@ final class BlockSums {
     long lazyCount;
     int lazyEl;
     long lazyPcw;
+    /** The successor PC of the execution that listed it (the same successor means the same PC writes). */
+    long lazyNext;
 
     private BlockSums(Block b, int n) {
         if (n == b.length() && b.sysReg != null && PmuRegTable.lookup(b.sysReg.encoding()) != null) {

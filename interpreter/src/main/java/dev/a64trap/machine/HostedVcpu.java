@@ -336,35 +336,43 @@ public final class HostedVcpu implements RunObserver, EventClock {
     @Override
     public void retired(Block b, int n, int el, long nextPc) {
         pending = null;
+        if (b.observerData instanceof BlockSums s && s.lazyCount != 0 && s.lazyNext == nextPc && s.lazyEl == el
+                && n == b.length()) {
+            // the block again, whole, at the same EL and to the same successor: one more deferred execution
+            long cyc = s.cycles(model);
+            stretchCycles += cyc;
+            if (anyCounting) {
+                totals[el][BlockSums.CYCLES] += cyc;
+            }
+            s.lazyCount++;
+            return;
+        }
         if (n > 0) {
             if (n == b.length()) {
-                BlockSums s = BlockSums.of(b);
-                retiredWhole(s, el, s.pcWrites(nextPc), 1);
+                retiredWhole(BlockSums.of(b), el, nextPc, 1);
             } else {
                 BlockSums s = BlockSums.prefix(b, n);
                 addNow(s, el, s.pcWrites(nextPc));
             }
         }
-        foldExceptions();
     }
 
     /** A compiled loop: {@code times} whole passes of {@code b}, each back to its start (the sums are linear). */
     @Override
     public void retiredLoop(Block b, long times, int el) {
         pending = null;
-        BlockSums s = BlockSums.of(b);
-        retiredWhole(s, el, s.pcWrites(b.pc), times);
-        foldExceptions();
+        retiredWhole(BlockSums.of(b), el, b.pc, times);
     }
 
     /**
      * {@code times} whole executions of a block: its cycles at once (guest time and the cycle
      * counter, read most, stay plain sums), its other events deferred (usually one increment).
      */
-    private void retiredWhole(BlockSums s, int el, long pcWrites, long times) {
+    private void retiredWhole(BlockSums s, int el, long nextPc, long times) {
         if (times <= 0) {
             return; // a listed entry always has a count
         }
+        long pcWrites = s.pcWrites(nextPc);
         long cyc = s.cycles(model) * times;
         stretchCycles += cyc;
         if (anyCounting) {
@@ -373,18 +381,19 @@ public final class HostedVcpu implements RunObserver, EventClock {
         if (s.lazyCount != 0 && s.lazyEl == el && s.lazyPcw == pcWrites) {
             s.lazyCount += times;
         } else if (lazy) {
-            defer(s, el, pcWrites, times);
+            defer(s, el, pcWrites, nextPc, times);
         } else if (anyCounting) {
             addEvents(s, totals[el], pcWrites, times);
         }
     }
 
-    private void defer(BlockSums s, int el, long pcWrites, long times) {
+    private void defer(BlockSums s, int el, long pcWrites, long nextPc, long times) {
         if (s.lazyCount != 0 || deferredN == DEFERRED_MAX) {
             flushDeferred(); // deferred at another EL or with other PC writes, or the list is full
         }
         s.lazyEl = el;
         s.lazyPcw = pcWrites;
+        s.lazyNext = nextPc;
         s.lazyCount = times;
         deferred[deferredN++] = s;
     }
@@ -464,9 +473,14 @@ public final class HostedVcpu implements RunObserver, EventClock {
     /**
      * Exception entries (counted by the interpreter) since the last look: EXC_TAKEN and their cycles, at
      * EL1. A refused PMU access is not one: KVM traps it to EL2 and injects the UNDEF by software, and
-     * the guest's counters see neither EL2 nor a hardware exception entry.
+     * the guest's counters see neither EL2 nor a hardware exception entry. Folded wherever the totals
+     * or guest time are read (and at checkpoints and placements), not per block: sums do not care about
+     * order, and the cycle model only changes at a placement, which folds first.
      */
     private void foldExceptions() {
+        if (interp == null) {
+            return; // detached: nothing executes
+        }
         long e = interp.events.exceptions;
         if (e != lastExceptions) {
             foldExceptions(e); // rare: kept out of the block and access paths HotSpot inlines
@@ -612,6 +626,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
 
     @Override
     public long total(int event, int el) {
+        foldExceptions();
         int slot = BlockSums.slotOf(event);
         if (slot < 0 || el < 0 || el > 1) {
             return 0;
@@ -629,6 +644,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
     /** {@code total(event, 0) + total(event, 1)} for the ELs in {@code elBits}, in one pass (the vPMU's counter read). */
     @Override
     public long total2(int event, int elBits) {
+        foldExceptions();
         int slot = BlockSums.slotOf(event);
         if (slot < 0) {
             return 0;
@@ -656,6 +672,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         if (model == null) {
             return stretchStartNs;
         }
+        foldExceptions();
         long c = stretchCycles + (pending != null ? pending.cycles(model) : 0);
         return stretchStartNs + model.cyclesToNanos(c);
     }
