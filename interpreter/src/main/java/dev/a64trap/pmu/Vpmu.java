@@ -369,7 +369,11 @@ public final class Vpmu {
         while (c != 0) {
             int i = Integer.numberOfTrailingZeros(c);
             c &= c - 1;
-            long rem = headroom(i) - (clockSum(i) - snap[i]);
+            long h = headroom(i);
+            if (h == Long.MAX_VALUE) {
+                continue; // 2^63 events or more to go: no deadline (whether or not a read folded)
+            }
+            long rem = h - (clockSum(i) - snap[i]);
             if (rem <= 0) {
                 return 0;
             }
