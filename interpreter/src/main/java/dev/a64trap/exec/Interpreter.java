@@ -505,10 +505,12 @@ public final class Interpreter {
         long r = regionStart + done.insns.length;
         regionStart = r;
         cpu.retired = r;
-        Events e = events;
-        e.branches += done.branches;
-        e.loads += done.loads;
-        e.stores += done.stores;
+        if ((done.branches | done.loads | done.stores) != 0) { // most chain blocks end at an MRS/MSR: none
+            Events e = events;
+            e.branches += done.branches;
+            e.loads += done.loads;
+            e.stores += done.stores;
+        }
         if (observer != null) {
             observer.retired(done, done.insns.length, regionEl, nextPc);
         }

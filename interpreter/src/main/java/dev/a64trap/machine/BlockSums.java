@@ -64,6 +64,14 @@ final class BlockSums {
     private CycleModel cachedModel;
     private long cachedCycles;
 
+    // HostedVcpu's deferred whole executions of this block (all at lazyEl with lazyPcw PC writes each),
+    // not yet added to its totals; lazyCount != 0 only while the block is on its deferred list
+    long lazyCount;
+    int lazyEl;
+    long lazyPcw;
+    /** The successor PC of the execution that listed it (the same successor means the same PC writes). */
+    long lazyNext;
+
     private BlockSums(Block b, int n) {
         if (n == b.length() && b.sysReg != null && PmuRegTable.lookup(b.sysReg.encoding()) != null) {
             n--; // a PMU register access traps to KVM: the guest never retires it (no events, no cycles)
@@ -80,9 +88,10 @@ final class BlockSums {
     /** The sums of the whole block, cached on the block. */
     static BlockSums of(Block b) {
         Object o = b.observerData;
-        if (o instanceof BlockSums s) {
-            return s;
-        }
+        return o instanceof BlockSums s ? s : first(b);
+    }
+
+    private static BlockSums first(Block b) {
         BlockSums s = new BlockSums(b, b.length());
         b.observerData = s;
         return s;
@@ -98,15 +107,17 @@ final class BlockSums {
     }
 
     long cycles(CycleModel m) {
-        if (m != cachedModel) {
-            long c = 0;
-            for (int k = 0; k < CLASSES.length; k++) {
-                c += (long) classes[k] * m.cycles(CLASSES[k]);
-            }
-            cachedModel = m;
-            cachedCycles = c;
+        return m == cachedModel ? cachedCycles : cyclesIn(m);
+    }
+
+    private long cyclesIn(CycleModel m) {
+        long c = 0;
+        for (int k = 0; k < CLASSES.length; k++) {
+            c += (long) classes[k] * m.cycles(CLASSES[k]);
         }
-        return cachedCycles;
+        cachedModel = m;
+        cachedCycles = c;
+        return c;
     }
 
     private void add(Insn in, Block lastOf) {

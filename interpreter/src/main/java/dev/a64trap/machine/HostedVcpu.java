@@ -73,6 +73,15 @@ public final class HostedVcpu implements RunObserver, EventClock {
     private BlockSums pending;
     private boolean anyCounting = true;
     private int pendingEl;
+    // Whole executions of blocks whose events (all but cycles) are not yet in the totals: the sums
+    // are linear, so k executions of a block are added once, times k, at the next flush, and readers
+    // add the deferred part of just the slot they read. Flushed before anyCounting changes (it says
+    // whether they are added at all) and at checkpoints.
+    private static final int DEFERRED_MAX = 32;
+    private final BlockSums[] deferred = new BlockSums[DEFERRED_MAX];
+    private int deferredN;
+    /** False: every block is added at once (the reference the deferred path is tested against). */
+    private boolean lazy = true;
 
     // time: the current stretch on one pCPU
     private int pcpu = -1;
@@ -209,8 +218,10 @@ public final class HostedVcpu implements RunObserver, EventClock {
             long oneRegId = PmuRegTable.oneRegId(e.encoding());
             // the debugger: the vPMU's side-effect-free peek (nothing retired or materialised), and
             // KVM_SET_ONE_REG for writes; without a PMU KVM has no such register (ENOENT)
-            SysReg row = SysReg.of(e.name(), e.encoding(),
-                    (c, x) -> pmuRead(reg, index, c.el()),
+            // the cycle counter, the register guests read in loops, has its own small reader
+            SysReg.Reader reader = reg == PmuReg.PMCCNTR ? (c, x) -> pmuReadCycles(c.el())
+                    : (c, x) -> pmuRead(reg, index, c.el());
+            SysReg row = SysReg.of(e.name(), e.encoding(), reader,
                     (c, x, v) -> pmuWrite(reg, index, v, c.el())).el0(SysReg.EL0_RW)
                     .debugAccess((c, x) -> {
                         if (!vcpu.hasPmu()) {
@@ -234,6 +245,18 @@ public final class HostedVcpu implements RunObserver, EventClock {
         retireCurrent(el);
         try {
             return pmu.read(reg, index, el);
+        } catch (PmuUndefined u) {
+            pending = null; // the access does not retire
+            injectedUndefs++;
+            throw GuestFault.undefined();
+        }
+    }
+
+    /** {@code pmuRead(PMCCNTR, 0, el)}, small enough for HotSpot to inline into a JIT unit. */
+    private long pmuReadCycles(int el) {
+        retireCurrent(el);
+        try {
+            return pmu.readCycleCounter(el);
         } catch (PmuUndefined u) {
             pending = null; // the access does not retire
             injectedUndefs++;
@@ -313,36 +336,116 @@ public final class HostedVcpu implements RunObserver, EventClock {
     @Override
     public void retired(Block b, int n, int el, long nextPc) {
         pending = null;
-        if (n > 0) {
-            BlockSums s = n == b.length() ? BlockSums.of(b) : BlockSums.prefix(b, n);
+        if (b.observerData instanceof BlockSums s && s.lazyCount != 0 && s.lazyNext == nextPc && s.lazyEl == el
+                && n == b.length()) {
+            // the block again, whole, at the same EL and to the same successor: one more deferred execution
             long cyc = s.cycles(model);
             stretchCycles += cyc;
             if (anyCounting) {
-                add(s, totals[el], s.pcWrites(nextPc), cyc, 1);
+                totals[el][BlockSums.CYCLES] += cyc;
+            }
+            s.lazyCount++;
+            return;
+        }
+        if (n > 0) {
+            if (n == b.length()) {
+                retiredWhole(BlockSums.of(b), el, nextPc, 1);
+            } else {
+                BlockSums s = BlockSums.prefix(b, n);
+                addNow(s, el, s.pcWrites(nextPc));
             }
         }
-        foldExceptions();
     }
 
     /** A compiled loop: {@code times} whole passes of {@code b}, each back to its start (the sums are linear). */
     @Override
     public void retiredLoop(Block b, long times, int el) {
         pending = null;
-        BlockSums s = BlockSums.of(b);
-        long cyc = s.cycles(model);
-        stretchCycles += cyc * times;
-        if (anyCounting) {
-            add(s, totals[el], s.pcWrites(b.pc), cyc, times);
-        }
-        foldExceptions();
+        retiredWhole(BlockSums.of(b), el, b.pc, times);
     }
 
     /**
-     * Adds a block's sums to the totals. Skipped while no counter counts: the vPMU only ever uses
-     * differences of totals taken while a counter counts (it snapshots the clock when one starts),
-     * so totals frozen in between are indistinguishable from complete ones.
+     * {@code times} whole executions of a block: its cycles at once (guest time and the cycle
+     * counter, read most, stay plain sums), its other events deferred (usually one increment).
      */
-    private static void add(BlockSums s, long[] t, long pcWrites, long cyc, long times) {
+    private void retiredWhole(BlockSums s, int el, long nextPc, long times) {
+        if (times <= 0) {
+            return; // a listed entry always has a count
+        }
+        long pcWrites = s.pcWrites(nextPc);
+        long cyc = s.cycles(model) * times;
+        stretchCycles += cyc;
+        if (anyCounting) {
+            totals[el][BlockSums.CYCLES] += cyc;
+        }
+        if (s.lazyCount != 0 && s.lazyEl == el && s.lazyPcw == pcWrites) {
+            s.lazyCount += times;
+        } else if (lazy) {
+            defer(s, el, pcWrites, nextPc, times);
+        } else if (anyCounting) {
+            addEvents(s, totals[el], pcWrites, times);
+        }
+    }
+
+    private void defer(BlockSums s, int el, long pcWrites, long nextPc, long times) {
+        if (s.lazyCount != 0 || deferredN == DEFERRED_MAX) {
+            flushDeferred(); // deferred at another EL or with other PC writes, or the list is full
+        }
+        s.lazyEl = el;
+        s.lazyPcw = pcWrites;
+        s.lazyNext = nextPc;
+        s.lazyCount = times;
+        deferred[deferredN++] = s;
+    }
+
+    /** Adds the deferred executions' events (not cycles: added at once) to the totals. */
+    private void flushDeferred() {
+        for (int k = 0; k < deferredN; k++) {
+            BlockSums s = deferred[k];
+            deferred[k] = null;
+            long times = s.lazyCount;
+            s.lazyCount = 0;
+            if (anyCounting) {
+                addEvents(s, totals[s.lazyEl], s.lazyPcw, times);
+            }
+        }
+        deferredN = 0;
+    }
+
+    /** A prefix of a block, added now. */
+    private void addNow(BlockSums s, int el, long pcWrites) {
+        long cyc = s.cycles(model);
+        stretchCycles += cyc;
+        if (anyCounting) {
+            addEvents(s, totals[el], pcWrites, 1);
+            totals[el][BlockSums.CYCLES] += cyc;
+        }
+    }
+
+    /** The deferred part of {@code totals[el][slot]} (they are added there only while a counter counts). */
+    private long deferredTotal(int slot, int el) {
+        long v = 0;
+        for (int k = 0; k < deferredN; k++) {
+            BlockSums s = deferred[k];
+            if (s.lazyEl == el) {
+                v += (slot == BlockSums.PC_WRITE ? s.lazyPcw : s.sums[slot]) * s.lazyCount;
+            }
+        }
+        return v;
+    }
+
+    /** Test hook: {@code false} adds every block to the totals at once (the reference path). */
+    void setLazy(boolean on) {
+        flushDeferred();
+        lazy = on;
+    }
+
+    /**
+     * Adds a block's event sums (all but cycles) to the totals. Skipped while no counter counts: the
+     * vPMU only ever uses differences of totals taken while a counter counts (it snapshots the clock
+     * when one starts), so totals frozen in between are indistinguishable from complete ones.
+     */
+    private static void addEvents(BlockSums s, long[] t, long pcWrites, long times) {
         long[] d = s.sums;
         t[BlockSums.INST] += d[BlockSums.INST] * times;
         t[BlockSums.BR] += d[BlockSums.BR] * times;
@@ -355,11 +458,11 @@ public final class HostedVcpu implements RunObserver, EventClock {
         t[BlockSums.EXC_RETURN] += d[BlockSums.EXC_RETURN] * times;
         t[BlockSums.CID] += d[BlockSums.CID] * times;
         t[BlockSums.TTBR] += d[BlockSums.TTBR] * times;
-        t[BlockSums.CYCLES] += cyc * times;
     }
 
     /** Whether any counter accumulates from the clock; refreshed wherever the vPMU may start or stop one. */
     private void refreshCounting() {
+        flushDeferred(); // added (or not) under the old answer
         boolean any = false;
         for (int i = 0; i < 32 && !any; i++) {
             any = pmu.isCounting(i);
@@ -370,22 +473,31 @@ public final class HostedVcpu implements RunObserver, EventClock {
     /**
      * Exception entries (counted by the interpreter) since the last look: EXC_TAKEN and their cycles, at
      * EL1. A refused PMU access is not one: KVM traps it to EL2 and injects the UNDEF by software, and
-     * the guest's counters see neither EL2 nor a hardware exception entry.
+     * the guest's counters see neither EL2 nor a hardware exception entry. Folded wherever the totals
+     * or guest time are read (and at checkpoints and placements), not per block: sums do not care about
+     * order, and the cycle model only changes at a placement, which folds first.
      */
     private void foldExceptions() {
-        long e = interp.events.exceptions;
-        long d = e - lastExceptions;
-        if (d != 0) {
-            lastExceptions = e;
-            // the injected UNDEF is counted by the interpreter after the access throws (a fold may come between)
-            long injected = Math.min(d, injectedUndefs);
-            injectedUndefs -= injected;
-            d -= injected;
-            totals[1][BlockSums.EXC_TAKEN] += d;
-            long cyc = d * model.cycles(InsnClass.EXCEPTION);
-            totals[1][BlockSums.CYCLES] += cyc;
-            stretchCycles += cyc;
+        if (interp == null) {
+            return; // detached: nothing executes
         }
+        long e = interp.events.exceptions;
+        if (e != lastExceptions) {
+            foldExceptions(e); // rare: kept out of the block and access paths HotSpot inlines
+        }
+    }
+
+    private void foldExceptions(long e) {
+        long d = e - lastExceptions;
+        lastExceptions = e;
+        // the injected UNDEF is counted by the interpreter after the access throws (a fold may come between)
+        long injected = Math.min(d, injectedUndefs);
+        injectedUndefs -= injected;
+        d -= injected;
+        totals[1][BlockSums.EXC_TAKEN] += d;
+        long cyc = d * model.cycles(InsnClass.EXCEPTION);
+        totals[1][BlockSums.CYCLES] += cyc;
+        stretchCycles += cyc;
     }
 
     @Override
@@ -393,6 +505,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         if (failEntry != null) {
             return Stop.exit(FAIL_ENTRY_STOP, cpu.pc);
         }
+        flushDeferred();
         foldExceptions();
         long now = nanoseconds();
         int want = now / 1000 < manualUntilUs ? pcpu : scheduler.cpuAt(now / 1000);
@@ -513,13 +626,43 @@ public final class HostedVcpu implements RunObserver, EventClock {
 
     @Override
     public long total(int event, int el) {
+        foldExceptions();
         int slot = BlockSums.slotOf(event);
         if (slot < 0 || el < 0 || el > 1) {
             return 0;
         }
         long v = totals[el][slot];
+        if (deferredN != 0 && anyCounting && slot != BlockSums.CYCLES) {
+            v += deferredTotal(slot, el);
+        }
         if (pending != null && pendingEl == el) {
             v += slot == BlockSums.CYCLES ? pending.cycles(model) : slot == BlockSums.PC_WRITE ? 0 : pending.sums[slot];
+        }
+        return v;
+    }
+
+    /** {@code total(event, 0) + total(event, 1)} for the ELs in {@code elBits}, in one pass (the vPMU's counter read). */
+    @Override
+    public long total2(int event, int elBits) {
+        foldExceptions();
+        int slot = BlockSums.slotOf(event);
+        if (slot < 0) {
+            return 0;
+        }
+        long v = 0;
+        if ((elBits & 1) != 0) {
+            v += totals[0][slot];
+        }
+        if ((elBits & 2) != 0) {
+            v += totals[1][slot];
+        }
+        if (deferredN != 0 && anyCounting && slot != BlockSums.CYCLES) {
+            v += (elBits & 1) != 0 ? deferredTotal(slot, 0) : 0;
+            v += (elBits & 2) != 0 ? deferredTotal(slot, 1) : 0;
+        }
+        BlockSums p = pending;
+        if (p != null && (elBits >>> pendingEl & 1) != 0) {
+            v += slot == BlockSums.CYCLES ? p.cycles(model) : slot == BlockSums.PC_WRITE ? 0 : p.sums[slot];
         }
         return v;
     }
@@ -529,6 +672,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         if (model == null) {
             return stretchStartNs;
         }
+        foldExceptions();
         long c = stretchCycles + (pending != null ? pending.cycles(model) : 0);
         return stretchStartNs + model.cyclesToNanos(c);
     }

@@ -20,6 +20,21 @@ package dev.a64trap.pmu;
 public interface EventClock {
     long total(int event, int el);
 
+    /**
+     * The sum of {@link #total} over the ELs in {@code elBits} (bit 0: EL0, bit 1: EL1), as the vPMU
+     * reads a counter; an implementation may answer it in one pass.
+     */
+    default long total2(int event, int elBits) {
+        long s = 0;
+        if ((elBits & 1) != 0) {
+            s += total(event, 0);
+        }
+        if ((elBits & 2) != 0) {
+            s += total(event, 1);
+        }
+        return s;
+    }
+
     /** A clock that never advances (before the interpreter is attached). */
     EventClock ZERO = (event, el) -> 0;
 }

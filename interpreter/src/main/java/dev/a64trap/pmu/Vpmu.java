@@ -199,16 +199,7 @@ public final class Vpmu {
     // ------------------------------------------------------------------ lazy counting
 
     private long clockSum(int i) {
-        int b = elBits[i];
-        int e = source[i];
-        long s = 0;
-        if ((b & 1) != 0) {
-            s += clock.total(e, 0);
-        }
-        if ((b & 2) != 0) {
-            s += clock.total(e, 1);
-        }
-        return s;
+        return clock.total2(source[i], elBits[i]);
     }
 
     /** Folds counter i's pending events into its shadow (processing the even partner first for CHAIN). */
@@ -217,15 +208,20 @@ public final class Vpmu {
             materialise(i - 1);
         }
         if ((counting >>> i & 1) != 0) {
-            long now = clockSum(i);
-            long d = now - snap[i];
-            snap[i] = now;
-            if (d != 0) {
-                if (perCpu != null && cpu >= 0 && cpu < perCpu[i].length) {
-                    perCpu[i][cpu] += d;
-                }
-                add(i, d);
+            fold(i);
+        }
+    }
+
+    /** Folds counting counter i's events since its snapshot into its shadow. */
+    private void fold(int i) {
+        long now = clockSum(i);
+        long d = now - snap[i];
+        snap[i] = now;
+        if (d != 0) {
+            if (perCpu != null && cpu >= 0 && cpu < perCpu[i].length) {
+                perCpu[i][cpu] += d;
             }
+            add(i, d);
         }
     }
 
@@ -253,10 +249,14 @@ public final class Vpmu {
         }
         value[i] = nv;
         if (overflows != 0) {
-            ovsset |= 1L << i;
-            if (canChain(i)) {
-                chain(i + 1, overflows);
-            }
+            overflowed(i, overflows);
+        }
+    }
+
+    private void overflowed(int i, long overflows) {
+        ovsset |= 1L << i;
+        if (canChain(i)) {
+            chain(i + 1, overflows);
         }
     }
 
@@ -349,6 +349,16 @@ public final class Vpmu {
         return irqLevel;
     }
 
+    /** Events counter i's shadow value can take before it overflows (Long.MAX_VALUE: 2^63 or more). */
+    private long headroom(int i) {
+        long v = value[i];
+        if (overflowsAt64(i)) {
+            long dist = -v;
+            return v == 0 || dist < 0 ? Long.MAX_VALUE : dist;
+        }
+        return (1L << 32) - (v & 0xFFFF_FFFFL);
+    }
+
     /**
      * Events (of the counted source, summed over the counted ELs) that may still occur before the
      * earliest counter overflow; 0 = sync now; Long.MAX_VALUE = no counter can overflow.
@@ -359,17 +369,11 @@ public final class Vpmu {
         while (c != 0) {
             int i = Integer.numberOfTrailingZeros(c);
             c &= c - 1;
-            long v = value[i];
-            long dist;
-            if (overflowsAt64(i)) {
-                dist = -v;
-                if (v == 0 || dist < 0) {
-                    dist = Long.MAX_VALUE;
-                }
-            } else {
-                dist = (1L << 32) - (v & 0xFFFF_FFFFL);
+            long h = headroom(i);
+            if (h == Long.MAX_VALUE) {
+                continue; // 2^63 events or more to go: no deadline (whether or not a read folded)
             }
-            long rem = dist - (clockSum(i) - snap[i]);
+            long rem = h - (clockSum(i) - snap[i]);
             if (rem <= 0) {
                 return 0;
             }
@@ -399,9 +403,13 @@ public final class Vpmu {
     private void updateIrq() {
         boolean l = (ovsset & intenset) != 0 && (pmcr & PMCR_E) != 0;
         if (l != irqLevel) {
-            irqLevel = l;
-            irqListener.level(l);
+            irqChanged(l);
         }
+    }
+
+    private void irqChanged(boolean l) {
+        irqLevel = l;
+        irqListener.level(l);
     }
 
     // ------------------------------------------------------------------ guest access
@@ -480,6 +488,32 @@ public final class Vpmu {
             throw undef("counter index " + i + " >= N=" + n());
         }
         return i;
+    }
+
+    /**
+     * {@code read(PMCCNTR, 0, el)}: the same checks and result, with the common case (EL1, a vPMU)
+     * in a few small methods so that a JIT unit reading the counter in a loop can inline it.
+     *
+     * @throws PmuUndefined when KVM injects UNDEFINED
+     */
+    public long readCycleCounter(int el) {
+        if (el != 1 || !vcpu.hasPmu()) {
+            return read(PmuReg.PMCCNTR, 0, el);
+        }
+        long v = value[CYCLE_IDX]; // 64 bits wide: readValue(CYCLE_IDX)
+        if ((counting >>> CYCLE_IDX & 1) != 0) {
+            long d = clockSum(CYCLE_IDX) - snap[CYCLE_IDX];
+            if (d >= headroom(CYCLE_IDX)) {
+                fold(CYCLE_IDX); // it overflows: materialise(CYCLE_IDX) (the cycle counter never chains)
+                v = value[CYCLE_IDX];
+            } else {
+                // short of the overflow folding changes nothing but where value and snapshot meet
+                // (a later fold adds the same events, with the same pCPU: a load folds first)
+                v += d;
+            }
+        }
+        updateIrq();
+        return v;
     }
 
     private long counterRead(int i) {
