@@ -305,17 +305,7 @@ final class Translator {
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitFieldInsn(GETFIELD, CPU, "x", "[J");
         mv.visitVarInsn(ASTORE, L_X);
-        for (int r = 0; r < 32; r++) {
-            if (touched[r]) {
-                mv.visitVarInsn(ALOAD, L_X);
-                iconst(r);
-                mv.visitInsn(LALOAD);
-                mv.visitVarInsn(LSTORE, slot(r));
-            }
-        }
-        mv.visitVarInsn(ALOAD, L_CPU);
-        mv.visitFieldInsn(GETFIELD, CPU, "nzcv", "I");
-        mv.visitVarInsn(ISTORE, L_NZCV);
+        reloadState();
         if (usesMemory) {
             mv.visitVarInsn(ALOAD, L_FRAME);
             mv.visitFieldInsn(GETFIELD, FRAME, "mem", MEM_D);
