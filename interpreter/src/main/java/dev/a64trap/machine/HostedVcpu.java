@@ -520,6 +520,22 @@ public final class HostedVcpu implements RunObserver, EventClock {
         return null;
     }
 
+    /**
+     * The run stopped (budget, breakpoint, exit...), possibly inside the block where a counter
+     * overflowed: bring the vPMU's overflow status and interrupt line up to date, as the next
+     * checkpoint would, so whoever looks now (a debugger, a report) sees them consistent.
+     */
+    public void settle() {
+        if (!entered || failEntry != null || interp == null) {
+            return;
+        }
+        flushDeferred();
+        foldExceptions();
+        if (pmu.nextDeadline() == 0) {
+            pmu.sync();
+        }
+    }
+
     /** Moves the vCPU to {@code to} (a vCPU load); false when KVM refuses entry there (FAIL_ENTRY). */
     private boolean load(long now, int to) {
         updateStall();

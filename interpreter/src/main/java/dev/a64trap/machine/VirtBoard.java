@@ -116,7 +116,11 @@ public final class VirtBoard {
                     return s;
                 }
             }
-            return interpreter.run(maxInsns);
+            Stop s = interpreter.run(maxInsns);
+            if (hosted != null) {
+                hosted.settle();
+            }
+            return s;
         } finally {
             flush();
         }

@@ -141,6 +141,28 @@ class HostedVcpuTest {
     }
 
     /**
+     * Wherever a run stops (here after every instruction, so inside the block where the cycle counter
+     * overflows), the interrupt line is what the vPMU's registers say: PMOVSSET & PMINTENSET and PMCR.E.
+     */
+    @Test
+    void theInterruptLineIsCurrentWhereverARunStops() throws ImageLoadException {
+        HostedVcpu v = vcpu("default", "pinned:0", null);
+        VirtBoard b = board(v, OVERFLOW);
+        boolean rose = false;
+        for (long n = 1; n <= 400; n++) {
+            b.run(n);
+            long ovs = v.pmu().peek(dev.a64trap.pmu.PmuReg.PMOVSSET, 0);
+            long inten = v.pmu().peek(dev.a64trap.pmu.PmuReg.PMINTENSET, 0);
+            long pmcr = v.pmu().peek(dev.a64trap.pmu.PmuReg.PMCR, 0);
+            boolean want = (ovs & inten) != 0 && (pmcr & 1) != 0;
+            assertEquals(want, v.irqLevel(), "after " + n + " instructions: PMOVSSET 0x" + Long.toHexString(ovs));
+            rose |= want;
+        }
+        assertTrue(rose, "the cycle counter overflowed within the run");
+        assertEquals(1, v.irqRisingEdges());
+    }
+
+    /**
      * Counter 0 = P|INST_RETIRED (EL0 only), counter 1 = U|INST_RETIRED (EL1 only), then at EL1:
      * 5 x nop ; adr x0, el0 ; msr elr_el1, x0 ; msr spsr_el1, xzr ; eret (9 instructions), and at EL0:
      * 7 x nop ; svc #0 (no vector installed: the run stops, the SVC does not retire).
