@@ -760,25 +760,44 @@ public final class Vpmu {
      * Returns 0 for PMSWINC and for a vCPU without a vPMU.
      */
     public long peek(PmuReg reg, int index) {
+        return vcpu.hasPmu() ? snapshot().peek(reg, index) : 0;
+    }
+
+    /**
+     * Every register as {@link #peek} would read it now, from one synced copy (a peek copies the
+     * vPMU each time; a view of many registers takes one snapshot instead). Without a vPMU every
+     * register reads 0.
+     */
+    public Snapshot snapshot() {
         if (!vcpu.hasPmu()) {
-            return 0;
+            return new Snapshot(null);
         }
         Vpmu copy = new Vpmu(this);
         copy.irqListener = high -> { };
         copy.syncAll();
-        switch (reg) {
-            case PMSWINC:
+        return new Snapshot(copy);
+    }
+
+    /** The vPMU's guest-visible state frozen at {@link #snapshot()}. */
+    public static final class Snapshot {
+        private final Vpmu copy;
+
+        private Snapshot(Vpmu copy) {
+            this.copy = copy;
+        }
+
+        public long peek(PmuReg reg, int index) {
+            if (copy == null) {
                 return 0;
-            case PMEVCNTR:
-                return copy.readValue(index & 31);
-            case PMEVTYPER:
-                return copy.evtyper[index & 31];
-            case PMXEVCNTR:
-                return copy.readValue(selIdx());
-            case PMXEVTYPER:
-                return copy.evtyper[selIdx()];
-            default:
-                return copy.read(reg, index, 1);
+            }
+            return switch (reg) {
+                case PMSWINC -> 0;
+                case PMEVCNTR -> copy.readValue(index & 31);
+                case PMEVTYPER -> copy.evtyper[index & 31];
+                case PMXEVCNTR -> copy.readValue(copy.selIdx());
+                case PMXEVTYPER -> copy.evtyper[copy.selIdx()];
+                default -> copy.read(reg, index, 1);
+            };
         }
     }
 

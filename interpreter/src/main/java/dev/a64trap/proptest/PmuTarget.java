@@ -186,17 +186,18 @@ public class PmuTarget implements EventClock {
     public Map<String, String> view() {
         Map<String, String> m = new LinkedHashMap<>();
         int n = vm.nrCounters();
-        m.put("PMCR", hex(pmu.peek(PmuReg.PMCR, 0)));
-        m.put("PMCNTENSET", hex(pmu.peek(PmuReg.PMCNTENSET, 0)));
-        m.put("PMINTENSET", hex(pmu.peek(PmuReg.PMINTENSET, 0)));
-        m.put("PMOVSSET", hex(pmu.peek(PmuReg.PMOVSSET, 0)));
-        m.put("PMSELR", hex(pmu.peek(PmuReg.PMSELR, 0)));
-        m.put("PMUSERENR", hex(pmu.peek(PmuReg.PMUSERENR, 0)));
-        m.put("PMCCNTR", hex(pmu.peek(PmuReg.PMCCNTR, 0)));
-        m.put("PMCCFILTR", hex(pmu.peek(PmuReg.PMCCFILTR, 31)));
+        Vpmu.Snapshot snap = pmu.snapshot(); // one synced copy for every register
+        m.put("PMCR", hex(snap.peek(PmuReg.PMCR, 0)));
+        m.put("PMCNTENSET", hex(snap.peek(PmuReg.PMCNTENSET, 0)));
+        m.put("PMINTENSET", hex(snap.peek(PmuReg.PMINTENSET, 0)));
+        m.put("PMOVSSET", hex(snap.peek(PmuReg.PMOVSSET, 0)));
+        m.put("PMSELR", hex(snap.peek(PmuReg.PMSELR, 0)));
+        m.put("PMUSERENR", hex(snap.peek(PmuReg.PMUSERENR, 0)));
+        m.put("PMCCNTR", hex(snap.peek(PmuReg.PMCCNTR, 0)));
+        m.put("PMCCFILTR", hex(snap.peek(PmuReg.PMCCFILTR, 31)));
         for (int i = 0; i < n; i++) {
-            m.put("PMEVCNTR" + i, hex(pmu.peek(PmuReg.PMEVCNTR, i)));
-            m.put("PMEVTYPER" + i, hex(pmu.peek(PmuReg.PMEVTYPER, i)));
+            m.put("PMEVCNTR" + i, hex(snap.peek(PmuReg.PMEVCNTR, i)));
+            m.put("PMEVTYPER" + i, hex(snap.peek(PmuReg.PMEVTYPER, i)));
         }
         m.put("irq", Boolean.toString(pmu.irqLevel()));
         return m;
