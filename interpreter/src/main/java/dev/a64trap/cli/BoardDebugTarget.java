@@ -464,10 +464,11 @@ final class BoardDebugTarget implements DebugTarget {
             return "this vCPU has no vPMU (run with --pmu ...)\n";
         }
         Vpmu p = hosted.pmu();
+        Vpmu.Snapshot now = p.snapshot(); // every counter at the same instant
         HostPmu vmPmu = hosted.vm().pmu();
         StringBuilder sb = new StringBuilder();
-        long pmcr = p.peek(PmuReg.PMCR, 0);
-        long enabled = p.peek(PmuReg.PMCNTENSET, 0);
+        long pmcr = now.peek(PmuReg.PMCR, 0);
+        long enabled = now.peek(PmuReg.PMCNTENSET, 0);
         sb.append(String.format(Locale.ROOT, "vPMU: mode %s, KVM PMU %s, PMCR_EL0 0x%x (E=%d, N=%d), guest time %s%n",
                 hosted.plan().mode(), vmPmu == null ? "none" : vmPmu.name(), pmcr, pmcr & 1,
                 hosted.vm().nrCounters(), micros(hosted.nanoseconds())));
@@ -478,8 +479,8 @@ final class BoardDebugTarget implements DebugTarget {
                 continue;
             }
             boolean cyc = i == PmuBits.CYCLE_IDX;
-            long value = cyc ? p.peek(PmuReg.PMCCNTR, 0) : p.peek(PmuReg.PMEVCNTR, i);
-            long type = cyc ? p.peek(PmuReg.PMCCFILTR, 0) : p.peek(PmuReg.PMEVTYPER, i);
+            long value = cyc ? now.peek(PmuReg.PMCCNTR, 0) : now.peek(PmuReg.PMEVCNTR, i);
+            long type = cyc ? now.peek(PmuReg.PMCCFILTR, 0) : now.peek(PmuReg.PMEVTYPER, i);
             sb.append(String.format(Locale.ROOT, "  %-11s  0x%016x  %-7s  %-8s  0x%04x  0x%08x%n",
                     cyc ? "PMCCNTR" : "PMEVCNTR" + i, value, (enabled >>> i & 1) != 0 ? "yes" : "no",
                     p.isCounting(i) ? "yes" : "no", cyc ? 0x11 : type & 0xFFFF, type & 0xFFFF_0000L));
