@@ -46,8 +46,8 @@ final class PmuReport {
 
     record Counter(int index, String name, long value, int event, boolean counting, long[] perCpu) {}
 
-    record Snapshot(String mode, String host, HostPmu kvmPmu, int nrCounters, long guestNs, boolean hasPmu,
-            List<Counter> counters, long stalledNs, int ppi, boolean irqLevel, long irqRises,
+    record Snapshot(String mode, String host, HostPmu kvmPmu, int nrCounters, String pmuVersion, long guestNs,
+            boolean hasPmu, List<Counter> counters, long stalledNs, int ppi, boolean irqLevel, long irqRises,
             List<HostedVcpu.Migration> migrations, List<String> cpuPmus) {}
 
     private PmuReport() {}
@@ -57,14 +57,15 @@ final class PmuReport {
         List<Counter> counters = new ArrayList<>();
         int n = v.vm().nrCounters();
         boolean has = v.vcpu().hasPmu();
+        Vpmu.Snapshot now = p.snapshot(); // every counter at the same instant
         if (has) {
             for (int i = 0; i <= 31; i++) {
                 if (i >= n && i != PmuBits.CYCLE_IDX) {
                     continue;
                 }
                 boolean cyc = i == PmuBits.CYCLE_IDX;
-                long value = cyc ? p.peek(PmuReg.PMCCNTR, 0) : p.peek(PmuReg.PMEVCNTR, i);
-                long type = cyc ? p.peek(PmuReg.PMCCFILTR, 0) : p.peek(PmuReg.PMEVTYPER, i);
+                long value = cyc ? now.peek(PmuReg.PMCCNTR, 0) : now.peek(PmuReg.PMEVCNTR, i);
+                long type = cyc ? now.peek(PmuReg.PMCCFILTR, 0) : now.peek(PmuReg.PMEVTYPER, i);
                 counters.add(new Counter(i, cyc ? "PMCCNTR" : "PMEVCNTR" + i, value,
                         cyc ? 0x11 : (int) (type & 0xFFFF), p.isCounting(i), p.countedPerCpu(i)));
             }
@@ -73,7 +74,8 @@ final class PmuReport {
         for (int c = 0; c < v.host().cpuCount(); c++) {
             cpuPmus.add(v.pmuNameOf(c));
         }
-        return new Snapshot(v.plan().mode().toString(), v.host().name(), v.vm().pmu(), n, v.nanoseconds(), has,
+        return new Snapshot(v.plan().mode().toString(), v.host().name(), v.vm().pmu(), n,
+                has ? PmuBits.displayName(v.vm().pmuVer()) : null, v.nanoseconds(), has,
                 counters, has ? v.stalledNanos() : 0, has ? v.vcpu().irq() : 0, v.irqLevel(), v.irqRisingEdges(),
                 v.migrations(), cpuPmus);
     }
@@ -99,9 +101,9 @@ final class PmuReport {
     }
 
     static void text(Snapshot s, PrintStream out) {
-        out.printf("vPMU report: mode %s, host %s, KVM PMU %s, PMCR_EL0.N=%d, guest time %s%n", s.mode(),
+        out.printf("vPMU report: mode %s, host %s, KVM PMU %s, %s, PMCR_EL0.N=%d, guest time %s%n", s.mode(),
                 s.host(), s.kvmPmu() == null ? "none" : s.kvmPmu().name() + " (CPUs " + s.kvmPmu().cpus() + ")",
-                s.nrCounters(), PmuOptions.micros(s.guestNs()));
+                s.pmuVersion() == null ? "no PMUv3" : s.pmuVersion(), s.nrCounters(), PmuOptions.micros(s.guestNs()));
         if (s.hasPmu()) {
             for (Counter c : s.counters()) {
                 StringBuilder sb = new StringBuilder();
@@ -154,6 +156,7 @@ final class PmuReport {
             k.put("cpus", s.kvmPmu().cpus().toString());
         }
         root.put("pmcrN", s.nrCounters());
+        root.put("pmuVersion", s.pmuVersion());
         root.put("guestTimeNs", s.guestNs());
         root.put("vcpuHasPmu", s.hasPmu());
         ArrayNode counters = root.putArray("counters");

@@ -85,9 +85,10 @@ class PmuReportTest {
         JsonNode root = r.getValue();
         assertEquals("a64trap.pmu-report/1", root.get("schema").asText());
         assertEquals("rk3588", root.get("host").asText());
+        assertEquals("PMUv3p1", root.get("pmuVersion").asText(), "the A55/A76 host's sanitised PMUVer");
         assertTrue(text.startsWith("vPMU report: mode " + root.get("mode").asText() + ", host rk3588, KVM PMU "
                 + root.get("kvmPmu").get("name").asText() + " (CPUs " + root.get("kvmPmu").get("cpus").asText()
-                + "), PMCR_EL0.N=" + root.get("pmcrN").asInt() + ", guest time "
+                + "), " + root.get("pmuVersion").asText() + ", PMCR_EL0.N=" + root.get("pmcrN").asInt() + ", guest time "
                 + PmuOptions.micros(root.get("guestTimeNs").asLong())), text);
         assertTrue(root.get("guestTimeNs").asLong() > 0);
         assertEquals(8, root.get("hostCpus").size());
@@ -150,7 +151,7 @@ class PmuReportTest {
 
     @Test
     void valuesAboveTwoToThe63AreUnsigned() throws IOException {
-        PmuReport.Snapshot s = new PmuReport.Snapshot("default", "h", null, 1, 5, true,
+        PmuReport.Snapshot s = new PmuReport.Snapshot("default", "h", null, 1, "PMUv3p5", 5, true,
                 List.of(new PmuReport.Counter(31, "PMCCNTR", -1L, 0x11, true, new long[] {3, 0})), 0, 23, false, 0,
                 List.of(), List.of("p", "-"));
         JsonNode root = new ObjectMapper().readTree(PmuReport.json(s));
