@@ -147,7 +147,7 @@ public class MachineTarget extends PmuTarget {
         byte[] snippet = SNIPPETS.get(seed);
         if (snippet == null) {
             snippet = words(aluSnippet(new SplittableRandom(seed), SNIPPET_WORDS));
-            if (SNIPPETS.size() < 256) { // generating one costs more than the rest of a chain's setup
+            if (SNIPPETS.size() < 1024) { // 32 KiB each; generating one costs more than the rest of a chain's setup
                 SNIPPETS.put(seed, snippet);
             }
         }
