@@ -513,11 +513,16 @@ public final class HostedVcpu implements RunObserver, EventClock {
             interp.setCheckpoint(cpu.retired);
             return Stop.exit(FAIL_ENTRY_STOP, cpu.pc);
         }
+        syncIfOverflowDue();
+        planCheckpoint();
+        return null;
+    }
+
+    /** An overflow is due at this boundary: sync, which sets PMOVSSET and the interrupt line. */
+    private void syncIfOverflowDue() {
         if (pmu.nextDeadline() == 0) {
             pmu.sync();
         }
-        planCheckpoint();
-        return null;
     }
 
     /**
@@ -531,9 +536,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         }
         flushDeferred();
         foldExceptions();
-        if (pmu.nextDeadline() == 0) {
-            pmu.sync();
-        }
+        syncIfOverflowDue();
     }
 
     /** Moves the vCPU to {@code to} (a vCPU load); false when KVM refuses entry there (FAIL_ENTRY). */

@@ -195,12 +195,8 @@ public class MachineTarget extends PmuTarget {
             }
             k -= chunk;
         }
-        // The checkpoint a resumed machine runs first at this boundary: sync when an overflow is due.
-        // Without it the interrupt line lags PMOVSSET while stopped after an overflow in the run's last
-        // block (the loop checks the budget before the checkpoint).
-        if (pmu.nextDeadline() == 0) {
-            pmu.sync();
-        }
+        // a stopped run settles as VirtBoard.run does: overflow status and interrupt line current
+        hosted.settle();
     }
 
     /**
