@@ -103,8 +103,7 @@ public final class FuzzCommand implements Callable<Integer> {
         PlantedBug planted = null;
         try {
             if (plantBug != null) {
-                planted = PlantedBug.parse(plantBug).orElseThrow(() -> new UsageError("--plant-bug " + plantBug
-                        + ": unknown bug (known: " + String.join(", ", PlantedBug.names()) + ")"));
+                planted = PlantedBug.parse(plantBug).orElseThrow(() -> new UsageError(PmuOptions.unknownBug(plantBug)));
             }
             if (!target.equals("pmu")) {
                 throw new UsageError("--target " + target + ": unknown target (known: pmu)");

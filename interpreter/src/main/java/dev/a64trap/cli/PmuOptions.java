@@ -97,8 +97,12 @@ public final class PmuOptions {
         if (plantBug == null) {
             return null;
         }
-        return PlantedBug.parse(plantBug).orElseThrow(() -> new RunCommand.UsageError("--plant-bug " + plantBug
-                + ": unknown bug (known: " + String.join(", ", PlantedBug.names()) + ")"));
+        return PlantedBug.parse(plantBug).orElseThrow(() -> new RunCommand.UsageError(unknownBug(plantBug)));
+    }
+
+    /** The usage message for a --plant-bug NAME that names no bug (run, compare and fuzz). */
+    static String unknownBug(String name) {
+        return "--plant-bug " + name + ": unknown bug (known: " + String.join(", ", PlantedBug.names()) + ")";
     }
 
     /** The vCPU for these options, with {@code pmuMode} overriding {@code --pmu} (null = keep). */
