@@ -1,7 +1,7 @@
 // Writes a64trap's virt device tree: java -cp a64trap.jar DumpDtb.java OUT RAM_MIB PMU(0|1) [BOOTARGS]
 public class DumpDtb {
     public static void main(String[] a) throws Exception {
-        byte[] blob = dev.a64trap.machine.VirtDeviceTree.blob(Long.parseLong(a[1]) << 20,
+        byte[] blob = dev.a64trap.loader.VirtDeviceTree.blob(Long.parseLong(a[1]) << 20,
                 a.length > 3 ? a[3] : null, a[2].equals("1"));
         java.nio.file.Files.write(java.nio.file.Path.of(a[0]), blob);
     }

@@ -2,8 +2,8 @@ package dev.a64trap.cli;
 
 import dev.a64trap.host.Host;
 import dev.a64trap.host.HostPmu;
+import dev.a64trap.loader.ImageLoadException;
 import dev.a64trap.machine.HostedVcpu;
-import dev.a64trap.machine.ImageLoadException;
 import dev.a64trap.pmu.PmuReg;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

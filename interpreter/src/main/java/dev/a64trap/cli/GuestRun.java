@@ -2,8 +2,8 @@ package dev.a64trap.cli;
 
 import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.exec.Stop;
+import dev.a64trap.loader.ImageLoadException;
 import dev.a64trap.machine.HostedVcpu;
-import dev.a64trap.machine.ImageLoadException;
 import dev.a64trap.machine.VirtBoard;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

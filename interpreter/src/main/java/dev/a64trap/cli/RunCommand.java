@@ -4,7 +4,7 @@ import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.decode.Decoder;
 import dev.a64trap.decode.Disassembler;
 import dev.a64trap.exec.Stop;
-import dev.a64trap.machine.ImageLoadException;
+import dev.a64trap.loader.ImageLoadException;
 import dev.a64trap.machine.VirtBoard;
 import dev.a64trap.mem.GuestMemory;
 import java.io.BufferedOutputStream;

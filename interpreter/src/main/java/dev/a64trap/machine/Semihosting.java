@@ -1,5 +1,6 @@
 package dev.a64trap.machine;
 
+import dev.a64trap.loader.LoadedImage;
 import dev.a64trap.mem.BusFault;
 import dev.a64trap.mem.PhysicalMemory;
 import java.io.IOException;

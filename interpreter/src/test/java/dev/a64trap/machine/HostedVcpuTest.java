@@ -13,6 +13,7 @@ import dev.a64trap.exec.Stop;
 import dev.a64trap.host.Host;
 import dev.a64trap.host.Scheduler;
 import dev.a64trap.pmu.KvmAbi;
+import dev.a64trap.loader.ImageLoadException;
 import dev.a64trap.pmu.EventClock;
 import dev.a64trap.pmu.KvmVcpu;
 import dev.a64trap.pmu.KvmVm;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.a64trap.loader.ImageLoader;
+import dev.a64trap.loader.ImageLoaderTest;
+import dev.a64trap.loader.LoadedImage;
 import dev.a64trap.mem.GuestMemory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

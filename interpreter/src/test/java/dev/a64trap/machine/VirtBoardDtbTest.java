@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.a64trap.loader.FdtReader;
+import dev.a64trap.loader.ImageLoaderTest;
+import dev.a64trap.loader.VirtDeviceTree;
 import dev.a64trap.mem.GuestMemory;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.a64trap.bench;
 
 import dev.a64trap.host.Host;
 import dev.a64trap.host.Scheduler;
+import dev.a64trap.loader.ImageLoadException;
 import dev.a64trap.machine.HostedVcpu;
-import dev.a64trap.machine.ImageLoadException;
 import dev.a64trap.machine.VirtBoard;
 import dev.a64trap.pmu.KvmAbi;
 import dev.a64trap.pmu.KvmVm;

@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.loader;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.loader;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,11 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Boot-state expectations come from src/test/resources/boot/*.qemu.txt: what each probe printed
  * about itself when booted by qemu-system-aarch64 -M virt -cpu cortex-a57 -m 128M -kernel.
  */
-class ImageLoaderTest {
+public class ImageLoaderTest {
     private static final long RAM = GuestMemory.RAM_BASE;
     private static final OptionalLong NONE = OptionalLong.empty();
 
-    static byte[] resource(String path) throws IOException {
+    public static byte[] resource(String path) throws IOException {
         try (InputStream in = ImageLoaderTest.class.getResourceAsStream("/" + path)) {
             if (in == null) {
                 throw new IOException("missing test resource " + path);
@@ -39,7 +39,7 @@ class ImageLoaderTest {
     }
 
     /** Parses "name=0x..." lines recorded from QEMU. */
-    static Map<String, Long> qemuRecord(String probe) throws IOException {
+    public static Map<String, Long> qemuRecord(String probe) throws IOException {
         Map<String, Long> m = new HashMap<>();
         for (String line : new String(resource("boot/" + probe + ".qemu.txt"), StandardCharsets.US_ASCII).split("\\R")) {
             int eq = line.indexOf('=');

@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.loader;
 
 /**
  * A guest image that cannot be loaded (missing, truncated, wrong architecture, overlapping

@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.loader;
 
 import dev.a64trap.elf.ElfException;
 import dev.a64trap.elf.ElfFile;

@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.loader;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,18 +9,19 @@ import java.util.List;
 import java.util.Map;
 
 /** A strict DTB reader for tests: checks the header, alignment and tokens, and returns the tree. */
-final class FdtReader {
-    record Node(String name, Map<String, byte[]> props, List<Node> children) {
-        Node child(String n) {
+/** A test-side DTB parser (public: the machine and devices tests read the board's DTB too). */
+public final class FdtReader {
+    public record Node(String name, Map<String, byte[]> props, List<Node> children) {
+        public Node child(String n) {
             return children.stream().filter(c -> c.name().equals(n)).findFirst()
                     .orElseThrow(() -> new AssertionError("no node " + n + " under '" + name + "'"));
         }
 
-        boolean has(String n) {
+        public boolean has(String n) {
             return children.stream().anyMatch(c -> c.name().equals(n));
         }
 
-        byte[] prop(String p) {
+        public byte[] prop(String p) {
             byte[] v = props.get(p);
             if (v == null) {
                 throw new AssertionError("no property " + p + " in '" + name + "'");
@@ -28,7 +29,7 @@ final class FdtReader {
             return v;
         }
 
-        int[] cells(String p) {
+        public int[] cells(String p) {
             ByteBuffer b = ByteBuffer.wrap(prop(p));
             if (b.remaining() % 4 != 0) {
                 throw new AssertionError(p + " is not a cell list");
@@ -40,7 +41,7 @@ final class FdtReader {
             return out;
         }
 
-        List<String> strings(String p) {
+        public List<String> strings(String p) {
             byte[] v = prop(p);
             if (v.length == 0 || v[v.length - 1] != 0) {
                 throw new AssertionError(p + " is not NUL-terminated");
@@ -49,11 +50,11 @@ final class FdtReader {
         }
     }
 
-    record Blob(int totalSize, int version, int lastCompatible, List<long[]> reservations, Node root) {}
+    public record Blob(int totalSize, int version, int lastCompatible, List<long[]> reservations, Node root) {}
 
     private FdtReader() {}
 
-    static Blob read(byte[] bytes) {
+    public static Blob read(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         check(bytes.length >= 40, "shorter than the header");
         check(b.getInt(0) == Fdt.MAGIC, "bad magic");

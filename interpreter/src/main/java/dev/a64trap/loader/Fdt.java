@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.loader;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
