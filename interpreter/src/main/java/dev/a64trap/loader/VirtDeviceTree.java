@@ -1,7 +1,7 @@
 package dev.a64trap.loader;
 
-import dev.a64trap.machine.Pl011;
-import dev.a64trap.machine.Psci;
+import dev.a64trap.devices.Pl011;
+import dev.a64trap.devices.Psci;
 import dev.a64trap.mem.GuestMemory;
 import java.util.List;
 

@@ -1,6 +1,12 @@
 package dev.a64trap.machine;
 
 import dev.a64trap.cpu.Cpu;
+import dev.a64trap.devices.GuestClock;
+import dev.a64trap.devices.GuestExit;
+import dev.a64trap.devices.Pl011;
+import dev.a64trap.devices.Psci;
+import dev.a64trap.devices.Semihosting;
+import dev.a64trap.devices.SerialInput;
 import dev.a64trap.exec.Interpreter;
 import dev.a64trap.jit.Jit;
 import dev.a64trap.exec.Platform;

@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.devices;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

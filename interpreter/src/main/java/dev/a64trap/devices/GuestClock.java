@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.devices;
 
 /**
  * Guest time, derived from executed work only (never the wall clock), supplied by the

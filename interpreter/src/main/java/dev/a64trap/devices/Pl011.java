@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.devices;
 
 import dev.a64trap.mem.MmioDevice;
 import java.io.IOException;

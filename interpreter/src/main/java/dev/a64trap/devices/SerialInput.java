@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.devices;
 
 import java.io.IOException;
 import java.io.InputStream;

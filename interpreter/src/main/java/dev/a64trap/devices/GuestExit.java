@@ -1,4 +1,4 @@
-package dev.a64trap.machine;
+package dev.a64trap.devices;
 
 /**
  * Thrown by a board service (semihosting SYS_EXIT/SYS_EXIT_EXTENDED, PSCI SYSTEM_OFF/SYSTEM_RESET)
