@@ -1,6 +1,7 @@
     .section .text.head, "ax"
     .globl _head
 _head:
+#ifndef NOHEADER
     b       entry               // code0
     .word   0                   // code1
     .quad   TEXT_OFFSET         // text_offset
@@ -9,6 +10,7 @@ _head:
     .quad   0, 0, 0             // res2..res4
     .ascii  "ARM\x64"           // magic
     .word   0                   // res5
+#endif
 entry:
     adr     x9, regs
     stp     x0, x1, [x9, #0]

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
         name = "run",
         mixinStandardHelpOptions = true,
         header = "Run an AArch64 guest image with KVM's vPMU on a simulated host.",
-        description = {"Run an AArch64 guest image (ELF, Linux Image, or raw with --load-addr) on QEMU's virt board,",
+        description = {"Run an AArch64 guest image (ELF, Linux Image, uImage or raw, as QEMU's -kernel) on QEMU's virt board,",
             "as a KVM vCPU with KVM's vPMU on a simulated host (--host, --sched, --pmu).",
             "Exit status: the guest's; 2 bad usage or image;",
             "123 KVM_EXIT_FAIL_ENTRY (the vCPU was placed on a CPU outside its PMU's CPUs, SET_PMU);",

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -19,18 +20,22 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Loads a guest image into {@link GuestMemory} the way {@code qemu-system-aarch64 -M virt -kernel}
- * does (hw/arm/boot.c), detecting the format by content:
+ * does (hw/arm/boot.c), detecting the format by content, in QEMU's order:
  * <ol>
  *   <li>ELF64 AArch64 executables: PT_LOAD segments at their physical addresses, bss zero-filled,
  *       PC = e_entry.</li>
- *   <li>With {@code --load-addr}: any other file is a raw binary copied there, PC = that address.</li>
+ *   <li>With {@code --load-addr} (our option): any other file is a raw binary copied there,
+ *       PC = that address, no DTB.</li>
+ *   <li>uImage (U-Boot legacy header, kernel or kernel_noload, plain or gzip): Linux boot protocol
+ *       if ih_os is Linux, else PC = ih_ep with the DTB at 0 ({@link UImage}).</li>
  *   <li>Linux arm64 Image (magic "ARM\x64" at 0x38; gzip-compressed accepted): loaded at
  *       RAM base + text_offset (+2 MiB if text_offset &lt; 4 KiB, as QEMU does, to keep clear of its
  *       boot stub), or + 0x80000 if image_size is 0 (pre-3.17 kernels); Linux boot protocol.</li>
- *   <li>Anything else is refused. (QEMU would load it as a headerless Image at RAM base + 0x80000
- *       and run whatever it holds; a clear error serves users better, and {@code --load-addr}
- *       loads a raw binary on purpose.)</li>
+ *   <li>Anything else is a headerless raw image: loaded at RAM base + 0x80000 (0x4008_0000) and
+ *       entered like an Image (x0 = DTB, x1-x3 = 0), as QEMU does.</li>
  * </ol>
+ * Where QEMU would fall back to loading a broken file raw (corrupt gzip data, a uImage of another
+ * type or compression), this loader refuses it with a message instead of running garbage.
  * Every problem raises {@link ImageLoadException} before memory is touched where it can be
  * detected up front; sizes are checked before anything is allocated, so no input can exhaust
  * the heap.
@@ -42,9 +47,13 @@ public final class ImageLoader {
     static final long MIB = 1 << 20;
     /** QEMU's LOAD_IMAGE_MAX_GUNZIP_BYTES. */
     static final long MAX_GUNZIP = 256 * MIB;
+    /** QEMU's UBOOT_MAX_GUNZIP_BYTES. */
+    static final long MAX_UBOOT_GUNZIP = 64 * MIB;
 
     /** QEMU's bootloader_aarch64[]: ldr x0, dtb; mov x1..x3, xzr; ldr x4, entry; br x4. */
     private static final int[] BOOT_STUB = {0x580000c0, 0xaa1f03e1, 0xaa1f03e2, 0xaa1f03e3, 0x58000084, 0xd61f0080};
+    /** The stub and its two 64-bit literals (DTB address, entry). */
+    static final int BOOT_STUB_BYTES = BOOT_STUB.length * 4 + 16;
 
     private ImageLoader() {}
 
@@ -101,10 +110,13 @@ public final class ImageLoader {
         if (loadAddress.isPresent()) {
             return loadRaw(bytes, name, memory, loadAddress.getAsLong());
         }
-        if (bytes.length >= 2 && bytes[0] == 0x1f && (bytes[1] & 0xff) == 0x8b) {
-            bytes = gunzip(bytes, name, Math.min(MAX_GUNZIP, memory.ramSize()));
+        if (UImage.hasMagic(bytes)) {
+            return loadUImage(bytes, name, memory);
         }
-        return loadLinux(bytes, name, memory);
+        if (isGzip(bytes)) {
+            bytes = gunzip(bytes, 0, bytes.length, name, Math.min(MAX_GUNZIP, memory.ramSize()));
+        }
+        return loadAarch64(bytes, name, memory);
     }
 
     /**
@@ -190,16 +202,17 @@ public final class ImageLoader {
                 List.of(new LoadedImage.Range(at, bytes.length, bytes.length, "raw image")));
     }
 
-    // ---- Linux Image ----
+    // ---- Linux Image, headerless raw image, uImage: QEMU's Linux boot ----
 
-    private static LoadedImage loadLinux(byte[] bytes, String name, GuestMemory memory) throws ImageLoadException {
-        if (!hasImageMagic(bytes)) {
-            throw new ImageLoadException(name + ": not an AArch64 ELF file or Linux arm64 Image"
-                    + (bytes.length <= ARM64_MAGIC_OFFSET + 4 ? " (too short)" : "")
-                    + "; to load a raw binary, give --load-addr");
-        }
+    /**
+     * QEMU's arm_load_aarch64_image: an Image header decides the offset from the RAM base
+     * (text_offset, +2 MiB below 4 KiB, 0x80000 when image_size is 0); a file without one is a
+     * headerless raw image at RAM base + 0x80000 whose size is the file's.
+     */
+    private static LoadedImage loadAarch64(byte[] bytes, String name, GuestMemory memory) throws ImageLoadException {
+        boolean header = hasImageMagic(bytes);
         long offset = KERNEL64_LOAD_ADDR;
-        long kernelSize = le64(bytes, 16);
+        long kernelSize = header ? le64(bytes, 16) : 0;
         if (kernelSize != 0) {
             offset = le64(bytes, 8);
             if (Long.compareUnsigned(offset, BOOTLOADER_MAX_SIZE) < 0) {
@@ -210,28 +223,63 @@ public final class ImageLoader {
             kernelSize = bytes.length;
         }
         long ram = memory.ramSize();
-        long base = GuestMemory.RAM_BASE;
         if (Long.compareUnsigned(kernelSize, ram) > 0) {
             throw new ImageLoadException(String.format("%s: kernel too large to fit in RAM (kernel size %s, RAM size %d)",
                     name, Long.toUnsignedString(kernelSize), ram));
         }
-        long entry = base + offset;
+        long entry = GuestMemory.RAM_BASE + offset;
         if (Long.compareUnsigned(offset, ram) >= 0 || !memory.isRam(entry, Math.max(bytes.length, kernelSize))) {
             throw new ImageLoadException(String.format("%s: image at RAM offset 0x%x (text_offset) with size 0x%x does not fit in RAM (0x%x bytes)",
                     name, offset, Math.max(bytes.length, kernelSize), ram));
         }
-        long high = entry + kernelSize;
-        long initrd = Math.max(base + Math.min(ram / 2, 128 * MIB), high);
-        initrd = alignUp(initrd, 4096);
+        return linuxBoot(header ? LoadedImage.Format.LINUX_IMAGE : LoadedImage.Format.RAW, bytes, name, memory,
+                entry, kernelSize, entry);
+    }
+
+    /** QEMU's load_uboot_image, then the Linux boot for ih_os = Linux, else a direct jump with the DTB at 0. */
+    private static LoadedImage loadUImage(byte[] file, String name, GuestMemory memory) throws ImageLoadException {
+        UImage u = UImage.parse(file, name);
+        byte[] payload = u.gzip()
+                ? gunzip(file, UImage.HEADER_SIZE, (int) u.size(), name, Math.min(MAX_UBOOT_GUNZIP, memory.ramSize()))
+                : Arrays.copyOfRange(file, UImage.HEADER_SIZE, UImage.HEADER_SIZE + (int) u.size());
+        boolean noload = u.type() == UImage.TYPE_KERNEL_NOLOAD;
+        long at = noload ? GuestMemory.RAM_BASE + UImage.NOLOAD_OFFSET + UImage.HEADER_SIZE : u.load();
+        long entry = noload ? (u.entry() + at) & 0xffff_ffffL : u.entry();
+        if (!memory.isRam(at, Math.max(1, payload.length))) {
+            throw new ImageLoadException(String.format("%s: uImage load address 0x%x with size 0x%x is outside RAM (0x%x-0x%x)",
+                    name, at, payload.length, GuestMemory.RAM_BASE, GuestMemory.RAM_BASE + memory.ramSize() - 1));
+        }
+        if (!u.linux()) {
+            memory.load(at, payload);
+            return new LoadedImage(LoadedImage.Format.UIMAGE, entry, entry, false, GuestMemory.FLASH_BASE,
+                    List.of(new LoadedImage.Range(at, payload.length, payload.length, "uImage payload")));
+        }
+        if (at < GuestMemory.RAM_BASE + BOOT_STUB_BYTES) {
+            throw new ImageLoadException(String.format("%s: uImage load address 0x%x overlaps QEMU's boot stub at 0x%x-0x%x (QEMU refuses this too)",
+                    name, at, GuestMemory.RAM_BASE, GuestMemory.RAM_BASE + BOOT_STUB_BYTES - 1));
+        }
+        return linuxBoot(LoadedImage.Format.UIMAGE, payload, name, memory, at, payload.length, entry);
+    }
+
+    /**
+     * hw/arm/boot.c's Linux boot: the kernel at {@code at}; the DTB after the (empty) initrd at
+     * max(RAM base + min(RAM/2, 128 MiB), image end), 2 MiB aligned; the boot stub at the RAM base
+     * that enters {@code entry} with x0 = the DTB.
+     */
+    private static LoadedImage linuxBoot(LoadedImage.Format format, byte[] bytes, String name, GuestMemory memory,
+                                         long at, long kernelSize, long entry) throws ImageLoadException {
+        long base = GuestMemory.RAM_BASE;
+        long ram = memory.ramSize();
+        long initrd = alignUp(Math.max(base + Math.min(ram / 2, 128 * MIB), at + kernelSize), 4096);
         long dtb = alignUp(initrd, 2 * MIB);
         if (dtb >= base + ram) {
             throw new ImageLoadException(name + ": not enough space for the DTB after the kernel (QEMU refuses this too); raise --memory");
         }
-        memory.load(entry, bytes);
+        memory.load(at, bytes);
         memory.load(base, bootStub(dtb, entry));
-        return new LoadedImage(LoadedImage.Format.LINUX_IMAGE, entry, base, true, dtb, List.of(
-                new LoadedImage.Range(base, BOOT_STUB.length * 4L + 16, BOOT_STUB.length * 4L + 16, "boot stub"),
-                new LoadedImage.Range(entry, Math.max(bytes.length, kernelSize), bytes.length, "kernel")));
+        return new LoadedImage(format, entry, base, true, dtb, List.of(
+                new LoadedImage.Range(base, BOOT_STUB_BYTES, BOOT_STUB_BYTES, "boot stub"),
+                new LoadedImage.Range(at, Math.max(bytes.length, kernelSize), bytes.length, "kernel")));
     }
 
     /** True if {@code bytes} carries the arm64 Image magic "ARM\x64" at 0x38 (QEMU requires size > 0x3c). */
@@ -258,8 +306,12 @@ public final class ImageLoader {
         return out;
     }
 
-    private static byte[] gunzip(byte[] bytes, String name, long limit) throws ImageLoadException {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+    private static boolean isGzip(byte[] bytes) {
+        return bytes.length >= 2 && bytes[0] == 0x1f && (bytes[1] & 0xff) == 0x8b;
+    }
+
+    private static byte[] gunzip(byte[] bytes, int from, int length, String name, long limit) throws ImageLoadException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes, from, length))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[64 * 1024];
             long total = 0;

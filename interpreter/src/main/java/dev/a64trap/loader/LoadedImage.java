@@ -16,7 +16,9 @@ import java.util.List;
  *       ldr x4, =entry; br x4}, and the CPU starts at the stub. So at the kernel's entry
  *       x0 = DTB address, x1 = x2 = x3 = 0, x4 = entry. This loader writes the same stub, so the
  *       glue only has to set PC = {@link #resetPc()}; {@link #linuxBoot()} tells it that.</li>
- *   <li>Raw binary ({@code --load-addr}, our option; QEMU's nearest is -device loader): PC = the
+ *   <li>Headerless raw image: as a Linux Image at RAM base + 0x80000 (the stub, x0 = DTB).</li>
+ *   <li>uImage: Linux boot (stub) if its OS is Linux, else PC = its entry, x0 = 0, DTB at 0.</li>
+ *   <li>Raw binary with {@code --load-addr} (our option; QEMU's nearest is -device loader): PC = the
  *       load address, no DTB.</li>
  * </ul>
  * For ELF images QEMU also writes its DTB at 0 (flash) or the RAM base; see {@code dtbAddress}.
@@ -32,7 +34,7 @@ import java.util.List;
  */
 public record LoadedImage(Format format, long entry, long resetPc, boolean linuxBoot, long dtbAddress,
                           List<Range> ranges) {
-    public enum Format { ELF, LINUX_IMAGE, RAW }
+    public enum Format { ELF, LINUX_IMAGE, UIMAGE, RAW }
 
     /** [start, start + size) filled from the file ({@code fileSize} bytes) then zeros. */
     public record Range(long start, long size, long fileSize, String what) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 public class ImageLoaderTest {
     private static final long RAM = GuestMemory.RAM_BASE;
     private static final OptionalLong NONE = OptionalLong.empty();
+    private static final long MIB = 1 << 20;
 
     public static byte[] resource(String path) throws IOException {
         try (InputStream in = ImageLoaderTest.class.getResourceAsStream("/" + path)) {
@@ -123,6 +124,68 @@ public class ImageLoaderTest {
         }
     }
 
+    /** Headerless raw images and uImages, each as QEMU's -kernel booted the same probe. */
+    @Test
+    void rawAndUImageBootStateMatchesQemu() throws Exception {
+        Map<String, LoadedImage.Format> kinds = Map.of("probe.raw", LoadedImage.Format.RAW,
+                "probe.uimg", LoadedImage.Format.UIMAGE, "probe-gz.uimg", LoadedImage.Format.UIMAGE);
+        for (var k : kinds.entrySet()) {
+            String probe = k.getKey();
+            Map<String, Long> q = qemuRecord(probe);
+            GuestMemory mem = new GuestMemory(128L << 20);
+            LoadedImage img = ImageLoader.load(resource("boot/" + probe), probe, mem, NONE);
+            assertEquals(k.getValue(), img.format(), probe);
+            assertTrue(img.linuxBoot(), probe);
+            assertEquals(q.get("head"), img.entry(), probe + " load address");
+            assertEquals(q.get("x0"), img.dtbAddress(), probe + " DTB address in x0");
+            assertEquals(RAM, img.resetPc());
+            assertEquals(q.get("[0x40000000]"), mem.read(RAM, 8), probe + " stub");
+            byte[] raw = resource("boot/probe.raw");
+            assertArrayEquals(raw, mem.readBytes(img.entry(), raw.length), probe + " payload");
+        }
+        assertEquals(0x4008_0000L, ImageLoader.load(resource("boot/probe.raw"), "r", new GuestMemory(), NONE).entry());
+    }
+
+    @Test
+    void nonLinuxUImageJumpsToItsEntryWithTheDtbAtZero() throws Exception {
+        Map<String, Long> q = qemuRecord("probe-bare.uimg");
+        GuestMemory mem = new GuestMemory(128L << 20);
+        LoadedImage img = ImageLoader.load(resource("boot/probe-bare.uimg"), "bare", mem, NONE);
+        assertFalse(img.linuxBoot());
+        assertEquals(q.get("head"), img.resetPc());
+        assertEquals(0, img.dtbAddress());
+        assertEquals(q.get("[0x40000000]"), mem.read(RAM, 8), "no stub");
+    }
+
+    @Test
+    void uImageNoloadGoesPastItsHeaderAt32MiB() throws Exception {
+        byte[] b = resource("boot/probe.uimg");
+        b[30] = 14; // kernel_noload: ih_load ignored, ih_ep relative
+        putBe32(b, 20, 0x40);
+        LoadedImage img = ImageLoader.load(b, "noload", new GuestMemory(128L << 20), NONE);
+        assertEquals(0x4200_0040L, img.ranges().get(1).start());
+        assertEquals(0x4200_0080L, img.entry());
+        assertEquals(0x4400_0000L, img.dtbAddress());
+    }
+
+    @Test
+    void refusesUImagesQemuCannotBoot() throws Exception {
+        byte[] ramdisk = resource("boot/probe.uimg");
+        ramdisk[30] = 3;
+        assertTrue(refused(ramdisk, new GuestMemory(), NONE).contains("type 3"));
+        byte[] lzma = resource("boot/probe.uimg");
+        lzma[31] = 3;
+        assertTrue(refused(lzma, new GuestMemory(), NONE).contains("compression type 3"));
+        byte[] cut = resource("boot/probe.uimg");
+        assertTrue(refused(Arrays.copyOf(cut, cut.length - 1), new GuestMemory(), NONE).contains("truncated uImage"));
+        byte[] low = resource("boot/probe.uimg");
+        putBe32(low, 16, 0x4000_0010);
+        assertTrue(refused(low, new GuestMemory(), NONE).contains("boot stub"));
+        byte[] out = resource("boot/probe.uimg");
+        putBe32(out, 16, 0x0900_0000);
+        assertTrue(refused(out, new GuestMemory(), NONE).contains("outside RAM"));
+    }
+
     @Test
     void rawBinaryAtLoadAddress() throws Exception {
         GuestMemory mem = new GuestMemory();
@@ -167,10 +230,18 @@ public class ImageLoaderTest {
     }
 
     @Test
-    void refusesNonElfWithoutLoadAddress() {
-        String m = refused("just some text, long enough to pass the magic offset of an Image header\n".getBytes(),
-                new GuestMemory(), NONE);
-        assertTrue(m.contains("not an AArch64 ELF file or Linux arm64 Image") && m.contains("--load-addr"), m);
+    void anyOtherFileIsAHeaderlessRawImageAt0x40080000() throws Exception {
+        byte[] text = "just some text, long enough to pass the magic offset of an Image header\n".getBytes(StandardCharsets.US_ASCII);
+        GuestMemory mem = new GuestMemory();
+        LoadedImage img = ImageLoader.load(text, "text", mem, NONE);
+        assertEquals(LoadedImage.Format.RAW, img.format());
+        assertEquals(0x4008_0000L, img.entry());
+        assertArrayEquals(text, mem.readBytes(0x4008_0000L, text.length));
+        // A raw image too big for the room below the DTB area pushes the DTB past its end, 2 MiB aligned.
+        LoadedImage big = ImageLoader.load(new byte[(int) (65 * MIB)], "big", new GuestMemory(128 * MIB), NONE);
+        assertEquals(0x4000_0000L + 0x80000 + 65 * MIB, big.highAddress());
+        assertEquals(0x4000_0000L + 66 * MIB, big.dtbAddress());
+        assertTrue(refused(new byte[(int) (127 * MIB)], new GuestMemory(128 * MIB), NONE).contains("not enough space for the DTB"));
     }
 
     @Test
@@ -245,7 +316,7 @@ public class ImageLoaderTest {
     @Test
     void randomCorruptionsOnlyRaiseImageLoadException() throws Exception {
         int rounds = Integer.getInteger("elf.fuzz.rounds", 2000);
-        String[] files = {"elf/hello.elf", "boot/probe.Image", "boot/probe.Image.gz"};
+        String[] files = {"elf/hello.elf", "boot/probe.Image", "boot/probe.Image.gz", "boot/probe-gz.uimg"};
         Random random = new Random(0x10AD);
         int loaded = 0;
         int refused = 0;
@@ -267,6 +338,12 @@ public class ImageLoaderTest {
             }
         }
         assertTrue(loaded > 0 && refused > 0, loaded + " loaded, " + refused + " refused");
+    }
+
+    static void putBe32(byte[] b, int at, int v) {
+        for (int i = 0; i < 4; i++) {
+            b[at + i] = (byte) (v >>> (24 - 8 * i));
+        }
     }
 
     static void putLong(byte[] b, int at, long v) {

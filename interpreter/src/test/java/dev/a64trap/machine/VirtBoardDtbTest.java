@@ -95,7 +95,8 @@ class VirtBoardDtbTest {
     /** The boot probes print x0..x5, the boot state, [0x0] and [x0]; QEMU's whole output is the oracle. */
     @Test
     void bootProbesPrintWhatTheyPrintedUnderQemu() throws Exception {
-        for (String probe : new String[] {"probe.Image", "probe80.Image", "probe.Image.gz", "probe.elf"}) {
+        for (String probe : new String[] {"probe.Image", "probe80.Image", "probe.Image.gz", "probe.elf", "probe.raw",
+                "probe.uimg", "probe-gz.uimg", "probe-bare.uimg"}) {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             VirtBoard.Options o = new VirtBoard.Options();
             o.jit = false;
