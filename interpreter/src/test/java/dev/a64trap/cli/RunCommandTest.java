@@ -226,7 +226,8 @@ class RunCommandTest {
             }
             args.add("--max-insns");
             args.add("200000000");
-            args.add(GUESTS.resolve("prebuilt/" + name + ".elf").toString());
+            Path elf = GUESTS.resolve("prebuilt/" + name + ".elf");
+            args.add((Files.exists(elf) ? elf : GUESTS.resolve("prebuilt/" + name + ".bin")).toString()); // .bin: a raw image
             Result r = run(args.toArray(new String[0]));
             String out = Files.readString(GUESTS.resolve("expected/" + name + ".out"));
             int status = Integer.parseInt(Files.readString(GUESTS.resolve("expected/" + name + ".status")).strip());
