@@ -57,8 +57,15 @@ public final class Interpreter {
     private DebugHook debugHook;
     /** The vPMU wiring (null = none): sees every retired block and the checkpoints. */
     private RunObserver observer;
-    /** {@code cpu.retired} at which {@link RunObserver#checkpoint()} runs (a block boundary). */
+    /** The earlier of the observer's and the board's checkpoints (or now, for a poll of the interrupt lines). */
     private long checkpoint = Long.MAX_VALUE;
+    /** {@code cpu.retired} at which {@link RunObserver#checkpoint()} runs (a block boundary). */
+    private long observerCheckpoint = Long.MAX_VALUE;
+    /** {@code cpu.retired} at which {@link Platform#deviceCheckpoint} runs. */
+    private long deviceCheckpoint = Long.MAX_VALUE;
+    private static final int LINE_IRQ = 1, LINE_FIQ = 2;
+    /** The interrupt controller's IRQ/FIQ outputs to this PE. */
+    private int interruptLines;
     // While a region unit runs: retired count at the start of its current block, the budget's end,
     // the EL it runs at and its first block (dropped with its page, which holds the whole chain).
     private long regionStart;
@@ -108,7 +115,61 @@ public final class Interpreter {
 
     /** Runs {@link RunObserver#checkpoint()} at the first block boundary with {@code cpu.retired >= at}. */
     public void setCheckpoint(long at) {
-        checkpoint = at;
+        observerCheckpoint = at;
+        checkpoint = Math.min(at, deviceCheckpoint);
+    }
+
+    /**
+     * Runs {@link Platform#deviceCheckpoint} at the first block boundary with {@code cpu.retired >= at}
+     * (the board's next timer deadline); compiled code stops there as at the observer's checkpoint.
+     */
+    public void setDeviceCheckpoint(long at) {
+        deviceCheckpoint = Math.max(at, cpu.retired + 1); // never now: the board fires what is due at once
+        checkpoint = Math.min(observerCheckpoint, deviceCheckpoint);
+    }
+
+    /**
+     * The interrupt controller's outputs to this PE (levels). An unmasked one is taken at the next
+     * block boundary: IRQ when PSTATE.I is clear, FIQ when PSTATE.F is clear (FIQ first), with the
+     * preferred return address the next instruction to execute. A line that rises also stops
+     * compiled code at its next block boundary.
+     */
+    public void setInterruptLines(boolean irq, boolean fiq) {
+        int lines = (irq ? LINE_IRQ : 0) | (fiq ? LINE_FIQ : 0);
+        boolean rose = (lines & ~interruptLines) != 0;
+        interruptLines = lines;
+        if (rose) {
+            pollInterrupts();
+        }
+    }
+
+    /** Makes the loop look at the interrupt lines at the next block boundary, even inside compiled code (PSTATE.I/F cleared). */
+    public void pollInterrupts() {
+        if (interruptLines != 0) {
+            checkpoint = Math.min(checkpoint, cpu.retired);
+        }
+    }
+
+    /** Whether the interrupt controller signals an IRQ or FIQ now, masked or not (what ends a WFI). */
+    public boolean interruptPending() {
+        return interruptLines != 0;
+    }
+
+    private boolean takeInterrupt() {
+        ExceptionType type;
+        if ((interruptLines & LINE_FIQ) != 0 && (cpu.daif & 1) == 0) {
+            type = ExceptionType.FIQ;
+        } else if ((interruptLines & LINE_IRQ) != 0 && (cpu.daif & 2) == 0) {
+            type = ExceptionType.IRQ;
+        } else {
+            return false;
+        }
+        events.exceptions++;
+        long vector = cpu.takeException(type, cpu.pc, 0, false, 0);
+        if (stopAfterException) {
+            stop = Stop.budget(vector);
+        }
+        return true;
     }
 
     /** The block whose MRS/MSR is executing (for system-register handlers that need the block's sums). */
@@ -177,11 +238,25 @@ public final class Interpreter {
                 return Stop.budget(cpu.pc);
             }
             if (cpu.retired >= checkpoint) {
-                Stop cs = observer.checkpoint();
-                if (cs != null) {
-                    return cs;
+                checkpoint = Math.min(observerCheckpoint, deviceCheckpoint); // also ends a poll (pollInterrupts)
+                if (cpu.retired >= deviceCheckpoint) {
+                    deviceCheckpoint = Long.MAX_VALUE;
+                    checkpoint = observerCheckpoint;
+                    platform.deviceCheckpoint(cpu); // timers fire, lines change, the next one is set
                 }
-                continue;
+                if (cpu.retired >= observerCheckpoint) {
+                    Stop cs = observer.checkpoint();
+                    if (cs != null) {
+                        return cs;
+                    }
+                    continue;
+                }
+            }
+            if (interruptLines != 0) {
+                if (takeInterrupt()) {
+                    continue;
+                }
+                checkpoint = Math.min(observerCheckpoint, deviceCheckpoint); // masked: the poll is over
             }
             long pc = cpu.pc;
             if (cpu.illegalState) {

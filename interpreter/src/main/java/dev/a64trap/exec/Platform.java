@@ -31,6 +31,13 @@ public interface Platform {
         return false;
     }
 
+    /**
+     * The board's checkpoint ({@link Interpreter#setDeviceCheckpoint}) was reached at a block
+     * boundary: fire what is due (timers), update the interrupt lines, set the next checkpoint.
+     */
+    default void deviceCheckpoint(Cpu cpu) {
+    }
+
     /** A platform with no firmware: every call is UNDEFINED. */
     Platform NONE = new Platform() {
         @Override

@@ -125,7 +125,17 @@ public final class HostedVcpu implements RunObserver, EventClock {
                 irqRises++;
             }
             irqLevel = high;
+            irqForward.accept(high);
         });
+    }
+
+    /** Where the overflow interrupt line goes besides the counters here (the board's GIC). */
+    private java.util.function.Consumer<Boolean> irqForward = level -> {};
+
+    /** Forwards the vPMU's overflow interrupt level to {@code line} (the board wires it to the GIC's PPI). */
+    public void onIrq(java.util.function.Consumer<Boolean> line) {
+        irqForward = line;
+        line.accept(irqLevel);
     }
 
     /** A vCPU the caller already created (see {@link #detached} and {@link #adopt}). */
@@ -152,6 +162,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
                 h.irqRises++;
             }
             h.irqLevel = high;
+            h.irqForward.accept(high);
         });
         return h;
     }

@@ -16,7 +16,12 @@ import dev.a64trap.loader.ImageLoader;
 import dev.a64trap.loader.LoadedImage;
 import dev.a64trap.loader.VirtDeviceTree;
 import dev.a64trap.mem.GuestMemory;
+import dev.a64trap.devices.GenericTimer;
+import dev.a64trap.devices.Gicv3;
+import dev.a64trap.host.CycleModel;
 import dev.a64trap.sysreg.BaseSysRegs;
+import dev.a64trap.sysreg.SysReg;
+import dev.a64trap.sysreg.SysRegTable;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -27,7 +32,7 @@ import java.util.OptionalLong;
 
 /**
  * QEMU's {@code virt} board as a {@code -kernel} run sees it: RAM, flash, PL011, semihosting,
- * PSCI over HVC, a device tree ({@link VirtDeviceTree}), one CPU and the interpreter, wired together. Entry state as QEMU gives a
+ * PSCI over HVC, a GICv3 with the generic timer's PPIs and the vPMU's overflow PPI 23, a device tree ({@link VirtDeviceTree}), one CPU and the interpreter, wired together. Entry state as QEMU gives a
  * {@code -kernel} image: EL1h, DAIF masked, registers zero, PC = the loader's reset PC.
  */
 public final class VirtBoard {
@@ -64,6 +69,12 @@ public final class VirtBoard {
     private final OutputStream stderr;
     private String exitReason = "";
     private final HostedVcpu hosted;
+    /** KVM's default PMU overflow interrupt (PPI 7 of the DTB's pmu node). */
+    static final int PMU_PPI = 23;
+    private final Gicv3 gic = new Gicv3();
+    private final GenericTimer timer;
+    /** Guest time WFI skipped to a timer deadline (the vCPU idles: no instruction, no cycle). */
+    private long idleNs;
 
     private VirtBoard(Path imagePath, String imageName, byte[] bytes, Options o) throws ImageLoadException {
         this.stdout = o.stdout;
@@ -82,8 +93,11 @@ public final class VirtBoard {
             }
         }
         hosted = o.vcpu;
-        cpu = new Cpu(hosted == null ? BaseSysRegs.cortexA57Table(o.lse)
-                : dev.a64trap.sysreg.SysRegTable.of(hosted.sysRegs(BaseSysRegs.cortexA57(o.lse))), o.lse);
+        memory.map(Gicv3.DIST_BASE, Gicv3.DIST_SIZE, gic.distributor);
+        memory.map(Gicv3.REDIST_BASE, Gicv3.REDIST_SIZE, gic.redistributor);
+        timer = new GenericTimer(this::nanoseconds, gic::setInput, this::planTimer);
+        List<SysReg> rows = BaseSysRegs.cortexA57(o.lse);
+        cpu = new Cpu(SysRegTable.of(withDevices(hosted == null ? rows : hosted.sysRegs(rows))), o.lse);
         Platform platform = new Firmware();
         interpreter = new Interpreter(cpu, memory, platform, o.trace);
         if (o.jit) {
@@ -91,10 +105,12 @@ public final class VirtBoard {
         }
         if (hosted != null) {
             hosted.attach(interpreter, cpu);
+            hosted.onIrq(level -> gic.setInput(PMU_PPI, level)); // KVM's PMU overflow interrupt
         }
+        gic.connect(interpreter::setInterruptLines);
         long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), used);
         // one guest time for the timer and semihosting's clocks
-        GuestClock clock = hosted != null ? hosted::nanoseconds : () -> cpu.retired;
+        GuestClock clock = this::nanoseconds;
         semihosting = Semihosting.builder(interpreter.cache().memory(), clock)
                 .console(o.stdout) // one guest console: semihosting and PL011 in order, as QEMU with a shared chardev
                 .stdout(o.stdout)
@@ -105,6 +121,69 @@ public final class VirtBoard {
                 .hostFiles(o.semihostingFiles)
                 .build();
         cpu.pc = image.resetPc();
+    }
+
+    /**
+     * Guest time in ns (= counter ticks, CNTFRQ_EL0 = 1 GHz): the vCPU's time on the simulated host,
+     * or one ns per retired instruction without one, plus the time WFI skipped.
+     */
+    long nanoseconds() {
+        return (hosted != null ? hosted.nanoseconds() : cpu.retired) + idleNs;
+    }
+
+    /**
+     * The rows of {@code base} with the devices': the timer's CNTP and CNTV registers and the GIC's ICC ones
+     * added, the counters CNTPCT/CNTVCT moved on by the time WFI skipped, and DAIF writes (which can
+     * unmask a pending interrupt inside compiled code) making the interpreter look at the lines.
+     */
+    private List<SysReg> withDevices(List<SysReg> base) {
+        List<SysReg> added = new ArrayList<>(timer.sysRegs());
+        added.addAll(gic.sysRegs());
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        added.forEach(r -> taken.add(r.encoding()));
+        List<SysReg> rows = new ArrayList<>();
+        for (SysReg r : base) {
+            if (taken.contains(r.encoding())) {
+                continue;
+            }
+            rows.add(switch (r.name()) {
+                case "CNTPCT_EL0", "CNTVCT_EL0" -> r.withHandlers((c, x) -> r.read(c) + idleNs, null);
+                case "DAIF" -> r.withHandlers(r.reader(), (c, x, v) -> {
+                    r.write(c, v);
+                    interpreter.pollInterrupts();
+                });
+                default -> r;
+            });
+        }
+        rows.addAll(added);
+        return rows;
+    }
+
+    /** Moves the board's checkpoint to the timers' next deadline (called after every timer change). */
+    private void planTimer() {
+        if (interpreter == null) {
+            return;
+        }
+        long deadline = timer.nextDeadline();
+        if (deadline == Long.MAX_VALUE) {
+            interpreter.setDeviceCheckpoint(Long.MAX_VALUE);
+            return;
+        }
+        interpreter.setDeviceCheckpoint(cpu.retired + instructionsWithin(deadline - nanoseconds()));
+    }
+
+    /**
+     * Instructions that surely retire within {@code ns} of guest time (at least 1): one per ns
+     * without a simulated host; on it, as if each took the current pCPU's slowest instruction
+     * class, so the checkpoint comes at or before the deadline and is planned again from there.
+     */
+    private long instructionsWithin(long ns) {
+        if (hosted == null || hosted.currentCpu() < 0) {
+            return Math.max(1, ns);
+        }
+        CycleModel m = hosted.host().cycleModel(hosted.currentCpu());
+        return Math.max(1, ns / 1000 * m.frequencyMhz() / Math.max(1, m.maxCyclesPerInstruction())
+                + ns % 1000 * m.frequencyMhz() / 1000 / Math.max(1, m.maxCyclesPerInstruction()));
     }
 
     /** Loads {@code image} into a fresh board. @throws ImageLoadException for any bad input */
@@ -191,6 +270,31 @@ public final class VirtBoard {
                 exitReason = e.reason();
                 return e.status();
             }
+        }
+
+        @Override
+        public void deviceCheckpoint(Cpu c) {
+            timer.update();
+            planTimer();
+        }
+
+        /**
+         * WFI: an interrupt the GIC signals (masked or not) ends it at once; otherwise guest time
+         * skips to the next timer deadline, and it ends if that timer's PPI then reaches the PE.
+         * Nothing left that could: the run stops (Stop.Kind.WFI_NO_WAKEUP).
+         */
+        @Override
+        public boolean canWakeFromWfi(Cpu c) {
+            for (int guard = 0; guard < 4 && !interpreter.interruptPending(); guard++) {
+                long deadline = timer.nextDeadline();
+                if (deadline == Long.MAX_VALUE) {
+                    return false;
+                }
+                idleNs += deadline - nanoseconds();
+                timer.update();
+                planTimer();
+            }
+            return interpreter.interruptPending();
         }
 
         @Override
