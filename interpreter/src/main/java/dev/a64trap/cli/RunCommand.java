@@ -4,12 +4,14 @@ import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.decode.Decoder;
 import dev.a64trap.decode.Disassembler;
 import dev.a64trap.exec.Stop;
+import dev.a64trap.machine.ConsoleOutput;
 import dev.a64trap.machine.ImageLoadException;
 import dev.a64trap.machine.VirtBoard;
 import dev.a64trap.mem.GuestMemory;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -129,7 +131,7 @@ public final class RunCommand implements Callable<Integer> {
             return ExitStatus.USAGE;
         }
         PmuOptions.warnPlanted(o.vcpu, "run", stderr);
-        BufferedOutputStream console = new BufferedOutputStream(stdout, 1 << 16);
+        ConsoleOutput console = new ConsoleOutput(stdout).startTicker();
         o.append = append;
         o.semihostingFiles = semihostingFiles;
         o.stdout = console;
@@ -151,9 +153,30 @@ public final class RunCommand implements Callable<Integer> {
         try {
             board = VirtBoard.load(image, o);
         } catch (ImageLoadException e) {
+            console.close();
             stderr.println("a64trap run: " + e.getMessage());
             return ExitStatus.USAGE;
         }
+        console.onFailure(board::interrupt); // like SIGPIPE: a console nobody reads ends the run
+        Thread onSignal = ShutdownFlush.install(board, console, stderr);
+        try {
+            int status = runBoard(board, o, gdbAddress, console, stderr, traceStream, plot);
+            IOException lost = console.failure();
+            if (lost != null) {
+                if (!ConsoleOutput.isBrokenPipe(lost)) {
+                    stderr.println("a64trap: guest console output failed: " + lost.getMessage());
+                }
+                return ExitStatus.CONSOLE_FAILED;
+            }
+            return status;
+        } finally {
+            console.close();
+            ShutdownFlush.remove(onSignal);
+        }
+    }
+
+    private int runBoard(VirtBoard board, VirtBoard.Options o, GdbOptions.Address gdbAddress, ConsoleOutput console,
+            PrintStream stderr, PrintStream traceStream, PmuPlot plot) {
         if (gdbAddress != null) {
             // a throwaway copy of the guest (no console, no host files) warms the JIT for stepi
             return gdbOptions.serve(board, maxInsns, gdbAddress, stderr, () -> {
@@ -204,6 +227,9 @@ public final class RunCommand implements Callable<Integer> {
             }
             case BREAKPOINT, DEBUG -> ExitStatus.GUEST_FAILURE; // only a debugger sets breakpoints and hooks
             case INTERRUPTED -> {
+                if (console.failure() != null) {
+                    yield ExitStatus.CONSOLE_FAILED; // the caller says why
+                }
                 stderr.printf("a64trap: interrupted at pc=0x%x after %d instructions%n", stop.pc(), retired);
                 yield ExitStatus.INTERRUPTED;
             }
