@@ -388,11 +388,8 @@ final class BoardDebugTarget implements DebugTarget {
             case DEBUG -> hookStop != null ? hookStop : StopEvent.signal(0, SIGTRAP, "");
             case BUDGET -> StopEvent.signal(0, SIGTRAP, "a64trap: instruction budget exhausted after "
                     + cpu.retired + " instructions");
-            case EXCEPTION -> StopEvent.signal(0, SIGSEGV, String.format(Locale.ROOT,
-                    "a64trap: guest exception with no vector installed (VBAR_EL1 = 0): pc 0x%x  %08x  %s  "
-                            + "ESR 0x%08x (EC 0x%02x: %s)  FAR 0x%x",
-                    s.pc(), s.word(), Disassembler.format(Decoder.decode(s.word()), s.pc()), s.esr(),
-                    Syndrome.ec(s.esr()), RunCommand.ecName(Syndrome.ec(s.esr())), s.far()));
+            case EXCEPTION, EXCEPTION_LOOP -> StopEvent.signal(0, SIGSEGV, RunCommand.stuckReport(s, "  ").strip());
+            case WFI_NO_WAKEUP -> StopEvent.signal(0, SIGTRAP, RunCommand.stuckReport(s, "  ").strip());
         };
     }
 

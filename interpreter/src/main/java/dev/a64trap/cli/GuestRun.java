@@ -48,6 +48,10 @@ final class GuestRun {
                     + " instructions exhausted", vcpu);
             case EXCEPTION -> new Result(ExitStatus.GUEST_EXCEPTION, text, String.format(Locale.ROOT,
                     "exception without vector at pc 0x%x (EC 0x%02x)", stop.pc(), Syndrome.ec(stop.esr())), vcpu);
+            case EXCEPTION_LOOP -> new Result(ExitStatus.GUEST_EXCEPTION, text, String.format(Locale.ROOT,
+                    "exception loop at pc 0x%x (EC 0x%02x)", stop.pc(), Syndrome.ec(stop.esr())), vcpu);
+            case WFI_NO_WAKEUP -> new Result(ExitStatus.GUEST_EXCEPTION, text, String.format(Locale.ROOT,
+                    "WFI with no wake-up source at pc 0x%x", stop.pc()), vcpu);
             default -> new Result(ExitStatus.INTERRUPTED, text, "interrupted", vcpu);
         };
     }

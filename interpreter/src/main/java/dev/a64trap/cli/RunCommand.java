@@ -36,7 +36,9 @@ import picocli.CommandLine.Parameters;
             "as a KVM vCPU with KVM's vPMU on a simulated host (--host, --sched, --pmu).",
             "Exit status: the guest's; 2 bad usage or image;",
             "123 KVM_EXIT_FAIL_ENTRY (the vCPU was placed on a CPU outside its PMU's CPUs, SET_PMU);",
-            "124 budget exhausted; 125 guest exception with no vector installed; 130 interrupted (Ctrl-C)."})
+            "124 budget exhausted; 125 the guest cannot go on (exception with no vector installed, an exception loop",
+            "whose vector faults again, WFI with no wake-up source); 130 interrupted (Ctrl-C);",
+            "141 the console could not be written (closed pipe, full disk)."})
 public final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "IMAGE", description = "guest image")
@@ -45,7 +47,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--append", paramLabel = "STR", description = "guest command line (semihosting SYS_GET_CMDLINE)")
     String append;
 
-    @Option(names = "--max-insns", paramLabel = "N", description = "stop after N instructions (exit 124); default no limit")
+    @Option(names = "--max-insns", paramLabel = "N", description = "stop after N instructions (exit 124); 0 = no limit, the default")
     long maxInsns;
 
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "128M",
@@ -111,7 +113,7 @@ public final class RunCommand implements Callable<Integer> {
                 o.loadAddress = OptionalLong.of(parseNumber(loadAddr, "--load-addr"));
             }
             if (maxInsns < 0) {
-                throw new UsageError("--max-insns must be positive, got " + maxInsns);
+                throw new UsageError("--max-insns must be 0 (no limit) or positive, got " + maxInsns);
             }
             switch (cpuModel) {
                 case "cortex-a57" -> o.lse = false;
@@ -233,11 +235,8 @@ public final class RunCommand implements Callable<Integer> {
                 stderr.printf("a64trap: interrupted at pc=0x%x after %d instructions%n", stop.pc(), retired);
                 yield ExitStatus.INTERRUPTED;
             }
-            case EXCEPTION -> {
-                stderr.printf("a64trap: guest exception with no vector installed (VBAR_EL1 = 0)%n"
-                        + "  pc   0x%016x  %08x  %s%n  ESR  0x%08x (EC 0x%02x: %s)%n  FAR  0x%016x%n",
-                        stop.pc(), stop.word(), Disassembler.format(Decoder.decode(stop.word()), stop.pc()),
-                        stop.esr(), Syndrome.ec(stop.esr()), ecName(Syndrome.ec(stop.esr())), stop.far());
+            case EXCEPTION, EXCEPTION_LOOP, WFI_NO_WAKEUP -> {
+                stderr.print(stuckReport(stop, "\n  "));
                 yield ExitStatus.GUEST_EXCEPTION;
             }
         };
@@ -275,6 +274,29 @@ public final class RunCommand implements Callable<Integer> {
             stderr.println("a64trap run: " + error);
         }
         return error == null;
+    }
+
+    /**
+     * The report of a run the guest cannot go on from (exit 125): a first line saying why, then the PC
+     * with the instruction, ESR and FAR, each after {@code sep} (a newline and indent for a terminal,
+     * two spaces for a one-line gdb message).
+     */
+    static String stuckReport(Stop stop, String sep) {
+        String where = String.format(Locale.ROOT, "pc   0x%016x  %08x  %s", stop.pc(), stop.word(),
+                Disassembler.format(Decoder.decode(stop.word()), stop.pc()));
+        String syndrome = String.format(Locale.ROOT, "ESR  0x%08x (EC 0x%02x: %s)%sFAR  0x%016x",
+                stop.esr(), Syndrome.ec(stop.esr()), ecName(Syndrome.ec(stop.esr())), sep, stop.far());
+        return switch (stop.kind()) {
+            case EXCEPTION -> "a64trap: guest exception with no vector installed (VBAR_EL1 = 0)" + sep + where + sep
+                    + syndrome + "\n";
+            case EXCEPTION_LOOP -> "a64trap: guest stuck in an exception loop: its vector faults again before any "
+                    + "instruction retires (is VBAR_EL1 pointing at a mapped vector table?)" + sep + where + sep
+                    + syndrome + "\n";
+            case WFI_NO_WAKEUP -> String.format(Locale.ROOT,
+                    "a64trap: WFI with no wake-up source (no interrupt can reach the guest), stopped at pc=0x%x%n",
+                    stop.pc());
+            default -> throw new IllegalArgumentException(stop.kind().name());
+        };
     }
 
     static String ecName(int ec) {

@@ -570,7 +570,7 @@ public final class Interpreter {
             Insn in = decoder.apply(word);
             list.add(in);
             a += 4;
-            if (endsBlock(in.op())) {
+            if (endsBlock(in.op()) || isWfi(in)) {
                 if (in.op() == Op.MRS || in.op() == Op.MSR_REG) {
                     desc = cpu.sysRegs.lookup((int) in.imm());
                     if (desc == null && cacheIt) {
@@ -728,6 +728,16 @@ public final class Interpreter {
     /** Delivers a synchronous exception with the given preferred return address, or stops if no vector is installed. */
     private long takeSync(long preferredReturn, GuestFault f) {
         events.exceptions++;
+        if (cpu.retired == retiredAtLastEntry && ++entriesWithoutProgress >= STUCK_ENTRIES) {
+            entriesWithoutProgress = 0;
+            stop = Stop.exceptionLoop(preferredReturn, f.esr & 0xFFFFFFFFL, f.farValid ? f.far : 0, fetchOrZero(preferredReturn));
+            cpu.pc = preferredReturn;
+            return preferredReturn;
+        }
+        if (cpu.retired != retiredAtLastEntry) {
+            entriesWithoutProgress = 0;
+        }
+        retiredAtLastEntry = cpu.retired;
         if (cpu.sys.vbar == 0) {
             int word = 0;
             try {
@@ -744,6 +754,23 @@ public final class Interpreter {
             stop = Stop.budget(vector);
         }
         return vector;
+    }
+
+    /**
+     * Synchronous exceptions taken in a row with no instruction retiring between them before the run
+     * stops as {@link Stop.Kind#EXCEPTION_LOOP}. Two such entries already reach a fixed point (same
+     * vector, same syndrome, same registers); a few more make the diagnosis beyond doubt.
+     */
+    static final int STUCK_ENTRIES = 8;
+    private long retiredAtLastEntry = -1;
+    private int entriesWithoutProgress;
+
+    private int fetchOrZero(long pc) {
+        try {
+            return mem.fetch(pc);
+        } catch (BusFault ignored) {
+            return 0; // the instruction itself could not be fetched
+        }
     }
 
     /**
@@ -864,7 +891,10 @@ public final class Interpreter {
             case LDADD, LDCLR, LDEOR, LDSET, LDSMAX, LDSMIN, LDUMAX, LDUMIN, SWP, CAS, CASP -> atomic(in, pc);
 
             case HINT, DSB, DMB, ISB -> {
-                // No architectural effect in a single-PE, in-order model (WFI/WFE: nothing to wait for).
+                // No architectural effect in a single-PE, in-order model (WFE: no other PE to wait for).
+                if (isWfi(in) && !platform.canWakeFromWfi(cpu)) {
+                    stop = Stop.wfiNoWakeup(pc); // ends its block: the run stops right after it
+                }
             }
             case CLREX -> cpu.exclusiveValid = false;
             case MRS -> sys.mrs(in, current.sysReg);
@@ -1107,6 +1137,11 @@ public final class Interpreter {
                     SVC, HVC, SMC, BRK, HLT, MRS, MSR_REG, MSR_IMM, SYS, SYSL, ISB, UNDEFINED -> true;
             default -> false;
         };
+    }
+
+    /** WFI (HINT #3): it ends its block, and the translator leaves it to the interpreter. */
+    public static boolean isWfi(Insn in) {
+        return in.op() == Op.HINT && in.imm() == 3;
     }
 
     static boolean isBranch(Op op) {

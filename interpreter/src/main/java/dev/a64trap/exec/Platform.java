@@ -21,6 +21,16 @@ public interface Platform {
     /** SMC #imm at EL1. */
     int smc(Cpu cpu, int imm);
 
+    /**
+     * Whether anything can end a WFI executed now. The one place that decides what WFI does: false
+     * ends the run ({@link Stop.Kind#WFI_NO_WAKEUP}); true lets it complete at once (a WFI may
+     * always complete spuriously). No board delivers interrupts yet, so nothing can wake it; once
+     * the timer and GIC deliver, this is where WFI learns to wait in guest time.
+     */
+    default boolean canWakeFromWfi(Cpu cpu) {
+        return false;
+    }
+
     /** A platform with no firmware: every call is UNDEFINED. */
     Platform NONE = new Platform() {
         @Override

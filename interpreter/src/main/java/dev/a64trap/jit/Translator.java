@@ -46,6 +46,11 @@ final class Translator {
             Op.LDR, Op.STR, Op.LDP, Op.STP, Op.LDAR, Op.STLR, Op.PRFM,
             Op.HINT, Op.DSB, Op.DMB, Op.ISB);
 
+    /** Whether {@code in} is translated; WFI is not: the interpreter asks the board whether it may complete. */
+    static boolean supported(Insn in) {
+        return SUPPORTED.contains(in.op()) && !dev.a64trap.exec.Interpreter.isWfi(in);
+    }
+
     /** Longest block translated (the interpreter's cap is lower; this keeps methods far below 64 KiB). */
     static final int MAX_INSNS = 256;
     /** Most blocks chained into one region unit (each MRS/MSR spills and reloads the registers). */
@@ -133,11 +138,11 @@ final class Translator {
             return false;
         }
         for (int k = 0; k < in.length - 1; k++) {
-            if (!SUPPORTED.contains(in[k].op())) {
+            if (!supported(in[k])) {
                 return false;
             }
         }
-        return SUPPORTED.contains(in[in.length - 1].op()) || endsWithAccess(b);
+        return supported(in[in.length - 1]) || endsWithAccess(b);
     }
 
     /**
@@ -188,11 +193,11 @@ final class Translator {
             return "block of " + in.length + " instructions";
         }
         for (int k = 0; k < in.length - 1; k++) {
-            if (!SUPPORTED.contains(in[k].op())) {
+            if (!supported(in[k])) {
                 return in[k].op().name();
             }
         }
-        if (!SUPPORTED.contains(in[in.length - 1].op()) && in.length < 2) {
+        if (!supported(in[in.length - 1]) && in.length < 2) {
             return in[0].op().name() + " alone";
         }
         return null;
@@ -200,7 +205,7 @@ final class Translator {
 
     /** Whether {@code b} translates as a prefix unit (all but its last instruction). */
     static boolean prefixOnly(Block b) {
-        return !SUPPORTED.contains(b.insns[b.insns.length - 1].op());
+        return !supported(b.insns[b.insns.length - 1]);
     }
 
     /** Class bytes for {@code b} (check {@link #unsupported} first). */

@@ -238,4 +238,42 @@ class RunCommandTest {
         assertTrue(checked >= 8, "images.tsv lists the guest images");
         assertEquals(List.of(), failures);
     }
+
+    // Words from aarch64-linux-gnu-as (binutils 2.40).
+    static final int MOVZ_X0_7000_LSL16 = 0xd2ae0000, MOVZ_X0_4000_LSL16 = 0xd2a80000, ADD_X0_X0_1000 = 0x91400400,
+            MSR_VBAR_EL1_X0 = 0xd518c000, UDF_0 = 0x00000000, WFI = 0xd503207f, B_MINUS_4 = 0x17ffffff;
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--max-insns=1000", "--max-insns=0", "--no-jit"})
+    @org.junit.jupiter.api.Timeout(120) // the hang this guards against would otherwise block the build
+    void vectorAtUnmappedMemoryStopsAsAnExceptionLoop(String option) throws IOException {
+        // VBAR_EL1 = 0x7000_0000, past the end of 128M of RAM: the UDF's vector cannot be fetched
+        Result r = run(option, "--load-addr", "0x40000000", raw(MOVZ_X0_7000_LSL16, MSR_VBAR_EL1_X0, UDF_0).toString());
+        assertEquals(ExitStatus.GUEST_EXCEPTION, r.status(), r.err());
+        assertTrue(r.err().contains("guest stuck in an exception loop"), r.err());
+        assertTrue(r.err().contains("pc   0x0000000070000200"), r.err()); // current EL, SPx: VBAR + 0x200
+        assertTrue(r.err().contains("EC 0x21: instruction abort"), r.err());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void vectorThatIsItselfUndefinedStopsAsAnExceptionLoop() throws IOException {
+        // VBAR_EL1 = 0x4000_1000: zeroed RAM, so every vector is UDF #0
+        Result r = run("--load-addr", "0x40000000",
+                raw(MOVZ_X0_4000_LSL16, ADD_X0_X0_1000, MSR_VBAR_EL1_X0, UDF_0).toString());
+        assertEquals(ExitStatus.GUEST_EXCEPTION, r.status(), r.err());
+        assertTrue(r.err().contains("guest stuck in an exception loop"), r.err());
+        assertTrue(r.err().contains("pc   0x0000000040001200  00000000  udf\t#0"), r.err());
+        assertTrue(r.err().contains("EC 0x00: UNDEFINED instruction"), r.err());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--stats", "--no-jit"})
+    @org.junit.jupiter.api.Timeout(120)
+    void wfiWithNothingToWakeItStops(String option) throws IOException {
+        Result r = run(option, "--load-addr", "0x40000000", raw(MOV_W0_8, WFI, B_MINUS_4).toString());
+        assertEquals(ExitStatus.GUEST_EXCEPTION, r.status(), r.err());
+        assertTrue(r.err().contains("a64trap: WFI with no wake-up source (no interrupt can reach the guest), "
+                + "stopped at pc=0x40000004"), r.err());
+    }
 }
