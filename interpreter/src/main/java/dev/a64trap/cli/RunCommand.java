@@ -109,6 +109,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             o.ramSize = parseSize(memory);
+            checkHeap(o.ramSize, memory);
             if (loadAddr != null) {
                 o.loadAddress = OptionalLong.of(parseNumber(loadAddr, "--load-addr"));
             }
@@ -203,6 +204,12 @@ public final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             board.flush();
             stderr.printf("a64trap: internal error at pc=0x%x: %s%n", board.cpu().pc, e);
+            return ExitStatus.GUEST_FAILURE;
+        } catch (OutOfMemoryError e) {
+            board.flush();
+            stderr.printf("a64trap: out of Java heap at pc=0x%x (%d MiB at most; guest RAM pages live there): "
+                    + "raise it with A64TRAP_JAVA_OPTS=-Xmx... or lower --memory%n", board.cpu().pc,
+                    Runtime.getRuntime().maxMemory() >> 20);
             return ExitStatus.GUEST_FAILURE;
         } finally {
             if (traceStream != null) {
@@ -330,6 +337,23 @@ public final class RunCommand implements Callable<Integer> {
             return t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
         } catch (NumberFormatException e) {
             throw new UsageError(what + ": not a number: '" + s + "'");
+        }
+    }
+
+    /** What the JVM itself needs beside guest RAM (code cache aside): the JIT's classes, block caches, buffers. */
+    static final long HEAP_RESERVE = 64L << 20;
+
+    /**
+     * Guest RAM pages are allocated in the Java heap when first written: refuse up front a RAM the
+     * heap could never back, rather than dying of OutOfMemoryError once the guest has used it.
+     */
+    static void checkHeap(long ramSize, String asGiven) throws UsageError {
+        long max = Runtime.getRuntime().maxMemory();
+        if (max != Long.MAX_VALUE && ramSize > max - HEAP_RESERVE) {
+            throw new UsageError(String.format(Locale.ROOT, "--memory %s is more than this JVM's heap can back "
+                    + "(%d MiB at most, %d MiB of it for a64trap itself): lower --memory, or raise the heap, "
+                    + "e.g. A64TRAP_JAVA_OPTS=-Xmx%dm", asGiven, max >> 20, HEAP_RESERVE >> 20,
+                    (ramSize + HEAP_RESERVE + (256L << 20)) >> 20));
         }
     }
 
