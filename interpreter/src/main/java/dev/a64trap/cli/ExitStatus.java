@@ -18,6 +18,12 @@ public final class ExitStatus {
     public static final int BUDGET_EXHAUSTED = 124;
     /** The guest took an exception with no vector installed (VBAR_EL1 unset). */
     public static final int GUEST_EXCEPTION = 125;
+    /**
+     * The guest console could not be written (stdout closed, the reader of a pipe gone as with
+     * {@code | head}, a full disk): the run stopped there, as a tool killed by SIGPIPE (128 + 13).
+     * Silent for a broken pipe, one line on stderr otherwise.
+     */
+    public static final int CONSOLE_FAILED = 141;
     /** Stopped by Ctrl-C (SIGINT), as shells report it. */
     public static final int INTERRUPTED = 130;
 }

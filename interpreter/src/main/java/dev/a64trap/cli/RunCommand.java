@@ -5,11 +5,13 @@ import dev.a64trap.decode.Decoder;
 import dev.a64trap.decode.Disassembler;
 import dev.a64trap.exec.Stop;
 import dev.a64trap.loader.ImageLoadException;
+import dev.a64trap.machine.ConsoleOutput;
 import dev.a64trap.machine.VirtBoard;
 import dev.a64trap.mem.GuestMemory;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -107,6 +109,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             o.ramSize = parseSize(memory);
+            checkHeap(o.ramSize, memory);
             if (loadAddr != null) {
                 o.loadAddress = OptionalLong.of(parseNumber(loadAddr, "--load-addr"));
             }
@@ -131,7 +134,7 @@ public final class RunCommand implements Callable<Integer> {
             return ExitStatus.USAGE;
         }
         PmuOptions.warnPlanted(o.vcpu, "run", stderr);
-        BufferedOutputStream console = new BufferedOutputStream(stdout, 1 << 16);
+        ConsoleOutput console = new ConsoleOutput(stdout).startTicker();
         o.append = append;
         o.semihostingFiles = semihostingFiles;
         o.stdout = console;
@@ -153,9 +156,30 @@ public final class RunCommand implements Callable<Integer> {
         try {
             board = VirtBoard.load(image, o);
         } catch (ImageLoadException e) {
+            console.close();
             stderr.println("a64trap run: " + e.getMessage());
             return ExitStatus.USAGE;
         }
+        console.onFailure(board::interrupt); // like SIGPIPE: a console nobody reads ends the run
+        Thread onSignal = ShutdownFlush.install(board, console, stderr);
+        try {
+            int status = runBoard(board, o, gdbAddress, console, stderr, traceStream, plot);
+            IOException lost = console.failure();
+            if (lost != null) {
+                if (!ConsoleOutput.isBrokenPipe(lost)) {
+                    stderr.println("a64trap: guest console output failed: " + lost.getMessage());
+                }
+                return ExitStatus.CONSOLE_FAILED;
+            }
+            return status;
+        } finally {
+            console.close();
+            ShutdownFlush.remove(onSignal);
+        }
+    }
+
+    private int runBoard(VirtBoard board, VirtBoard.Options o, GdbOptions.Address gdbAddress, ConsoleOutput console,
+            PrintStream stderr, PrintStream traceStream, PmuPlot plot) {
         if (gdbAddress != null) {
             // a throwaway copy of the guest (no console, no host files) warms the JIT for stepi
             return gdbOptions.serve(board, maxInsns, gdbAddress, stderr, () -> {
@@ -180,6 +204,12 @@ public final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             board.flush();
             stderr.printf("a64trap: internal error at pc=0x%x: %s%n", board.cpu().pc, e);
+            return ExitStatus.GUEST_FAILURE;
+        } catch (OutOfMemoryError e) {
+            board.flush();
+            stderr.printf("a64trap: out of Java heap at pc=0x%x (%d MiB at most; guest RAM pages live there): "
+                    + "raise it with A64TRAP_JAVA_OPTS=-Xmx... or lower --memory%n", board.cpu().pc,
+                    Runtime.getRuntime().maxMemory() >> 20);
             return ExitStatus.GUEST_FAILURE;
         } finally {
             if (traceStream != null) {
@@ -206,6 +236,9 @@ public final class RunCommand implements Callable<Integer> {
             }
             case BREAKPOINT, DEBUG -> ExitStatus.GUEST_FAILURE; // only a debugger sets breakpoints and hooks
             case INTERRUPTED -> {
+                if (console.failure() != null) {
+                    yield ExitStatus.CONSOLE_FAILED; // the caller says why
+                }
                 stderr.printf("a64trap: interrupted at pc=0x%x after %d instructions%n", stop.pc(), retired);
                 yield ExitStatus.INTERRUPTED;
             }
@@ -304,6 +337,23 @@ public final class RunCommand implements Callable<Integer> {
             return t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
         } catch (NumberFormatException e) {
             throw new UsageError(what + ": not a number: '" + s + "'");
+        }
+    }
+
+    /** What the JVM itself needs beside guest RAM (code cache aside): the JIT's classes, block caches, buffers. */
+    static final long HEAP_RESERVE = 64L << 20;
+
+    /**
+     * Guest RAM pages are allocated in the Java heap when first written: refuse up front a RAM the
+     * heap could never back, rather than dying of OutOfMemoryError once the guest has used it.
+     */
+    static void checkHeap(long ramSize, String asGiven) throws UsageError {
+        long max = Runtime.getRuntime().maxMemory();
+        if (max != Long.MAX_VALUE && ramSize > max - HEAP_RESERVE) {
+            throw new UsageError(String.format(Locale.ROOT, "--memory %s is more than this JVM's heap can back "
+                    + "(%d MiB at most, %d MiB of it for a64trap itself): lower --memory, or raise the heap, "
+                    + "e.g. A64TRAP_JAVA_OPTS=-Xmx%dm", asGiven, max >> 20, HEAP_RESERVE >> 20,
+                    (ramSize + HEAP_RESERVE + (256L << 20)) >> 20));
         }
     }
 

@@ -119,7 +119,14 @@ public final class ElfFile {
             if (size > MAX_FILE_SIZE) {
                 throw new ElfException(name + ": file too large (" + size + " bytes; limit " + MAX_FILE_SIZE + ")");
             }
-            return new ElfFile(name, Files.readAllBytes(path));
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(path)) { // bounded: /dev/zero has size 0
+                bytes = in.readNBytes((int) MAX_FILE_SIZE + 1);
+            }
+            if (bytes.length > MAX_FILE_SIZE) {
+                throw new ElfException(name + ": file too large (over " + MAX_FILE_SIZE + " bytes, the limit)");
+            }
+            return new ElfFile(name, bytes);
         } catch (NoSuchFileException e) {
             throw new ElfException(name + ": no such file");
         } catch (IOException | SecurityException e) {

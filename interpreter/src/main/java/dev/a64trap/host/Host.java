@@ -219,10 +219,27 @@ public final class Host {
         return preset(spec);
     }
 
+    /** A host file is a few hundred bytes; anything past this is not one (/dev/zero...). */
+    static final int MAX_HOST_FILE = 1 << 20;
+
+    /**
+     * The text of {@code file}, opened once and read no further than {@code limit} bytes.
+     * @throws IOException also when the file is longer than that
+     */
+    static String readBounded(Path file, int limit) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(limit + 1);
+            if (b.length > limit) {
+                throw new IOException("longer than " + limit + " bytes");
+            }
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     public static Host fromFile(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            text = readBounded(file, MAX_HOST_FILE);
         } catch (NoSuchFileException e) {
             throw new HostException("host file " + file + ": no such file");
         } catch (IOException e) {

@@ -59,6 +59,9 @@ public final class Scheduler {
      *
      * @throws HostException with a message naming the option and the problem
      */
+    /** Bound of a trace:FILE ("START_US CPU" lines: about a million placements). */
+    static final int MAX_TRACE_FILE = 16 << 20;
+
     public static Scheduler parse(String sched, String pinAfter, Host host, long seed) {
         if (sched == null) {
             sched = DEFAULT;
@@ -103,7 +106,7 @@ public final class Scheduler {
                 String file = sched.substring("trace:".length());
                 String text;
                 try {
-                    text = Files.readString(Path.of(file));
+                    text = Host.readBounded(Path.of(file), MAX_TRACE_FILE);
                 } catch (NoSuchFileException e) {
                     throw new HostException(opt + ": no such file " + file);
                 } catch (IOException | RuntimeException e) {

@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -63,35 +65,54 @@ public final class ImageLoader {
      * @param loadAddress {@code --load-addr}: load a non-ELF file raw at this address (must be in RAM)
      */
     public static LoadedImage load(Path file, GuestMemory memory, OptionalLong loadAddress) throws ImageLoadException {
+        return load(read(file, memory.ramSize()), file.toString(), memory, loadAddress);
+    }
+
+    /** Largest Java array: an image is read into one. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * Reads an image file, opened once (FIFOs, pipes and {@code <(cat x)} work), never more than
+     * the bound its first bytes call for: an ELF file {@link ElfFile#MAX_FILE_SIZE}, a gzip file
+     * {@link #MAX_GUNZIP}, anything else the RAM size (and one Java array). A regular file over the
+     * bound is refused before reading; a stream (/dev/zero...) once it passes the bound.
+     */
+    static byte[] read(Path file, long ramSize) throws ImageLoadException {
         String name = file.toString();
-        long size;
-        byte[] head = new byte[64];
-        int headLength;
+        if (Files.isDirectory(file)) {
+            throw new ImageLoadException(name + ": is a directory, not an image");
+        }
         try (InputStream in = Files.newInputStream(file)) {
-            size = Files.size(file);
-            headLength = in.readNBytes(head, 0, head.length);
+            byte[] head = in.readNBytes(64);
+            boolean elf = ElfFile.hasElfMagic(head);
+            boolean gzip = head.length >= 2 && head[0] == 0x1f && (head[1] & 0xff) == 0x8b;
+            long limit = elf ? ElfFile.MAX_FILE_SIZE : gzip ? MAX_GUNZIP : Math.min(ramSize, MAX_ARRAY);
+            String what = elf ? "an ELF file" : gzip ? "a gzip-compressed image"
+                    : ramSize > MAX_ARRAY ? "a raw or Image file (read into one Java array)" : "a raw or Image file with this --memory";
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            if (attrs.isRegularFile() && attrs.size() > limit) {
+                throw tooLarge(name, Long.toString(attrs.size()), what, limit);
+            }
+            byte[] rest = in.readNBytes((int) Math.min(limit - head.length + 1, MAX_ARRAY));
+            if ((long) head.length + rest.length > limit) {
+                throw tooLarge(name, "over " + limit, what, limit);
+            }
+            byte[] all = Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, all, head.length, rest.length);
+            return all;
         } catch (NoSuchFileException e) {
             throw new ImageLoadException(name + ": no such file");
         } catch (IOException | SecurityException e) {
             throw new ImageLoadException(name + ": cannot read: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw new ImageLoadException(String.format("%s: does not fit in the Java heap (%d MiB at most); "
+                    + "raise it with A64TRAP_JAVA_OPTS=-Xmx...", name, Runtime.getRuntime().maxMemory() >> 20));
         }
-        if (headLength >= 4 && ElfFile.hasElfMagic(head)) {
-            try {
-                return loadElf(ElfFile.read(file), memory, loadAddress);
-            } catch (ElfException e) {
-                throw new ImageLoadException(e.getMessage());
-            }
-        }
-        long limit = head[0] == 0x1f && (head[1] & 0xff) == 0x8b ? MAX_GUNZIP : memory.ramSize();
-        if (size > limit) {
-            throw new ImageLoadException(String.format("%s: image too large to fit in RAM (%d bytes, RAM size %d)",
-                    name, size, memory.ramSize()));
-        }
-        try {
-            return load(Files.readAllBytes(file), name, memory, loadAddress);
-        } catch (IOException | SecurityException e) {
-            throw new ImageLoadException(name + ": cannot read: " + e.getMessage());
-        }
+    }
+
+    private static ImageLoadException tooLarge(String name, String size, String what, long limit) {
+        return new ImageLoadException(String.format("%s: too large (%s bytes): %s may have at most %d bytes%s", name,
+                size, what, limit, limit == MAX_ARRAY ? " (2 GiB)" : ""));
     }
 
     /** Loads an image held in memory; {@code name} is used in messages. */

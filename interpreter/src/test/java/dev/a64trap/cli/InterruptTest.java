@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Ctrl-C (a real SIGINT to a real a64trap JVM) stops {@code run} and {@code fuzz} cleanly: exit status
@@ -23,6 +25,11 @@ class InterruptTest {
     private record Result(int status, String out, String err) {}
 
     private static Result interrupt(String... args) throws Exception {
+        return signal("INT", "warning: planted bug", false, args);
+    }
+
+    /** Starts a64trap, waits for {@code ready} on stderr (or stdout), sends SIGsig, returns the outcome. */
+    private static Result signal(String sig, String ready, boolean readyOnStdout, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
@@ -33,13 +40,16 @@ class InterruptTest {
         Thread e = drain(p.getErrorStream(), err);
         try {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!err.toString(StandardCharsets.UTF_8).contains("warning: planted bug") && System.nanoTime() < until) {
+            while (!(readyOnStdout ? out : err).toString(StandardCharsets.UTF_8).contains(ready)
+                    && System.nanoTime() < until) {
                 assertTrue(p.isAlive(), "ended before the interrupt: " + err);
                 Thread.sleep(50);
             }
             Thread.sleep(1500); // past the signal handler's installation
             assertTrue(p.isAlive(), "ended before the interrupt: " + out + err);
-            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+            assertTrue((readyOnStdout ? out : err).toString(StandardCharsets.UTF_8).contains(ready),
+                    "never printed '" + ready + "': " + out + err);
+            assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor());
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "no exit 30 s after SIGINT");
         } finally {
             p.destroyForcibly();
@@ -73,6 +83,34 @@ class InterruptTest {
         assertEquals(ExitStatus.INTERRUPTED, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("fuzz pmu: interrupted (Ctrl-C)"), r.out());
         assertTrue(r.out().matches("(?s).*fuzz pmu: [1-9]\\d* chains over 3 properties.*"), r.out());
+    }
+
+    /** A raw image that prints {@code text} on the PL011 and then spins forever. */
+    static Path printerImage(Path dir, String text) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * text.length() + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(RunCommandTest.MOVZ_X1_0900_LSL16);
+        for (char c : text.toCharArray()) {
+            b.putInt(0x52800000 | c << 5); // movz w0, #c
+            b.putInt(0x39000020); // strb w0, [x1]
+        }
+        b.putInt(RunCommandTest.B_SELF);
+        Path p = dir.resolve("printer.bin");
+        java.nio.file.Files.write(p, b.array());
+        return p;
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "HUP"})
+    void terminationKeepsEveryByteThePrinterPrinted(String sig) throws Exception {
+        // the first line must show up while the guest runs (flushed at the newline), the partial
+        // line by the signal (or the few-ms flush) at the latest: nothing sits in a buffer and dies
+        Result r = signal(sig, "first line\n", true, "run", "--load-addr", "0x40000000",
+                printerImage(tmp, "first line\nsecond, partial").toString());
+        assertEquals("first line\nsecond, partial", r.out(), r.err());
+        assertTrue(r.err().contains("a64trap: terminated by a signal at pc=0x"), r.err());
     }
 
     @Test
