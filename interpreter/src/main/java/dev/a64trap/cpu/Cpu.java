@@ -1,5 +1,6 @@
 package dev.a64trap.cpu;
 
+import dev.a64trap.mem.mmu.Mmu;
 import dev.a64trap.sysreg.SysRegContext;
 import dev.a64trap.sysreg.SysRegFile;
 import dev.a64trap.sysreg.SysRegTable;
@@ -42,6 +43,11 @@ public final class Cpu implements SysRegContext {
 
     private final long[] spBank = new long[2];
 
+    /** Stage-1 translation of the EL1&0 regime (16 KiB granule not implemented, as Cortex-A57). */
+    public final Mmu mmu = new Mmu(false);
+    /** The TLB data accesses and fetches at the current EL use; null while the MMU is off (VA = PA). */
+    public Mmu.Tlb tlb;
+
     public Cpu(SysRegTable sysRegs, boolean lse) {
         this.sysRegs = sysRegs;
         this.sys = sysRegs.newFile();
@@ -62,6 +68,7 @@ public final class Cpu implements SysRegContext {
         retired = 0;
         exclusiveValid = false;
         sysRegs.reset(this);
+        translationChanged();
     }
 
     // ---- PSTATE and stack pointer selection
@@ -76,6 +83,7 @@ public final class Cpu implements SysRegContext {
         el = newEl;
         spsel = newSpsel;
         x[31] = spBank[spIndex()];
+        tlb = mmu.tlb(newEl);
     }
 
     /** The stack pointer of EL{@code n}, wherever it currently lives. */
@@ -197,6 +205,12 @@ public final class Cpu implements SysRegContext {
     @Override
     public void setSpEl0(long v) {
         setSp(0, v);
+    }
+
+    @Override
+    public void translationChanged() {
+        mmu.configure(sys.sctlr, sys.tcr, sys.ttbr0, sys.ttbr1, sys.mair);
+        tlb = mmu.tlb(el);
     }
 
     @Override

@@ -31,6 +31,10 @@ public final class GuestFault extends RuntimeException {
         return new GuestFault(Syndrome.dataAbort(cpu.el == 0, fsc, write), true, address);
     }
 
+    public static GuestFault instructionAbort(Cpu cpu, int fsc, long address) {
+        return new GuestFault(Syndrome.instructionAbort(cpu.el == 0, fsc), true, address);
+    }
+
     @Override
     public String getMessage() {
         return String.format("ESR 0x%08x%s", esr, farValid ? String.format(" FAR 0x%x", far) : "");

@@ -25,6 +25,8 @@ public final class Syndrome {
 
     /** Fault status codes (DFSC/IFSC). */
     public static final int FSC_SYNC_EXTERNAL = 0x10;
+    /** Address size fault, level 0 (an address above the PA range with the MMU off). */
+    public static final int FSC_ADDRESS_SIZE_L0 = 0x00;
     public static final int FSC_ALIGNMENT = 0x21;
 
     /** ISS bit: the access was a write. */

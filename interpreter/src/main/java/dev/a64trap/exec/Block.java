@@ -10,6 +10,12 @@ import dev.a64trap.sysreg.SysReg;
  */
 public final class Block {
     public final long pc;
+    /**
+     * Physical address of the first instruction (= {@link #pc} with the MMU off). The block is valid
+     * for a later visit to {@code pc} only while {@code pc} still translates to it, which the
+     * interpreter checks before running it; writes are tracked by this physical page.
+     */
+    public long pa;
     public final Insn[] insns;
     final Uop[] uops;
     /** The uops packed for the hot loop: kind | d<<6 | n<<12 | m<<18 | carry<<24 | aux<<25. */
@@ -35,6 +41,7 @@ public final class Block {
 
     Block(long pc, Insn[] insns, SysReg sysReg) {
         this.pc = pc;
+        this.pa = pc;
         this.insns = insns;
         this.uops = new Uop[insns.length];
         this.code = new int[insns.length];

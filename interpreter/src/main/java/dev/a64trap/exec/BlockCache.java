@@ -4,8 +4,9 @@ import dev.a64trap.mem.GuestMemory;
 import dev.a64trap.mem.PhysicalMemory;
 
 /**
- * Decoded blocks keyed by PC in a direct-mapped table, plus a bitmap of the physical pages that
- * hold decoded code. A write into such a page drops every block of that page (self-modifying
+ * Decoded blocks keyed by PC (a VA) in a direct-mapped table, plus a bitmap of the physical pages
+ * that hold decoded code ({@link Block#pa}; the caller checks that a block's PC still translates
+ * to its PA before running it). A write into such a page drops every block of that page (self-modifying
  * code, loaders, semihosting reads, debugger writes). With {@link GuestMemory} the memory's own
  * 4 KiB write watch reports every writer; any other memory is wrapped ({@link #memory}) so that
  * at least CPU stores are seen.
@@ -45,14 +46,14 @@ public final class BlockCache {
 
     /** Caches {@code b} (replacing whatever shared its slot) and marks its page as code. */
     public void put(Block b) {
-        long page = b.pc >>> 12;
+        long page = b.pa >>> 12;
         if (page >= MAX_PAGE || page < 0) {
             return;
         }
         codePages[(int) (page >>> 6)] |= 1L << page;
         table[(int) (b.pc >>> 2) & MASK] = b;
         if (guest != null) {
-            guest.watch(b.pc);
+            guest.watch(b.pa);
         }
     }
 
@@ -61,13 +62,13 @@ public final class BlockCache {
         return page >= 0 && page < MAX_PAGE && (codePages[(int) (page >>> 6)] & (1L << page)) != 0;
     }
 
-    /** Drops every block on the page of {@code address}. */
+    /** Drops every block on the physical page of {@code address}. */
     public void invalidatePage(long address) {
         long page = address >>> 12;
         codePages[(int) (page >>> 6)] &= ~(1L << page);
         for (int i = 0; i < table.length; i++) {
             Block b = table[i];
-            if (b != null && b.pc >>> 12 == page) {
+            if (b != null && b.pa >>> 12 == page) {
                 b.stale = true;
                 table[i] = null;
             }
@@ -82,7 +83,7 @@ public final class BlockCache {
         if (guest != null) {
             for (Block b : table) {
                 if (b != null) {
-                    guest.unwatch(b.pc);
+                    guest.unwatch(b.pa);
                 }
             }
         }

@@ -10,6 +10,8 @@ import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
 import dev.a64trap.mem.BusFault;
 import dev.a64trap.mem.PhysicalMemory;
+import dev.a64trap.mem.mmu.Mmu;
+import dev.a64trap.mem.mmu.Walker;
 import dev.a64trap.sysreg.SysReg;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -72,6 +74,8 @@ public final class Interpreter {
     private long regionLimit;
     private int regionEl;
     private Block regionHead;
+    /** The TLB epoch the region unit was entered under: a TLBI or translation register write ends it. */
+    private long regionEpoch;
 
     public Interpreter(Cpu cpu, PhysicalMemory memory, Platform platform, PrintStream trace) {
         this(cpu, memory, platform, trace, Decoder::decode);
@@ -84,6 +88,7 @@ public final class Interpreter {
         this.x = cpu.x;
         this.cache = new BlockCache(memory);
         this.mem = cache.memory();
+        cpu.mmu.attach(mem); // the walker reads descriptors from physical memory
         this.platform = platform;
         this.sys = new SystemOps(cpu, mem, cache);
         this.trace = trace;
@@ -268,10 +273,21 @@ public final class Interpreter {
                 continue;
             }
             Block b = cache.get(pc);
+            long pa = pc;
+            if (cpu.tlb != null) { // MMU on: the block must come from where pc translates to now
+                pa = fetchPa(pc);
+                if (pa == Mmu.FAULT) {
+                    takeSync(pc, GuestFault.instructionAbort(cpu, cpu.mmu.lastFault, pc));
+                    continue;
+                }
+                if (b != null && b.pa != pa) {
+                    b = null;
+                }
+            }
             if (b == null) {
-                b = build(pc);
+                b = decodeBlock(pc, pa, true);
                 if (b == null) {
-                    takeSync(pc, new GuestFault(Syndrome.instructionAbort(cpu.el == 0, Syndrome.FSC_SYNC_EXTERNAL), true, pc));
+                    takeSync(pc, GuestFault.instructionAbort(cpu, fetchFault(pc), pc));
                     continue;
                 }
             }
@@ -541,6 +557,7 @@ public final class Interpreter {
         regionLimit = cpu.retired + remaining;
         regionEl = cpu.el;
         regionHead = b;
+        regionEpoch = cpu.mmu.epoch();
         cb.run(cpu, b, f, MAX_PASSES);
         regionHead = null;
         GuestFault fault = f.fault;
@@ -590,7 +607,7 @@ public final class Interpreter {
             observer.retired(done, done.insns.length, regionEl, nextPc);
         }
         return next != null && r < checkpoint && regionLimit - r >= next.insns.length && !regionHead.stale
-                && !interruptRequested;
+                && !interruptRequested && cpu.mmu.epoch() == regionEpoch;
     }
 
     /**
@@ -599,8 +616,12 @@ public final class Interpreter {
      * when its first word cannot be fetched.
      */
     private Block peekBlock(long pc) {
+        long pa = cpu.tlb == null ? pc : fetchPa(pc);
+        if (pa == Mmu.FAULT) {
+            return null;
+        }
         Block b = cache.get(pc);
-        return b != null ? b : decodeBlock(pc, false);
+        return b != null && b.pa == pa ? b : decodeBlock(pc, pa, false);
     }
 
     /** After a prefix unit: the block's last instruction through the general path, then the block's accounting. */
@@ -625,20 +646,43 @@ public final class Interpreter {
         }
     }
 
-    /** Decodes and caches the block at {@code pc}; null when the first word cannot be fetched. */
+    /** Decodes and caches the block at {@code pc}; null when the first word cannot be fetched or translated. */
     Block build(long pc) {
-        return decodeBlock(pc, true);
+        long pa = cpu.tlb == null ? pc : fetchPa(pc);
+        return pa == Mmu.FAULT ? null : decodeBlock(pc, pa, true);
     }
 
-    /** Decodes the block at {@code pc}; {@code cacheIt}: cache it and report an unknown system register. */
-    private Block decodeBlock(long pc, boolean cacheIt) {
+    /**
+     * MMU on: the PA of an instruction fetch at {@code va} at the current EL (the TLB's execute tag,
+     * else a walk), or {@link Mmu#FAULT} with the code in {@code cpu.mmu.lastFault}.
+     */
+    private long fetchPa(long va) {
+        Mmu.Tlb t = cpu.tlb;
+        int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+        if (t.exec[i] == va >>> 12) {
+            return va + t.addend[i];
+        }
+        return cpu.mmu.translate(va, cpu.el, Walker.EXEC);
+    }
+
+    /** The IFSC for a first word that could not be fetched from its (translated) address. */
+    private int fetchFault(long pc) {
+        return cpu.tlb == null && Lsu.beyondPa(cpu, pc) ? Syndrome.FSC_ADDRESS_SIZE_L0 : Syndrome.FSC_SYNC_EXTERNAL;
+    }
+
+    /**
+     * Decodes the block at {@code pc}, whose first instruction is at physical {@code pa} (the block
+     * stays in one 4 KiB page, so the rest follows it); {@code cacheIt}: cache it and report an
+     * unknown system register.
+     */
+    private Block decodeBlock(long pc, long pa, boolean cacheIt) {
         List<Insn> list = new ArrayList<>();
         long a = pc;
         SysReg desc = null;
         while (list.size() < MAX_BLOCK) {
             int word;
             try {
-                word = mem.fetch(a);
+                word = mem.fetch(pa + (a - pc));
             } catch (BusFault f) {
                 break;
             }
@@ -662,6 +706,7 @@ public final class Interpreter {
             return null;
         }
         Block b = new Block(pc, list.toArray(new Insn[0]), desc);
+        b.pa = pa;
         if (cacheIt) {
             cache.put(b);
         }
@@ -816,7 +861,7 @@ public final class Interpreter {
         if (cpu.sys.vbar == 0) {
             int word = 0;
             try {
-                word = mem.fetch(preferredReturn);
+                word = mem.fetch(debugPa(preferredReturn));
             } catch (BusFault ignored) {
                 // the instruction itself could not be fetched; report word 0
             }
@@ -842,10 +887,22 @@ public final class Interpreter {
 
     private int fetchOrZero(long pc) {
         try {
-            return mem.fetch(pc);
+            return mem.fetch(debugPa(pc));
         } catch (BusFault ignored) {
             return 0; // the instruction itself could not be fetched
         }
+    }
+
+    /**
+     * The PA of {@code va} under the current translation for a look that must not change anything
+     * (no fault, no TLB fill): VA = PA with the MMU off; an address nothing answers at on a fault.
+     */
+    public long debugPa(long va) {
+        if (!cpu.mmu.enabled()) {
+            return va;
+        }
+        dev.a64trap.mem.mmu.Translation t = cpu.mmu.walk(va);
+        return t.ok() ? t.pa : -1L;
     }
 
     /**

@@ -7,16 +7,23 @@ import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
 import dev.a64trap.mem.BusFault;
 import dev.a64trap.mem.PhysicalMemory;
+import dev.a64trap.mem.mmu.Mmu;
+import dev.a64trap.mem.mmu.Walker;
 import dev.a64trap.sysreg.BaseSysRegs;
 
 /**
  * Load/store semantics shared by the interpreter and the JIT: address generation, the alignment
  * rules, bus faults turned into data aborts, sign extension and the LSE atomic operations.
  *
+ * <p>Translation: with the MMU on, an aligned access whose page is in the current EL's TLB with
+ * the access's permission costs one tag compare and an add ({@code cpu.tlb}); everything else
+ * (TLB miss, unaligned, page-crossing) takes {@link #readMapped}/{@link #writeMapped}, which walk
+ * and raise the translation, access-flag, permission or address-size fault the guest must see.
+ *
  * <p>Alignment: with the MMU off (SCTLR_EL1.M = 0) every data access is to Device-nGnRnE memory,
- * so any unaligned access faults; with it on (no translation is implemented: identity, Normal
- * memory) only SCTLR_EL1.A makes unaligned plain accesses fault. Exclusives, acquire/release and
- * atomics must always be aligned (no FEAT_LSE2).
+ * so any unaligned access faults; with it on, unaligned accesses fault on Device memory (after
+ * translation) or with SCTLR_EL1.A (before it). Exclusives, acquire/release and atomics must
+ * always be aligned (no FEAT_LSE2).
  */
 public final class Lsu {
     private Lsu() {}
@@ -33,25 +40,150 @@ public final class Lsu {
     /** Reads {@code 1 << size} bytes zero-extended, or throws the data abort the guest must see. */
     public static long read(Cpu cpu, PhysicalMemory mem, long address, int size, boolean alwaysAligned) {
         int bytes = 1 << size;
+        Mmu.Tlb t = cpu.tlb;
+        if (t != null) {
+            int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+            if (t.read[i] == address >>> 12 && (address & (bytes - 1)) == 0) {
+                try {
+                    return mem.read(address + t.addend[i], bytes);
+                } catch (BusFault f) {
+                    throw external(cpu, address, false);
+                }
+            }
+            return readMapped(cpu, mem, address, bytes, alwaysAligned);
+        }
         if (misaligned(cpu, address, bytes, alwaysAligned)) {
             throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, false);
         }
         try {
             return mem.read(address, bytes);
         } catch (BusFault f) {
-            throw GuestFault.dataAbort(cpu, Syndrome.FSC_SYNC_EXTERNAL, address, false);
+            throw external(cpu, address, false);
         }
     }
 
     public static void write(Cpu cpu, PhysicalMemory mem, long address, int size, long value, boolean alwaysAligned) {
         int bytes = 1 << size;
+        Mmu.Tlb t = cpu.tlb;
+        if (t != null) {
+            int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+            if (t.write[i] == address >>> 12 && (address & (bytes - 1)) == 0) {
+                try {
+                    mem.write(address + t.addend[i], bytes, value);
+                    return;
+                } catch (BusFault f) {
+                    throw external(cpu, address, true);
+                }
+            }
+            writeMapped(cpu, mem, address, bytes, value, alwaysAligned);
+            return;
+        }
         if (misaligned(cpu, address, bytes, alwaysAligned)) {
             throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, true);
         }
         try {
             mem.write(address, bytes, value);
         } catch (BusFault f) {
-            throw GuestFault.dataAbort(cpu, Syndrome.FSC_SYNC_EXTERNAL, address, true);
+            throw external(cpu, address, true);
+        }
+    }
+
+    /**
+     * A bus error at VA {@code address}: a synchronous external abort, or with the MMU off an
+     * address-size fault when the address has bits above the 44-bit PA range (QEMU's choice,
+     * honouring TBI).
+     */
+    static GuestFault external(Cpu cpu, long address, boolean write) {
+        if (cpu.tlb == null && beyondPa(cpu, address)) {
+            return GuestFault.dataAbort(cpu, Syndrome.FSC_ADDRESS_SIZE_L0, address, write);
+        }
+        return GuestFault.dataAbort(cpu, Syndrome.FSC_SYNC_EXTERNAL, address, write);
+    }
+
+    /** MMU off: whether {@code va} has bits set between the PA size and bit 63 (bit 55 with TBI). */
+    public static boolean beyondPa(Cpu cpu, long va) {
+        boolean tbi = (cpu.sys.tcr >>> ((va >>> 55 & 1) != 0 ? 38 : 37) & 1) != 0;
+        long top = tbi ? va << 8 >>> 8 : va;
+        return top >>> Walker.PA_BITS != 0;
+    }
+
+    /**
+     * The PA of a data access of {@code kind} ({@link Walker#READ}/{@link Walker#WRITE}) at
+     * {@code va} with the MMU on: the TLB, else a walk; throws the data abort on a fault.
+     */
+    public static long translateData(Cpu cpu, long va, int kind) {
+        Mmu.Tlb t = cpu.tlb;
+        int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+        long[] tags = kind == Walker.WRITE ? t.write : t.read;
+        if (tags[i] == va >>> 12) {
+            return va + t.addend[i];
+        }
+        long pa = cpu.mmu.translate(va, cpu.el, kind);
+        if (pa == Mmu.FAULT) {
+            throw GuestFault.dataAbort(cpu, cpu.mmu.lastFault, va, kind == Walker.WRITE);
+        }
+        return pa;
+    }
+
+    /** The slow path of a translated access: alignment, translation of each page it touches, Device checks. */
+    private static long[] mapped(Cpu cpu, long address, int bytes, boolean alwaysAligned, boolean write) {
+        boolean aligned = (address & (bytes - 1)) == 0;
+        if (!aligned && (alwaysAligned || (cpu.sys.sctlr & BaseSysRegs.SCTLR_A) != 0)) {
+            throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, write);
+        }
+        int kind = write ? Walker.WRITE : Walker.READ;
+        long pa = translateData(cpu, address, kind);
+        if (aligned) {
+            return new long[] {pa};
+        }
+        if (deviceAt(cpu, address)) {
+            throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, write);
+        }
+        long last = address + bytes - 1;
+        if ((last ^ address) >>> 12 == 0) {
+            return new long[] {pa};
+        }
+        long second = last & ~0xFFFL;
+        long pa2 = translateData(cpu, second, kind);
+        if (deviceAt(cpu, second)) {
+            throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, write);
+        }
+        return new long[] {pa, pa2, second - address};
+    }
+
+    /** Whether the TLB entry just filled or hit for {@code va} is Device memory. */
+    private static boolean deviceAt(Cpu cpu, long va) {
+        return cpu.tlb.device[(int) (va >>> 12) & Mmu.TLB_MASK];
+    }
+
+    static long readMapped(Cpu cpu, PhysicalMemory mem, long address, int bytes, boolean alwaysAligned) {
+        long[] m = mapped(cpu, address, bytes, alwaysAligned, false);
+        try {
+            if (m.length == 1) {
+                return mem.read(m[0], bytes);
+            }
+            long v = 0;
+            for (int k = bytes - 1; k >= 0; k--) {
+                v = v << 8 | mem.read(k < m[2] ? m[0] + k : m[1] + (k - m[2]), 1);
+            }
+            return v;
+        } catch (BusFault f) {
+            throw external(cpu, address, false);
+        }
+    }
+
+    static void writeMapped(Cpu cpu, PhysicalMemory mem, long address, int bytes, long value, boolean alwaysAligned) {
+        long[] m = mapped(cpu, address, bytes, alwaysAligned, true);
+        try {
+            if (m.length == 1) {
+                mem.write(m[0], bytes, value);
+                return;
+            }
+            for (int k = 0; k < bytes; k++) {
+                mem.write(k < m[2] ? m[0] + k : m[1] + (k - m[2]), 1, value >>> (8 * k));
+            }
+        } catch (BusFault f) {
+            throw external(cpu, address, true);
         }
     }
 

@@ -5,6 +5,8 @@ import dev.a64trap.cpu.GuestFault;
 import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.decode.Insn;
 import dev.a64trap.mem.PhysicalMemory;
+import dev.a64trap.mem.mmu.Translation;
+import dev.a64trap.mem.mmu.Walker;
 import dev.a64trap.sysreg.BaseSysRegs;
 import dev.a64trap.sysreg.SysReg;
 import dev.a64trap.sysreg.SysRegEncoding;
@@ -78,8 +80,8 @@ final class SystemOps {
     }
 
     /**
-     * SYS: DC ZVA zeroes its 64-byte block; IC invalidation drops decoded blocks; the other cache,
-     * TLB and AT operations have nothing to do without caches or an MMU (AT reports a flat mapping).
+     * SYS: DC ZVA zeroes its 64-byte block; IC invalidation drops decoded blocks; TLBI empties
+     * (part of) the TLB; AT walks and sets PAR_EL1; the other cache operations have nothing to do.
      * EL0 may use DC ZVA (SCTLR_EL1.DZE) and the by-VA cache operations (SCTLR_EL1.UCI); otherwise
      * these trap (EC 0x18); everything else is UNDEFINED at EL0.
      */
@@ -88,8 +90,9 @@ final class SystemOps {
         int op1 = SysRegEncoding.op1(enc), crn = SysRegEncoding.crn(enc), crm = SysRegEncoding.crm(enc),
                 op2 = SysRegEncoding.op2(enc);
         long rt = in.rd() == 31 ? 0 : cpu.x[in.rd()];
-        if (crn == 8 && op1 == 0) { // TLBI (EL1 forms)
+        if (crn == 8 && op1 == 0) { // TLBI (EL1 forms, inner-shareable or not: one PE)
             el1Only();
+            tlbi(crm, op2, rt);
             return;
         }
         if (crn != 7) {
@@ -121,9 +124,8 @@ final class SystemOps {
             el1Only();
             if (crm == 1 || crm == 5) { // IC IALLUIS / IC IALLU
                 cache.invalidateAll();
-            } else if (crm == 8 && op2 <= 3) { // AT S1E1R/W, S1E0R/W: flat mapping
-                SysReg par = cpu.sysRegs.byName("PAR_EL1");
-                par.write(cpu, rt & 0xFFFF_FFFF_F000L);
+            } else if (crm == 8 && op2 <= 3) { // AT S1E1R/W, S1E0R/W
+                cpu.sys.par = at(rt, op2 >= 2 ? 0 : 1, (op2 & 1) != 0 ? Walker.WRITE : Walker.READ);
             } else if (!(crm == 6 && (op2 == 1 || op2 == 2)) && !(crm == 10 && op2 == 2)
                     && !(crm == 14 && op2 == 2)) {
                 throw GuestFault.undefined(); // not DC IVAC/ISW/CSW/CISW
@@ -131,6 +133,43 @@ final class SystemOps {
             return;
         }
         throw GuestFault.undefined();
+    }
+
+    /**
+     * TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 and their IS forms (CRm 3 = IS, 7 = not).
+     * By-VA forms drop that VA (Xt holds VA[55:12]); the rest empty the TLB. Other encodings are
+     * UNDEFINED (ARMv8.0 has no range or outer-shareable forms).
+     */
+    private void tlbi(int crm, int op2, long rt) {
+        if ((crm != 3 && crm != 7) || op2 == 4 || op2 == 6) {
+            throw GuestFault.undefined();
+        }
+        if (op2 == 1 || op2 == 3 || op2 == 5 || op2 == 7) {
+            cpu.mmu.flushVa(rt << 20 >> 8); // VA[55:12] from Xt[43:0], sign from VA[55]
+        } else {
+            cpu.mmu.flush();
+        }
+    }
+
+    /**
+     * The PAR_EL1 value of an AT S1E{el}{R,W} of {@code va}, as QEMU 7.2 forms it: F = 0 with
+     * PA[47:12], NS (bit 9, non-secure), SH, ATTR and the RES1 bit 11; or F = 1 with the fault
+     * status code in FST. With the MMU off the PA is the VA (Device-nGnRnE for data).
+     */
+    long at(long va, int el, int kind) {
+        long par = 1L << 11;
+        if (!cpu.mmu.enabled()) {
+            if (Lsu.beyondPa(cpu, va)) {
+                return par | 1 | (long) Syndrome.FSC_ADDRESS_SIZE_L0 << 1;
+            }
+            return par | (va & 0xFFFF_FFFF_F000L) | 1L << 9;
+        }
+        Translation t = cpu.mmu.walk(va);
+        int fsc = t.ok() ? Walker.permissionFault(t, el, kind) : t.fault;
+        if (fsc != Walker.NO_FAULT) {
+            return par | 1 | (long) (fsc & 0x3F) << 1;
+        }
+        return par | (t.pa & 0xFFFF_FFFF_F000L) | 1L << 9 | (long) t.sh << 7 | (long) t.attr << 56;
     }
 
     private void el1Only() {

@@ -113,17 +113,32 @@ public final class BaseSysRegs {
                 .el0(SysReg.EL0_READ));
 
         // ---- control
-        r.add(SysReg.of("SCTLR_EL1", of(3, 0, 1, 0, 0), (c, x) -> c.regs().sctlr,
-                (c, x, v) -> c.regs().sctlr = v).resetTo(SCTLR_RESET));
+        r.add(SysReg.of("SCTLR_EL1", of(3, 0, 1, 0, 0), (c, x) -> c.regs().sctlr, (c, x, v) -> {
+            c.regs().sctlr = v;
+            c.translationChanged();
+        }).resetTo(SCTLR_RESET));
         r.add(SysReg.stored("ACTLR_EL1", of(3, 0, 1, 0, 1), 0));
         r.add(SysReg.stored("CPACR_EL1", of(3, 0, 1, 0, 2), 0));
-        r.add(SysReg.stored("TTBR0_EL1", of(3, 0, 2, 0, 0), 0));
-        r.add(SysReg.stored("TTBR1_EL1", of(3, 0, 2, 0, 1), 0));
-        r.add(SysReg.stored("TCR_EL1", of(3, 0, 2, 0, 2), 0));
+        r.add(SysReg.of("TTBR0_EL1", of(3, 0, 2, 0, 0), (c, x) -> c.regs().ttbr0, (c, x, v) -> {
+            c.regs().ttbr0 = v;
+            c.translationChanged();
+        }).resetTo(0));
+        r.add(SysReg.of("TTBR1_EL1", of(3, 0, 2, 0, 1), (c, x) -> c.regs().ttbr1, (c, x, v) -> {
+            c.regs().ttbr1 = v;
+            c.translationChanged();
+        }).resetTo(0));
+        r.add(SysReg.of("TCR_EL1", of(3, 0, 2, 0, 2), (c, x) -> c.regs().tcr, (c, x, v) -> {
+            c.regs().tcr = v; // stored whole, as QEMU does
+            c.translationChanged();
+        }).resetTo(0));
         r.add(SysReg.stored("AFSR0_EL1", of(3, 0, 5, 1, 0), 0));
         r.add(SysReg.stored("AFSR1_EL1", of(3, 0, 5, 1, 1), 0));
-        r.add(SysReg.stored("PAR_EL1", of(3, 0, 7, 4, 0), 0));
-        r.add(SysReg.stored("MAIR_EL1", of(3, 0, 10, 2, 0), 0));
+        r.add(SysReg.of("PAR_EL1", of(3, 0, 7, 4, 0), (c, x) -> c.regs().par,
+                (c, x, v) -> c.regs().par = v).resetTo(0));
+        r.add(SysReg.of("MAIR_EL1", of(3, 0, 10, 2, 0), (c, x) -> c.regs().mair, (c, x, v) -> {
+            c.regs().mair = v;
+            c.translationChanged();
+        }).resetTo(0));
         r.add(SysReg.stored("AMAIR_EL1", of(3, 0, 10, 3, 0), 0));
         r.add(SysReg.of("VBAR_EL1", of(3, 0, 12, 0, 0), (c, x) -> c.regs().vbar,
                 (c, x, v) -> c.regs().vbar = v & ~0x7FFL).resetTo(0));

@@ -32,4 +32,10 @@ public interface SysRegContext {
 
     /** Guest time: instructions retired so far (the only clock the guest can see). */
     long instructionsRetired();
+
+    /**
+     * Called after a write to SCTLR_EL1, TCR_EL1, TTBR0/1_EL1 or MAIR_EL1: the translation regime
+     * changed (the CPU empties its TLB). Contexts without an MMU ignore it.
+     */
+    default void translationChanged() {}
 }

@@ -7,6 +7,12 @@ package dev.a64trap.sysreg;
  */
 public final class SysRegFile {
     public long sctlr;
+    // stage-1 translation controls: every write goes through SysRegContext.translationChanged
+    public long tcr;
+    public long ttbr0;
+    public long ttbr1;
+    public long mair;
+    public long par;
     public long vbar;
     public long elr;
     public long spsr;

@@ -1,0 +1,171 @@
+package dev.a64trap.mem.mmu;
+
+import dev.a64trap.mem.PhysicalMemory;
+import java.util.Arrays;
+
+/**
+ * Stage-1 translation for one PE: the registers that decide it, the {@link Walker}, and a software
+ * TLB per exception level (EL0 and EL1 see different permissions). The TLB is direct-mapped by
+ * 4 KiB VA page and holds, for each page, one tag per access kind (read, write, execute) that is
+ * set only when that access is permitted, and the VA-to-PA addend: a hit is one array load and a
+ * compare, as the interpreter and translated code do inline (see exec.Lsu).
+ *
+ * <p>The TLB only ever holds translations of the current registers: any write to SCTLR_EL1,
+ * TCR_EL1, TTBR0/1_EL1 or MAIR_EL1 empties it, and so does every TLBI except the by-VA forms on a
+ * TLB without block entries (a block is cached as many 4 KiB entries, so one VA cannot name them
+ * all). So ASIDs need no tag here: switching TTBR0 switches the contents. Flushing more than the
+ * architecture requires is always allowed; flushing less never happens. {@link #epoch} counts the
+ * flushes so translated code can tell that the mapping it was built under may have changed.
+ */
+public final class Mmu {
+    public static final int TLB_BITS = 10;
+    public static final int TLB_SIZE = 1 << TLB_BITS;
+    public static final int TLB_MASK = TLB_SIZE - 1;
+    /** An empty tag: never equal to {@code va >>> 12}. */
+    public static final long EMPTY = -1;
+
+    /** One exception level's TLB. Index {@code (int) (va >>> 12) & TLB_MASK}; hit when the kind's tag equals {@code va >>> 12}. */
+    public static final class Tlb {
+        public final long[] read = new long[TLB_SIZE];
+        public final long[] write = new long[TLB_SIZE];
+        public final long[] exec = new long[TLB_SIZE];
+        /** PA minus VA of the entry's page. */
+        public final long[] addend = new long[TLB_SIZE];
+        /** Device memory: unaligned accesses fault. */
+        public final boolean[] device = new boolean[TLB_SIZE];
+
+        Tlb() {
+            clear();
+        }
+
+        void clear() {
+            Arrays.fill(read, EMPTY);
+            Arrays.fill(write, EMPTY);
+            Arrays.fill(exec, EMPTY);
+        }
+
+        void clear(int i) {
+            read[i] = write[i] = exec[i] = EMPTY;
+        }
+    }
+
+    private final Tlb[] tlbs = {new Tlb(), new Tlb()};
+    private final boolean has16k;
+    private PhysicalMemory memory;
+    private final Walker.Tables tables = pa -> memory.read(pa, 8);
+    private Walker.Regs regs = new Walker.Regs(0, 0, 0, 0, 0);
+    private boolean enabled;
+    /** Some TLB entry came from a block or page larger than 4 KiB. */
+    private boolean large;
+    private long epoch;
+    private long walks;
+
+    /** @param has16k whether the 16 KiB granule is implemented (ID_AA64MMFR0_EL1.TGran16) */
+    public Mmu(boolean has16k) {
+        this.has16k = has16k;
+    }
+
+    /** The memory the walker reads descriptors from (physical). */
+    public void attach(PhysicalMemory memory) {
+        this.memory = memory;
+    }
+
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    /** New register values (any of them changed): the TLB empties. */
+    public void configure(long sctlr, long tcr, long ttbr0, long ttbr1, long mair) {
+        regs = new Walker.Regs(sctlr, tcr, ttbr0, ttbr1, mair);
+        enabled = (sctlr & 1) != 0;
+        flush();
+    }
+
+    public Walker.Regs regs() {
+        return regs;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The TLB the accesses at {@code el} use, or null while the MMU is off (VA = PA). */
+    public Tlb tlb(int el) {
+        return enabled ? tlbs[el == 0 ? 0 : 1] : null;
+    }
+
+    /** Counts TLB flushes (also register changes): code built under an older epoch must re-check its mapping. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Walks since creation (TLB misses); for tests and statistics. */
+    public long walks() {
+        return walks;
+    }
+
+    public void flush() {
+        tlbs[0].clear();
+        tlbs[1].clear();
+        large = false;
+        epoch++;
+    }
+
+    /** TLBI by VA (any ASID): drops the entries of {@code va}'s page, or everything if blocks are cached. */
+    public void flushVa(long va) {
+        if (large) {
+            flush();
+            return;
+        }
+        int i = (int) (va >>> 12) & TLB_MASK;
+        tlbs[0].clear(i);
+        tlbs[1].clear(i);
+        epoch++;
+    }
+
+    /** The walk for {@code va} under the current registers, ignoring the TLB and filling nothing. */
+    public Translation walk(long va) {
+        walks++;
+        return Walker.walk(regs, va, tables, has16k);
+    }
+
+    /**
+     * Translates an access of {@code kind} at {@code el} that missed the TLB: walks, checks the
+     * permission and on success fills the TLB entry of {@code va}'s 4 KiB page (every kind this EL
+     * may use there) and returns the PA. On a fault returns {@link #FAULT} with the code in
+     * {@link #lastFault}. Call only with the MMU on.
+     */
+    public long translate(long va, int el, int kind) {
+        Translation t = walk(va);
+        int fsc = t.ok() ? Walker.permissionFault(t, el, kind) : t.fault;
+        if (fsc != Walker.NO_FAULT) {
+            lastFault = fsc;
+            lastTranslation = t;
+            return FAULT;
+        }
+        fill(tlbs[el == 0 ? 0 : 1], va, t, el);
+        lastTranslation = t;
+        return t.pa;
+    }
+
+    /** What {@link #translate} returns on a fault (not a valid PA: above any output address size). */
+    public static final long FAULT = -1;
+    /** The fault code of the last {@link #translate} that returned {@link #FAULT}. */
+    public int lastFault;
+    /** The walk of the last {@link #translate} (for the device attribute of an unaligned access). */
+    public Translation lastTranslation;
+
+    private void fill(Tlb tlb, long va, Translation t, int el) {
+        int i = (int) (va >>> 12) & TLB_MASK;
+        long tag = va >>> 12;
+        int p = el == 0 ? t.perms >>> 3 : t.perms;
+        tlb.read[i] = (p & Translation.EL1_R) != 0 ? tag : EMPTY;
+        tlb.write[i] = (p & Translation.EL1_W) != 0 ? tag : EMPTY;
+        tlb.exec[i] = (p & Translation.EL1_X) != 0 ? tag : EMPTY;
+        tlb.addend[i] = (t.pa & ~0xFFFL) - (va & ~0xFFFL);
+        tlb.device[i] = t.device();
+        if (t.sizeShift > 12) {
+            large = true;
+        }
+    }
+}
