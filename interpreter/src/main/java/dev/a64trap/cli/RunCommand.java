@@ -129,6 +129,7 @@ public final class RunCommand implements Callable<Integer> {
             return ExitStatus.USAGE;
         }
         PmuOptions.warnPlanted(o.vcpu, "run", stderr);
+        PmuOptions.announceAuto(o.vcpu, pmuOptions.pmu, "run", stderr);
         BufferedOutputStream console = new BufferedOutputStream(stdout, 1 << 16);
         o.append = append;
         o.semihostingFiles = semihostingFiles;
