@@ -1,5 +1,6 @@
 package dev.a64trap.cli;
 
+import dev.a64trap.pmu.KvmAbi;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
         c.pmu.seed = 1;
         c.pmu.vmmCpu = 0;
         c.pmu.pmu = "default";
-        c.pmu.kvmAbi = "v8";
+        c.pmu.kvmAbi = KvmAbi.DEFAULT.optionName();
         Integer status = c.call();
         // The demo succeeds when it shows the story; the default-mode crash is the point, not a failure.
         return status == ExitStatus.USAGE ? status : ExitStatus.OK;

@@ -11,6 +11,7 @@ import dev.a64trap.pmu.KvmException;
 import dev.a64trap.pmu.KvmVm;
 import dev.a64trap.pmu.PmuBits;
 import dev.a64trap.pmu.PmuRegTable;
+import dev.a64trap.pmu.QemuMachine;
 import dev.a64trap.pmu.VmmPolicy;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -51,12 +52,19 @@ public final class PmuOptions {
     @Option(names = "--pmu", paramLabel = "MODE", defaultValue = "default",
             description = "VMM PMU policy: none, default (plain KVM: PMU of the VMM's CPU, vCPU unpinned), "
                     + "pmu:NAME (SET_PMU; the vCPU may only run on that PMU's CPUs), fixed-counters-only, "
-                    + "auto (QEMU RFC order: a PMU covering all CPUs, else fixed-counters-only if the PMUs "
-                    + "cover all CPUs, else none). Default ${DEFAULT-VALUE}")
+                    + "auto (QEMU RFC v4 order: machine types up to 10.2 keep default, else a PMU covering all "
+                    + "CPUs, else fixed-counters-only if the PMUs cover all CPUs, else none; the choice and why "
+                    + "are printed). Default ${DEFAULT-VALUE}")
     String pmu;
 
-    @Option(names = "--kvm-abi", paramLabel = "REV", defaultValue = "v8",
-            description = "KVM rule set: mainline (no fixed-counters-only), v2 (COMPOSITION), v5, v8 (default ${DEFAULT-VALUE})")
+    @Option(names = "--qemu-machine", paramLabel = "VERSION", defaultValue = "latest",
+            description = "QEMU virt machine version for --pmu auto's compat rule: latest, or e.g. 10.2 "
+                    + "(up to 10.2 auto keeps KVM's legacy default PMU). Default ${DEFAULT-VALUE}")
+    String qemuMachine = "latest";
+
+    @Option(names = "--kvm-abi", paramLabel = "REV", defaultValue = "v11",
+            description = "KVM rule set: mainline (no fixed-counters-only), v2 (COMPOSITION), v5, v8, v11 "
+                    + "(v8 plus SET_NR_COUNTERS frozen after the first run; default ${DEFAULT-VALUE})")
     String kvmAbi;
 
     @Option(names = "--pmu-version", paramLabel = "V",
@@ -112,7 +120,7 @@ public final class PmuOptions {
             Host h = resolveHost();
             KvmAbi abi = KvmAbi.parse(kvmAbi);
             if (abi == null) {
-                throw new RunCommand.UsageError("--kvm-abi " + kvmAbi + ": expected mainline, v2, v5 or v8");
+                throw new RunCommand.UsageError("--kvm-abi " + kvmAbi + ": expected " + KvmAbi.choices());
             }
             if (vmmCpu < 0 || vmmCpu >= h.cpuCount()) {
                 throw new RunCommand.UsageError("--vmm-cpu " + vmmCpu + ": host " + h.name() + " has CPUs 0-"
@@ -138,7 +146,12 @@ public final class PmuOptions {
                 }
             }
             Scheduler s = Scheduler.parse(sched, pinAfter, h, seed);
-            VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true);
+            QemuMachine machine = QemuMachine.parse(qemuMachine);
+            if (machine == null) {
+                throw new RunCommand.UsageError("--qemu-machine " + qemuMachine + ": expected latest or MAJOR.MINOR, "
+                        + "e.g. 10.2");
+            }
+            VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true, machine);
             PlantedBug bug = plantedBug();
             List<VmmPolicy.Step> extra = attributeSteps();
             if (!plan.pmuFeature() && (!extra.isEmpty() || pmcrN != null)) {
@@ -156,6 +169,14 @@ public final class PmuOptions {
             throw new RunCommand.UsageError(e.getMessage());
         } catch (KvmException e) {
             throw new RunCommand.UsageError("--pmu " + mode + ": KVM refused the setup: " + e.getMessage());
+        }
+    }
+
+    /** {@code --pmu auto} says what it chose and why: one line on stderr before the run. */
+    static void announceAuto(HostedVcpu v, String option, String command, PrintStream err) {
+        if (option.equals("auto") && v.plan() != null) {
+            err.println("a64trap " + command + ": --pmu auto chose " + v.plan().mode() + ": "
+                    + v.plan().reason().replaceFirst("^auto: ", ""));
         }
     }
 

@@ -134,6 +134,7 @@ public final class RunCommand implements Callable<Integer> {
             return ExitStatus.USAGE;
         }
         PmuOptions.warnPlanted(o.vcpu, "run", stderr);
+        PmuOptions.announceAuto(o.vcpu, pmuOptions.pmu, "run", stderr);
         ConsoleOutput console = new ConsoleOutput(stdout).startTicker();
         o.append = append;
         o.semihostingFiles = semihostingFiles;

@@ -6,7 +6,6 @@ import dev.a64trap.exec.Block;
 import dev.a64trap.host.CycleModel;
 import dev.a64trap.host.InsnClass;
 import dev.a64trap.pmu.Events;
-import dev.a64trap.pmu.PmuRegTable;
 
 /**
  * Static event sums of a block (or of its first n instructions), computed once per block, so the
@@ -20,8 +19,13 @@ import dev.a64trap.pmu.PmuRegTable;
  * atomics 2: the read and the write); EXC_RETURN per ERET; CID/TTBR_WRITE_RETIRED per MSR to
  * CONTEXTIDR_EL1 / TTBR0/1_EL1. UNALIGNED_LDST_RETIRED and the STALL events are not modelled (0).
  * Cycles: the sum of the instruction classes' costs in the current pCPU's {@link CycleModel}.
- * A PMU register access (MRS/MSR trapped to KVM and emulated there) counts as nothing: not an
- * instruction, not a cycle, as on KVM where the guest never retires the trapping instruction.
+ * A system-register access, PMU ones included, is an ordinary instruction here: it retires and costs
+ * its class's cycles. While it executes ({@link #atAccess}) its cycles are already spent but its
+ * retirement events are not yet counted, so a read sees the cycles of everything before it plus its
+ * own cost, and the instructions retired before it: two reads in a row of the cycle counter (or of
+ * CNTVCT) strictly increase and two reads of INST_RETIRED differ by exactly one, as on hardware
+ * (the property every PMU test that divides by a cycle delta relies on). KVM itself traps the access
+ * and skips the instruction; a64trap follows the hardware the guest believes it runs on.
  */
 final class BlockSums {
     // slots of the per-EL totals
@@ -72,12 +76,12 @@ final class BlockSums {
     /** The successor PC of the execution that listed it (the same successor means the same PC writes). */
     long lazyNext;
 
-    private BlockSums(Block b, int n) {
-        if (n == b.length() && b.sysReg != null && PmuRegTable.lookup(b.sysReg.encoding()) != null) {
-            n--; // a PMU register access traps to KVM: the guest never retires it (no events, no cycles)
-        }
+    /** The whole block's sums without its last instruction's retirement events (its cycles stay in). */
+    private BlockSums atAccess;
+
+    private BlockSums(Block b, int n, boolean accessing) {
         for (int k = 0; k < n; k++) {
-            add(b.insns[k], k == b.length() - 1 ? b : null);
+            add(b.insns[k], k == b.length() - 1 ? b : null, !(accessing && k == n - 1));
         }
         Op last = b.insns[b.length() - 1].op();
         condBranchAtEnd = n == b.length() && (last == Op.B_COND || last == Op.CBZ || last == Op.CBNZ
@@ -92,14 +96,28 @@ final class BlockSums {
     }
 
     private static BlockSums first(Block b) {
-        BlockSums s = new BlockSums(b, b.length());
+        BlockSums s = new BlockSums(b, b.length(), false);
         b.observerData = s;
+        return s;
+    }
+
+    /**
+     * The sums while the block's last instruction (its MRS/MSR) executes: every cycle of the block,
+     * the other events of all but that instruction (it has not retired yet). Cached on the block.
+     */
+    static BlockSums atAccess(Block b) {
+        BlockSums whole = of(b);
+        BlockSums s = whole.atAccess;
+        if (s == null) {
+            s = new BlockSums(b, b.length(), true);
+            whole.atAccess = s;
+        }
         return s;
     }
 
     /** The sums of the first {@code n} instructions (a block cut by the budget, a checkpoint or a fault). */
     static BlockSums prefix(Block b, int n) {
-        return n == b.length() ? of(b) : new BlockSums(b, n);
+        return n == b.length() ? of(b) : new BlockSums(b, n, false);
     }
 
     long pcWrites(long nextPc) {
@@ -120,7 +138,9 @@ final class BlockSums {
         return c;
     }
 
-    private void add(Insn in, Block lastOf) {
+    /** Adds one instruction: its cycle class, and its retirement events when {@code retires}. */
+    private void add(Insn in, Block lastOf, boolean retires) {
+        long[] sums = retires ? this.sums : new long[SLOTS];
         Op op = in.op();
         sums[INST]++;
         InsnClass cls = InsnClass.ALU;

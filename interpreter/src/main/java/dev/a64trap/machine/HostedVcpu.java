@@ -291,7 +291,10 @@ public final class HostedVcpu implements RunObserver, EventClock {
         }
     }
 
-    /** The executing block (ending in this MRS/MSR) counts as retired while the vPMU or the timer looks. */
+    /**
+     * While the vPMU or the timer looks, the executing block (ending in this MRS/MSR) counts as retired
+     * but for the accessing instruction's own retirement: its cycles are spent, it retires after the access.
+     */
     private void retireCurrent(int el) {
         if (interp == null) { // detached: no block is executing
             pending = null;
@@ -300,7 +303,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         }
         foldExceptions();
         Block b = interp.currentBlock();
-        pending = b != null ? BlockSums.of(b) : null;
+        pending = b != null ? BlockSums.atAccess(b) : null;
         pendingEl = el;
     }
 

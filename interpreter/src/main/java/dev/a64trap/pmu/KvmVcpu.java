@@ -69,7 +69,7 @@ public final class KvmVcpu {
             if (!vm.capPmuV3()) {
                 throw new KvmException(Errno.EINVAL, "the host has no usable PMU");
             }
-            if (vm.abi() == KvmAbi.V8 && !vm.host.cpusWithPmu().containsAll(vm.host.allCpus())) {
+            if (vm.abi().refusesUncoveredCpus() && !vm.host.cpusWithPmu().containsAll(vm.host.allCpus())) {
                 throw new KvmException(Errno.EINVAL, "host PMUs do not cover all CPUs (refused since v8)");
             }
             if (vm.pmu == null) {
@@ -107,7 +107,7 @@ public final class KvmVcpu {
             setPmu(arg);
         } else if (attr == PmuAttr.SET_NR_COUNTERS) {
             setNrCounters(arg);
-        } else if (attr == PmuAttr.FIXED_COUNTERS_ONLY && vm.abi().hasFixedCountersOnly()) {
+        } else if (vm.abi().hasFixedCountersOnly() && attr == vm.abi().fixedCountersOnlyAttr()) {
             setFixedCountersOnly();
         } else {
             throw new KvmException(Errno.ENXIO, "unknown PMU attribute " + attr);
@@ -182,8 +182,8 @@ public final class KvmVcpu {
         if (vm.hasRun) {
             throw new KvmException(Errno.EBUSY, "VM has run");
         }
-        if (vm.abi() == KvmAbi.V8 && vm.fixedCountersOnly) {
-            throw new KvmException(Errno.EBUSY, "fixed-counters-only is set (v8)");
+        if (vm.abi().fixedExclusiveWithSetPmuAndFilter() && vm.fixedCountersOnly) {
+            throw new KvmException(Errno.EBUSY, "fixed-counters-only is set (v8+)");
         }
         if (vm.filter == null) {
             vm.filter = new BitSet(space);
@@ -213,13 +213,13 @@ public final class KvmVcpu {
         if (vm.filter != null && p != vm.pmu) {
             throw new KvmException(Errno.EBUSY, "a filter exists and the PMU differs");
         }
-        if (vm.abi() == KvmAbi.V8 && vm.fixedCountersOnly) {
-            throw new KvmException(Errno.EBUSY, "fixed-counters-only is set (v8)");
+        if (vm.abi().fixedExclusiveWithSetPmuAndFilter() && vm.fixedCountersOnly) {
+            throw new KvmException(Errno.EBUSY, "fixed-counters-only is set (v8+)");
         }
         vm.pmu = p;
         vm.explicitSetPmu = true;
         vm.supportedCpus = p.cpus();
-        if (vm.abi() == KvmAbi.V2 || vm.abi() == KvmAbi.V5) {
+        if (vm.abi().setPmuClearsFixed()) {
             vm.fixedCountersOnly = false;
         }
         vm.setNrCounters(p.counters());
@@ -234,6 +234,9 @@ public final class KvmVcpu {
         if (vm.pmu == null) {
             throw new KvmException(Errno.EINVAL, "VM has no PMU");
         }
+        if (vm.abi().nrCountersFrozenAfterRun() && vm.hasRun) {
+            throw new KvmException(Errno.EBUSY, "VM has run (SET_NR_COUNTERS frozen since v9)");
+        }
         if (n > vm.maxCounters()) {
             throw new KvmException(Errno.EINVAL, n + " counters exceed the maximum " + vm.maxCounters());
         }
@@ -244,18 +247,18 @@ public final class KvmVcpu {
         if (vm.hasRun) {
             throw new KvmException(Errno.EBUSY, "VM has run");
         }
-        if (vm.abi() == KvmAbi.V8) {
+        if (vm.abi().fixedExclusiveWithSetPmuAndFilter()) {
             if (vm.filter != null) {
-                throw new KvmException(Errno.EBUSY, "a filter exists (v8)");
+                throw new KvmException(Errno.EBUSY, "a filter exists (v8+)");
             }
             if (vm.explicitSetPmu) {
-                throw new KvmException(Errno.EBUSY, "SET_PMU was used (v8)");
+                throw new KvmException(Errno.EBUSY, "SET_PMU was used (v8+)");
             }
         } else if (vm.filter != null && !vm.fixedCountersOnly) {
             throw new KvmException(Errno.EBUSY, "a filter exists");
         }
         vm.fixedCountersOnly = true;
-        if (vm.abi() != KvmAbi.V8) {
+        if (vm.abi().fixedOnUnionOfCpus()) {
             vm.supportedCpus = vm.host.cpusWithPmu();
         }
         vm.setNrCounters(0);
@@ -282,7 +285,7 @@ public final class KvmVcpu {
             }
             return irq;
         }
-        if (attr == PmuAttr.FIXED_COUNTERS_ONLY && vm.abi().hasFixedCountersOnly() && pmuFeature
+        if (vm.abi().hasFixedCountersOnly() && attr == vm.abi().fixedCountersOnlyAttr() && pmuFeature
                 && vm.fixedCountersOnly) {
             return 0;
         }
@@ -291,7 +294,7 @@ public final class KvmVcpu {
 
     /** KVM_HAS_DEVICE_ATTR: returns normally when supported, else ENXIO. */
     public void hasAttr(long attr) {
-        long last = vm.abi().hasFixedCountersOnly() ? PmuAttr.FIXED_COUNTERS_ONLY : PmuAttr.SET_NR_COUNTERS;
+        long last = Math.max(vm.abi().fixedCountersOnlyAttr(), PmuAttr.SET_NR_COUNTERS);
         if (attr < 0 || attr > last || !pmuFeature) {
             throw new KvmException(Errno.ENXIO, "attribute " + attr + " not supported");
         }

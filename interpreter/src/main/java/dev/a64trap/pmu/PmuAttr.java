@@ -16,7 +16,11 @@ public final class PmuAttr {
     public static final long SET_PMU = 3;
     /** arg: Integer counter count (unsigned). */
     public static final long SET_NR_COUNTERS = 4;
-    /** arg: none. Called COMPOSITION in v2 of the series; absent in mainline. */
+    /**
+     * arg: none. The number the multiple-host-PMU series (v2 COMPOSITION ... v11) gives its mode; KVM
+     * dispatches through {@link KvmAbi#fixedCountersOnlyAttr()}, since the partitioned-PMU series
+     * numbers its ENABLE_PARTITION 5 as well. Absent in mainline.
+     */
     public static final long FIXED_COUNTERS_ONLY = 5;
 
     /** Pass as the argument to model a bad user pointer (the call fails EFAULT where KVM copies from it). */
@@ -40,7 +44,7 @@ public final class PmuAttr {
             case 4:
                 return "KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS";
             case 5:
-                return abi.fixedAttrName();
+                return abi.hasFixedCountersOnly() ? abi.fixedAttrName() : "attr 5";
             default:
                 return "attr " + attr;
         }

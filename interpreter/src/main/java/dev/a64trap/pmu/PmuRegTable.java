@@ -13,6 +13,12 @@ import java.util.List;
  * in this table: the sysreg layer owns them and takes the PMU fields from {@link KvmVm#pmuVer()} and
  * {@link KvmVm#perfMon()}. Encodings not listed here are not PMU registers; in particular
  * CRn=14/CRm=11/op2=7 (would-be PMEVCNTR31) is unallocated and must UNDEF.
+ *
+ * <p>Deliberately absent, so they UNDEF (EC 0x00) as in KVM since Linux 6.16, whose fine-grained UNDEF
+ * (FGU) handling refuses registers of features the guest's ID registers do not advertise (KVM never
+ * advertises these; source: issue 15 and spec 1.1, the patch itself was not found): PMICNTR_EL0 and
+ * PMICFILTR_EL0 (FEAT_PMUv3_ICNTR), PMUACR_EL1 and PMZR_EL0 (FEAT_PMUv3p9), PMSSCR_EL1
+ * (FEAT_PMUv3_SS). PMMIR_EL1 stays, reading 0; PMUVer is capped at PMUv3p5 ({@link KvmVm#pmuVerLimit}).
  */
 public final class PmuRegTable {
     private PmuRegTable() {}

@@ -9,10 +9,13 @@ import java.util.List;
  * What a VMM does for {@code --pmu none|default|pmu:NAME|fixed-counters-only|auto}: the vCPU
  * feature and the ordered KVM PMU attribute calls, as data that can be printed and applied.
  *
- * <p>{@code auto} follows the priority of QEMU's "target/arm/kvm: Choose PMU backend" RFC:
- * (1) an explicit choice wins (the other values); (2) a host PMU that covers every CPU (SET_PMU to
- * it); (3) fixed-counters-only when the PMUs together cover every CPU and the KVM ABI has the
- * attribute; (4) otherwise no PMU.
+ * <p>{@code auto} follows the order of QEMU's "[PATCH RFC v4] target/arm/kvm: Choose PMU backend"
+ * (Akihiko Odaki, qemu-devel, 2026; the order as issue 15 states it, the patch text itself was not
+ * available here): (1) an explicit choice wins (QEMU's {@code pmu=on|off}; here the other values);
+ * (2) machine types up to 10.2 keep the legacy default PMU (a compat property; {@link QemuMachine});
+ * (3) a host PMU that covers every CPU, ties broken by sysfs order (the host's probe order), gets
+ * SET_PMU; (4) fixed-counters-only when the PMUs together cover every CPU and the KVM rule set has
+ * the attribute; (5) otherwise the PMU is off. The reason is kept in the plan for the CLI to print.
  */
 public final class VmmPolicy {
     private VmmPolicy() {}
@@ -85,9 +88,18 @@ public final class VmmPolicy {
      *         or fixed-counters-only on a KVM ABI without it
      */
     public static Plan plan(String option, Host host, KvmAbi abi, boolean irqchip) {
+        return plan(option, host, abi, irqchip, QemuMachine.LATEST);
+    }
+
+    /** {@link #plan(String, Host, KvmAbi, boolean)} for a QEMU {@code virt} machine version (auto's compat rule). */
+    public static Plan plan(String option, Host host, KvmAbi abi, boolean irqchip, QemuMachine machine) {
         String reason = "requested";
         String mode = option;
-        if (option.equals("auto")) {
+        if (option.equals("auto") && machine.keepsLegacyPmu()) {
+            mode = "default";
+            reason = "auto: machine " + machine + " keeps the legacy default PMU (QEMU compat for types up to "
+                    + QemuMachine.LAST_LEGACY + ")";
+        } else if (option.equals("auto")) {
             HostPmu all = null;
             for (HostPmu p : host.pmus()) {
                 if (p.cpus().containsAll(host.allCpus())) {
@@ -97,7 +109,8 @@ public final class VmmPolicy {
             }
             if (all != null) {
                 mode = "pmu:" + all.name();
-                reason = "auto: " + all.name() + " covers all CPUs " + host.allCpus();
+                reason = "auto: " + all.name() + " covers all CPUs " + host.allCpus()
+                        + (host.pmus().size() > 1 ? " (first in sysfs order)" : "");
             } else if (abi.hasFixedCountersOnly() && host.cpusWithPmu().containsAll(host.allCpus())) {
                 mode = "fixed-counters-only";
                 reason = "auto: no single PMU covers all CPUs; together they do";
@@ -129,9 +142,9 @@ public final class VmmPolicy {
         } else if (mode.equals("fixed-counters-only")) {
             if (!abi.hasFixedCountersOnly()) {
                 throw new IllegalArgumentException("--pmu fixed-counters-only: KVM ABI mainline has no such attribute"
-                        + " (use --kvm-abi v2, v5 or v8)");
+                        + " (use --kvm-abi v2, v5, v8 or v11)");
             }
-            steps.add(new Step(PmuAttr.FIXED_COUNTERS_ONLY, null, abi.fixedAttrName()));
+            steps.add(new Step(abi.fixedCountersOnlyAttr(), null, abi.fixedAttrName()));
         } else if (!mode.equals("default")) {
             throw new IllegalArgumentException("--pmu " + option
                     + ": expected none, default, pmu:NAME, fixed-counters-only or auto");

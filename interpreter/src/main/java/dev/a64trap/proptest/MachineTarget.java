@@ -42,8 +42,9 @@ import java.util.SplittableRandom;
  *     the interpreter at ELn, its Xt set beforehand as a debugger would; UNDEF is the guest taking a
  *     synchronous exception with EC 0x00 at that instruction (a vector table is installed; the run
  *     stops at the vector, then the harness returns to the interrupted state without executing
- *     guest code). A refused PMU access is an UNDEF KVM injects, which costs the guest's counters
- *     nothing, as in the model; an encoding that names no register (PMEVCNTR31) would be a real
+ *     guest code). An access that executes costs its system-instruction cycles before its effect and
+ *     retires after it, as the model's {@code retire} says; a refused PMU access is an UNDEF KVM
+ *     injects, which costs the guest's counters nothing, as in the model; an encoding that names no register (PMEVCNTR31) would be a real
  *     exception the model has no cost for, so it takes the trap path. The default is
  *     {@link Accesses#TRAP_PATH}, {@link PmuTarget}'s access through the machine's rows, with nothing
  *     executed ({@code fuzz --mrs} chooses instructions).</li>
@@ -206,6 +207,11 @@ public class MachineTarget extends PmuTarget {
      */
     private boolean executes(int encoding) {
         return !blocked && accesses == Accesses.INSTRUCTIONS && PmuRegTable.lookup(encoding) != null;
+    }
+
+    @Override
+    public boolean accessRetires(int encoding) {
+        return executes(encoding);
     }
 
     @Override

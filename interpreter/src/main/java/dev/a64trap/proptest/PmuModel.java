@@ -288,10 +288,26 @@ public final class PmuModel {
 
     /** The guest executes k instructions at el on the current pCPU. */
     public void run(long k, int el) {
+        retire(k, k * cpi(pcpu), el);
+    }
+
+    /**
+     * Cycles a guest MRS/MSR of a PMU register costs on the current pCPU: the cycle model's
+     * system-instruction class (an access that executes is an ordinary instruction).
+     */
+    public long accessCycles() {
+        return host.cycleModel(pcpu).cycles(dev.a64trap.host.InsnClass.SYSTEM);
+    }
+
+    /**
+     * {@code k} instructions retire and {@code cycles} cycles pass at el. An executed access is
+     * {@code retire(0, accessCycles(), el)} before its effect (its cost up to the access) and
+     * {@code retire(1, 0, el)} after (it retires once it has read or written).
+     */
+    public void retire(long k, long cycles, int el) {
         if (blocked) {
             return;
         }
-        long cycles = k * cpi(pcpu);
         if (counts(CYC, el)) {
             cyclesCountedOn[pcpu] += cycles;
         }

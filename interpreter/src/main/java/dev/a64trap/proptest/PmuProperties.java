@@ -336,10 +336,15 @@ public final class PmuProperties {
         }
     }
 
-    static void guestRead(World w, Sut s, Access a) {
+    static PmuTarget.Access guestRead(World w, Sut s, Access a) {
         String name = a.kind().modelName(a.index());
+        int enc = a.kind().encoding(a.index()) & 0xFFFF;
+        boolean retires = name != null && s.t.accessRetires(enc) && w.m.read(name, a.index(), a.el()) != null;
+        if (retires) {
+            w.m.retire(0, w.m.accessCycles(), a.el()); // an executed MRS reads after its own cost
+        }
         Map<String, String> before = s.t.view();
-        PmuTarget.Access got = s.t.read(a.kind().encoding(a.index()) & 0xFFFF, a.el());
+        PmuTarget.Access got = s.t.read(enc, a.el());
         Long want = name == null ? null : w.m.read(name, a.index(), a.el());
         long gotValue = got.value();
         if (want != null && name.startsWith("PMCEID")) {
@@ -356,13 +361,25 @@ public final class PmuProperties {
         if (got.undef() && !before.equals(s.t.view())) {
             throw fail("UNDEF leaves PMU state unchanged (4)", "after read " + a.kind().text(a.index()));
         }
+        if (retires) {
+            w.m.retire(1, 0, a.el()); // and retires after the read
+        }
+        return got;
     }
 
     static void guestWrite(World w, Sut s, Access a) {
         String name = a.kind().modelName(a.index());
+        int enc = a.kind().encoding(a.index()) & 0xFFFF;
+        boolean retires = name != null && s.t.accessRetires(enc) && !w.m.writeUndefined(name, a.index(), a.el());
+        if (retires) {
+            w.m.retire(0, w.m.accessCycles(), a.el()); // an executed MSR writes after its own cost
+        }
         Map<String, String> before = s.t.view();
-        PmuTarget.Access got = s.t.write(a.kind().encoding(a.index()) & 0xFFFF, a.value(), a.el());
+        PmuTarget.Access got = s.t.write(enc, a.value(), a.el());
         boolean ok = name != null && w.m.write(name, a.index(), a.value(), a.el());
+        if (retires) {
+            w.m.retire(1, 0, a.el()); // and retires after the write
+        }
         if (got.undef() == ok) {
             throw fail("guest write UNDEFs as the model says (4, 5)", "write " + a.kind().text(a.index()) + " <- 0x"
                     + Long.toHexString(a.value()) + " at EL" + a.el() + ": impl " + (got.undef() ? "UNDEF" : "ok")
@@ -370,6 +387,44 @@ public final class PmuProperties {
         }
         if (got.undef() && !before.equals(s.t.view())) {
             throw fail("UNDEF leaves PMU state unchanged (4)", "after write " + a.kind().text(a.index()));
+        }
+    }
+
+    /** Two reads in a row of one counter (direct, or PMXEVCNTR with PMSELR already pointing at it). */
+    record ReadPair(Kind kind, int index, int el) {
+        @Override
+        public String toString() {
+            return "EL" + el + " " + kind.text(index) + " twice";
+        }
+    }
+
+    /**
+     * Issue 15: reads advance like hardware. Where accesses are executed instructions, two reads in a
+     * row of a counting counter differ by exactly the second read's cost: the system-instruction
+     * cycles for a cycle-sourced counter (so successive reads strictly increase, modulo the width),
+     * one for an instruction-sourced one (the first read retired in between). Where nothing executes
+     * (the trap path) they are equal. Each read is also checked against the model.
+     */
+    static void readPair(World w, Sut s, ReadPair p) {
+        PmuModel m = w.m;
+        int i = p.kind() == Kind.PMCCNTR ? 31 : p.kind() == Kind.PMXEVCNTR ? (int) (m.pmselr & 0x1F) : p.index();
+        boolean counting = !m.blocked && (i < m.n || i == 31) && m.counts(i, p.el());
+        int src = counting ? PmuModel.source(m.evt(i)) : 0;
+        long cyc = m.pcpu >= 0 ? m.accessCycles() : 0;
+        Access a = new Access(p.kind(), p.index(), 0, p.el());
+        PmuTarget.Access first = guestRead(w, s, a);
+        PmuTarget.Access second = guestRead(w, s, a);
+        if (first.undef() || second.undef()) {
+            return;
+        }
+        boolean retires = s.t.accessRetires(a.kind().encoding(a.index()) & 0xFFFF);
+        long widthMask = i == 31 || m.pmuVer >= 6 ? -1L : 0xFFFF_FFFFL;
+        long d = second.value() - first.value() & widthMask;
+        long want = !retires || src == 0 ? 0 : src == 1 ? 1 : cyc;
+        if (d != want) {
+            throw fail("back-to-back reads advance by the second read's cost (issue 15)", p + ": 0x"
+                    + Long.toHexString(first.value()) + " then 0x" + Long.toHexString(second.value()) + ", want +" + want
+                    + (retires ? " (executed accesses)" : " (trap path)"));
         }
     }
 
@@ -680,6 +735,10 @@ public final class PmuProperties {
             a.add(Action.<World, Sut, Integer>of("peek", 1, w -> Gen.constant(0), PmuProperties::peek)
                     .when(PmuProperties::started).describedBy(x -> ""));
         }
+        a.add(Action.<World, Sut, ReadPair>of("readPair", 2, w -> r -> {
+            Kind k = migrationsOnly ? Kind.PMCCNTR : new Kind[] {Kind.PMCCNTR, Kind.PMEVCNTR, Kind.PMXEVCNTR}[r.nextInt(3)];
+            return Shrinkable.of(new ReadPair(k, implementedIndex(w.m).sample(r), migrationsOnly || r.nextInt(4) != 0 ? 1 : 0));
+        }, PmuProperties::readPair).when(PmuProperties::started));
         a.add(Action.<World, Sut, NearOverflow>of("nearOverflow", 3, w -> r -> {
             int idx = implementedIndex(w.m).sample(r);
             boolean wide = r.nextInt(4) == 0;

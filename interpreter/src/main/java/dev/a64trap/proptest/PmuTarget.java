@@ -77,6 +77,14 @@ public class PmuTarget implements EventClock {
         return access(encoding, el, false, 0);
     }
 
+    /**
+     * Whether a guest access of {@code encoding} now executes as an instruction that costs cycles and
+     * retires (a real MRS/MSR); false here: the trap path executes nothing.
+     */
+    public boolean accessRetires(int encoding) {
+        return false;
+    }
+
     public Access write(int encoding, long value, int el) {
         return access(encoding, el, true, value);
     }

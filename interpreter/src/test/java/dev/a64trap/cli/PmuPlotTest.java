@@ -111,12 +111,12 @@ class PmuPlotTest {
         assertTrue(plain.out().contains("KMODE_EXCEPTION_NOT_HANDLED"), plain.out());
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(2 * 1100, img.getWidth());
-        assertEquals(2 * 650, img.getHeight());
-        // the left half of the bottom row is fixed-counters-only, which reaches cpu6; the top-right
-        // panel is set-pmu, pinned to the A55s (cpu0-3), so no A76 colour there
-        assertTrue(hasColour(img, 0, 650, 1100, 1300, PmuPlot.colourOf(6).getRGB()), "cpu6 in fixed-counters-only");
-        assertFalse(hasColour(img, 1100, 0, 2200, 650, PmuPlot.colourOf(4).getRGB()), "cpu4 in set-pmu");
-        assertTrue(hasColour(img, 1100, 0, 2200, 650, PmuPlot.colourOf(3).getRGB()), "cpu3 in set-pmu");
+        assertEquals(3 * 650, img.getHeight(), "five modes: none, default / set-pmu, fixed / auto");
+        // the right half of the middle row is fixed-counters-only, which reaches cpu6; the left half
+        // is set-pmu, pinned to the A55s (cpu0-3), so no A76 colour there
+        assertTrue(hasColour(img, 1100, 650, 2200, 1300, PmuPlot.colourOf(6).getRGB()), "cpu6 in fixed-counters-only");
+        assertFalse(hasColour(img, 0, 650, 1100, 1300, PmuPlot.colourOf(4).getRGB()), "cpu4 in set-pmu");
+        assertTrue(hasColour(img, 0, 650, 1100, 1300, PmuPlot.colourOf(3).getRGB()), "cpu3 in set-pmu");
     }
 
     private static boolean hasColour(BufferedImage img, int x0, int y0, int x1, int y1, int rgb) {

@@ -1,6 +1,7 @@
 package dev.a64trap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -48,6 +49,27 @@ class RunCommandTest {
         Path p = tmp.resolve("guest.bin");
         Files.write(p, b.array());
         return p;
+    }
+
+    /** --pmu auto prints its choice and why (QEMU RFC v4 order); --qemu-machine selects the compat rule. */
+    @Test
+    void pmuAutoPrintsTheChoiceAndTheQemuMachineRule() throws IOException {
+        String guest = raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0, B_SELF).toString();
+        Result latest = run("--load-addr", "0x40000000", "--pmu", "auto", guest);
+        assertEquals(0, latest.status(), latest.err());
+        assertTrue(latest.err().contains("a64trap run: --pmu auto chose fixed-counters-only: no single PMU covers all"
+                + " CPUs; together they do"), latest.err());
+        Result old = run("--load-addr", "0x40000000", "--pmu", "auto", "--qemu-machine", "10.2", guest);
+        assertTrue(old.err().contains("--pmu auto chose default: machine virt-10.2 keeps the legacy default PMU"),
+                old.err());
+        Result uniform = run("--load-addr", "0x40000000", "--pmu", "auto", "--host", "uniform-a76", guest);
+        assertTrue(uniform.err().contains("--pmu auto chose pmu:armv8_cortex_a76: armv8_cortex_a76 covers all CPUs"),
+                uniform.err());
+        Result bad = run("--load-addr", "0x40000000", "--pmu", "auto", "--qemu-machine", "ten", guest);
+        assertEquals(ExitStatus.USAGE, bad.status());
+        assertEquals("a64trap run: --qemu-machine ten: expected latest or MAJOR.MINOR, e.g. 10.2\n", bad.err());
+        Result explicit = run("--load-addr", "0x40000000", "--pmu", "default", guest);
+        assertFalse(explicit.err().contains("auto"), explicit.err());
     }
 
     @Test

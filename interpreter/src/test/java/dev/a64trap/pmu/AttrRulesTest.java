@@ -184,6 +184,41 @@ class AttrRulesTest {
         assertEquals(6, a.getOneReg(id("PMCR_EL0")) >>> 11 & 0x1F);
     }
 
+    /** v9+ (spec 4.5 update): SET_NR_COUNTERS is frozen once any vCPU ran; mainline and v8 still take it. */
+    @ParameterizedTest
+    @EnumSource(KvmAbi.class)
+    void setNrCountersAfterTheFirstRunIsBusyFromV11(KvmAbi abi) {
+        KvmVm vm = Vms.vm("rk3588", abi);
+        KvmVcpu a = Vms.initialised(vm, 0);
+        KvmVcpu b = vm.createVcpu();
+        b.init(true, 0);
+        assertTrue(a.run(0).entered());
+        Errno got = errno(() -> b.setAttr(PmuAttr.SET_NR_COUNTERS, 2));
+        if (abi == KvmAbi.V11) {
+            assertEquals(Errno.EBUSY, got);
+            assertEquals(6, vm.nrCounters(), "N unchanged");
+        } else {
+            assertNull(got, abi + " accepts it (the running vCPU's N changes under it)");
+            assertEquals(2, vm.nrCounters());
+        }
+        assertEquals(abi == KvmAbi.V11, abi.nrCountersFrozenAfterRun());
+    }
+
+    /** The fixed-counters-only attribute number is the rule set's: mainline has none, so 5 is unknown there. */
+    @Test
+    void attributeNumberIsAPropertyOfTheRuleSet() {
+        assertEquals(-1, KvmAbi.MAINLINE.fixedCountersOnlyAttr());
+        for (KvmAbi a : new KvmAbi[] {KvmAbi.V2, KvmAbi.V5, KvmAbi.V8, KvmAbi.V11}) {
+            assertEquals(5, a.fixedCountersOnlyAttr(), a.name());
+        }
+        assertEquals("attr 5", PmuAttr.name(5, KvmAbi.MAINLINE));
+        assertEquals("KVM_ARM_VCPU_PMU_V3_COMPOSITION", PmuAttr.name(5, KvmAbi.V2));
+        assertEquals(KvmAbi.V11, KvmAbi.DEFAULT);
+        assertEquals(KvmAbi.V11, KvmAbi.parse("v11"));
+        assertNull(KvmAbi.parse("v9"));
+        assertEquals("mainline, v2, v5, v8, v11", KvmAbi.choices());
+    }
+
     @Test
     void setPmuRules() {
         KvmVcpu v = fresh(KvmAbi.MAINLINE);
@@ -212,12 +247,13 @@ class AttrRulesTest {
         assertEquals(0, v.vm().nrCounters());
     }
 
-    @Test
-    void v8MakesFixedExclusiveWithSetPmuAndFilter() {
-        KvmVcpu a = fresh(KvmAbi.V8);
+    @ParameterizedTest
+    @EnumSource(value = KvmAbi.class, names = {"V8", "V11"})
+    void v8MakesFixedExclusiveWithSetPmuAndFilter(KvmAbi abi) {
+        KvmVcpu a = fresh(abi);
         a.setAttr(PmuAttr.SET_PMU, A55);
         assertEquals(Errno.EBUSY, errno(() -> a.setAttr(PmuAttr.FIXED_COUNTERS_ONLY, null)), "after SET_PMU");
-        KvmVcpu b = fresh(KvmAbi.V8);
+        KvmVcpu b = fresh(abi);
         b.setAttr(PmuAttr.FIXED_COUNTERS_ONLY, null);
         assertEquals(Errno.EBUSY, errno(() -> b.setAttr(PmuAttr.SET_PMU, A55)), "SET_PMU after it");
         assertEquals(Errno.EBUSY, errno(() -> b.setAttr(PmuAttr.FILTER, EventFilter.allow(0, 1))), "FILTER after");

@@ -2,6 +2,7 @@ package dev.a64trap.pmu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,5 +73,22 @@ class VmmPolicyTest {
         assertTrue(vm.fixedCountersOnly());
         assertEquals(0, vm.nrCounters());
         assertEquals(23, v.getAttr(PmuAttr.IRQ));
+    }
+
+    /** QEMU RFC v4: machine types up to 10.2 keep the legacy default under auto; newer ones choose. */
+    @Test
+    void autoKeepsTheLegacyDefaultOnMachineTypesUpTo10_2() {
+        Host rk = Host.preset("rk3588");
+        VmmPolicy.Plan old = VmmPolicy.plan("auto", rk, KvmAbi.V11, true, QemuMachine.parse("10.2"));
+        assertEquals("default", old.mode());
+        assertTrue(old.reason().contains("virt-10.2 keeps the legacy default PMU"), old.reason());
+        assertEquals("fixed-counters-only", VmmPolicy.plan("auto", rk, KvmAbi.V11, true, QemuMachine.parse("virt-11.0")).mode());
+        assertEquals("fixed-counters-only", VmmPolicy.plan("auto", rk, KvmAbi.V11, true, QemuMachine.LATEST).mode());
+        // an explicit choice wins whatever the machine type
+        assertEquals("fixed-counters-only",
+                VmmPolicy.plan("fixed-counters-only", rk, KvmAbi.V11, true, QemuMachine.parse("9.0")).mode());
+        assertTrue(QemuMachine.parse("10.1").keepsLegacyPmu());
+        assertFalse(QemuMachine.parse("10.3").keepsLegacyPmu());
+        assertNull(QemuMachine.parse("ten"));
     }
 }

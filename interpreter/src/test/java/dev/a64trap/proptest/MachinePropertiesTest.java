@@ -99,6 +99,16 @@ class MachinePropertiesTest {
         assertEquals(alu, seen);
     }
 
+    /** All properties with real MRS/MSR instructions (costing cycles, retiring), interpreted and compiled. */
+    @Test
+    void everyPropertyWithExecutedAccesses() {
+        for (int which = 0; which < 3; which++) {
+            holds(PmuProperties.all(() -> MachineTarget.instructions().withLoops()).get(which), CHAINS / 4);
+            holds(PmuProperties.all(() -> new MachineTarget(MachineTarget.Accesses.INSTRUCTIONS, null)).get(which),
+                    CHAINS / 4);
+        }
+    }
+
     /** Every block compiled on its first run: the runs go through the JIT's translated units. */
     @Test
     void registersAndCountingWithEveryBlockCompiled() {
@@ -128,11 +138,12 @@ class MachinePropertiesTest {
         assertFalse(t.write(PMCNTENSET, 1L << 31, 1).undef());
         assertFalse(t.write(PMCR, 1 | 1L << 6, 1).undef());
         assertFalse(t.write(PMCCNTR, 1000, 1).undef());
-        assertEquals(1000, t.read(PMCCNTR, 1).value());
+        long sys = t.host.cycleModel(0).cycles(InsnClass.SYSTEM);
+        assertEquals(1000 + sys, t.read(PMCCNTR, 1).value(), "the read's own cost is in what it reads");
         t.run(300, 0);
         t.run(77, 1);
         long cpi = t.host.cycleModel(0).cycles(InsnClass.ALU);
-        assertEquals(1000 + 377 * cpi, t.read(PMCCNTR, 1).value());
+        assertEquals(1000 + 377 * cpi + 2 * sys, t.read(PMCCNTR, 1).value());
         assertFalse(t.write(PMUSERENR, 5, 1).undef());
         assertEquals(5, t.read(PMUSERENR, 0).value());
         assertTrue(t.write(PMUSERENR, 0, 0).undef(), "EL0 writes of PMUSERENR UNDEF");
@@ -154,7 +165,8 @@ class MachinePropertiesTest {
         PmuTarget.Access a = t.read(PMCCNTR, 0); // EL0 with PMUSERENR = 0: UNDEF (EC 0x00 checked by the target)
         assertTrue(a.undef(), a.toString());
         assertEquals(0, t.cpu.el, "back at EL0 after the exception");
-        assertEquals(0, t.read(PMCCNTR, 1).value() - before);
+        long sys = t.host.cycleModel(0).cycles(InsnClass.SYSTEM);
+        assertEquals(sys, t.read(PMCCNTR, 1).value() - before, "only the second read's own cost");
     }
 
     /** Counts the compiled loops the machine retires (forwarding everything). */
