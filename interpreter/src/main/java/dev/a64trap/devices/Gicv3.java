@@ -217,7 +217,8 @@ public final class Gicv3 {
             pmr = (int) v & PRIO_MASK;
             update();
         }));
-        r.add(SysReg.of("ICC_IAR0_EL1", of(3, 0, 12, 8, 0), (c, x) -> acknowledge(0), null));
+        r.add(SysReg.of("ICC_IAR0_EL1", of(3, 0, 12, 8, 0), (c, x) -> acknowledge(0), null)
+                .debugAccess((c, x) -> highestPendingId(0), null)); // a debugger's look acknowledges nothing
         r.add(SysReg.of("ICC_EOIR0_EL1", of(3, 0, 12, 8, 1), null, (c, x, v) -> endOfInterrupt(0, v)));
         r.add(SysReg.of("ICC_HPPIR0_EL1", of(3, 0, 12, 8, 2), (c, x) -> highestPendingId(0), null));
         r.add(SysReg.of("ICC_BPR0_EL1", of(3, 0, 12, 8, 3), (c, x) -> bpr0, (c, x, v) -> bpr0 = (int) Math.max(2, v & 7)));
@@ -234,7 +235,8 @@ public final class Gicv3 {
         r.add(SysReg.of("ICC_SGI1R_EL1", of(3, 0, 12, 11, 5), null, (c, x, v) -> sgi(v)));
         r.add(SysReg.of("ICC_ASGI1R_EL1", of(3, 0, 12, 11, 6), null, (c, x, v) -> sgi(v)));
         r.add(SysReg.of("ICC_SGI0R_EL1", of(3, 0, 12, 11, 7), null, (c, x, v) -> sgi(v)));
-        r.add(SysReg.of("ICC_IAR1_EL1", of(3, 0, 12, 12, 0), (c, x) -> acknowledge(1), null));
+        r.add(SysReg.of("ICC_IAR1_EL1", of(3, 0, 12, 12, 0), (c, x) -> acknowledge(1), null)
+                .debugAccess((c, x) -> highestPendingId(1), null)); // a debugger's look acknowledges nothing
         r.add(SysReg.of("ICC_EOIR1_EL1", of(3, 0, 12, 12, 1), null, (c, x, v) -> endOfInterrupt(1, v)));
         r.add(SysReg.of("ICC_HPPIR1_EL1", of(3, 0, 12, 12, 2), (c, x) -> highestPendingId(1), null));
         r.add(SysReg.of("ICC_BPR1_EL1", of(3, 0, 12, 12, 3), (c, x) -> cbpr ? Math.min(bpr0 + 1, 7) : bpr1,

@@ -65,6 +65,17 @@ class Gicv3Test {
     }
 
     @Test
+    void aDebuggerReadOfTheAcknowledgeRegisterAcknowledgesNothing() {
+        gicr(0x100, 1 << 27);
+        gic.setInput(27, true);
+        assertEquals(27, cpu.sysRegs.byName("ICC_IAR1_EL1").peek(cpu), "gdb sees the pending INTID");
+        assertEquals(27, cpu.sysRegs.byName("ICC_IAR1_EL1").peek(cpu), "and again: nothing was acknowledged");
+        assertTrue(irq, "still signalled");
+        assertEquals(0xff, icc("ICC_RPR_EL1"), "nothing active");
+        assertEquals(27, icc("ICC_IAR1_EL1"), "the guest's own read acknowledges it");
+    }
+
+    @Test
     void edgeSpiLatchesUntilAcknowledged() {
         gic.distributor.write(0xC00 + 2 * 4, 4, 2L << 2); // ICFGR2: INTID 33 edge
         gic.distributor.write(0x100 + 4, 4, 1 << 1); // ISENABLER1: INTID 33
