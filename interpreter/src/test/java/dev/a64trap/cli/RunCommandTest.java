@@ -276,4 +276,24 @@ class RunCommandTest {
         assertTrue(r.err().contains("a64trap: WFI with no wake-up source (no interrupt can reach the guest), "
                 + "stopped at pc=0x40000004"), r.err());
     }
+
+    @Test
+    void qemuSpellingsMapOntoRunsOptions() throws IOException {
+        // -m 256M is QEMU's --memory: the image after it is the image, not an unknown option
+        Result r = run("-m", "256M", tmp.resolve("x.elf").toString());
+        assertEquals(ExitStatus.USAGE, r.status(), r.err());
+        assertTrue(r.err().endsWith("x.elf: no such file\n"), r.err());
+        // a bare -m number is MiB, as in QEMU: 64 MiB holds this image at 0x40000000
+        r = run("-M", "virt", "-cpu", "cortex-a57", "-m", "64", "-smp", "1", "-nographic", "-semihosting",
+                "--load-addr", "0x40000000", "-kernel", raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0).toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        r = run("-smp", "4", "--load-addr", "0x40000000", raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0).toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("-smp 4: SMP is not modelled yet"), r.err());
+        assertEquals(ExitStatus.USAGE, run("-M", "sbsa-ref", "--load-addr", "0x40000000", raw(B_SELF).toString()).status());
+        assertEquals(ExitStatus.USAGE, run("--memory", "1G", "-m", "1G", "--load-addr", "0x40000000",
+                raw(B_SELF).toString()).status());
+        assertEquals(ExitStatus.USAGE, run("-kernel", raw(B_SELF).toString(), raw(B_SELF).toString()).status());
+    }
 }
