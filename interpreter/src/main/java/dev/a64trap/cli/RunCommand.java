@@ -130,11 +130,7 @@ public final class RunCommand implements Callable<Integer> {
             if (maxInsns < 0) {
                 throw new UsageError("--max-insns must be 0 (no limit) or positive, got " + maxInsns);
             }
-            switch (cpuModel) {
-                case "cortex-a57" -> o.lse = false;
-                case "cortex-a57+lse", "max" -> o.lse = true;
-                default -> throw new UsageError("--cpu must be cortex-a57+lse, cortex-a57 or max, got '" + cpuModel + "'");
-            }
+            o.lse = lse(cpuModel);
             o.vcpu = pmuOptions.build(null);
             if (!noJit) {
                 try {
@@ -339,9 +335,19 @@ public final class RunCommand implements Callable<Integer> {
 
     static final class UsageError extends Exception {
         private static final long serialVersionUID = 1L;
+        /** The errno when KVM refused the setup (compare shows it in the mode's row), else null. */
+        final String errno;
+        /** KVM's own words without the option prefix, when {@link #errno} is set. */
+        final String kvmReason;
 
         UsageError(String message) {
+            this(message, null, null);
+        }
+
+        UsageError(String message, String errno, String kvmReason) {
             super(message);
+            this.errno = errno;
+            this.kvmReason = kvmReason;
         }
     }
 
@@ -352,6 +358,15 @@ public final class RunCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new UsageError(what + ": not a number: '" + s + "'");
         }
+    }
+
+    /** Whether --cpu MODEL has the LSE atomics. */
+    static boolean lse(String cpuModel) throws UsageError {
+        return switch (cpuModel) {
+            case "cortex-a57" -> false;
+            case "cortex-a57+lse", "max" -> true;
+            default -> throw new UsageError("--cpu must be cortex-a57+lse, cortex-a57 or max, got '" + cpuModel + "'");
+        };
     }
 
     /** What the JVM itself needs beside guest RAM (code cache aside): the JIT's classes, block caches, buffers. */
