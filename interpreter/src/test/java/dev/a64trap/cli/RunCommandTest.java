@@ -296,4 +296,19 @@ class RunCommandTest {
                 raw(B_SELF).toString()).status());
         assertEquals(ExitStatus.USAGE, run("-kernel", raw(B_SELF).toString(), raw(B_SELF).toString()).status());
     }
+
+    @Test
+    void semihostingReadcAfterTheUartLookedAtStdinGetsTheFirstByte() throws IOException {
+        // ldr w2, [x1, #0x18] (FR: the UART pulls 'A' into its receiver); SYS_READC; strb w0 to DR; SYSTEM_OFF
+        RunCommand rc = new RunCommand();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        rc.out = out;
+        rc.err = err;
+        rc.in = new java.io.ByteArrayInputStream("ABC".getBytes(StandardCharsets.US_ASCII));
+        int status = new CommandLine(rc).execute("--load-addr", "0x40000000", raw(MOVZ_X1_0900_LSL16, 0xb9401822,
+                0x528000e0, 0xd45e0000, 0x39000020, MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0).toString());
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        assertEquals("A", out.toString(StandardCharsets.UTF_8));
+    }
 }
