@@ -4,6 +4,7 @@ import dev.a64trap.host.Host;
 import dev.a64trap.host.HostPmu;
 import dev.a64trap.loader.ImageLoadException;
 import dev.a64trap.machine.HostedVcpu;
+import dev.a64trap.pmu.KvmAbi;
 import dev.a64trap.pmu.PmuReg;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -29,9 +30,10 @@ import picocli.CommandLine.Parameters;
         header = "Run an image under each KVM PMU mode and compare the outcomes.",
         description = {"Run an image with no PMU, under KVM's default PMU, SET_PMU (pinned to the first PMU's CPUs",
             "after init), fixed-counters-only and auto on the chosen host; print one row per mode, then each run's",
-            "console.",
-            "--pmu is ignored (each row sets its own). Exit status: 0 when every run completed, else 1;",
-            "2 bad usage or image."})
+            "console. --pmu is ignored (each row sets its own). A mode KVM refuses on this host or ABI is a row",
+            "'refused: ERRNO (reason)' and the others run. --pmu-report gives one report per row that ran",
+            "(json:FILE: FILE with the mode before its extension, r-default.json ...).",
+            "Exit status: 0 when every run that KVM accepted exited 0, else 1; 2 bad usage or image."})
 public final class CompareCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "IMAGE", description = "guest image (ELF)")
@@ -43,6 +45,18 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--max-insns", paramLabel = "N", defaultValue = "2000000000",
             description = "instruction budget of each run (default ${DEFAULT-VALUE})")
     long maxInsns;
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "as run --memory (default 128M)")
+    String memory = "128M";
+
+    @Option(names = "--load-addr", paramLabel = "A", description = "as run --load-addr")
+    String loadAddr;
+
+    @Option(names = "--cpu", paramLabel = "MODEL", description = "as run --cpu (default cortex-a57+lse)")
+    String cpuModel = "cortex-a57+lse";
+
+    @Option(names = "--no-jit", description = "as run --no-jit")
+    boolean noJit;
 
     @Option(names = "--verbose", description = "print the KVM calls of each mode before its console output")
     boolean verbose;
@@ -95,6 +109,19 @@ public final class CompareCommand implements Callable<Integer> {
         if (maxInsns <= 0) {
             throw new RunCommand.UsageError("--max-insns must be positive, got " + maxInsns);
         }
+        long ram = RunCommand.parseSize(memory);
+        RunCommand.checkHeap(ram, memory);
+        GuestRun.Board board = new GuestRun.Board(ram, loadAddr == null ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(RunCommand.parseNumber(loadAddr, "--load-addr")), RunCommand.lse(cpuModel),
+                !noJit && GuestRun.Board.DEFAULT.jit());
+        try {
+            pmu.build(null); // the options every row shares: a mistake there is a usage error, not a refused row
+        } catch (RunCommand.UsageError x) {
+            if (x.errno == null) {
+                throw x;
+            }
+            // KVM's answer to one mode: the rows show it
+        }
         Host host = pmu.resolveHost();
         PmuPlot plot = plotFile == null ? null : PmuPlot.parse(plotFile);
         List<PmuPlot> samplers = new ArrayList<>();
@@ -107,7 +134,22 @@ public final class CompareCommand implements Callable<Integer> {
             pmu.pinAfter = r.pinAfter() != null ? r.pinAfter() : userPin;
             HostedVcpu v;
             try {
+                if (r.pmuMode().equals("fixed-counters-only") && !KvmAbi.parse(pmu.kvmAbi).hasFixedCountersOnly()) {
+                    // kvm_arm_pmu_v3_set_attr() answers an attribute it does not know with -ENXIO
+                    throw new RunCommand.UsageError("", "ENXIO", "KVM ABI " + pmu.kvmAbi + " has no "
+                            + "fixed-counters-only attribute");
+                }
                 v = pmu.build(r.pmuMode());
+            } catch (RunCommand.UsageError refusal) {
+                if (refusal.errno == null) {
+                    throw refusal; // not KVM's answer: the user's mistake, for every row
+                }
+                // KVM (or its ABI) refuses this mode on this host: a row that says so; the others run
+                results.add(new GuestRun.Result(ExitStatus.USAGE, "", "refused: " + refusal.errno + " ("
+                        + refusal.kvmReason + ")", null));
+                samplers.add(null);
+                labels.add(r.label());
+                continue;
             } finally {
                 pmu.pinAfter = userPin;
             }
@@ -115,17 +157,22 @@ public final class CompareCommand implements Callable<Integer> {
                 PmuOptions.warnPlanted(v, "compare", e);
             }
             PmuPlot sampler = plot == null ? null : plot.sampler();
-            results.add(GuestRun.run(imageBytes, name, append, maxInsns, v, sampler));
+            results.add(GuestRun.run(imageBytes, name, append, maxInsns, v, sampler, board));
             samplers.add(sampler);
             labels.add(r.label() + (r.label().equals("auto") ? " (" + v.plan().mode() + ")" : ""));
         }
         o.printf("a64trap compare %s on host %s (%s), sched %s, seed %d, KVM ABI %s%n", name, host.name(),
-                describe(host), results.get(0).vcpu().scheduler(), pmu.seed, pmu.kvmAbi);
+                describe(host), results.stream().filter(r -> !r.refused()).map(r -> r.vcpu().scheduler().toString())
+                        .findFirst().orElse(pmu.sched), pmu.seed, pmu.kvmAbi);
         String fmt = "%-36s %6s  %-18s  %-9s  %10s  %12s  %s%n";
         o.printf(Locale.ROOT, fmt, "mode", "PMCR.N", "PMCEID0", "CPUs", "migrations", "PMCCNTR stall", "outcome");
         for (int i = 0; i < rows.size(); i++) {
             GuestRun.Result r = results.get(i);
             HostedVcpu v = r.vcpu();
+            if (r.refused()) {
+                o.printf(Locale.ROOT, fmt, labels.get(i), "-", "-", "-", "-", "-", r.outcome());
+                continue;
+            }
             boolean has = v.vcpu().hasPmu();
             o.printf(Locale.ROOT, fmt, labels.get(i),
                     has ? Integer.toString(v.vm().nrCounters()) : "-",
@@ -136,6 +183,9 @@ public final class CompareCommand implements Callable<Integer> {
         boolean ok = true;
         for (int i = 0; i < rows.size(); i++) {
             GuestRun.Result r = results.get(i);
+            if (r.refused()) {
+                continue;
+            }
             o.printf("%n--- %s: console%n", labels.get(i));
             if (verbose) {
                 for (String line : r.vcpu().plan().describe()) {
@@ -151,17 +201,26 @@ public final class CompareCommand implements Callable<Integer> {
                 o.println();
             }
             ok &= r.status() == 0;
+            if (pmu.wantsReport()) {
+                String error = pmu.report(r.vcpu(), e, rows.get(i).label());
+                if (error != null) {
+                    throw new RunCommand.UsageError(error);
+                }
+            }
         }
         o.flush();
         if (plot != null) {
             List<HostedVcpu> vcpus = new ArrayList<>();
-            for (GuestRun.Result r : results) {
-                vcpus.add(r.vcpu());
-            }
+            List<PmuPlot> drawn = new ArrayList<>();
             List<String> titles = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++) {
-                titles.add(labels.get(i) + ": " + results.get(i).outcome());
+                if (!results.get(i).refused()) { // a refused mode has nothing to draw
+                    vcpus.add(results.get(i).vcpu());
+                    drawn.add(samplers.get(i));
+                    titles.add(labels.get(i) + ": " + results.get(i).outcome());
+                }
             }
+            samplers = drawn;
             String error = plot.writeGrid(samplers, vcpus, titles);
             if (error != null) {
                 throw new RunCommand.UsageError(error);

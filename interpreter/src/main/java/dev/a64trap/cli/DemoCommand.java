@@ -19,10 +19,13 @@ import picocli.CommandLine.Command;
         header = "The Windows calibration crash on big.LITTLE, and its fix, side by side.",
         description = {"Windows-style clock calibration on a big.LITTLE host (rk3588) under each VMM PMU choice:",
             "KVM's default PMU stalls PMCCNTR_EL0 on the other cluster and the guest bug-checks (divide by zero);",
-            "fixed-counters-only keeps counting and the guest calibrates. Same as:",
-            "  a64trap compare guest-images/prebuilt/calibrate.elf " + DemoCommand.ARGS_TEXT})
+            "fixed-counters-only keeps counting and the guest calibrates. Same as, byte for byte, from the",
+            "repository root (the image path is part of the guest's command line, as on QEMU):",
+            "  a64trap compare " + DemoCommand.IMAGE + " " + DemoCommand.ARGS_TEXT})
 public final class DemoCommand implements Callable<Integer> {
     static final String SCHED = "round-robin:500";
+    /** The embedded image's name: its path in the repository, so the "Same as" line reproduces the output. */
+    static final String IMAGE = "guest-images/prebuilt/calibrate.elf";
     static final String ARGS_TEXT = "--host rk3588 --sched " + SCHED + " --seed 1";
 
     OutputStream out;
@@ -46,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
         c.out = out;
         c.err = err;
         c.imageBytes = elf;
-        c.imageName = "calibrate.elf";
+        c.imageName = IMAGE;
         c.maxInsns = GuestRun.DEFAULT_MAX_INSNS;
         c.pmu = new PmuOptions();
         c.pmu.host = "rk3588";

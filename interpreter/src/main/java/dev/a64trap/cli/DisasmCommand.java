@@ -136,15 +136,20 @@ public final class DisasmCommand implements Callable<Integer> {
         } catch (ElfException e) {
             return usage(e.getMessage());
         }
-        out.printf("%n%s:     file format elf64-littleaarch64%n%n", image);
+        list(out, elf, image.toString());
+        return ExitStatus.OK;
+    }
+
+    /** objdump -d's listing of every executable section of {@code elf}, headed with {@code shownName}. */
+    static void list(PrintWriter out, ElfFile elf, String shownName) {
+        out.printf("%n%s:     file format elf64-littleaarch64%n%n", shownName);
         SymbolIndex symbols = new SymbolIndex(elf);
         for (Section s : elf.executableSections()) {
             listSection(out, elf, s, symbols);
         }
-        return ExitStatus.OK;
     }
 
-    private void listSection(PrintWriter out, ElfFile elf, Section s, SymbolIndex symbols) {
+    private static void listSection(PrintWriter out, ElfFile elf, Section s, SymbolIndex symbols) {
         out.printf("%nDisassembly of section %s:%n", s.name());
         byte[] data = elf.data(s);
         List<ElfSymbol> labels = symbols.labelsIn(s);

@@ -14,7 +14,18 @@ final class GuestRun {
     /** Budget of a compare row, so no image can hang the table. */
     static final long DEFAULT_MAX_INSNS = 2_000_000_000L;
 
-    record Result(int status, String console, String outcome, HostedVcpu vcpu) {}
+    /** A row KVM refused before the guest ran: no vCPU, the outcome says why. */
+    record Result(int status, String console, String outcome, HostedVcpu vcpu) {
+        boolean refused() {
+            return vcpu == null;
+        }
+    }
+
+    /** The board options of {@code run} that {@code compare} passes on (defaults as run's). */
+    record Board(long ramSize, java.util.OptionalLong loadAddress, boolean lse, boolean jit) {
+        static final Board DEFAULT = new Board(dev.a64trap.mem.GuestMemory.DEFAULT_RAM_SIZE,
+                java.util.OptionalLong.empty(), true, dev.a64trap.jit.Jit.enabledByProperties());
+    }
 
     private GuestRun() {}
 
@@ -27,9 +38,17 @@ final class GuestRun {
     /** As {@link #run(byte[], String, String, long, HostedVcpu)}, sampled for a plot when {@code plot} is non-null. */
     static Result run(byte[] bytes, String name, String append, long maxInsns, HostedVcpu vcpu, PmuPlot plot)
             throws ImageLoadException {
+        return run(bytes, name, append, maxInsns, vcpu, plot, Board.DEFAULT);
+    }
+
+    static Result run(byte[] bytes, String name, String append, long maxInsns, HostedVcpu vcpu, PmuPlot plot,
+            Board settings) throws ImageLoadException {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         VirtBoard.Options o = new VirtBoard.Options();
-        o.lse = true;
+        o.lse = settings.lse();
+        o.ramSize = settings.ramSize();
+        o.loadAddress = settings.loadAddress();
+        o.jit = settings.jit();
         o.append = append;
         o.stdout = console;
         o.stderr = console;

@@ -21,8 +21,36 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit status (used by tests). */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command tree, with argument errors reported in one line (see {@link #shortUsageError}). */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        return cl.execute(args);
+        cl.setParameterExceptionHandler(Main::shortUsageError);
+        return cl;
+    }
+
+    /**
+     * An argument the parser refuses: one line naming it (with picocli's "did you mean"), then where
+     * the help is, instead of the whole help text; exit status 2.
+     */
+    static int shortUsageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine c = ex.getCommandLine();
+        java.io.PrintWriter err = c.getErr();
+        String name = c.getCommandSpec().qualifiedName(" ");
+        String message = ex.getMessage();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && u.isUnknownOption()) {
+            // picocli lists every argument after an unknown option too (the image among them): name the options
+            java.util.List<String> options = u.getUnmatched().stream().filter(a -> a.startsWith("-")).toList();
+            message = (options.size() == 1 ? "unknown option " : "unknown options ")
+                    + String.join(", ", options.stream().map(o -> "'" + o + "'").toList());
+        }
+        err.println(name + ": " + message);
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("see '" + name + " --help'");
+        err.flush();
+        return ExitStatus.USAGE;
     }
 
     @Override

@@ -168,7 +168,8 @@ public final class PmuOptions {
         } catch (HostException | IllegalArgumentException e) {
             throw new RunCommand.UsageError(e.getMessage());
         } catch (KvmException e) {
-            throw new RunCommand.UsageError("--pmu " + mode + ": KVM refused the setup: " + e.getMessage());
+            throw new RunCommand.UsageError("--pmu " + mode + ": KVM refused the setup: " + e.getMessage(),
+                    e.errno().name(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
         }
     }
 
@@ -251,5 +252,20 @@ public final class PmuOptions {
      */
     String report(HostedVcpu v, PrintStream out) {
         return PmuReport.write(v, PmuReport.Format.parse(pmuReport), out);
+    }
+
+    /**
+     * The report of one {@code compare} row: on stderr as for run (each report names its mode), or
+     * for json:FILE one file per row, the row's label before the extension (r.json: r-default.json...).
+     */
+    String report(HostedVcpu v, PrintStream out, String row) {
+        PmuReport.Format f = PmuReport.Format.parse(pmuReport);
+        if (f.file() != null) {
+            String n = f.file().getFileName().toString();
+            int dot = n.lastIndexOf('.');
+            String perRow = dot > 0 ? n.substring(0, dot) + "-" + row + n.substring(dot) : n + "-" + row;
+            f = new PmuReport.Format(true, f.file().resolveSibling(perRow));
+        }
+        return PmuReport.write(v, f, out);
     }
 }

@@ -41,8 +41,11 @@ import picocli.CommandLine.Parameters;
             "141 the console could not be written (closed pipe, full disk)."})
 public final class RunCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "IMAGE", description = "guest image")
+    @Parameters(paramLabel = "IMAGE", arity = "0..1", description = "guest image (or -kernel IMAGE)")
     Path image;
+
+    @Mixin
+    QemuOptions qemu = new QemuOptions();
 
     @Option(names = "--append", paramLabel = "STR", description = "guest command line (semihosting SYS_GET_CMDLINE)")
     String append;
@@ -50,14 +53,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-insns", paramLabel = "N", description = "stop after N instructions (exit 124); 0 = no limit, the default")
     long maxInsns;
 
-    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "128M",
+    @Option(names = "--memory", paramLabel = "SIZE",
             description = "RAM size, bytes or with K/M/G suffix (default 128M)")
     String memory;
 
     @Option(names = "--load-addr", paramLabel = "A", description = "load a raw binary at address A (hex with 0x, or decimal)")
     String loadAddr;
 
-    @Option(names = "--cpu", paramLabel = "MODEL", defaultValue = "cortex-a57+lse",
+    @Option(names = "--cpu", paramLabel = "MODEL",
             description = "cortex-a57+lse (default: Cortex-A57 registers plus the LSE atomics, so guests built "
                     + "for QEMU's -cpu max atomics run too), cortex-a57 (strict: LSE is UNDEFINED), max (= cortex-a57+lse)")
     String cpuModel;
@@ -108,6 +111,17 @@ public final class RunCommand implements Callable<Integer> {
                     throw new UsageError("--plot cannot be combined with a debugger (--gdb)");
                 }
             }
+            image = qemu.image(image);
+            qemu.check(stderr);
+            append = QemuOptions.either("--append", append, "-append", qemu.append);
+            memory = QemuOptions.either("--memory", memory, "-m", qemu.memoryAsSize());
+            cpuModel = QemuOptions.either("--cpu", cpuModel, "-cpu", qemu.cpu);
+            if (memory == null) {
+                memory = "128M";
+            }
+            if (cpuModel == null) {
+                cpuModel = "cortex-a57+lse";
+            }
             o.ramSize = parseSize(memory);
             checkHeap(o.ramSize, memory);
             if (loadAddr != null) {
@@ -116,11 +130,7 @@ public final class RunCommand implements Callable<Integer> {
             if (maxInsns < 0) {
                 throw new UsageError("--max-insns must be 0 (no limit) or positive, got " + maxInsns);
             }
-            switch (cpuModel) {
-                case "cortex-a57" -> o.lse = false;
-                case "cortex-a57+lse", "max" -> o.lse = true;
-                default -> throw new UsageError("--cpu must be cortex-a57+lse, cortex-a57 or max, got '" + cpuModel + "'");
-            }
+            o.lse = lse(cpuModel);
             o.vcpu = pmuOptions.build(null);
             if (!noJit) {
                 try {
@@ -326,9 +336,19 @@ public final class RunCommand implements Callable<Integer> {
 
     static final class UsageError extends Exception {
         private static final long serialVersionUID = 1L;
+        /** The errno when KVM refused the setup (compare shows it in the mode's row), else null. */
+        final String errno;
+        /** KVM's own words without the option prefix, when {@link #errno} is set. */
+        final String kvmReason;
 
         UsageError(String message) {
+            this(message, null, null);
+        }
+
+        UsageError(String message, String errno, String kvmReason) {
             super(message);
+            this.errno = errno;
+            this.kvmReason = kvmReason;
         }
     }
 
@@ -339,6 +359,15 @@ public final class RunCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new UsageError(what + ": not a number: '" + s + "'");
         }
+    }
+
+    /** Whether --cpu MODEL has the LSE atomics. */
+    static boolean lse(String cpuModel) throws UsageError {
+        return switch (cpuModel) {
+            case "cortex-a57" -> false;
+            case "cortex-a57+lse", "max" -> true;
+            default -> throw new UsageError("--cpu must be cortex-a57+lse, cortex-a57 or max, got '" + cpuModel + "'");
+        };
     }
 
     /** What the JVM itself needs beside guest RAM (code cache aside): the JIT's classes, block caches, buffers. */

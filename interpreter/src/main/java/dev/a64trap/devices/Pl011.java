@@ -171,6 +171,25 @@ public final class Pl011 implements MmioDevice {
         }
     }
 
+    /**
+     * Takes the oldest byte the receiver holds, or -1 if it holds none: the PL011 and semihosting
+     * share one stdin, and a byte the UART pulled in while the guest only looked at FR is still the
+     * next byte of that stdin for SYS_READC.
+     */
+    public int takeReceived() {
+        if (rxCount == 0) {
+            return -1;
+        }
+        int c = rxFifo[rxHead];
+        rxHead = (rxHead + 1) % FIFO_DEPTH;
+        rxCount--;
+        if (rxCount == 0) {
+            ris &= ~(INT_RX | INT_RT);
+        }
+        updateIrq();
+        return c;
+    }
+
     private int flags() {
         fillRx();
         int f = FR_TXFE;
@@ -185,17 +204,7 @@ public final class Pl011 implements MmioDevice {
 
     private long readData() {
         fillRx();
-        if (rxCount == 0) {
-            return 0;
-        }
-        int c = rxFifo[rxHead];
-        rxHead = (rxHead + 1) % FIFO_DEPTH;
-        rxCount--;
-        if (rxCount == 0) {
-            ris &= ~(INT_RX | INT_RT);
-        }
-        updateIrq();
-        return c;
+        return Math.max(takeReceived(), 0);
     }
 
     private int depth() {

@@ -57,10 +57,12 @@ public final class ElfFile {
             throw fail("truncated ELF header (" + data.length + " of 64 bytes)");
         }
         if (data[4] != 2) {
-            throw fail(data[4] == 1 ? "32-bit ELF; need ELF64 for AArch64" : "bad ELF class " + data[4]);
+            throw fail(data[4] == 1 ? "32-bit ELF; need ELF64 for AArch64"
+                    : String.format("bad ELF class 0x%02x (EI_CLASS must be 2, ELF64)", data[4] & 0xff));
         }
         if (data[5] != 1) {
-            throw fail(data[5] == 2 ? "big-endian ELF; need little-endian AArch64" : "bad ELF data encoding " + data[5]);
+            throw fail(data[5] == 2 ? "big-endian ELF; need little-endian AArch64"
+                    : String.format("bad ELF data encoding 0x%02x (EI_DATA must be 1, little-endian)", data[5] & 0xff));
         }
         type = u16(16);
         machine = u16(18);
@@ -75,7 +77,7 @@ public final class ElfFile {
         int phnum = u16(56);
         int shentsize = u16(58);
         int shnum = u16(60);
-        int shstrndx = u16(62);
+        long shstrndx = u16(62); // up to 2^32 - 1 with extended numbering
 
         // Extended numbering: the real counts live in section header 0.
         if (shoff != 0) {
@@ -93,7 +95,7 @@ public final class ElfFile {
                 shnum = (int) n;
             }
             if (shstrndx == SHN_XINDEX) {
-                shstrndx = (int) u32(shoff + 40);
+                shstrndx = u32(shoff + 40);
             }
             if (phnum == PN_XNUM) {
                 phnum = (int) Math.min(u32(shoff + 44), Integer.MAX_VALUE);
@@ -289,7 +291,7 @@ public final class ElfFile {
         return list;
     }
 
-    private List<Section> nameSections(List<long[]> raw, int shstrndx) throws ElfException {
+    private List<Section> nameSections(List<long[]> raw, long shstrndx) throws ElfException {
         if (raw.isEmpty()) {
             return List.of();
         }
@@ -298,7 +300,7 @@ public final class ElfFile {
             if (shstrndx >= raw.size()) {
                 throw fail("section name table index " + shstrndx + " out of range (" + raw.size() + " sections)");
             }
-            strtab = raw.get(shstrndx);
+            strtab = raw.get((int) shstrndx);
             if (strtab[1] == Section.SHT_NOBITS || strtab[1] == Section.SHT_NULL) {
                 throw fail("section name table (section " + shstrndx + ") has no data");
             }
@@ -327,8 +329,9 @@ public final class ElfFile {
         if (count > MAX_SYMBOLS) {
             throw fail("too many symbols (" + count + ")");
         }
-        if (table.link() <= 0 || table.link() >= sections.size()) {
-            throw fail("symbol table " + table.name() + " links to string table " + table.link() + ", which does not exist");
+        if (table.link() == 0 || Integer.compareUnsigned(table.link(), sections.size()) >= 0) {
+            throw fail("symbol table " + table.name() + " links to string table " + Integer.toUnsignedString(table.link())
+                    + ", which does not exist");
         }
         Section strs = sections.get(table.link());
         if (!strs.hasFileData()) {

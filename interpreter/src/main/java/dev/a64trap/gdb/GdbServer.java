@@ -99,7 +99,9 @@ public final class GdbServer implements AutoCloseable {
             listener = b.bind(new InetSocketAddress(h, port)).sync().channel();
         } catch (Exception e) {
             shutdownGroups();
-            throw new GdbServerException("cannot listen for gdb on " + h + ":" + port + ": " + e.getMessage(), e);
+            String why = e instanceof java.nio.channels.UnresolvedAddressException ? "no such host"
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new GdbServerException("cannot listen for gdb on " + h + ":" + port + ": " + why, e);
         }
     }
 

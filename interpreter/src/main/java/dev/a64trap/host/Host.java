@@ -255,8 +255,10 @@ public final class Host {
         try {
             root = new ObjectMapper().readTree(json);
         } catch (JsonProcessingException e) {
-            throw new HostException("host file " + source + ": not valid JSON at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            // a limit (e.g. nesting deeper than Jackson's 1,000) comes without a location
+            throw new HostException("host file " + source + ": not valid JSON" + (e.getLocation() == null
+                    ? " (" + e.getOriginalMessage() + ")"
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
         }
         if (root == null || !root.isObject()) {
             throw new HostException("host file " + source + ": expected a JSON object with \"clusters\"");

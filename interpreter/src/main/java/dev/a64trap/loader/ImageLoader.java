@@ -345,7 +345,9 @@ public final class ImageLoader {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw new ImageLoadException(name + ": corrupt gzip data: " + e.getMessage());
+            String why = e instanceof java.io.EOFException ? "it ends early (truncated?)"
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new ImageLoadException(name + ": corrupt gzip data: " + why);
         }
     }
 

@@ -115,7 +115,7 @@ public final class VirtBoard {
                 .console(o.stdout) // one guest console: semihosting and PL011 in order, as QEMU with a shared chardev
                 .stdout(o.stdout)
                 .stderr(o.stderr)
-                .stdin(o.stdin)
+                .stdin(afterUart(uart, o.stdin)) // one stdin: what the UART already took comes first
                 .commandLine(Semihosting.qemuCommandLine(imageName, o.append))
                 .heap(heap[0], heap[1])
                 .hostFiles(o.semihostingFiles)
@@ -184,6 +184,31 @@ public final class VirtBoard {
         CycleModel m = hosted.host().cycleModel(hosted.currentCpu());
         return Math.max(1, ns / 1000 * m.frequencyMhz() / Math.max(1, m.maxCyclesPerInstruction())
                 + ns % 1000 * m.frequencyMhz() / 1000 / Math.max(1, m.maxCyclesPerInstruction()));
+    }
+
+    /** {@code stdin} for semihosting, the bytes the UART's receiver holds first (see {@link Pl011#takeReceived}). */
+    private static InputStream afterUart(Pl011 uart, InputStream stdin) {
+        return new InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                int b = uart.takeReceived();
+                return b >= 0 ? b : stdin.read();
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws java.io.IOException {
+                java.util.Objects.checkFromIndexSize(off, len, buf.length);
+                int n = 0;
+                for (int b; n < len && (b = uart.takeReceived()) >= 0; n++) {
+                    buf[off + n] = (byte) b;
+                }
+                if (n == len) {
+                    return n;
+                }
+                int more = stdin.read(buf, off + n, len - n);
+                return more < 0 ? (n == 0 ? -1 : n) : n + more;
+            }
+        };
     }
 
     /** Loads {@code image} into a fresh board. @throws ImageLoadException for any bad input */

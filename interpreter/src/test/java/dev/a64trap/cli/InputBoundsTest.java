@@ -24,10 +24,7 @@ class InputBoundsTest {
     Path tmp;
 
     private static void assertOneLineUsage(RunCommandTest.Result r, String expected) {
-        assertEquals(ExitStatus.USAGE, r.status(), r.err());
-        assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
-        assertTrue(r.err().contains(expected), r.err());
-        assertFalse(r.err().contains("Exception") || r.err().contains("Error"), r.err());
+        MessagesTest.assertOneLine(r, expected);
     }
 
     @Test

@@ -121,9 +121,40 @@ class PmuCommandsTest {
             c.err = e;
         }, "--sched", "round-robin:300", "--kvm-abi", "mainline",
                 GUESTS.resolve("prebuilt/calibrate.elf").toString());
-        // mainline KVM has no fixed-counters-only: that row cannot be set up
-        assertEquals(ExitStatus.USAGE, r.status(), r.out());
-        assertTrue(r.err().contains("fixed-counters-only"), r.err());
+        // mainline KVM has no fixed-counters-only: that row says so, the others run (default divides by zero)
+        assertEquals(ExitStatus.GUEST_FAILURE, r.status(), r.out() + r.err());
+        String[] rows = r.out().split("\n");
+        assertTrue(rows[2].startsWith("default ") && rows[2].contains("exit 1: *** KMODE_EXCEPTION_NOT_HANDLED"), rows[2]);
+        assertTrue(rows[3].startsWith("set-pmu ") && rows[3].contains("exit 0: calibrated"), rows[3]);
+        assertTrue(rows[4].matches("fixed-counters-only +- +- +- +- +- +refused: ENXIO \\(KVM ABI mainline has no "
+                + "fixed-counters-only attribute\\)"), rows[4]);
+        assertTrue(rows[5].startsWith("auto (none)"), rows[5]);
+        assertTrue(!r.out().contains("--- fixed-counters-only: console"), r.out());
+    }
+
+    @Test
+    void compareOnAHostWhosePmusMissACpuRefusesOnlyThatMode(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        java.nio.file.Path host = tmp.resolve("gap.json");
+        java.nio.file.Files.writeString(host, "{\"cpus\": 6, \"clusters\": [{\"core\": \"cortex-a55\", \"cpus\": \"0-3\"},"
+                + " {\"core\": \"cortex-a76\", \"cpus\": \"4\"}]}");
+        CompareCommand c = new CompareCommand();
+        Out r = exec(c, (o, e) -> {
+            c.out = o;
+            c.err = e;
+        }, "--host", host.toString(), "--memory", "256M", "--cpu", "cortex-a57", "--no-jit", "--pmu-report", "json",
+                GUESTS.resolve("prebuilt/calibrate.elf").toString());
+        assertTrue(r.status() != ExitStatus.USAGE, r.out() + r.err());
+        assertTrue(r.out().matches("(?s).*\nfixed-counters-only +- .*refused: EINVAL \\(host PMUs do not cover all CPUs.*"),
+                r.out());
+        // v8 refuses a vPMU on such a host in every mode; auto chooses none and runs
+        assertEquals(3, r.out().lines().filter(l -> l.contains("refused: EINVAL (host PMUs do not cover all CPUs")).count(),
+                r.out());
+        assertTrue(r.out().contains("\n--- auto (none): console\n"), r.out());
+        // --pmu-report: one JSON report per row that ran
+        long reports = r.err().lines().filter(l -> l.startsWith("{")).count();
+        assertEquals(1, reports, r.err());
+        assertTrue(r.err().contains("\"mode\" : \"none\""), r.err());
     }
 
     @Test

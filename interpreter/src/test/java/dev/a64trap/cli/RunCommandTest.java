@@ -299,4 +299,39 @@ class RunCommandTest {
         assertTrue(r.err().contains("a64trap: WFI with no wake-up source (no interrupt can reach the guest), "
                 + "stopped at pc=0x40000004"), r.err());
     }
+
+    @Test
+    void qemuSpellingsMapOntoRunsOptions() throws IOException {
+        // -m 256M is QEMU's --memory: the image after it is the image, not an unknown option
+        Result r = run("-m", "256M", tmp.resolve("x.elf").toString());
+        assertEquals(ExitStatus.USAGE, r.status(), r.err());
+        assertTrue(r.err().endsWith("x.elf: no such file\n"), r.err());
+        // a bare -m number is MiB, as in QEMU: 64 MiB holds this image at 0x40000000
+        r = run("-M", "virt", "-cpu", "cortex-a57", "-m", "64", "-smp", "1", "-nographic", "-semihosting",
+                "--load-addr", "0x40000000", "-kernel", raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0).toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        r = run("-smp", "4", "--load-addr", "0x40000000", raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0).toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("-smp 4: SMP is not modelled yet"), r.err());
+        assertEquals(ExitStatus.USAGE, run("-M", "sbsa-ref", "--load-addr", "0x40000000", raw(B_SELF).toString()).status());
+        assertEquals(ExitStatus.USAGE, run("--memory", "1G", "-m", "1G", "--load-addr", "0x40000000",
+                raw(B_SELF).toString()).status());
+        assertEquals(ExitStatus.USAGE, run("-kernel", raw(B_SELF).toString(), raw(B_SELF).toString()).status());
+    }
+
+    @Test
+    void semihostingReadcAfterTheUartLookedAtStdinGetsTheFirstByte() throws IOException {
+        // ldr w2, [x1, #0x18] (FR: the UART pulls 'A' into its receiver); SYS_READC; strb w0 to DR; SYSTEM_OFF
+        RunCommand rc = new RunCommand();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        rc.out = out;
+        rc.err = err;
+        rc.in = new java.io.ByteArrayInputStream("ABC".getBytes(StandardCharsets.US_ASCII));
+        int status = new CommandLine(rc).execute("--load-addr", "0x40000000", raw(MOVZ_X1_0900_LSL16, 0xb9401822,
+                0x528000e0, 0xd45e0000, 0x39000020, MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0).toString());
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        assertEquals("A", out.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -163,6 +163,44 @@ class ElfFileTest {
         assertTrue(failure(b).contains("larger than its memory size"));
     }
 
+    @Test
+    void extendedSectionNameIndexOutOfRangeIsRefused() throws Exception {
+        byte[] b = resource("hello.elf");
+        long shoff = getLong(b, 40);
+        b[62] = (byte) 0xff; // e_shstrndx = SHN_XINDEX: the index is section 0's sh_link
+        b[63] = (byte) 0xff;
+        for (int i = 0; i < 4; i++) {
+            b[(int) shoff + 40 + i] = (byte) 0xff;
+        }
+        String m = failure(b);
+        assertTrue(m.contains("section name table index 4294967295 out of range"), m);
+    }
+
+    @Test
+    void hugeSymbolTableLinkIsNamedUnsigned() throws Exception {
+        byte[] b = resource("hello.elf");
+        ElfFile elf = ElfFile.parse(b, "hello.elf");
+        Section symtab = elf.section(".symtab").orElseThrow();
+        long shoff = getLong(b, 40);
+        for (int i = 0; i < 4; i++) {
+            b[(int) shoff + 64 * symtab.index() + 40 + i] = (byte) 0xff; // sh_link
+        }
+        String m = failure(b);
+        assertTrue(m.contains("links to string table 4294967295, which does not exist"), m);
+    }
+
+    @Test
+    void badClassAndEncodingAreShownAsUnsignedBytes() throws Exception {
+        byte[] b = resource("hello.elf");
+        b[4] = (byte) 0x80;
+        String m = failure(b);
+        assertTrue(m.contains("bad ELF class 0x80 (EI_CLASS must be 2, ELF64)"), m);
+        b = resource("hello.elf");
+        b[5] = (byte) 0xfe;
+        m = failure(b);
+        assertTrue(m.contains("bad ELF data encoding 0xfe (EI_DATA must be 1, little-endian)"), m);
+    }
+
     /** Rounds per file; raise with -Delf.fuzz.rounds=200000 for a longer campaign. */
     private static final int ROUNDS = Integer.getInteger("elf.fuzz.rounds", 2000);
 
