@@ -48,6 +48,18 @@ set $x19 = 0x1234abcd
 p/x $x19
 p/x $x19 + 1
 set $x19 = $saved
+echo == fpu registers\n
+set $v1.d.u[1] = 0x1122334455667788
+set $v1.s.u[0] = 0xdeadbeef
+p/x $v1.d.u
+p $v1.b.u[15]
+p/x $v1.q.u
+set $fpcr = 0x00c00000
+p/x $fpcr
+p/x $fpsr
+set $v1.d.u[0] = 0
+set $v1.d.u[1] = 0
+set $fpcr = 0
 echo == detach\n
 detach
 echo == end\n

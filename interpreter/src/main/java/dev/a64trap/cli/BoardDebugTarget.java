@@ -181,6 +181,32 @@ final class BoardDebugTarget implements DebugTarget {
     }
 
     @Override
+    public boolean hasFpu() {
+        return true;
+    }
+
+    @Override
+    public long[] readFpuRegister(int c, int n) {
+        return switch (n) {
+            case 32 -> new long[] {cpu.sys.fp.fpsr, 0};
+            case 33 -> new long[] {cpu.sys.fp.fpcr, 0};
+            default -> new long[] {cpu.v[2 * n], cpu.v[2 * n + 1]};
+        };
+    }
+
+    @Override
+    public void writeFpuRegister(int c, int n, long lo, long hi) {
+        switch (n) {
+            case 32 -> cpu.sys.fp.fpsr = lo & dev.a64trap.fp.FpStatus.FPSR_MASK;
+            case 33 -> cpu.sys.fp.fpcr = lo & dev.a64trap.fp.FpStatus.FPCR_MASK;
+            default -> {
+                cpu.v[2 * n] = lo;
+                cpu.v[2 * n + 1] = hi;
+            }
+        }
+    }
+
+    @Override
     public List<SysRegInfo> systemRegisters() {
         return sysRegInfo;
     }

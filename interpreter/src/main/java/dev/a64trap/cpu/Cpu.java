@@ -28,6 +28,12 @@ public final class Cpu implements SysRegContext {
     /** PSTATE.IL: set by an illegal exception return, raises an Illegal State exception at the next instruction. */
     public boolean illegalState;
 
+    /**
+     * The SIMD&FP registers V0..V31, 128 bits each: {@code v[2n]} holds bits [63:0] of Vn,
+     * {@code v[2n+1]} bits [127:64]. FPCR and FPSR live in {@link #sys} ({@code fpcr}, {@code fpsr}).
+     */
+    public final long[] v = new long[64];
+
     /** Instructions retired: the guest's only clock. */
     public long retired;
 
@@ -58,6 +64,7 @@ public final class Cpu implements SysRegContext {
     /** Reset state: EL1h, all interrupts masked, registers zero, system registers at their reset values. */
     public void reset() {
         java.util.Arrays.fill(x, 0);
+        java.util.Arrays.fill(v, 0);
         spBank[0] = spBank[1] = 0;
         pc = 0;
         nzcv = 0;

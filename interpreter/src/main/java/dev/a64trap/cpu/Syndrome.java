@@ -8,6 +8,7 @@ public final class Syndrome {
     private Syndrome() {}
 
     public static final int EC_UNKNOWN = 0x00;
+    public static final int EC_FP_ACCESS = 0x07;
     public static final int EC_ILLEGAL_STATE = 0x0E;
     public static final int EC_SVC = 0x15;
     public static final int EC_HVC = 0x16;
@@ -38,6 +39,11 @@ public final class Syndrome {
 
     public static int undefined() {
         return esr(EC_UNKNOWN, 0);
+    }
+
+    /** SIMD&FP access trapped by CPACR_EL1.FPEN: ISS CV = 1, COND = 0xE, as QEMU reports it for A64. */
+    public static int fpAccess() {
+        return esr(EC_FP_ACCESS, 1 << 24 | 0xE << 20);
     }
 
     public static int svc(int imm16) {

@@ -48,7 +48,7 @@ final class DecodeTable {
         T.add(new Pattern(name, mnemonic, mm[0], mm[1], op, flags, f, syn, group));
     }
 
-    private static String bin(int v, int n) {
+    static String bin(int v, int n) {
         StringBuilder b = new StringBuilder();
         for (int i = n - 1; i >= 0; i--) {
             b.append((v >>> i & 1) == 1 ? '1' : '0');
@@ -215,7 +215,7 @@ final class DecodeTable {
         row("01 011 0 00 xxxxxxxxxxxxxxxxxxx xxxxx", "LDR_lit_x", "ldr", Op.LDR, 0, DecodeTable::literal, Disassembler::literal);
         row("10 011 0 00 xxxxxxxxxxxxxxxxxxx xxxxx", "LDRSW_lit", "ldrsw", Op.LDR, FLAG_SIGNED, DecodeTable::literal, Disassembler::literal);
         row("11 011 0 00 xxxxxxxxxxxxxxxxxxx xxxxx", "PRFM_lit", "prfm", Op.PRFM, 0, DecodeTable::literal, Disassembler::literal);
-        // xx 011 1 00 ...: SIMD&FP literal loads -- out of scope
+        // xx 011 1 00 ...: SIMD&FP literal loads: FpSimdTable
 
         // Exclusive and ordered: size 001000 o2 L o1 Rs o0 Rt2 Rn Rt. Unused Rs/Rt2 are should-be-one;
         // which of them objdump checks differs per instruction, and we follow objdump.
@@ -252,7 +252,7 @@ final class DecodeTable {
                         FLAG_SIGNED, ldpsw(pairFormat(modes[t])), Disassembler::pair);
             }
         }
-        // 01 101 0 0tt 0: STGP (MTE); 01 101 0 000 1: unallocated; xx 101 1 ...: SIMD&FP pairs -- out of scope
+        // 01 101 0 0tt 0: STGP (MTE); 01 101 0 000 1: unallocated; xx 101 1 ...: SIMD&FP pairs: FpSimdTable
 
         for (Kind k : KINDS) {
             String sz = bin(k.size, 2), opc = bin(k.opc, 2);
@@ -274,7 +274,7 @@ final class DecodeTable {
             row(sz + "111000" + opc + "0 xxxxxxxxx 11 xxxxx xxxxx", tag + "_pre", k.stem, k.op, k.flags,
                     single(k, MODE_PRE, IMM9), Disassembler::loadStore);
         }
-        // xx 111 1 ...: SIMD&FP loads/stores; 11 111000 0x1 ... x1: LDRAA/LDRAB (pointer auth) -- out of scope
+        // xx 111 1 ...: SIMD&FP loads/stores: FpSimdTable; 11 111000 0x1 ... x1: LDRAA/LDRAB (pointer auth) -- out of scope
 
         // LSE atomics: size 111 0 00 A R 1 Rs o3 opc 00 Rn Rt
         String[] atomics = {"add", "clr", "eor", "set", "smax", "smin", "umax", "umin"};
@@ -542,6 +542,7 @@ final class DecodeTable {
         branchesExceptionsSystem();
         dataProcessingRegister();
         loadsAndStores();
+        FpSimdTable.addTo(T);
         ROWS = Collections.unmodifiableList(new ArrayList<>(T));
     }
 }

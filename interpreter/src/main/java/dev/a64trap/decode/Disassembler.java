@@ -500,7 +500,7 @@ public final class Disassembler {
                 + r(i.rd() + 1, x) + ", " + base(i);
     }
 
-    private static String address(Insn i) {
+    static String address(Insn i) {
         String rn = rsp(i.rn(), true);
         return switch (i.mode()) {
             case MODE_PRE -> "[" + rn + ", #" + i.imm() + "]!";
@@ -521,6 +521,11 @@ public final class Disassembler {
 
     static String loadStoreReg(Insn i, Pattern p, long pc, AddressFormat a) {
         String rt = i.op() == Op.PRFM ? prfop(i.rd()) : r(i.rd(), i.sf());
+        return p.mnemonic() + "\t" + rt + ", " + registerOffset(i);
+    }
+
+    /** The register-offset address operand: {@code [xn, xm{, lsl #size}]} or with an extend. */
+    static String registerOffset(Insn i) {
         int opt = i.shift();
         boolean s = ((i.word() >>> 12) & 1) == 1;
         String ext;
@@ -529,7 +534,7 @@ public final class Disassembler {
         } else {
             ext = ", " + EXTENDS[opt] + (s ? " #" + i.size() : "");
         }
-        return p.mnemonic() + "\t" + rt + ", [" + rsp(i.rn(), true) + ", " + r(i.rm(), (opt & 1) == 1) + ext + "]";
+        return "[" + rsp(i.rn(), true) + ", " + r(i.rm(), (opt & 1) == 1) + ext + "]";
     }
 
     static String atomic(Insn i, Pattern p, long pc, AddressFormat a) {

@@ -77,6 +77,11 @@ public record Insn(
     /** CRC32C (Castagnoli polynomial) rather than CRC32. */
     public static final int FLAG_CRC32C = 1 << 6;
 
+    /** SIMD load/store single structure: LDnR, load and replicate to all lanes. */
+    public static final int FLAG_REPLICATE = 1 << 7;
+    /** FCMPE/FCCMPE: quiet NaNs raise Invalid Operation too. */
+    public static final int FLAG_SIGNALING = 1 << 8;
+
     public boolean setsFlags() {
         return (flags & FLAG_SETFLAGS) != 0;
     }

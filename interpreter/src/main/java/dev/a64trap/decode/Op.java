@@ -58,6 +58,32 @@ public enum Op {
     SVC, HVC, SMC, BRK, HLT,          // imm = imm16
     SYS, SYSL,                        // rd = Rt, imm = encoding as for MRS (op0 = 1)
 
+    // ---- SIMD&FP (field use: see FpSimdTable; sf = Q for vector forms, size = log2 element/access bytes)
+    FP_LDR, FP_STR,                   // B/H/S/D/Q register: size 0..4, modes and offsets as LDR/STR
+    FP_LDP, FP_STP,                   // rd = Vt, ra = Vt2, size 2..4
+    SIMD_LD_MULT, SIMD_ST_MULT,       // LD1-4/ST1-4 (multiple): imm = registers, amount = structure elements, rm = post-index register (32 = none, 31 = by the transfer size)
+    SIMD_LD_ONE, SIMD_ST_ONE,         // LD1-4/ST1-4 (single) and LDnR (FLAG_REPLICATE): imm = lane, amount = structure elements, rm as above
+    SIMD_DUP_ELEM, SIMD_DUP_GEN,      // rd = Vd, rn = Vn/Rn, imm = lane
+    SIMD_INS_GEN, SIMD_INS_ELEM,      // imm = destination lane, amount = source lane
+    SIMD_UMOV, SIMD_SMOV,             // rd = Rd, imm = lane
+    SIMD_DUP_SCALAR,                  // mov b0, v1.b[1]: imm = lane
+    SIMD_MOVI,                        // imm = expanded 64-bit immediate, amount = kind (FpSimdTable.MOVI_*)
+    SIMD_3SAME, SIMD_2MISC,           // imm = U:opcode (fp.SimdInt constants), size, sf = Q
+    SIMD_ACROSS,                      // imm = U:opcode; the scalar result goes to Vd
+    SIMD_PERMUTE,                     // imm = opcode (UZP1 1, TRN1 2, ZIP1 3, UZP2 5, TRN2 6, ZIP2 7)
+    SIMD_EXT,                         // imm = byte index
+    SIMD_TBL,                         // imm = table registers, amount = 1 for TBX
+    SIMD_SHIFT_IMM,                   // imm = U:opcode, amount = shift, size = element (SHRN: the wide source)
+    FMOV_GEN,                         // imm = FpSimdTable.FMOV_*: between a general register and Vd/Vn (or its upper half)
+    FMOV_IMM,                         // imm = the register bits (size 1..3)
+    FP_1SRC,                          // imm = opcode (FMOV, FABS, FNEG, FSQRT, FCVT, FRINT*), size = source, amount = destination size (FCVT)
+    FP_2SRC,                          // imm = opcode (FMUL..FNMUL)
+    FP_3SRC,                          // imm = o1:o0 (FMADD, FMSUB, FNMADD, FNMSUB)
+    FP_CMP,                           // FLAG_SIGNALING for FCMPE; rm = 32 compares with +0.0
+    FP_CCMP,                          // cond, imm = nzcv; FLAG_SIGNALING for FCCMPE
+    FP_CSEL,                          // cond
+    FP_CVT_INT,                       // sf, imm = rmode<<3|opcode (FCVT[NPMZA][SU], SCVTF, UCVTF), amount = fbits (fixed-point forms)
+
     /** The one fallback: unallocated or not implemented. */
     UNDEFINED
 }

@@ -1040,7 +1040,12 @@ public final class Interpreter {
                 return firmware(in, pc);
             }
             case BRK -> throw GuestFault.of(Syndrome.brk((int) in.imm()));
-            default -> throw GuestFault.undefined(); // UNDEFINED, SYSL
+            default -> {
+                if (FpSimdOps.handles(in.op())) {
+                    return FpSimdOps.exec(cpu, mem, in, pc);
+                }
+                throw GuestFault.undefined(); // UNDEFINED, SYSL
+            }
         }
         return pc + 4;
     }
@@ -1287,7 +1292,7 @@ public final class Interpreter {
         return switch (op) {
             case LDR, LDP, LDXR, LDXP, LDAR, LDADD, LDCLR, LDEOR, LDSET, LDSMAX, LDSMIN, LDUMAX, LDUMIN,
                     SWP, CAS, CASP -> true;
-            default -> false;
+            default -> FpSimdOps.loads(op);
         };
     }
 
@@ -1295,7 +1300,7 @@ public final class Interpreter {
         return switch (op) {
             case STR, STP, STXR, STXP, STLR, LDADD, LDCLR, LDEOR, LDSET, LDSMAX, LDSMIN, LDUMAX, LDUMIN,
                     SWP, CAS, CASP -> true;
-            default -> false;
+            default -> FpSimdOps.stores(op);
         };
     }
 

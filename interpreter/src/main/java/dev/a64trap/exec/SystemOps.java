@@ -38,8 +38,11 @@ final class SystemOps {
 
     /** The exception for an MRS/MSR {@code in} that its register's rule refused with {@code a}. */
     static GuestFault refused(Insn in, SysReg.Access a, boolean write) {
-        return a == SysReg.Access.TRAP ? GuestFault.of(Syndrome.sysreg((int) in.imm(), in.rd(), !write))
-                : GuestFault.undefined();
+        return switch (a) {
+            case TRAP -> GuestFault.of(Syndrome.sysreg((int) in.imm(), in.rd(), !write));
+            case FP_TRAP -> GuestFault.of(Syndrome.fpAccess());
+            default -> GuestFault.undefined();
+        };
     }
 
     void mrs(Insn in, SysReg reg) {

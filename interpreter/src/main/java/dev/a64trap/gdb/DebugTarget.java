@@ -61,6 +61,27 @@ public interface DebugTarget {
     /** Number of core registers (x0-x30, sp, pc, cpsr). */
     int CORE_REGISTERS = 34;
 
+    /**
+     * Registers of gdb's {@code org.gnu.gdb.aarch64.fpu} feature when {@link #hasFpu()}: v0-v31
+     * (128 bits), fpsr, fpcr (32 bits), numbered from {@link #CORE_REGISTERS}; the system registers
+     * then follow them.
+     */
+    int FPU_REGISTERS = 34;
+
+    /** Whether the target has the SIMD&FP registers (constant for the target's lifetime). */
+    default boolean hasFpu() {
+        return false;
+    }
+
+    /** V{@code n} (n < 32) as {bits [63:0], bits [127:64]}; n = 32 is FPSR, 33 FPCR (in element 0). */
+    default long[] readFpuRegister(int cpu, int n) {
+        return new long[2];
+    }
+
+    /** Writes V{@code n} (both halves), or FPSR (32) / FPCR (33) from {@code lo}. */
+    default void writeFpuRegister(int cpu, int n, long lo, long hi) {
+    }
+
     /** Number of vCPUs; at least 1, constant for the target's lifetime. */
     int cpuCount();
 

@@ -288,6 +288,10 @@ final class GdbSession {
         return "OK";
     }
 
+    private int fpuRegisters() {
+        return target.hasFpu() ? DebugTarget.FPU_REGISTERS : 0;
+    }
+
     private String readRegister(String p) {
         int reg = Hex.parseInt(p.substring(1));
         StringBuilder sb = new StringBuilder(16);
@@ -295,7 +299,14 @@ final class GdbSession {
             Hex.appendLe(sb, target.readCoreRegister(gCpu, reg), coreRegisterBytes(reg));
             return sb.toString();
         }
-        int index = reg - DebugTarget.CORE_REGISTERS;
+        int f = reg - DebugTarget.CORE_REGISTERS;
+        if (f < fpuRegisters()) {
+            long[] v = target.readFpuRegister(gCpu, f);
+            Hex.appendLe(sb, v[0], f < 32 ? 8 : 4);
+            if (f < 32) Hex.appendLe(sb, v[1], 8);
+            return sb.toString();
+        }
+        int index = f - fpuRegisters();
         if (index >= target.systemRegisters().size()) return E_INVALID;
         OptionalLong v = target.readSystemRegister(gCpu, index);
         if (v.isEmpty()) return "xxxxxxxxxxxxxxxx";
@@ -314,7 +325,13 @@ final class GdbSession {
             target.writeCoreRegister(gCpu, reg, Hex.parseLe(data, 0, bytes));
             return "OK";
         }
-        int index = reg - DebugTarget.CORE_REGISTERS;
+        int f = reg - DebugTarget.CORE_REGISTERS;
+        if (f < fpuRegisters()) {
+            if (data.length() != (f < 32 ? 32 : 8)) return E_MALFORMED;
+            target.writeFpuRegister(gCpu, f, Hex.parseLe(data, 0, f < 32 ? 8 : 4), f < 32 ? Hex.parseLe(data, 16, 8) : 0);
+            return "OK";
+        }
+        int index = f - fpuRegisters();
         if (index >= target.systemRegisters().size()) return E_INVALID;
         if (data.length() != 16) return E_MALFORMED;
         return target.writeSystemRegister(gCpu, index, Hex.parseLe(data, 0, 8)) ? "OK" : E_INVALID;
@@ -543,7 +560,7 @@ final class GdbSession {
         String annex = rest.substring(1, colon);
         long[] al = addressAndLength(rest.substring(colon + 1));
         if (!annex.equals("target.xml")) return "E00";
-        if (targetXml == null) targetXml = TargetXml.build(target.systemRegisters());
+        if (targetXml == null) targetXml = TargetXml.build(target.systemRegisters(), target.hasFpu());
         if (al[0] >= targetXml.length()) return "l";
         al[1] = Math.min(al[1], PACKET_SIZE / 2); // room for escapes
         int start = (int) al[0];

@@ -2,6 +2,7 @@ package dev.a64trap.sysreg;
 
 import static dev.a64trap.sysreg.SysRegEncoding.of;
 
+import dev.a64trap.fp.FpStatus;
 import dev.a64trap.sysreg.SysReg.Access;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,6 +49,12 @@ public final class BaseSysRegs {
         return (c, w) -> c.el() != 0 ? Access.ALLOW
                 : readOnly && w ? Access.UNDEFINED
                 : (c.regs().cntkctl & mask) != 0 ? Access.ALLOW : Access.TRAP;
+    }
+
+    /** CPACR_EL1.FPEN: 0b11 enables EL0 and EL1, 0b01 EL1 only; otherwise EC 0x07. */
+    private static Access fpAccess(SysRegContext c, boolean write) {
+        int fpen = (int) (c.regs().cpacr >>> 20) & 3;
+        return fpen == 3 || (fpen == 1 && c.el() == 1) ? Access.ALLOW : Access.FP_TRAP;
     }
 
     /** Rows for a Cortex-A57; {@code lse} sets ID_AA64ISAR0_EL1.Atomic. */
@@ -118,7 +125,9 @@ public final class BaseSysRegs {
             c.translationChanged();
         }).resetTo(SCTLR_RESET));
         r.add(SysReg.stored("ACTLR_EL1", of(3, 0, 1, 0, 1), 0));
-        r.add(SysReg.stored("CPACR_EL1", of(3, 0, 1, 0, 2), 0));
+        // CPACR_EL1: only FPEN [21:20] is writable (no SVE/SME, no trace).
+        r.add(SysReg.of("CPACR_EL1", of(3, 0, 1, 0, 2), (c, x) -> c.regs().cpacr,
+                (c, x, v) -> c.regs().cpacr = v & (3L << 20)).resetTo(0));
         r.add(SysReg.of("TTBR0_EL1", of(3, 0, 2, 0, 0), (c, x) -> c.regs().ttbr0, (c, x, v) -> {
             c.regs().ttbr0 = v;
             c.translationChanged();
@@ -161,6 +170,11 @@ public final class BaseSysRegs {
                 (c, x, v) -> c.setNzcv((int) (v >>> 28 & 0xF))).el0(SysReg.EL0_RW));
         r.add(SysReg.of("DAIF", of(3, 3, 4, 2, 1), (c, x) -> (long) c.daif() << 6,
                 (c, x, v) -> c.setDaif((int) (v >>> 6 & 0xF))).el0(sctlrBit(SCTLR_UMA)));
+        // FPCR/FPSR: EL0-accessible, both subject to the CPACR_EL1.FPEN trap.
+        r.add(SysReg.of("FPCR", of(3, 3, 4, 4, 0), (c, x) -> c.regs().fp.fpcr,
+                (c, x, v) -> c.regs().fp.fpcr = v & FpStatus.FPCR_MASK).el0(BaseSysRegs::fpAccess).resetTo(0));
+        r.add(SysReg.of("FPSR", of(3, 3, 4, 4, 1), (c, x) -> c.regs().fp.fpsr,
+                (c, x, v) -> c.regs().fp.fpsr = v & FpStatus.FPSR_MASK).el0(BaseSysRegs::fpAccess).resetTo(0));
         r.add(SysReg.of("ESR_EL1", of(3, 0, 5, 2, 0), (c, x) -> c.regs().esr,
                 (c, x, v) -> c.regs().esr = v & 0xFFFFFFFFL).resetTo(0));
         r.add(SysReg.of("FAR_EL1", of(3, 0, 6, 0, 0), (c, x) -> c.regs().far,

@@ -18,7 +18,9 @@ public final class SysReg {
         /** Unallocated for this access: UNDEFINED (EC 0x00). */
         UNDEFINED,
         /** Configurably trapped MSR/MRS (EC 0x18) to EL1. */
-        TRAP
+        TRAP,
+        /** SIMD&FP register access trapped by CPACR_EL1.FPEN (EC 0x07): FPCR, FPSR. */
+        FP_TRAP
     }
 
     @FunctionalInterface

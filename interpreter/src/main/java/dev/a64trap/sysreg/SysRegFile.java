@@ -20,6 +20,10 @@ public final class SysRegFile {
     public long far;
     public long cntkctl;
     public long csselr;
+    /** CPACR_EL1 (FPEN, bits [21:20], gates every SIMD&FP instruction). */
+    public long cpacr;
+    /** FPCR and FPSR (the FP control and status registers, read by every FP instruction). */
+    public final dev.a64trap.fp.FpStatus fp = new dev.a64trap.fp.FpStatus();
     public final long[] slots;
 
     public SysRegFile(int slotCount) {

@@ -198,6 +198,19 @@ class BoardDebugTargetTest {
         assertTrue(t.readSystemRegister(0, oslar).isEmpty(), "write-only register has no value");
     }
 
+    @Test
+    void fpuRegistersReadAndWriteTheVRegistersFpsrAndFpcr() throws Exception {
+        BoardDebugTarget t = target("hello.elf");
+        assertTrue(t.hasFpu());
+        t.writeFpuRegister(0, 7, 0x1122334455667788L, 0x99aabbccddeeff00L);
+        assertEquals(0x1122334455667788L, t.board().cpu().v[14]);
+        assertEquals(0x99aabbccddeeff00L, t.readFpuRegister(0, 7)[1]);
+        t.writeFpuRegister(0, 33, 0xffff_ffffL, 0);
+        assertEquals(0x07C0_0000L, t.board().cpu().sys.fp.fpcr, "only AHP, DN, FZ, RMode are writable");
+        t.board().cpu().sys.fp.fpsr = 0x9f;
+        assertEquals(0x9f, t.readFpuRegister(0, 32)[0]);
+    }
+
     static int indexOf(List<SysRegInfo> regs, String name) {
         for (int i = 0; i < regs.size(); i++) {
             if (regs.get(i).name().equals(name)) {

@@ -105,7 +105,7 @@ class DecodeTableTest {
 
     @Test
     void theOneFallbackIsUndefined() {
-        for (int w : new int[] {0xffffffff, 0x1e602820 /* fadd */, 0x04a00000 /* SVE */, 0xd50b7220 /* ok: sys */}) {
+        for (int w : new int[] {0xffffffff, 0x1ee22820 /* fadd h0, h1, h2: FP16, not implemented */, 0x04a00000 /* SVE */, 0xd50b7220 /* ok: sys */}) {
             Insn i = Decoder.decode(w);
             assertNotNull(i);
             if (w != 0xd50b7220) {

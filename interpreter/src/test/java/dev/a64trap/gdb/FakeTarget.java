@@ -37,6 +37,9 @@ final class FakeTarget implements DebugTarget {
             new SysRegInfo("PMOVSSET_EL0", 3, 3, 9, 14, 3),
             new SysRegInfo("MIDR_EL1", 3, 0, 0, 0, 0));
     final List<MonitorCommand> monitorCommands = new ArrayList<>();
+    /** With SIMD&FP registers (gdb's fpu feature): v0-v31 as lo/hi pairs, then fpsr, fpcr. */
+    boolean fpu;
+    final long[] fpuRegs = new long[68];
 
     FakeTarget(int cpus) {
         this(cpus, SIZE);
@@ -94,6 +97,9 @@ final class FakeTarget implements DebugTarget {
 
     @Override public List<SysRegInfo> systemRegisters() { return sysregs; }
 
+    @Override public boolean hasFpu() { return fpu; }
+    @Override public long[] readFpuRegister(int cpu, int n) { return new long[] {fpuRegs[2 * n], fpuRegs[2 * n + 1]}; }
+    @Override public void writeFpuRegister(int cpu, int n, long lo, long hi) { fpuRegs[2 * n] = lo; fpuRegs[2 * n + 1] = hi; }
     @Override public OptionalLong readSystemRegister(int cpu, int index) { return OptionalLong.of(sys[cpu][index]); }
 
     @Override public boolean writeSystemRegister(int cpu, int index, long value) {

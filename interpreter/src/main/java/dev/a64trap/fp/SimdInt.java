@@ -1,0 +1,389 @@
+package dev.a64trap.fp;
+
+/**
+ * Advanced SIMD integer semantics, lane by lane on the V register file: three-same, two-register
+ * miscellaneous, across-lanes, permutes (ZIP/UZP/TRN, EXT, TBL/TBX) and shifts by immediate. The
+ * operation codes are the encodings' own U:opcode values (see decode.FpSimdTable); {@code q}
+ * selects 128-bit vectors, a 64-bit result zeroes the upper half.
+ */
+public final class SimdInt {
+    private SimdInt() {}
+
+    private static long[] read(long[] v, int reg) {
+        return new long[] {v[2 * reg], v[2 * reg + 1]};
+    }
+
+    private static long lane(long[] x, int index, int size) {
+        int pos = index << (size + 3);
+        long w = x[pos >>> 6];
+        return size == 3 ? w : w >>> (pos & 63) & ((1L << (8 << size)) - 1);
+    }
+
+    private static void setLane(long[] x, int index, int size, long value) {
+        int pos = index << (size + 3);
+        int k = pos >>> 6;
+        if (size == 3) {
+            x[k] = value;
+            return;
+        }
+        long mask = ((1L << (8 << size)) - 1) << (pos & 63);
+        x[k] = x[k] & ~mask | value << (pos & 63) & mask;
+    }
+
+    private static void write(long[] v, int reg, long[] x, boolean q) {
+        v[2 * reg] = x[0];
+        v[2 * reg + 1] = q ? x[1] : 0;
+    }
+
+    private static long sx(long value, int size) {
+        int sh = 64 - (8 << size);
+        return value << sh >> sh;
+    }
+
+    private static long ones(int size) {
+        return size == 3 ? -1L : (1L << (8 << size)) - 1;
+    }
+
+    private static int lanes(boolean q, int size) {
+        return (q ? 16 : 8) >> size;
+    }
+
+    // ---- three same (U:opcode)
+
+    public static final int HADD = 0b000000, UHADD = 0b100000, RHADD = 0b000010, URHADD = 0b100010,
+            LOGIC_A = 0b000011, LOGIC_B = 0b100011, CMGT = 0b000110, CMHI = 0b100110, CMGE = 0b000111,
+            CMHS = 0b100111, SSHL = 0b001000, USHL = 0b101000, SMAX = 0b001100, UMAX = 0b101100,
+            SMIN = 0b001101, UMIN = 0b101101, SABD = 0b001110, UABD = 0b101110, SABA = 0b001111, UABA = 0b101111,
+            ADD = 0b010000, SUB = 0b110000, CMTST = 0b010001, CMEQ = 0b110001, MLA = 0b010010, MLS = 0b110010,
+            MUL = 0b010011, PMUL = 0b110011, SMAXP = 0b010100, UMAXP = 0b110100, SMINP = 0b010101,
+            UMINP = 0b110101, ADDP = 0b010111;
+
+    /** Vd = Vn op Vm for the three-same group. */
+    public static void threeSame(long[] v, int op, int size, boolean q, int d, int n, int m) {
+        long[] a = read(v, n), b = read(v, m), r = read(v, d);
+        if (op == LOGIC_A || op == LOGIC_B) {
+            for (int k = 0; k < 2; k++) {
+                r[k] = logic(op == LOGIC_B, size, a[k], b[k], r[k]);
+            }
+            write(v, d, r, q);
+            return;
+        }
+        int lanes = lanes(q, size);
+        if (op == SMAXP || op == UMAXP || op == SMINP || op == UMINP || op == ADDP) {
+            // Pairwise: the concatenation Vm:Vn, adjacent pairs.
+            long[] out = new long[2];
+            for (int e = 0; e < lanes; e++) {
+                long[] src = e < lanes / 2 ? a : b;
+                int i = (2 * e) % lanes;
+                long x = lane(src, i, size), y = lane(src, i + 1, size);
+                setLane(out, e, size, pairwise(op, x, y, size));
+            }
+            write(v, d, out, q);
+            return;
+        }
+        long[] out = new long[2];
+        for (int e = 0; e < lanes; e++) {
+            long x = lane(a, e, size), y = lane(b, e, size), acc = lane(r, e, size);
+            setLane(out, e, size, element(op, x, y, acc, size));
+        }
+        write(v, d, out, q);
+    }
+
+    private static long logic(boolean u, int size, long n, long m, long d) {
+        if (!u) {
+            return switch (size) {
+                case 0 -> n & m;
+                case 1 -> n & ~m;
+                case 2 -> n | m;
+                default -> n | ~m;
+            };
+        }
+        return switch (size) {
+            case 0 -> n ^ m;
+            case 1 -> m ^ ((m ^ n) & d); // BSL: d selects n
+            case 2 -> d ^ ((d ^ n) & m); // BIT: insert n where m
+            default -> d ^ ((d ^ n) & ~m); // BIF: insert n where not m
+        };
+    }
+
+    private static long pairwise(int op, long x, long y, int size) {
+        return switch (op) {
+            case SMAXP -> sx(x, size) >= sx(y, size) ? x : y;
+            case SMINP -> sx(x, size) <= sx(y, size) ? x : y;
+            case UMAXP -> Long.compareUnsigned(x, y) >= 0 ? x : y;
+            case UMINP -> Long.compareUnsigned(x, y) <= 0 ? x : y;
+            default -> x + y;
+        };
+    }
+
+    private static long element(int op, long x, long y, long acc, int size) {
+        long all = ones(size);
+        long sxv = sx(x, size), syv = sx(y, size);
+        return switch (op) {
+            case HADD -> (sxv >> 1) + (syv >> 1) + (sxv & syv & 1);
+            case UHADD -> (x >>> 1) + (y >>> 1) + (x & y & 1);
+            case RHADD -> (sxv >> 1) + (syv >> 1) + ((sxv | syv) & 1);
+            case URHADD -> (x >>> 1) + (y >>> 1) + ((x | y) & 1);
+            case CMGT -> sxv > syv ? all : 0;
+            case CMGE -> sxv >= syv ? all : 0;
+            case CMHI -> Long.compareUnsigned(x, y) > 0 ? all : 0;
+            case CMHS -> Long.compareUnsigned(x, y) >= 0 ? all : 0;
+            case SSHL, USHL -> shiftByRegister(x, (byte) y, size, op == SSHL);
+            case SMAX -> sxv >= syv ? x : y;
+            case SMIN -> sxv <= syv ? x : y;
+            case UMAX -> Long.compareUnsigned(x, y) >= 0 ? x : y;
+            case UMIN -> Long.compareUnsigned(x, y) <= 0 ? x : y;
+            case SABD -> Math.abs(sxv - syv);
+            case UABD -> Long.compareUnsigned(x, y) >= 0 ? x - y : y - x;
+            case SABA -> acc + Math.abs(sxv - syv);
+            case UABA -> acc + (Long.compareUnsigned(x, y) >= 0 ? x - y : y - x);
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case CMTST -> (x & y) != 0 ? all : 0;
+            case CMEQ -> x == y ? all : 0;
+            case MLA -> acc + x * y;
+            case MLS -> acc - x * y;
+            case MUL -> x * y;
+            case PMUL -> polyMul(x, y, 8 << size);
+            default -> throw new IllegalArgumentException("three-same op " + op);
+        };
+    }
+
+    /** SSHL/USHL: shift left by the signed low byte of the second operand, right when negative. */
+    private static long shiftByRegister(long x, int shift, int size, boolean signed) {
+        int bits = 8 << size;
+        if (shift >= 0) {
+            return shift >= bits ? 0 : x << shift;
+        }
+        int s = -shift;
+        if (signed) {
+            long v = sx(x, size);
+            return s >= bits ? v >> 63 : v >> s;
+        }
+        return s >= bits ? 0 : x >>> s;
+    }
+
+    /** Carry-less multiply of two {@code bits}-bit values, low {@code bits} bits kept by the caller. */
+    public static long polyMul(long x, long y, int bits) {
+        long r = 0;
+        for (int i = 0; i < bits; i++) {
+            if ((y >>> i & 1) != 0) {
+                r ^= x << i;
+            }
+        }
+        return r;
+    }
+
+    // ---- two-register miscellaneous (U:opcode)
+
+    public static final int REV64 = 0b000000, REV32 = 0b100000, REV16 = 0b000001, SADDLP = 0b000010,
+            UADDLP = 0b100010, CLS = 0b000100, CLZ = 0b100100, CNT = 0b000101, NOT_RBIT = 0b100101,
+            CMGT0 = 0b001000, CMGE0 = 0b101000, CMEQ0 = 0b001001, CMLE0 = 0b101001, CMLT0 = 0b001010,
+            ABS = 0b001011, NEG = 0b101011, XTN = 0b010010;
+
+    public static void twoMisc(long[] v, int op, int size, boolean q, int d, int n) {
+        long[] a = read(v, n);
+        long[] out = new long[2];
+        if (op == XTN) {
+            // Narrow to half-width lanes into the lower (Q=0) or upper (Q=1, XTN2) half of Vd.
+            long[] r = read(v, d);
+            int lanes = 8 >> size;
+            long packed = 0;
+            for (int e = 0; e < lanes; e++) {
+                packed |= (lane(a, e, size + 1) & ones(size)) << (e * (8 << size));
+            }
+            if (q) {
+                r[1] = packed;
+                write(v, d, r, true);
+            } else {
+                v[2 * d] = packed;
+                v[2 * d + 1] = 0;
+            }
+            return;
+        }
+        if (op == SADDLP || op == UADDLP) {
+            int lanes = lanes(q, size + 1);
+            for (int e = 0; e < lanes; e++) {
+                long x = lane(a, 2 * e, size), y = lane(a, 2 * e + 1, size);
+                setLane(out, e, size + 1, op == SADDLP ? sx(x, size) + sx(y, size) : x + y);
+            }
+            write(v, d, out, q);
+            return;
+        }
+        if (op == REV64 || op == REV32 || op == REV16) {
+            int container = op == REV64 ? 3 : op == REV32 ? 2 : 1; // log2 bytes of the reversed group
+            int per = 1 << (container - size);
+            int lanes = lanes(q, size);
+            for (int e = 0; e < lanes; e++) {
+                int base = e - e % per;
+                setLane(out, base + per - 1 - e % per, size, lane(a, e, size));
+            }
+            write(v, d, out, q);
+            return;
+        }
+        int lanes = lanes(q, size);
+        long all = ones(size);
+        int bits = 8 << size;
+        for (int e = 0; e < lanes; e++) {
+            long x = lane(a, e, size), s = sx(x, size);
+            long r = switch (op) {
+                case CLS -> Long.numberOfLeadingZeros(s < 0 ? ~s : s) - (64 - bits) - 1;
+                case CLZ -> Long.numberOfLeadingZeros(x) - (64 - bits);
+                case CNT -> Long.bitCount(x);
+                case NOT_RBIT -> size == 0 ? ~x : Long.reverse(x) >>> 56; // NOT (size 0) or RBIT (bytes)
+                case CMGT0 -> s > 0 ? all : 0;
+                case CMGE0 -> s >= 0 ? all : 0;
+                case CMEQ0 -> x == 0 ? all : 0;
+                case CMLE0 -> s <= 0 ? all : 0;
+                case CMLT0 -> s < 0 ? all : 0;
+                case ABS -> Math.abs(s);
+                case NEG -> -x;
+                default -> throw new IllegalArgumentException("two-reg misc op " + op);
+            };
+            setLane(out, e, size, r);
+        }
+        write(v, d, out, q);
+    }
+
+    /** RBIT is the size-1 row of the NOT opcode (it reverses bits within each byte). */
+    public static void rbitBytes(long[] v, boolean q, int d, int n) {
+        long[] a = read(v, n), out = new long[2];
+        for (int k = 0; k < 2; k++) {
+            long r = 0;
+            for (int b = 0; b < 8; b++) {
+                r |= (Long.reverse(a[k] >>> (8 * b) & 0xff) >>> 56) << (8 * b);
+            }
+            out[k] = r;
+        }
+        write(v, d, out, q);
+    }
+
+    // ---- across lanes (U:opcode)
+
+    public static final int SADDLV = 0b000011, UADDLV = 0b100011, SMAXV = 0b001010, UMAXV = 0b101010,
+            SMINV = 0b011010, UMINV = 0b111010, ADDV = 0b011011;
+
+    /** The scalar result (zero-extended to the destination element, written by the caller). */
+    public static long across(long[] v, int op, int size, boolean q, int n) {
+        long[] a = read(v, n);
+        int lanes = lanes(q, size);
+        long r = op == SADDLV ? sx(lane(a, 0, size), size) : lane(a, 0, size);
+        for (int e = 1; e < lanes; e++) {
+            long x = lane(a, e, size);
+            r = switch (op) {
+                case SADDLV -> r + sx(x, size);
+                case UADDLV, ADDV -> r + x;
+                case SMAXV -> sx(x, size) > sx(r, size) ? x : r;
+                case SMINV -> sx(x, size) < sx(r, size) ? x : r;
+                case UMAXV -> Long.compareUnsigned(x, r) > 0 ? x : r;
+                default -> Long.compareUnsigned(x, r) < 0 ? x : r; // UMINV
+            };
+        }
+        return op == SADDLV || op == UADDLV ? r & ones(size + 1) : r & ones(size);
+    }
+
+    // ---- permutes
+
+    public static final int UZP1 = 1, TRN1 = 2, ZIP1 = 3, UZP2 = 5, TRN2 = 6, ZIP2 = 7;
+
+    public static void permute(long[] v, int op, int size, boolean q, int d, int n, int m) {
+        long[] a = read(v, n), b = read(v, m), out = new long[2];
+        int lanes = lanes(q, size), half = lanes / 2, part = op >> 2;
+        for (int e = 0; e < lanes; e++) {
+            long x;
+            switch (op & 3) {
+                case 1 -> { // UZP: even (1) or odd (2) lanes of Vn:Vm
+                    int i = 2 * e + part;
+                    x = i < lanes ? lane(a, i, size) : lane(b, i - lanes, size);
+                }
+                case 2 -> { // TRN
+                    int pair = e / 2;
+                    x = (e & 1) == 0 ? lane(a, 2 * pair + part, size) : lane(b, 2 * pair + part, size);
+                }
+                default -> { // ZIP
+                    int i = e / 2 + part * half;
+                    x = (e & 1) == 0 ? lane(a, i, size) : lane(b, i, size);
+                }
+            }
+            setLane(out, e, size, x);
+        }
+        write(v, d, out, q);
+    }
+
+    /** EXT: bytes {@code index..} of the concatenation Vm:Vn. */
+    public static void ext(long[] v, boolean q, int d, int n, int m, int index) {
+        long[] a = read(v, n), b = read(v, m), out = new long[2];
+        int bytes = q ? 16 : 8;
+        for (int e = 0; e < bytes; e++) {
+            int i = e + index;
+            setLane(out, e, 0, i < bytes ? lane(a, i, 0) : lane(b, i - bytes, 0));
+        }
+        write(v, d, out, q);
+    }
+
+    /** TBL/TBX with {@code regs} table registers from Vn: out-of-range indices give 0 (TBL) or keep Vd (TBX). */
+    public static void table(long[] v, boolean q, int d, int n, int regs, int m, boolean tbx) {
+        long[] idx = read(v, m), r = read(v, d), out = new long[2];
+        int bytes = q ? 16 : 8;
+        for (int e = 0; e < bytes; e++) {
+            int i = (int) lane(idx, e, 0);
+            long x;
+            if (i < 16 * regs) {
+                int reg = (n + i / 16) & 31;
+                x = lane(read(v, reg), i % 16, 0);
+            } else {
+                x = tbx ? lane(r, e, 0) : 0;
+            }
+            setLane(out, e, 0, x);
+        }
+        write(v, d, out, q);
+    }
+
+    // ---- shift by immediate (U:opcode)
+
+    public static final int SSHR = 0b000000, USHR = 0b100000, SSRA = 0b000010, USRA = 0b100010,
+            SHL = 0b001010, SHRN = 0b010000, SSHLL = 0b010100, USHLL = 0b110100;
+
+    /** {@code size} is the source element size (the wide one for SHRN); {@code shift} the amount. */
+    public static void shiftImmediate(long[] v, int op, int size, boolean q, int d, int n, int shift) {
+        long[] a = read(v, n), r = read(v, d), out = new long[2];
+        if (op == SSHLL || op == USHLL) {
+            int lanes = 8 >> size; // from the lower (Q=0) or upper (Q=1, sshll2) half
+            for (int e = 0; e < lanes; e++) {
+                long x = lane(a, e + (q ? lanes : 0), size);
+                setLane(out, e, size + 1, (op == SSHLL ? sx(x, size) : x) << shift);
+            }
+            write(v, d, out, true);
+            return;
+        }
+        if (op == SHRN) {
+            int lanes = 8 >> (size - 1);
+            long packed = 0;
+            for (int e = 0; e < lanes; e++) {
+                packed |= (lane(a, e, size) >>> shift & ones(size - 1)) << (e * (8 << (size - 1)));
+            }
+            if (q) {
+                r[1] = packed;
+                write(v, d, r, true);
+            } else {
+                v[2 * d] = packed;
+                v[2 * d + 1] = 0;
+            }
+            return;
+        }
+        int lanes = lanes(q, size), bits = 8 << size;
+        for (int e = 0; e < lanes; e++) {
+            long x = lane(a, e, size);
+            long s = switch (op) {
+                case SSHR, SSRA -> shift >= bits ? sx(x, size) >> 63 : sx(x, size) >> shift;
+                case USHR, USRA -> shift >= bits ? 0 : x >>> shift;
+                default -> x << shift; // SHL
+            };
+            if (op == SSRA || op == USRA) {
+                s += lane(r, e, size);
+            }
+            setLane(out, e, size, s);
+        }
+        write(v, d, out, q);
+    }
+}
