@@ -52,6 +52,8 @@ public final class PmuOptions {
     @Option(names = "--pmu", paramLabel = "MODE", defaultValue = "default",
             description = "VMM PMU policy: none, default (plain KVM: PMU of the VMM's CPU, vCPU unpinned), "
                     + "pmu:NAME (SET_PMU; the vCPU may only run on that PMU's CPUs), fixed-counters-only, "
+                    + "partitioned:HPMN (the guest owns counters 0..HPMN-1 of whichever core it runs on; "
+                    + "needs --kvm-abi partition-v9), "
                     + "auto (QEMU RFC v4 order: machine types up to 10.2 keep default, else a PMU covering all "
                     + "CPUs, else fixed-counters-only if the PMUs cover all CPUs, else none; the choice and why "
                     + "are printed). Default ${DEFAULT-VALUE}")
@@ -64,7 +66,8 @@ public final class PmuOptions {
 
     @Option(names = "--kvm-abi", paramLabel = "REV", defaultValue = "v11",
             description = "KVM rule set: mainline (no fixed-counters-only), v2 (COMPOSITION), v5, v8, v11 "
-                    + "(v8 plus SET_NR_COUNTERS frozen after the first run; default ${DEFAULT-VALUE})")
+                    + "(v8 plus SET_NR_COUNTERS frozen after the first run), partition-v9 (mainline plus the "
+                    + "partitioned PMU; attribute 5 is its ENABLE_PARTITION). Default ${DEFAULT-VALUE}")
     String kvmAbi;
 
     @Option(names = "--pmu-version", paramLabel = "V",
@@ -115,10 +118,15 @@ public final class PmuOptions {
 
     /** The vCPU for these options, with {@code pmuMode} overriding {@code --pmu} (null = keep). */
     HostedVcpu build(String pmuMode) throws RunCommand.UsageError {
+        return build(pmuMode, null);
+    }
+
+    /** {@link #build(String)} with {@code abiOverride} overriding {@code --kvm-abi} (null = keep). */
+    HostedVcpu build(String pmuMode, KvmAbi abiOverride) throws RunCommand.UsageError {
         String mode = pmuMode != null ? pmuMode : pmu;
         try {
             Host h = resolveHost();
-            KvmAbi abi = KvmAbi.parse(kvmAbi);
+            KvmAbi abi = abiOverride != null ? abiOverride : KvmAbi.parse(kvmAbi);
             if (abi == null) {
                 throw new RunCommand.UsageError("--kvm-abi " + kvmAbi + ": expected " + KvmAbi.choices());
             }

@@ -221,8 +221,11 @@ public final class HostedVcpu implements RunObserver, EventClock {
             // the cycle counter, the register guests read in loops, has its own small reader
             SysReg.Reader reader = reg == PmuReg.PMCCNTR ? (c, x) -> pmuReadCycles(c.el())
                     : (c, x) -> pmuRead(reg, index, c.el());
+            // EL0 accesses reach the vPMU, which applies PMUSERENR as KVM does (UNDEF); a partitioned
+            // PMU is accessed directly, so the hardware traps a refused EL0 access to EL1 (EC 0x18)
             SysReg row = SysReg.of(e.name(), e.encoding(), reader,
-                    (c, x, v) -> pmuWrite(reg, index, v, c.el())).el0(SysReg.EL0_RW)
+                    (c, x, v) -> pmuWrite(reg, index, v, c.el())).el0((c, w) -> c.el() == 0 && pmu.el0Trapped(reg, w)
+                            ? SysReg.Access.TRAP : SysReg.Access.ALLOW)
                     .debugAccess((c, x) -> {
                         if (!vcpu.hasPmu()) {
                             throw new SysReg.Unavailable("no vPMU");

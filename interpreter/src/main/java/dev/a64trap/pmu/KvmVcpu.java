@@ -109,6 +109,8 @@ public final class KvmVcpu {
             setNrCounters(arg);
         } else if (vm.abi().hasFixedCountersOnly() && attr == vm.abi().fixedCountersOnlyAttr()) {
             setFixedCountersOnly();
+        } else if (vm.abi().partitionAttr() >= 0 && attr == vm.abi().partitionAttr()) {
+            setPartition();
         } else {
             throw new KvmException(Errno.ENXIO, "unknown PMU attribute " + attr);
         }
@@ -216,6 +218,9 @@ public final class KvmVcpu {
         if (vm.abi().fixedExclusiveWithSetPmuAndFilter() && vm.fixedCountersOnly) {
             throw new KvmException(Errno.EBUSY, "fixed-counters-only is set (v8+)");
         }
+        if (vm.partitioned) {
+            throw new KvmException(Errno.EBUSY, "the PMU is partitioned (it spans every host PMU)");
+        }
         vm.pmu = p;
         vm.explicitSetPmu = true;
         vm.supportedCpus = p.cpus();
@@ -265,6 +270,29 @@ public final class KvmVcpu {
         reloadAll();
     }
 
+    /**
+     * ENABLE_PARTITION ("ARM64 PMU Partitioning", Colton Lewis, v9 2026-09-24, as summarised; v7
+     * 2026-05-04 read): the guest owns counters [0, N) of the host PMU of whatever CPU it runs on,
+     * with direct access (PMUSERENR enforced by hardware, PMCEID the core's own), its counters swapped
+     * in and out lazily at vCPU load/put, the event filter applied at vcpu_load ("KVM: arm64: Enforce
+     * PMU event filter at vcpu_load()"). N (HPMN) then comes from SET_NR_COUNTERS, 0 included
+     * (FEAT_HPMN0). a64trap's choices where the summary is silent: EBUSY after the VM ran and after an
+     * explicit SET_PMU (and SET_PMU after it), the vCPU may run on every CPU with a PMU, N at most the
+     * fewest counters of any host PMU.
+     */
+    private void setPartition() {
+        if (vm.hasRun) {
+            throw new KvmException(Errno.EBUSY, "VM has run");
+        }
+        if (vm.explicitSetPmu) {
+            throw new KvmException(Errno.EBUSY, "SET_PMU was used");
+        }
+        vm.partitioned = true;
+        vm.supportedCpus = vm.host.cpusWithPmu();
+        vm.setNrCounters(vm.maxCounters());
+        reloadAll();
+    }
+
     private void reloadAll() {
         for (KvmVcpu v : vm.vcpus()) {
             v.pmu.requestReload();
@@ -289,12 +317,15 @@ public final class KvmVcpu {
                 && vm.fixedCountersOnly) {
             return 0;
         }
+        if (vm.abi().partitionAttr() >= 0 && attr == vm.abi().partitionAttr() && pmuFeature && vm.partitioned) {
+            return 0;
+        }
         throw new KvmException(Errno.ENXIO, "attribute " + attr + " cannot be read");
     }
 
     /** KVM_HAS_DEVICE_ATTR: returns normally when supported, else ENXIO. */
     public void hasAttr(long attr) {
-        long last = Math.max(vm.abi().fixedCountersOnlyAttr(), PmuAttr.SET_NR_COUNTERS);
+        long last = vm.abi().lastAttr();
         if (attr < 0 || attr > last || !pmuFeature) {
             throw new KvmException(Errno.ENXIO, "attribute " + attr + " not supported");
         }

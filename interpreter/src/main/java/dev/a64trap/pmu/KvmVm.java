@@ -54,6 +54,7 @@ public final class KvmVm {
     int nrCounters;
     BitSet filter;
     boolean fixedCountersOnly;
+    boolean partitioned;
     CpuSet supportedCpus;
     boolean hasRun;
     Boolean pmuFeature;
@@ -142,10 +143,25 @@ public final class KvmVm {
         return filter != null;
     }
 
-    /** Max N the VM's PMU allows: 0 in fixed-counters-only mode. */
+    /** Whether ENABLE_PARTITION is set (the guest owns counters [0, N) of whichever PMU it runs on). */
+    public boolean partitioned() {
+        return partitioned;
+    }
+
+    /**
+     * Max N the VM's PMU allows: 0 in fixed-counters-only mode; partitioned, the fewest counters of any
+     * host PMU, as the vCPU may run on every one (the counters the host reserves for guests, here all).
+     */
     int maxCounters() {
         if (fixedCountersOnly || pmu == null) {
             return 0;
+        }
+        if (partitioned) {
+            int min = Integer.MAX_VALUE;
+            for (HostPmu p : host.pmus()) {
+                min = Math.min(min, p.counters());
+            }
+            return min;
         }
         return pmu.counters();
     }

@@ -145,9 +145,31 @@ public final class VmmPolicy {
                         + " (use --kvm-abi v2, v5, v8 or v11)");
             }
             steps.add(new Step(abi.fixedCountersOnlyAttr(), null, abi.fixedAttrName()));
+        } else if (mode.startsWith("partitioned:")) {
+            if (abi.partitionAttr() < 0) {
+                throw new IllegalArgumentException("--pmu " + option + ": KVM ABI " + abi.optionName()
+                        + " has no partitioned PMU (use --kvm-abi " + KvmAbi.PARTITION_V9.optionName()
+                        + ": both series number their attribute 5)");
+            }
+            int hpmn;
+            try {
+                hpmn = Integer.parseInt(mode.substring("partitioned:".length()));
+            } catch (NumberFormatException e) {
+                hpmn = -1;
+            }
+            int limit = Integer.MAX_VALUE;
+            for (HostPmu p : host.pmus()) {
+                limit = Math.min(limit, p.counters());
+            }
+            if (hpmn < 0 || hpmn > limit) {
+                throw new IllegalArgumentException("--pmu " + option + ": HPMN must be 0 to " + limit
+                        + " (the fewest counters of host " + host.name() + "'s PMUs)");
+            }
+            steps.add(new Step(abi.partitionAttr(), null, "KVM_ARM_VCPU_PMU_V3_ENABLE_PARTITION"));
+            steps.add(nrCounters(hpmn));
         } else if (!mode.equals("default")) {
             throw new IllegalArgumentException("--pmu " + option
-                    + ": expected none, default, pmu:NAME, fixed-counters-only or auto");
+                    + ": expected none, default, pmu:NAME, fixed-counters-only, partitioned:HPMN or auto");
         }
         if (irqchip) {
             steps.add(new Step(PmuAttr.IRQ, PMU_PPI, "KVM_ARM_VCPU_PMU_V3_IRQ " + PMU_PPI));
