@@ -59,6 +59,11 @@ public final class PmuOptions {
                     + "are printed). Default ${DEFAULT-VALUE}")
     String pmu;
 
+    @Option(names = "--vcpu-strict",
+            description = "KVM_ARM_VCPU_INIT with the proposed STRICT PMU feature: no implicit default PMU (needs "
+                    + "--pmu pmu:NAME, else KVM_RUN fails), STALL_SLOT events kept in PMCEID1, no fixed-counters-only")
+    boolean vcpuStrict;
+
     @Option(names = "--qemu-machine", paramLabel = "VERSION", defaultValue = "latest",
             description = "QEMU virt machine version for --pmu auto's compat rule: latest, or e.g. 10.2 "
                     + "(up to 10.2 auto keeps KVM's legacy default PMU). Default ${DEFAULT-VALUE}")
@@ -95,7 +100,8 @@ public final class PmuOptions {
 
     @Option(names = "--pmu-report", paramLabel = "FORMAT",
             description = "after the run print to stderr, per counter, its value and events counted on each pCPU, "
-                    + "and the migrations; FORMAT: text, json (to stderr) or json:FILE (schema a64trap.pmu-report/1)")
+                    + "and the migrations; FORMAT: text, perf (a perf stat-like table per host PMU type), json (to "
+                    + "stderr) or json:FILE (schema a64trap.pmu-report/1)")
     String pmuReport;
 
     @Option(names = "--plant-bug", paramLabel = "NAME",
@@ -135,7 +141,7 @@ public final class PmuOptions {
                         + (h.cpuCount() - 1));
             }
             if (pmuReport != null && PmuReport.Format.parse(pmuReport) == null) {
-                throw new RunCommand.UsageError("--pmu-report " + pmuReport + ": expected text, json or json:FILE");
+                throw new RunCommand.UsageError("--pmu-report " + pmuReport + ": expected text, perf, json or json:FILE");
             }
             if (pmuReport != null && PmuReport.Format.parse(pmuReport).file() != null) {
                 Path dir = PmuReport.Format.parse(pmuReport).file().toAbsolutePath().getParent();
@@ -160,6 +166,14 @@ public final class PmuOptions {
                         + "e.g. 10.2");
             }
             VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true, machine);
+            if (vcpuStrict) {
+                if (!plan.steps().stream().anyMatch(st -> st.attr() == dev.a64trap.pmu.PmuAttr.SET_PMU)
+                        && !plan.mode().equals("fixed-counters-only")) {
+                    throw new RunCommand.UsageError("--vcpu-strict with --pmu " + mode + ": a STRICT vCPU has no "
+                            + "default PMU, so KVM_RUN would fail EINVAL without SET_PMU (use --pmu pmu:NAME)");
+                }
+                plan = plan.withStrict(); // fixed-counters-only: KVM refuses it below (EINVAL)
+            }
             PlantedBug bug = plantedBug();
             List<VmmPolicy.Step> extra = attributeSteps();
             if (!plan.pmuFeature() && (!extra.isEmpty() || pmcrN != null)) {

@@ -59,6 +59,23 @@ public final class KvmVcpu {
      * resets the vCPU's registers; VM-wide N survives.
      */
     public void init(boolean pmuFeatureRequested, int vmmCpu) {
+        init(pmuFeatureRequested, false, vmmCpu);
+    }
+
+    /**
+     * KVM_ARM_VCPU_INIT with the STRICT PMU feature as well (Congkai Tan's series, v3, as summarised in
+     * issue 15; the feature's bit number is not modelled): no implicit default PMU is chosen, so the VM
+     * has none until SET_PMU (SET_NR_COUNTERS before it fails EINVAL, KVM_RUN without it fails EINVAL),
+     * fixed-counters-only is refused (EINVAL, as the maintainers asked), and PMCEID1 keeps the host's
+     * STALL_SLOT bits.
+     */
+    public void init(boolean pmuFeatureRequested, boolean strict, int vmmCpu) {
+        if (strict && !pmuFeatureRequested) {
+            throw new KvmException(Errno.EINVAL, "STRICT needs the PMU feature");
+        }
+        if (vm.strict != null && vm.strict != strict) {
+            throw new KvmException(Errno.EINVAL, "STRICT differs from the VM's other vCPUs");
+        }
         if (vm.pmuFeature != null && vm.pmuFeature != pmuFeatureRequested) {
             throw new KvmException(Errno.EINVAL, "feature set differs from the VM's other vCPUs");
         }
@@ -72,7 +89,7 @@ public final class KvmVcpu {
             if (vm.abi().refusesUncoveredCpus() && !vm.host.cpusWithPmu().containsAll(vm.host.allCpus())) {
                 throw new KvmException(Errno.EINVAL, "host PMUs do not cover all CPUs (refused since v8)");
             }
-            if (vm.pmu == null) {
+            if (vm.pmu == null && !strict) {
                 HostPmu def = vm.host.pmuOfCpu(vmmCpu);
                 if (def == null) {
                     throw new KvmException(Errno.ENODEV, "no host PMU covers the VMM's CPU " + vmmCpu);
@@ -81,6 +98,7 @@ public final class KvmVcpu {
                 vm.nrCounters = def.counters();
             }
         }
+        vm.strict = strict;
         vm.pmuFeature = pmuFeatureRequested;
         pmuFeature = pmuFeatureRequested;
         initialised = true;
@@ -249,6 +267,9 @@ public final class KvmVcpu {
     }
 
     private void setFixedCountersOnly() {
+        if (vm.isStrict()) {
+            throw new KvmException(Errno.EINVAL, "a STRICT vCPU cannot have a fixed-counters-only PMU");
+        }
         if (vm.hasRun) {
             throw new KvmException(Errno.EBUSY, "VM has run");
         }
@@ -380,6 +401,9 @@ public final class KvmVcpu {
         if (pmuFeature) {
             if (!pmuCreated) {
                 throw new KvmException(Errno.EINVAL, "KVM_ARM_VCPU_PMU_V3_INIT missing");
+            }
+            if (vm.isStrict() && !vm.explicitSetPmu) {
+                throw new KvmException(Errno.EINVAL, "STRICT vCPU without SET_PMU (no implicit default PMU)");
             }
             if (vm.options.irqchip() != KvmVm.Irqchip.NONE ? !isPpi(irq) && !isSpi(irq) : irq != 0) {
                 throw new KvmException(Errno.EINVAL, "PMU IRQ invalid for this irqchip");

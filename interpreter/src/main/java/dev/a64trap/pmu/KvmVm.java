@@ -55,6 +55,7 @@ public final class KvmVm {
     BitSet filter;
     boolean fixedCountersOnly;
     boolean partitioned;
+    Boolean strict;
     CpuSet supportedCpus;
     boolean hasRun;
     Boolean pmuFeature;
@@ -141,6 +142,11 @@ public final class KvmVm {
 
     public boolean hasFilter() {
         return filter != null;
+    }
+
+    /** Whether the vCPUs were initialised with the STRICT PMU feature. */
+    public boolean isStrict() {
+        return Boolean.TRUE.equals(strict);
     }
 
     /** Whether ENABLE_PARTITION is set (the guest owns counters [0, N) of whichever PMU it runs on). */
@@ -251,7 +257,8 @@ public final class KvmVm {
         if (which == 0) {
             v = pmu.core().pmceid0() | 1L << Events.SW_INCR | 1L << Events.CHAIN;
         } else {
-            v = pmu.core().pmceid1() & ~(7L << 29);
+            // STALL_SLOT* (0x3D-0x3F) hidden because PMMIR_EL1 reads 0, except for a STRICT vCPU
+            v = isStrict() ? pmu.core().pmceid1() : pmu.core().pmceid1() & ~(7L << 29);
         }
         if (pmuVer() < PmuBits.PMUV3P1) {
             v &= 0xFFFF_FFFFL;

@@ -29,10 +29,19 @@ public final class VmmPolicy {
      * @param mode       resolved mode: none, default, pmu:NAME or fixed-counters-only
      * @param reason     why this mode was chosen (for auto)
      */
-    public record Plan(boolean pmuFeature, List<Step> steps, String mode, String reason) {
+    public record Plan(boolean pmuFeature, List<Step> steps, String mode, String reason, boolean strict) {
+        public Plan(boolean pmuFeature, List<Step> steps, String mode, String reason) {
+            this(pmuFeature, steps, mode, reason, false);
+        }
+
+        /** This plan with the STRICT vCPU feature requested at KVM_ARM_VCPU_INIT. */
+        public Plan withStrict() {
+            return new Plan(pmuFeature, steps, mode, reason, true);
+        }
+
         /** Performs the plan on a fresh vCPU: init with the feature, then each step. */
         public void apply(KvmVcpu vcpu, int vmmCpu) {
-            vcpu.init(pmuFeature, vmmCpu);
+            vcpu.init(pmuFeature, strict, vmmCpu);
             for (Step s : steps) {
                 vcpu.setAttr(s.attr(), s.arg());
             }
@@ -52,13 +61,14 @@ public final class VmmPolicy {
                 init--;
             }
             all.addAll(init > 0 ? init - 1 : all.size(), extra);
-            return new Plan(pmuFeature, List.copyOf(all), mode, reason);
+            return new Plan(pmuFeature, List.copyOf(all), mode, reason, strict);
         }
 
         /** The KVM calls as text, one per line. */
         public List<String> describe() {
             List<String> out = new ArrayList<>();
-            out.add("KVM_ARM_VCPU_INIT features[0]" + (pmuFeature ? " |= 1 << KVM_ARM_VCPU_PMU_V3" : " (no PMU)"));
+            out.add("KVM_ARM_VCPU_INIT features[0]" + (pmuFeature ? " |= 1 << KVM_ARM_VCPU_PMU_V3" : " (no PMU)")
+                    + (strict ? " | STRICT" : ""));
             for (Step s : steps) {
                 out.add(s.text());
             }
