@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code a64trap compare IMAGE}: the same guest under the five VMM PMU choices on one host, one row
+ * {@code a64trap compare IMAGE}: the same guest under the six VMM PMU choices on one host, one row
  * each; the guests' console output follows the table, one section per run.
  */
 @Command(
@@ -29,10 +29,11 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         header = "Run an image under each KVM PMU mode and compare the outcomes.",
         description = {"Run an image with no PMU, under KVM's default PMU, SET_PMU (pinned to the first PMU's CPUs",
-            "after init), fixed-counters-only and auto on the chosen host; print one row per mode, then each run's",
-            "console. --pmu is ignored (each row sets its own). A mode KVM refuses on this host or ABI is a row",
-            "'refused: ERRNO (reason)' and the others run. --pmu-report gives one report per row that ran",
-            "(json:FILE: FILE with the mode before its extension, r-default.json ...).",
+            "after init), fixed-counters-only, a partitioned PMU (rule set partition-v9) and auto on the chosen",
+            "host; print one row per mode, then each run's console. --pmu is ignored (each row sets its own).",
+            "A mode KVM refuses on this host or ABI is a row 'refused: ERRNO (reason)' and the others run.",
+            "--pmu-report gives one report per row that ran (json:FILE: FILE with the mode before its",
+            "extension, r-default.json ...).",
             "Exit status: 0 when every run that KVM accepted exited 0, else 1; 2 bad usage or image."})
 public final class CompareCommand implements Callable<Integer> {
 
@@ -90,18 +91,29 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    record Row(String label, String pmuMode, String pinAfter) {}
+    record Row(String label, String pmuMode, String pinAfter, KvmAbi abi) {
+        Row(String label, String pmuMode, String pinAfter) {
+            this(label, pmuMode, pinAfter, null);
+        }
+    }
 
     /**
-     * The five rows for {@code host}: no PMU at all (Windows crashes without one too: the first
+     * The six rows for {@code host}: no PMU at all (Windows crashes without one too: the first
      * series' cover letter), KVM's default, SET_PMU to the first registered PMU pinned after init,
-     * fixed-counters-only, auto.
+     * fixed-counters-only, a partitioned PMU with HPMN = min(4, the fewest counters) under its own
+     * rule set (its attribute 5 collides with fixed-counters-only), auto.
      */
     static List<Row> rows(Host host) {
         HostPmu first = host.pmus().get(0);
+        int hpmn = Integer.MAX_VALUE;
+        for (HostPmu p : host.pmus()) {
+            hpmn = Math.min(hpmn, p.counters());
+        }
+        hpmn = Math.min(4, hpmn);
         return List.of(new Row("none", "none", null), new Row("default", "default", null),
                 new Row("set-pmu", "pmu:" + first.name(), "0:" + first.cpus()),
                 new Row("fixed-counters-only", "fixed-counters-only", null),
+                new Row("partitioned:" + hpmn + " (partition-v9)", "partitioned:" + hpmn, null, KvmAbi.PARTITION_V9),
                 new Row("auto", "auto", null));
     }
 
@@ -134,12 +146,12 @@ public final class CompareCommand implements Callable<Integer> {
             pmu.pinAfter = r.pinAfter() != null ? r.pinAfter() : userPin;
             HostedVcpu v;
             try {
-                if (r.pmuMode().equals("fixed-counters-only") && !KvmAbi.parse(pmu.kvmAbi).hasFixedCountersOnly()) {
+                if (r.pmuMode().equals("fixed-counters-only") && !(r.abi() != null ? r.abi() : KvmAbi.parse(pmu.kvmAbi)).hasFixedCountersOnly()) {
                     // kvm_arm_pmu_v3_set_attr() answers an attribute it does not know with -ENXIO
                     throw new RunCommand.UsageError("", "ENXIO", "KVM ABI " + pmu.kvmAbi + " has no "
                             + "fixed-counters-only attribute");
                 }
-                v = pmu.build(r.pmuMode());
+                v = pmu.build(r.pmuMode(), r.abi());
             } catch (RunCommand.UsageError refusal) {
                 if (refusal.errno == null) {
                     throw refusal; // not KVM's answer: the user's mistake, for every row

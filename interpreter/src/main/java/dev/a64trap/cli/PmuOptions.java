@@ -52,10 +52,17 @@ public final class PmuOptions {
     @Option(names = "--pmu", paramLabel = "MODE", defaultValue = "default",
             description = "VMM PMU policy: none, default (plain KVM: PMU of the VMM's CPU, vCPU unpinned), "
                     + "pmu:NAME (SET_PMU; the vCPU may only run on that PMU's CPUs), fixed-counters-only, "
+                    + "partitioned:HPMN (the guest owns counters 0..HPMN-1 of whichever core it runs on; "
+                    + "needs --kvm-abi partition-v9), "
                     + "auto (QEMU RFC v4 order: machine types up to 10.2 keep default, else a PMU covering all "
                     + "CPUs, else fixed-counters-only if the PMUs cover all CPUs, else none; the choice and why "
                     + "are printed). Default ${DEFAULT-VALUE}")
     String pmu;
+
+    @Option(names = "--vcpu-strict",
+            description = "KVM_ARM_VCPU_INIT with the proposed STRICT PMU feature: no implicit default PMU (needs "
+                    + "--pmu pmu:NAME, else KVM_RUN fails), STALL_SLOT events kept in PMCEID1, no fixed-counters-only")
+    boolean vcpuStrict;
 
     @Option(names = "--qemu-machine", paramLabel = "VERSION", defaultValue = "latest",
             description = "QEMU virt machine version for --pmu auto's compat rule: latest, or e.g. 10.2 "
@@ -64,7 +71,8 @@ public final class PmuOptions {
 
     @Option(names = "--kvm-abi", paramLabel = "REV", defaultValue = "v11",
             description = "KVM rule set: mainline (no fixed-counters-only), v2 (COMPOSITION), v5, v8, v11 "
-                    + "(v8 plus SET_NR_COUNTERS frozen after the first run; default ${DEFAULT-VALUE})")
+                    + "(v8 plus SET_NR_COUNTERS frozen after the first run), partition-v9 (mainline plus the "
+                    + "partitioned PMU; attribute 5 is its ENABLE_PARTITION). Default ${DEFAULT-VALUE}")
     String kvmAbi;
 
     @Option(names = "--pmu-version", paramLabel = "V",
@@ -92,7 +100,8 @@ public final class PmuOptions {
 
     @Option(names = "--pmu-report", paramLabel = "FORMAT",
             description = "after the run print to stderr, per counter, its value and events counted on each pCPU, "
-                    + "and the migrations; FORMAT: text, json (to stderr) or json:FILE (schema a64trap.pmu-report/1)")
+                    + "and the migrations; FORMAT: text, perf (a perf stat-like table per host PMU type), json (to "
+                    + "stderr) or json:FILE (schema a64trap.pmu-report/1)")
     String pmuReport;
 
     @Option(names = "--plant-bug", paramLabel = "NAME",
@@ -115,10 +124,15 @@ public final class PmuOptions {
 
     /** The vCPU for these options, with {@code pmuMode} overriding {@code --pmu} (null = keep). */
     HostedVcpu build(String pmuMode) throws RunCommand.UsageError {
+        return build(pmuMode, null);
+    }
+
+    /** {@link #build(String)} with {@code abiOverride} overriding {@code --kvm-abi} (null = keep). */
+    HostedVcpu build(String pmuMode, KvmAbi abiOverride) throws RunCommand.UsageError {
         String mode = pmuMode != null ? pmuMode : pmu;
         try {
             Host h = resolveHost();
-            KvmAbi abi = KvmAbi.parse(kvmAbi);
+            KvmAbi abi = abiOverride != null ? abiOverride : KvmAbi.parse(kvmAbi);
             if (abi == null) {
                 throw new RunCommand.UsageError("--kvm-abi " + kvmAbi + ": expected " + KvmAbi.choices());
             }
@@ -127,7 +141,7 @@ public final class PmuOptions {
                         + (h.cpuCount() - 1));
             }
             if (pmuReport != null && PmuReport.Format.parse(pmuReport) == null) {
-                throw new RunCommand.UsageError("--pmu-report " + pmuReport + ": expected text, json or json:FILE");
+                throw new RunCommand.UsageError("--pmu-report " + pmuReport + ": expected text, perf, json or json:FILE");
             }
             if (pmuReport != null && PmuReport.Format.parse(pmuReport).file() != null) {
                 Path dir = PmuReport.Format.parse(pmuReport).file().toAbsolutePath().getParent();
@@ -152,6 +166,14 @@ public final class PmuOptions {
                         + "e.g. 10.2");
             }
             VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true, machine);
+            if (vcpuStrict) {
+                if (!plan.steps().stream().anyMatch(st -> st.attr() == dev.a64trap.pmu.PmuAttr.SET_PMU)
+                        && !plan.mode().equals("fixed-counters-only")) {
+                    throw new RunCommand.UsageError("--vcpu-strict with --pmu " + mode + ": a STRICT vCPU has no "
+                            + "default PMU, so KVM_RUN would fail EINVAL without SET_PMU (use --pmu pmu:NAME)");
+                }
+                plan = plan.withStrict(); // fixed-counters-only: KVM refuses it below (EINVAL)
+            }
             PlantedBug bug = plantedBug();
             List<VmmPolicy.Step> extra = attributeSteps();
             if (!plan.pmuFeature() && (!extra.isEmpty() || pmcrN != null)) {
@@ -264,7 +286,7 @@ public final class PmuOptions {
             String n = f.file().getFileName().toString();
             int dot = n.lastIndexOf('.');
             String perRow = dot > 0 ? n.substring(0, dot) + "-" + row + n.substring(dot) : n + "-" + row;
-            f = new PmuReport.Format(true, f.file().resolveSibling(perRow));
+            f = new PmuReport.Format(true, f.file().resolveSibling(perRow), f.perf());
         }
         return PmuReport.write(v, f, out);
     }

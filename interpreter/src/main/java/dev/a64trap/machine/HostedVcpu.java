@@ -95,6 +95,12 @@ public final class HostedVcpu implements RunObserver, EventClock {
     private long stalledNs;
     private long stallMarkNs;
     private boolean stalled;
+    // perf's "time enabled" (PMCR.E and the PMCNTENSET bit) and "time running" (the vPMU counts it) per
+    // counter, running per pCPU, closed at the same points as the stall interval
+    private final long[] enabledNs = new long[32];
+    private long[][] runningNs;
+    private int enabledMask;
+    private int runningMask;
     private boolean irqLevel;
     private long irqRises;
     private PlantedBug plantedBug;
@@ -232,8 +238,11 @@ public final class HostedVcpu implements RunObserver, EventClock {
             // the cycle counter, the register guests read in loops, has its own small reader
             SysReg.Reader reader = reg == PmuReg.PMCCNTR ? (c, x) -> pmuReadCycles(c.el())
                     : (c, x) -> pmuRead(reg, index, c.el());
+            // EL0 accesses reach the vPMU, which applies PMUSERENR as KVM does (UNDEF); a partitioned
+            // PMU is accessed directly, so the hardware traps a refused EL0 access to EL1 (EC 0x18)
             SysReg row = SysReg.of(e.name(), e.encoding(), reader,
-                    (c, x, v) -> pmuWrite(reg, index, v, c.el())).el0(SysReg.EL0_RW)
+                    (c, x, v) -> pmuWrite(reg, index, v, c.el())).el0((c, w) -> c.el() == 0 && pmu.el0Trapped(reg, w)
+                            ? SysReg.Access.TRAP : SysReg.Access.ALLOW)
                     .debugAccess((c, x) -> {
                         if (!vcpu.hasPmu()) {
                             throw new SysReg.Unavailable("no vPMU");
@@ -720,14 +729,39 @@ public final class HostedVcpu implements RunObserver, EventClock {
                 && (pmu.peek(PmuReg.PMCNTENSET, 0) >>> PmuBits.CYCLE_IDX & 1) != 0;
     }
 
-    /** Closes the stall interval up to now and starts a new one with the current state. */
+    /**
+     * Closes the stall interval (and each counter's enabled/running interval) up to now and starts a
+     * new one with the current state. Called wherever the state can change: PMU writes, vCPU loads,
+     * userspace changes, and before these figures are read.
+     */
     private void updateStall() {
         long now = nanoseconds();
+        long dt = now - stallMarkNs;
         if (stalled) {
-            stalledNs += now - stallMarkNs;
+            stalledNs += dt;
+        }
+        if (dt != 0 && (enabledMask | runningMask) != 0) {
+            if (runningNs == null) {
+                runningNs = new long[32][host.cpuCount()];
+            }
+            for (int m = enabledMask; m != 0; m &= m - 1) {
+                enabledNs[Integer.numberOfTrailingZeros(m)] += dt;
+            }
+            for (int m = runningMask; m != 0; m &= m - 1) {
+                runningNs[Integer.numberOfTrailingZeros(m)][pcpu] += dt;
+            }
         }
         stallMarkNs = now;
         stalled = cycleCounterEnabled() && !pmu.isCounting(PmuBits.CYCLE_IDX);
+        enabledMask = 0;
+        runningMask = 0;
+        if (vcpu.hasPmu() && pcpu >= 0 && (pmu.peek(PmuReg.PMCR, 0) & PmuBits.PMCR_E) != 0) {
+            enabledMask = (int) pmu.peek(PmuReg.PMCNTENSET, 0);
+            for (int m = enabledMask; m != 0; m &= m - 1) {
+                int i = Integer.numberOfTrailingZeros(m);
+                runningMask |= pmu.isCounting(i) ? 1 << i : 0;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ reports
@@ -745,6 +779,18 @@ public final class HostedVcpu implements RunObserver, EventClock {
     public long stalledNanos() {
         updateStall();
         return stalledNs;
+    }
+
+    /** perf's "time enabled" of counter i (31 = cycle counter): guest ns with PMCR.E and its PMCNTENSET bit set. */
+    public long timeEnabledNanos(int i) {
+        updateStall();
+        return enabledNs[i];
+    }
+
+    /** perf's "time running" of counter i on pCPU {@code cpu}: guest ns the vPMU counted it there. */
+    public long timeRunningNanos(int i, int cpu) {
+        updateStall();
+        return runningNs == null ? 0 : runningNs[i][cpu];
     }
 
     public int currentCpu() {

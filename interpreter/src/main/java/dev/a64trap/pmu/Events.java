@@ -64,4 +64,26 @@ public final class Events {
     public static int source(int evtCount) {
         return evtCount >= 0 && evtCount < SOURCE.length ? SOURCE[evtCount] : NONE;
     }
+
+    /**
+     * Linux perf's names of the common events 0x00-0x3F, as the PMUv3 driver lists them in sysfs
+     * (/sys/bus/event_source/devices/armv8_cortex_a55/events/inst_retired ...), indexed by event number.
+     */
+    private static final String[] PERF_NAMES = {
+        "sw_incr", "l1i_cache_refill", "l1i_tlb_refill", "l1d_cache_refill", "l1d_cache", "l1d_tlb_refill",
+        "ld_retired", "st_retired", "inst_retired", "exc_taken", "exc_return", "cid_write_retired",
+        "pc_write_retired", "br_immed_retired", "br_return_retired", "unaligned_ldst_retired", "br_mis_pred",
+        "cpu_cycles", "br_pred", "mem_access", "l1i_cache", "l1d_cache_wb", "l2d_cache", "l2d_cache_refill",
+        "l2d_cache_wb", "bus_access", "memory_error", "inst_spec", "ttbr_write_retired", "bus_cycles", "chain",
+        "l1d_cache_allocate", "l2d_cache_allocate", "br_retired", "br_mis_pred_retired", "stall_frontend",
+        "stall_backend", "l1d_tlb", "l1i_tlb", "l2i_cache", "l2i_cache_refill", "l3d_cache_allocate",
+        "l3d_cache_refill", "l3d_cache", "l3d_cache_wb", "l2d_tlb_refill", "l2i_tlb_refill", "l2d_tlb",
+        "l2i_tlb", "remote_access", "ll_cache", "ll_cache_miss", "dtlb_walk", "itlb_walk", "ll_cache_rd",
+        "ll_cache_miss_rd", "remote_access_rd", "l1d_cache_lmiss_rd", "op_retired", "op_spec", "stall",
+        "stall_slot_backend", "stall_slot_frontend", "stall_slot"};
+
+    /** perf's name of {@code event} ({@code inst_retired}), or {@code r<hex>} (perf's raw syntax) beyond 0x3F. */
+    public static String perfName(int event) {
+        return event >= 0 && event < PERF_NAMES.length ? PERF_NAMES[event] : String.format("r%x", event);
+    }
 }

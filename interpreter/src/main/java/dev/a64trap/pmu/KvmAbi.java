@@ -19,13 +19,13 @@ import java.util.Locale;
  */
 public enum KvmAbi {
     /** Upstream Linux (6.16+): attribute 5 does not exist (ENXIO). */
-    MAINLINE(-1, false, false, false, false, false),
+    MAINLINE(-1, false, false, false, false, false, -1),
     /** v2 (2025-08): KVM_ARM_VCPU_PMU_V3_COMPOSITION; filter-before-flag EBUSY; SET_PMU clears it; CPUs = union. */
-    V2(5, false, true, true, false, false),
+    V2(5, false, true, true, false, false, -1),
     /** v5: renamed FIXED_COUNTERS_ONLY; same VMM rules as v2. */
-    V5(5, false, true, true, false, false),
+    V5(5, false, true, true, false, false, -1),
     /** v8 (2026-07): exclusive with SET_PMU and FILTER; supported CPUs unchanged; uncovered CPUs refused. */
-    V8(5, true, false, false, true, false),
+    V8(5, true, false, false, true, false, -1),
     /**
      * v11 (2026-09-20): v8's rules, and from v9 on SET_NR_COUNTERS is EBUSY once the VM has run. The
      * rest of what v9-v11 changed is nested-virt bookkeeping with no effect on a guest without EL2
@@ -34,7 +34,13 @@ public enum KvmAbi {
      * after PMCR/MDCR/userspace writes, "Reload when resetting" reverted, serialised vCPU init): see
      * docs/vpmu-upstream.md.
      */
-    V11(5, true, false, false, true, true);
+    V11(5, true, false, false, true, true, -1),
+    /**
+     * Mainline plus Colton Lewis' "ARM64 PMU Partitioning" series (v9, 2026-09-24, as summarised in
+     * issue 15; v7 2026-05 read): KVM_ARM_VCPU_PMU_V3_ENABLE_PARTITION is attribute 5 here, so this
+     * rule set has no fixed-counters-only. See {@link KvmVcpu} for the partition's rules.
+     */
+    PARTITION_V9(-1, false, false, false, false, false, 5);
 
     public static final KvmAbi DEFAULT = V11;
 
@@ -44,9 +50,11 @@ public enum KvmAbi {
     private final boolean fixedOnUnionOfCpus;
     private final boolean refusesUncoveredCpus;
     private final boolean nrCountersFrozenAfterRun;
+    private final long partitionAttr;
 
     KvmAbi(long fixedAttr, boolean fixedExclusive, boolean filterBlocksOnlyFirstSet, boolean fixedOnUnionOfCpus,
-            boolean refusesUncoveredCpus, boolean nrCountersFrozenAfterRun) {
+            boolean refusesUncoveredCpus, boolean nrCountersFrozenAfterRun, long partitionAttr) {
+        this.partitionAttr = partitionAttr;
         this.fixedAttr = fixedAttr;
         this.fixedExclusive = fixedExclusive;
         this.filterBlocksOnlyFirstSet = filterBlocksOnlyFirstSet;
@@ -89,17 +97,27 @@ public enum KvmAbi {
         return nrCountersFrozenAfterRun;
     }
 
+    /** The attribute number of ENABLE_PARTITION in this rule set, or -1 (none). */
+    public long partitionAttr() {
+        return partitionAttr;
+    }
+
+    /** The highest attribute number KVM_HAS_DEVICE_ATTR knows in this rule set. */
+    public long lastAttr() {
+        return Math.max(PmuAttr.SET_NR_COUNTERS, Math.max(fixedAttr, partitionAttr));
+    }
+
     /** Name of the fixed-counters-only attribute in this revision. */
     public String fixedAttrName() {
         return this == V2 ? "KVM_ARM_VCPU_PMU_V3_COMPOSITION" : "KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY";
     }
 
-    /** The option spelling: mainline, v2, v5, v8, v11. */
+    /** The option spelling: mainline, v2, v5, v8, v11, partition-v9. */
     public String optionName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Parses {@code mainline|v2|v5|v8|v11}; null for anything else. */
+    /** Parses {@code mainline|v2|v5|v8|v11|partition-v9}; null for anything else. */
     public static KvmAbi parse(String s) {
         for (KvmAbi a : values()) {
             if (a.optionName().equals(s)) {

@@ -59,6 +59,23 @@ public final class KvmVcpu {
      * resets the vCPU's registers; VM-wide N survives.
      */
     public void init(boolean pmuFeatureRequested, int vmmCpu) {
+        init(pmuFeatureRequested, false, vmmCpu);
+    }
+
+    /**
+     * KVM_ARM_VCPU_INIT with the STRICT PMU feature as well (Congkai Tan's series, v3, as summarised in
+     * issue 15; the feature's bit number is not modelled): no implicit default PMU is chosen, so the VM
+     * has none until SET_PMU (SET_NR_COUNTERS before it fails EINVAL, KVM_RUN without it fails EINVAL),
+     * fixed-counters-only is refused (EINVAL, as the maintainers asked), and PMCEID1 keeps the host's
+     * STALL_SLOT bits.
+     */
+    public void init(boolean pmuFeatureRequested, boolean strict, int vmmCpu) {
+        if (strict && !pmuFeatureRequested) {
+            throw new KvmException(Errno.EINVAL, "STRICT needs the PMU feature");
+        }
+        if (vm.strict != null && vm.strict != strict) {
+            throw new KvmException(Errno.EINVAL, "STRICT differs from the VM's other vCPUs");
+        }
         if (vm.pmuFeature != null && vm.pmuFeature != pmuFeatureRequested) {
             throw new KvmException(Errno.EINVAL, "feature set differs from the VM's other vCPUs");
         }
@@ -72,7 +89,7 @@ public final class KvmVcpu {
             if (vm.abi().refusesUncoveredCpus() && !vm.host.cpusWithPmu().containsAll(vm.host.allCpus())) {
                 throw new KvmException(Errno.EINVAL, "host PMUs do not cover all CPUs (refused since v8)");
             }
-            if (vm.pmu == null) {
+            if (vm.pmu == null && !strict) {
                 HostPmu def = vm.host.pmuOfCpu(vmmCpu);
                 if (def == null) {
                     throw new KvmException(Errno.ENODEV, "no host PMU covers the VMM's CPU " + vmmCpu);
@@ -81,6 +98,7 @@ public final class KvmVcpu {
                 vm.nrCounters = def.counters();
             }
         }
+        vm.strict = strict;
         vm.pmuFeature = pmuFeatureRequested;
         pmuFeature = pmuFeatureRequested;
         initialised = true;
@@ -109,6 +127,8 @@ public final class KvmVcpu {
             setNrCounters(arg);
         } else if (vm.abi().hasFixedCountersOnly() && attr == vm.abi().fixedCountersOnlyAttr()) {
             setFixedCountersOnly();
+        } else if (vm.abi().partitionAttr() >= 0 && attr == vm.abi().partitionAttr()) {
+            setPartition();
         } else {
             throw new KvmException(Errno.ENXIO, "unknown PMU attribute " + attr);
         }
@@ -216,6 +236,9 @@ public final class KvmVcpu {
         if (vm.abi().fixedExclusiveWithSetPmuAndFilter() && vm.fixedCountersOnly) {
             throw new KvmException(Errno.EBUSY, "fixed-counters-only is set (v8+)");
         }
+        if (vm.partitioned) {
+            throw new KvmException(Errno.EBUSY, "the PMU is partitioned (it spans every host PMU)");
+        }
         vm.pmu = p;
         vm.explicitSetPmu = true;
         vm.supportedCpus = p.cpus();
@@ -244,6 +267,9 @@ public final class KvmVcpu {
     }
 
     private void setFixedCountersOnly() {
+        if (vm.isStrict()) {
+            throw new KvmException(Errno.EINVAL, "a STRICT vCPU cannot have a fixed-counters-only PMU");
+        }
         if (vm.hasRun) {
             throw new KvmException(Errno.EBUSY, "VM has run");
         }
@@ -262,6 +288,29 @@ public final class KvmVcpu {
             vm.supportedCpus = vm.host.cpusWithPmu();
         }
         vm.setNrCounters(0);
+        reloadAll();
+    }
+
+    /**
+     * ENABLE_PARTITION ("ARM64 PMU Partitioning", Colton Lewis, v9 2026-09-24, as summarised; v7
+     * 2026-05-04 read): the guest owns counters [0, N) of the host PMU of whatever CPU it runs on,
+     * with direct access (PMUSERENR enforced by hardware, PMCEID the core's own), its counters swapped
+     * in and out lazily at vCPU load/put, the event filter applied at vcpu_load ("KVM: arm64: Enforce
+     * PMU event filter at vcpu_load()"). N (HPMN) then comes from SET_NR_COUNTERS, 0 included
+     * (FEAT_HPMN0). a64trap's choices where the summary is silent: EBUSY after the VM ran and after an
+     * explicit SET_PMU (and SET_PMU after it), the vCPU may run on every CPU with a PMU, N at most the
+     * fewest counters of any host PMU.
+     */
+    private void setPartition() {
+        if (vm.hasRun) {
+            throw new KvmException(Errno.EBUSY, "VM has run");
+        }
+        if (vm.explicitSetPmu) {
+            throw new KvmException(Errno.EBUSY, "SET_PMU was used");
+        }
+        vm.partitioned = true;
+        vm.supportedCpus = vm.host.cpusWithPmu();
+        vm.setNrCounters(vm.maxCounters());
         reloadAll();
     }
 
@@ -289,12 +338,15 @@ public final class KvmVcpu {
                 && vm.fixedCountersOnly) {
             return 0;
         }
+        if (vm.abi().partitionAttr() >= 0 && attr == vm.abi().partitionAttr() && pmuFeature && vm.partitioned) {
+            return 0;
+        }
         throw new KvmException(Errno.ENXIO, "attribute " + attr + " cannot be read");
     }
 
     /** KVM_HAS_DEVICE_ATTR: returns normally when supported, else ENXIO. */
     public void hasAttr(long attr) {
-        long last = Math.max(vm.abi().fixedCountersOnlyAttr(), PmuAttr.SET_NR_COUNTERS);
+        long last = vm.abi().lastAttr();
         if (attr < 0 || attr > last || !pmuFeature) {
             throw new KvmException(Errno.ENXIO, "attribute " + attr + " not supported");
         }
@@ -349,6 +401,9 @@ public final class KvmVcpu {
         if (pmuFeature) {
             if (!pmuCreated) {
                 throw new KvmException(Errno.EINVAL, "KVM_ARM_VCPU_PMU_V3_INIT missing");
+            }
+            if (vm.isStrict() && !vm.explicitSetPmu) {
+                throw new KvmException(Errno.EINVAL, "STRICT vCPU without SET_PMU (no implicit default PMU)");
             }
             if (vm.options.irqchip() != KvmVm.Irqchip.NONE ? !isPpi(irq) && !isSpi(irq) : irq != 0) {
                 throw new KvmException(Errno.EINVAL, "PMU IRQ invalid for this irqchip");

@@ -54,6 +54,8 @@ public final class KvmVm {
     int nrCounters;
     BitSet filter;
     boolean fixedCountersOnly;
+    boolean partitioned;
+    Boolean strict;
     CpuSet supportedCpus;
     boolean hasRun;
     Boolean pmuFeature;
@@ -142,10 +144,30 @@ public final class KvmVm {
         return filter != null;
     }
 
-    /** Max N the VM's PMU allows: 0 in fixed-counters-only mode. */
+    /** Whether the vCPUs were initialised with the STRICT PMU feature. */
+    public boolean isStrict() {
+        return Boolean.TRUE.equals(strict);
+    }
+
+    /** Whether ENABLE_PARTITION is set (the guest owns counters [0, N) of whichever PMU it runs on). */
+    public boolean partitioned() {
+        return partitioned;
+    }
+
+    /**
+     * Max N the VM's PMU allows: 0 in fixed-counters-only mode; partitioned, the fewest counters of any
+     * host PMU, as the vCPU may run on every one (the counters the host reserves for guests, here all).
+     */
     int maxCounters() {
         if (fixedCountersOnly || pmu == null) {
             return 0;
+        }
+        if (partitioned) {
+            int min = Integer.MAX_VALUE;
+            for (HostPmu p : host.pmus()) {
+                min = Math.min(min, p.counters());
+            }
+            return min;
         }
         return pmu.counters();
     }
@@ -235,7 +257,8 @@ public final class KvmVm {
         if (which == 0) {
             v = pmu.core().pmceid0() | 1L << Events.SW_INCR | 1L << Events.CHAIN;
         } else {
-            v = pmu.core().pmceid1() & ~(7L << 29);
+            // STALL_SLOT* (0x3D-0x3F) hidden because PMMIR_EL1 reads 0, except for a STRICT vCPU
+            v = isStrict() ? pmu.core().pmceid1() : pmu.core().pmceid1() & ~(7L << 29);
         }
         if (pmuVer() < PmuBits.PMUV3P1) {
             v &= 0xFFFF_FFFFL;

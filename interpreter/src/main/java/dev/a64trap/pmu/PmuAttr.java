@@ -44,7 +44,8 @@ public final class PmuAttr {
             case 4:
                 return "KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS";
             case 5:
-                return abi.hasFixedCountersOnly() ? abi.fixedAttrName() : "attr 5";
+                return abi.hasFixedCountersOnly() ? abi.fixedAttrName()
+                        : abi.partitionAttr() == 5 ? "KVM_ARM_VCPU_PMU_V3_ENABLE_PARTITION" : "attr 5";
             default:
                 return "attr " + attr;
         }

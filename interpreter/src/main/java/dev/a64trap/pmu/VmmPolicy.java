@@ -29,10 +29,19 @@ public final class VmmPolicy {
      * @param mode       resolved mode: none, default, pmu:NAME or fixed-counters-only
      * @param reason     why this mode was chosen (for auto)
      */
-    public record Plan(boolean pmuFeature, List<Step> steps, String mode, String reason) {
+    public record Plan(boolean pmuFeature, List<Step> steps, String mode, String reason, boolean strict) {
+        public Plan(boolean pmuFeature, List<Step> steps, String mode, String reason) {
+            this(pmuFeature, steps, mode, reason, false);
+        }
+
+        /** This plan with the STRICT vCPU feature requested at KVM_ARM_VCPU_INIT. */
+        public Plan withStrict() {
+            return new Plan(pmuFeature, steps, mode, reason, true);
+        }
+
         /** Performs the plan on a fresh vCPU: init with the feature, then each step. */
         public void apply(KvmVcpu vcpu, int vmmCpu) {
-            vcpu.init(pmuFeature, vmmCpu);
+            vcpu.init(pmuFeature, strict, vmmCpu);
             for (Step s : steps) {
                 vcpu.setAttr(s.attr(), s.arg());
             }
@@ -52,13 +61,14 @@ public final class VmmPolicy {
                 init--;
             }
             all.addAll(init > 0 ? init - 1 : all.size(), extra);
-            return new Plan(pmuFeature, List.copyOf(all), mode, reason);
+            return new Plan(pmuFeature, List.copyOf(all), mode, reason, strict);
         }
 
         /** The KVM calls as text, one per line. */
         public List<String> describe() {
             List<String> out = new ArrayList<>();
-            out.add("KVM_ARM_VCPU_INIT features[0]" + (pmuFeature ? " |= 1 << KVM_ARM_VCPU_PMU_V3" : " (no PMU)"));
+            out.add("KVM_ARM_VCPU_INIT features[0]" + (pmuFeature ? " |= 1 << KVM_ARM_VCPU_PMU_V3" : " (no PMU)")
+                    + (strict ? " | STRICT" : ""));
             for (Step s : steps) {
                 out.add(s.text());
             }
@@ -145,9 +155,31 @@ public final class VmmPolicy {
                         + " (use --kvm-abi v2, v5, v8 or v11)");
             }
             steps.add(new Step(abi.fixedCountersOnlyAttr(), null, abi.fixedAttrName()));
+        } else if (mode.startsWith("partitioned:")) {
+            if (abi.partitionAttr() < 0) {
+                throw new IllegalArgumentException("--pmu " + option + ": KVM ABI " + abi.optionName()
+                        + " has no partitioned PMU (use --kvm-abi " + KvmAbi.PARTITION_V9.optionName()
+                        + ": both series number their attribute 5)");
+            }
+            int hpmn;
+            try {
+                hpmn = Integer.parseInt(mode.substring("partitioned:".length()));
+            } catch (NumberFormatException e) {
+                hpmn = -1;
+            }
+            int limit = Integer.MAX_VALUE;
+            for (HostPmu p : host.pmus()) {
+                limit = Math.min(limit, p.counters());
+            }
+            if (hpmn < 0 || hpmn > limit) {
+                throw new IllegalArgumentException("--pmu " + option + ": HPMN must be 0 to " + limit
+                        + " (the fewest counters of host " + host.name() + "'s PMUs)");
+            }
+            steps.add(new Step(abi.partitionAttr(), null, "KVM_ARM_VCPU_PMU_V3_ENABLE_PARTITION"));
+            steps.add(nrCounters(hpmn));
         } else if (!mode.equals("default")) {
             throw new IllegalArgumentException("--pmu " + option
-                    + ": expected none, default, pmu:NAME, fixed-counters-only or auto");
+                    + ": expected none, default, pmu:NAME, fixed-counters-only, partitioned:HPMN or auto");
         }
         if (irqchip) {
             steps.add(new Step(PmuAttr.IRQ, PMU_PPI, "KVM_ARM_VCPU_PMU_V3_IRQ " + PMU_PPI));

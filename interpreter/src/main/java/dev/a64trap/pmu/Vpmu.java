@@ -189,8 +189,8 @@ public final class Vpmu {
         if (cpu < 0) {
             return null;
         }
-        if (vm.fixedCountersOnly) {
-            return vm.host.pmuOfCpu(cpu);
+        if (vm.fixedCountersOnly || vm.partitioned) {
+            return vm.host.pmuOfCpu(cpu); // the counters live on whatever core the vCPU is on
         }
         HostPmu p = vm.pmu;
         return p != null && p.cpus().contains(cpu) ? p : null;
@@ -414,6 +414,35 @@ public final class Vpmu {
 
     // ------------------------------------------------------------------ guest access
 
+    /**
+     * PMCEID0/1 as the guest reads them: KVM's computed value (spec 5.3), or with a partitioned PMU
+     * the current core's own register (direct access: it changes when the vCPU migrates).
+     */
+    private long pmceid(int which) {
+        HostPmu here = vm.partitioned && cpu >= 0 ? vm.host.pmuOfCpu(cpu) : null;
+        if (here == null) {
+            return vm.pmceid(which);
+        }
+        long v = which == 0 ? here.core().pmceid0() : here.core().pmceid1();
+        return vm.pmuVer() < PmuBits.PMUV3P1 ? v & 0xFFFF_FFFFL : v;
+    }
+
+    /**
+     * Whether a guest EL0 access is refused by PMUSERENR in hardware (partitioned PMU: direct
+     * access), so it traps to EL1 with EC 0x18 as the architecture says, instead of KVM's UNDEF.
+     * Registers EL0 may never access (EL1 registers, a PMUSERENR write) stay UNDEFINED. No side effect.
+     */
+    public boolean el0Trapped(PmuReg reg, boolean write) {
+        if (!vm.partitioned || !vcpu.hasPmu()) {
+            return false;
+        }
+        if (write) {
+            return reg.writable && reg.el0Write != 0 && ((userenr & reg.el0Write) == 0
+                    || reg.el0WriteNeedsEn && (userenr & PmuBits.EN) == 0);
+        }
+        return reg.readable && reg.el0Read != 0 && reg.el0Read != PmuBits.ALWAYS && (userenr & reg.el0Read) == 0;
+    }
+
     private static PmuUndefined undef(String why) {
         return new PmuUndefined(why);
     }
@@ -459,9 +488,9 @@ public final class Vpmu {
             case PMSELR:
                 return pmselr & 0x1F;
             case PMCEID0:
-                return vm.pmceid(0);
+                return pmceid(0);
             case PMCEID1:
-                return vm.pmceid(1);
+                return pmceid(1);
             case PMUSERENR:
                 return userenr & 0xF;
             case PMMIR:

@@ -105,7 +105,10 @@ class PmuCommandsTest {
         assertTrue(rows[3].startsWith("set-pmu ") && rows[3].contains("0-3") && rows[3].contains("exit 0: calibrated"), rows[3]);
         assertTrue(rows[4].startsWith("fixed-counters-only ") && rows[4].contains(" 0  0x0000000000000000")
                 && rows[4].contains("exit 0: calibrated"), rows[4]);
-        assertTrue(rows[5].startsWith("auto (fixed-counters-only)"), rows[5]);
+        // partitioned: N = HPMN, PMCEID the core's own, the cycle counter follows the vCPU too
+        assertTrue(rows[5].startsWith("partitioned:4 (partition-v9) ") && rows[5].contains(" 4  0x")
+                && rows[5].contains("exit 0: calibrated"), rows[5]);
+        assertTrue(rows[6].startsWith("auto (fixed-counters-only)"), rows[6]);
         // the calibrated frequency is between the two clusters' clocks
         String mhz = rows[4].replaceAll(".*ticks: ([0-9.]+) MHz.*", "$1");
         double f = Double.parseDouble(mhz);

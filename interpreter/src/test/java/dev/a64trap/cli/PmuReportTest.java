@@ -24,7 +24,7 @@ class PmuReportTest {
     static final String EVENTS = PmuCommandsTest.GUESTS.resolve("prebuilt/pmu-events.elf").toString();
     static final String CALIBRATE = PmuCommandsTest.GUESTS.resolve("prebuilt/calibrate.elf").toString();
     static final Pattern COUNTER = Pattern.compile(
-            "  (PMCCNTR|PMEVCNTR\\d+) += 0x([0-9a-f]{16})  event 0x([0-9a-f]{4})( \\(counting\\))?  counted: (.*)");
+            "  (PMCCNTR|PMEVCNTR\\d+) += 0x([0-9a-f]{16})  event 0x([0-9a-f]{4}) ([a-z0-9_]+)( \\(counting\\))?  counted: (.*)");
     static final Pattern MIGRATION = Pattern.compile("    (\\d+)\\.(\\d{3}) ms  cpu(\\d+) \\(.*\\) -> cpu(\\d+) \\(.*\\)");
 
     @TempDir
@@ -63,7 +63,8 @@ class PmuReportTest {
             assertEquals(new BigInteger(m.group(2), 16), c.get("value").bigIntegerValue(), line);
             assertEquals("0x" + m.group(2), c.get("valueHex").asText(), line);
             assertEquals(Integer.parseInt(m.group(3), 16), c.get("event").asInt(), line);
-            assertEquals(m.group(4) != null, c.get("counting").asBoolean(), line);
+            assertEquals(m.group(4), c.get("perfName").asText(), line);
+            assertEquals(m.group(5) != null, c.get("counting").asBoolean(), line);
             StringBuilder per = new StringBuilder();
             JsonNode arr = c.get("countedPerCpu");
             for (int cpu = 0; cpu < arr.size(); cpu++) {
@@ -72,7 +73,7 @@ class PmuReportTest {
                             .append(arr.get(cpu).asLong());
                 }
             }
-            assertEquals(m.group(5), per.length() == 0 ? "nothing" : per.toString(), line);
+            assertEquals(m.group(6), per.length() == 0 ? "nothing" : per.toString(), line);
         }
         assertEquals(lines, byName.size(), "one JSON counter per text line");
         assertTrue(lines >= 1, text);
@@ -149,10 +150,68 @@ class PmuReportTest {
         assertTrue(root.get("kvmPmu").isNull());
     }
 
+    /**
+     * perf's view: per counter, one row per host PMU type named as perf names hybrid events, the
+     * events counted on that type, {@code <not counted>} where the counter never ran there, and the
+     * running/enabled percentage; JSON carries the same figures (perfName, timeEnabledNs,
+     * timeRunningNsPerCpu: fields added to schema /1).
+     */
+    @Test
+    void perfViewSplitsCountersByPmuType() throws IOException {
+        // default PMU (A55) with the vCPU moving to the A76s: the cycle counter runs only on the A55s
+        RunCommandTest.Result perf = RunCommandTest.run("--pmu-report", "perf", "--sched", "round-robin:500", CALIBRATE);
+        Path file = tmp.resolve("perf.json");
+        RunCommandTest.Result j = RunCommandTest.run("--pmu-report", "json:" + file, "--sched", "round-robin:500", CALIBRATE);
+        assertEquals(1, perf.status(), "the default PMU's stall crashes the calibration: " + perf.err());
+        assertEquals(perf.out(), j.out(), "the report never changes the guest");
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode cyc = null;
+        for (JsonNode c : root.get("counters")) {
+            if (c.get("index").asInt() == 31) {
+                cyc = c;
+            }
+        }
+        assertTrue(cyc != null, root.toString());
+        assertEquals("cycles", cyc.get("perfName").asText());
+        long enabled = cyc.get("timeEnabledNs").asLong();
+        long runA55 = 0, runA76 = 0, countA55 = 0;
+        for (int cpu = 0; cpu < 8; cpu++) {
+            long t = cyc.get("timeRunningNsPerCpu").get(cpu).asLong();
+            if (cpu < 4) {
+                runA55 += t;
+                countA55 += cyc.get("countedPerCpu").get(cpu).asLong();
+            } else {
+                runA76 += t;
+            }
+        }
+        assertTrue(enabled > 0 && runA55 > 0 && runA55 < enabled, "enabled " + enabled + " running " + runA55);
+        assertEquals(0, runA76, "the default PMU never backs the cycle counter on an A76");
+        assertEquals(enabled - runA55, root.get("cycleCounterStalledNs").asLong(),
+                "enabled but not running = the stall");
+        String a55 = String.format(java.util.Locale.ROOT, "%,d      armv8_cortex_a55/cycles/", countA55);
+        assertTrue(perf.err().contains(a55), perf.err());
+        assertTrue(perf.err().contains(String.format(java.util.Locale.ROOT, "(%.2f%%)", 100.0 * runA55 / enabled)),
+                perf.err());
+        assertTrue(perf.err().matches("(?s).*<not counted>      armv8_cortex_a76/cycles/ +\\(0\\.00%\\).*"), perf.err());
+        assertTrue(perf.err().contains("Performance counter stats for the guest (a64trap: mode default, host rk3588)"));
+    }
+
+    @Test
+    void perfNamesAreLinuxPmuv3Names() {
+        assertEquals("sw_incr", dev.a64trap.pmu.Events.perfName(0x00));
+        assertEquals("inst_retired", dev.a64trap.pmu.Events.perfName(0x08));
+        assertEquals("cpu_cycles", dev.a64trap.pmu.Events.perfName(0x11));
+        assertEquals("mem_access", dev.a64trap.pmu.Events.perfName(0x13));
+        assertEquals("br_retired", dev.a64trap.pmu.Events.perfName(0x21));
+        assertEquals("stall_slot", dev.a64trap.pmu.Events.perfName(0x3F));
+        assertEquals("r4004", dev.a64trap.pmu.Events.perfName(0x4004));
+    }
+
     @Test
     void valuesAboveTwoToThe63AreUnsigned() throws IOException {
         PmuReport.Snapshot s = new PmuReport.Snapshot("default", "h", null, 1, "PMUv3p5", 5, true,
-                List.of(new PmuReport.Counter(31, "PMCCNTR", -1L, 0x11, true, new long[] {3, 0})), 0, 23, false, 0,
+                List.of(new PmuReport.Counter(31, "PMCCNTR", -1L, 0x11, true, new long[] {3, 0}, "cycles", 5,
+                        new long[] {5, 0})), 0, 23, false, 0,
                 List.of(), List.of("p", "-"));
         JsonNode root = new ObjectMapper().readTree(PmuReport.json(s));
         JsonNode c = root.get("counters").get(0);

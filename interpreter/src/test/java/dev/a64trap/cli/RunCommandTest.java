@@ -72,6 +72,21 @@ class RunCommandTest {
         assertFalse(explicit.err().contains("auto"), explicit.err());
     }
 
+    /** --vcpu-strict: no default PMU, so only SET_PMU runs; fixed-counters-only is refused by KVM. */
+    @Test
+    void strictVcpuNeedsSetPmu() throws IOException {
+        String guest = raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0, B_SELF).toString();
+        Result def = run("--load-addr", "0x40000000", "--vcpu-strict", guest);
+        assertEquals(ExitStatus.USAGE, def.status());
+        assertTrue(def.err().contains("a STRICT vCPU has no default PMU, so KVM_RUN would fail EINVAL"), def.err());
+        Result fixed = run("--load-addr", "0x40000000", "--vcpu-strict", "--pmu", "fixed-counters-only", guest);
+        assertEquals(ExitStatus.USAGE, fixed.status());
+        assertTrue(fixed.err().contains("KVM refused the setup: EINVAL"), fixed.err());
+        Result ok = run("--load-addr", "0x40000000", "--vcpu-strict", "--pmu", "pmu:armv8_cortex_a55", "--sched",
+                "pinned:0", guest);
+        assertEquals(0, ok.status(), ok.err());
+    }
+
     @Test
     void psciSystemOffExitsZero() throws IOException {
         Result r = run("--load-addr", "0x40000000", raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0, B_SELF).toString());

@@ -216,7 +216,9 @@ class AttrRulesTest {
         assertEquals(KvmAbi.V11, KvmAbi.DEFAULT);
         assertEquals(KvmAbi.V11, KvmAbi.parse("v11"));
         assertNull(KvmAbi.parse("v9"));
-        assertEquals("mainline, v2, v5, v8, v11", KvmAbi.choices());
+        assertEquals("mainline, v2, v5, v8, v11, partition-v9", KvmAbi.choices());
+        assertEquals(KvmAbi.PARTITION_V9, KvmAbi.parse("partition-v9"));
+        assertEquals(-1, KvmAbi.PARTITION_V9.fixedCountersOnlyAttr(), "its 5 is ENABLE_PARTITION");
     }
 
     @Test
