@@ -127,11 +127,13 @@ class PmuCommandsTest {
         // mainline KVM has no fixed-counters-only: that row says so, the others run (default divides by zero)
         assertEquals(ExitStatus.GUEST_FAILURE, r.status(), r.out() + r.err());
         String[] rows = r.out().split("\n");
-        assertTrue(rows[2].startsWith("default ") && rows[2].contains("exit 1: *** KMODE_EXCEPTION_NOT_HANDLED"), rows[2]);
-        assertTrue(rows[3].startsWith("set-pmu ") && rows[3].contains("exit 0: calibrated"), rows[3]);
-        assertTrue(rows[4].matches("fixed-counters-only +- +- +- +- +- +refused: ENXIO \\(KVM ABI mainline has no "
-                + "fixed-counters-only attribute\\)"), rows[4]);
-        assertTrue(rows[5].startsWith("auto (none)"), rows[5]);
+        assertTrue(rows[2].startsWith("none ") && rows[2].contains("no PMU)"), rows[2]);
+        assertTrue(rows[3].startsWith("default ") && rows[3].contains("exit 1: *** KMODE_EXCEPTION_NOT_HANDLED"), rows[3]);
+        assertTrue(rows[4].startsWith("set-pmu ") && rows[4].contains("exit 0: calibrated"), rows[4]);
+        assertTrue(rows[5].matches("fixed-counters-only +- +- +- +- +- +refused: ENXIO \\(KVM ABI mainline has no "
+                + "fixed-counters-only attribute\\)"), rows[5]);
+        assertTrue(rows[6].startsWith("partitioned:4 (partition-v9) ") && rows[6].contains("exit 0: calibrated"), rows[6]);
+        assertTrue(rows[7].startsWith("auto (none)"), rows[7]);
         assertTrue(!r.out().contains("--- fixed-counters-only: console"), r.out());
     }
 
@@ -154,9 +156,9 @@ class PmuCommandsTest {
         assertEquals(3, r.out().lines().filter(l -> l.contains("refused: EINVAL (host PMUs do not cover all CPUs")).count(),
                 r.out());
         assertTrue(r.out().contains("\n--- auto (none): console\n"), r.out());
-        // --pmu-report: one JSON report per row that ran
+        // --pmu-report: one JSON report per row that ran (none, partitioned, auto (none))
         long reports = r.err().lines().filter(l -> l.startsWith("{")).count();
-        assertEquals(1, reports, r.err());
+        assertEquals(3, reports, r.err());
         assertTrue(r.err().contains("\"mode\" : \"none\""), r.err());
     }
 
