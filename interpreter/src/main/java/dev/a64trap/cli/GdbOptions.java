@@ -45,6 +45,24 @@ final class GdbOptions {
         return parse(gdb);
     }
 
+    /**
+     * The warning for a listener on every interface (0.0.0.0, ::), or null: the stub has no
+     * authentication, so anyone who can reach the port controls the guest, and through
+     * semihosting (with --semihosting-files) the user's files.
+     */
+    static String exposureWarning(Address a) {
+        try {
+            if (!java.net.InetAddress.getByName(a.host()).isAnyLocalAddress()) {
+                return null;
+            }
+        } catch (java.net.UnknownHostException e) {
+            return null; // binding fails and says so
+        }
+        return "a64trap: warning: the gdb server listens on every network interface (" + a + "): anyone who can "
+                + "reach this port can control the guest and read or write whatever the guest can (host files too "
+                + "with --semihosting-files); use 127.0.0.1 (the default) unless you mean it";
+    }
+
     boolean waitForDebugger() {
         return waitFlag || qemuBigS;
     }
@@ -103,6 +121,10 @@ final class GdbOptions {
         }
         try {
             Address bound = new Address(at.host(), server.port());
+            String exposed = exposureWarning(bound);
+            if (exposed != null) {
+                stderr.println(exposed);
+            }
             stderr.println("a64trap: gdb server listening on " + bound
                     + (waitForDebugger() ? "; waiting for the debugger (gdb: target remote " + bound + ")" : ""));
             server.onUnattendedStop(ev -> {

@@ -38,7 +38,8 @@ import picocli.CommandLine.Parameters;
             "123 KVM_EXIT_FAIL_ENTRY (the vCPU was placed on a CPU outside its PMU's CPUs, SET_PMU);",
             "124 budget exhausted; 125 the guest cannot go on (exception with no vector installed, an exception loop",
             "whose vector faults again, WFI with no wake-up source); 130 interrupted (Ctrl-C);",
-            "141 the console could not be written (closed pipe, full disk)."})
+            "141 the console could not be written (closed pipe, full disk);",
+            "143/129 SIGTERM/SIGHUP (the guest's console output is written out first)."})
 public final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "IMAGE", arity = "0..1", description = "guest image (or -kernel IMAGE)")

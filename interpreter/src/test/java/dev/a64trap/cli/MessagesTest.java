@@ -43,4 +43,15 @@ class MessagesTest {
         assertOneLine(RunCommandTest.run("--gdb", "host.invalid:1234", HELLO),
                 "cannot listen for gdb on host.invalid:1234: no such host");
     }
+
+    @Test
+    void aGdbServerOnEveryInterfaceIsWarnedAbout() {
+        for (String any : new String[] {"0.0.0.0", "::"}) {
+            String w = GdbOptions.exposureWarning(new GdbOptions.Address(any, 1234));
+            assertTrue(w != null && w.contains("listens on every network interface")
+                    && w.contains("anyone who can reach this port can control the guest"), any + ": " + w);
+        }
+        assertEquals(null, GdbOptions.exposureWarning(new GdbOptions.Address("127.0.0.1", 1234)));
+        assertEquals(null, GdbOptions.exposureWarning(new GdbOptions.Address("::1", 1234)));
+    }
 }
