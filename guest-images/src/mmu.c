@@ -45,6 +45,12 @@ static u64 user_data[2][512] __attribute__((aligned(4096)));
 static u64 user_stack[2][512] __attribute__((aligned(4096)));
 static u64 remap_a[512] __attribute__((aligned(4096)));
 static u64 remap_b[512] __attribute__((aligned(4096)));
+/* 64 KiB granule tables (TG0 = 64K, T0SZ 25: the walk starts at level 2, 512 MiB blocks there). */
+static u64 l2_64k[8192] __attribute__((aligned(65536)));
+static u64 l3_64k[8192] __attribute__((aligned(65536)));
+/* self-modifying code through an alias: a function on its own page, rewritten through an RW mapping */
+u32 patch_me(void);
+__asm__(".text\n.balign 4096\n.global patch_me\npatch_me:\nmov w0, #1\nret\n");
 
 extern char __data_start[], __stack_top[];
 
@@ -97,6 +103,11 @@ static u64 load(u64 va)
 static void store(u64 va, u64 v)
 {
     __asm__ volatile("str %0, [%1]" : : "r"(v), "r"(va) : "memory");
+}
+
+static void store32(u64 va, u32 v)
+{
+    __asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(va) : "memory");
 }
 
 static u64 at(const char *op, u64 va)
@@ -192,6 +203,7 @@ static void build_tables(void)
     l3_test[4] = (u64)where_am_i | NORMAL | AP_RO | PXN | DESC_PAGE; /* not executable at EL1 */
     l3_test[5] = (1UL << 45) | NORMAL | DESC_PAGE;                   /* above the 44-bit PA range */
     l3_test[6] = (u64)remap_a | NORMAL | DESC_PAGE;                  /* remapped later */
+    l3_test[7] = (u64)patch_me | NORMAL | PXN | UXN | DESC_PAGE;     /* RW alias of a code page */
     /* higher half: 0xffffff8000000000 + x -> RAM + x, 2 MiB blocks, EL1 RWX */
     l1_hi[0] = table(l2_hi);
     for (int i = 0; i < 8; i++)
@@ -224,6 +236,16 @@ static void mmu_on(void)
     __asm__ volatile("dsb ish; tlbi vmalle1; dsb ish; isb; mrs %0, sctlr_el1" : "=r"(sctlr));
     sctlr |= 1 | 1 << 2 | 1 << 12;                    /* M, C, I */
     __asm__ volatile("msr sctlr_el1, %0; isb" : : "r"(sctlr));
+}
+
+/* A new TTBR0 and TCR take effect together only with the MMU off in between (code is identity-mapped). */
+static void switch_tables(u64 ttbr0, u64 tcr)
+{
+    u64 sctlr;
+    __asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+    __asm__ volatile("msr sctlr_el1, %0; isb; msr ttbr0_el1, %1; msr tcr_el1, %2; isb; tlbi vmalle1; dsb ish; isb;"
+                     "msr sctlr_el1, %3; isb"
+                     : : "r"(sctlr & ~1UL), "r"(ttbr0), "r"(tcr), "r"(sctlr) : "memory");
 }
 
 static void set_ttbr0(u64 root, u64 asid)
@@ -291,6 +313,32 @@ int main(void)
                el0_fault.esr, el0_fault.far, last.esr);
     }
     set_ttbr0((u64)l1_lo, 0);
+
+    /* self-modifying code: write "mov w0, #2" through the RW alias, clean/invalidate, call */
+    printf("patch before %u\n", patch_me());
+    u64 alias = TEST_VA + 7 * PAGE + ((u64)patch_me & 0xfff);
+    store32(alias, 0x52800040);
+    __asm__ volatile("dc cvau, %0; dsb ish; ic ivau, %1; dsb ish; isb" : : "r"(alias), "r"((u64)patch_me) : "memory");
+    printf("patch after  %u\n", patch_me());
+
+    /* the 64 KiB granule: devices and RAM identity-mapped, an alias page, a hole */
+    l2_64k[0] = 0x00000000UL | DEVICE | DESC_BLOCK;                 /* 0-512 MiB, 512 MiB block */
+    l2_64k[2] = table(l3_64k);                                      /* 1-1.5 GiB in 64 KiB pages */
+    for (u64 i = 0; i < 64; i++)
+        l3_64k[i] = (RAM + (i << 16)) | NORMAL | DESC_PAGE;
+    l3_64k[0x40] = ((u64)remap_b & ~0xffffUL) | NORMAL | AP_RO | DESC_PAGE;
+    u64 tcr64;
+    __asm__ volatile("mrs %0, tcr_el1" : "=r"(tcr64));
+    u64 tcr4k = tcr64;
+    tcr64 = (tcr64 & ~(3UL << 14)) | 1UL << 14;                     /* TG0 = 64 KiB */
+    switch_tables((u64)l2_64k, tcr64);
+    u64 va64 = 0x40400000UL + ((u64)remap_b & 0xffff);
+    printf("64k read     0x%lx\n", load(va64));
+    printf("64k par      0x%lx\n", at("r", va64));
+    reset(); load(0x40500000UL);                 report("64k-xlat-l3");
+    reset(); store(va64, 1);                     report("64k-perm");
+    reset(); load(0x30000000UL);                 report("64k-xlat-l2");
+    switch_tables((u64)l1_lo, tcr4k);
     printf("mmu: done, %d faults\n", total);
     return total;
 }

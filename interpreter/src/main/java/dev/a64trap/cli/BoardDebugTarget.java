@@ -256,24 +256,46 @@ final class BoardDebugTarget implements DebugTarget {
         return (int) Math.min(length, end - address);
     }
 
+    /**
+     * Memory as the guest sees it now (as QEMU's stub does): with the MMU on, each page of the range
+     * through the current stage-1 translation (EL1's view, no TLB fill); a read stops at the first
+     * untranslated or unbacked byte.
+     */
     @Override
     public int readMemory(int c, long address, byte[] buffer, int offset, int length) {
-        int n = backed(address, length);
-        if (n > 0) {
-            System.arraycopy(memory.readBytes(address, n), 0, buffer, offset, n);
+        int done = 0;
+        while (done < length) {
+            long va = address + done;
+            int chunk = (int) Math.min(length - done, 0x1000 - (va & 0xFFF));
+            long pa = cpu.mmu.debugTranslate(va);
+            int n = pa == -1 ? 0 : backed(pa, chunk);
+            if (n > 0) {
+                System.arraycopy(memory.readBytes(pa, n), 0, buffer, offset + done, n);
+            }
+            done += n;
+            if (n < chunk) {
+                break;
+            }
         }
-        return n;
+        return done;
     }
 
     @Override
     public boolean writeMemory(int c, long address, byte[] data, int offset, int length) {
-        if (length == 0) {
-            return true;
+        List<long[]> chunks = new ArrayList<>(); // {pa, from, n}: all checked before anything is written
+        for (int done = 0; done < length; ) {
+            long va = address + done;
+            int chunk = (int) Math.min(length - done, 0x1000 - (va & 0xFFF));
+            long pa = cpu.mmu.debugTranslate(va);
+            if (pa == -1 || backed(pa, chunk) != chunk) {
+                return false;
+            }
+            chunks.add(new long[] {pa, done, chunk});
+            done += chunk;
         }
-        if (backed(address, length) != length) {
-            return false;
+        for (long[] k : chunks) {
+            memory.load(k[0], data, offset + (int) k[1], (int) k[2]); // reported to the block cache's write watch
         }
-        memory.load(address, data, offset, length); // reported to the block cache's write watch
         return true;
     }
 
@@ -474,7 +496,22 @@ final class BoardDebugTarget implements DebugTarget {
                 new MonitorCommand("host", "host", "the simulated host: pCPUs, PMUs, where the vCPU runs, migrations",
                         arg -> host()),
                 new MonitorCommand("migrate", "migrate CPU", "move the vCPU to pCPU CPU now",
-                        this::migrate));
+                        this::migrate),
+                new MonitorCommand("translate", "translate ADDR",
+                        "walk ADDR (a VA) through the guest's stage-1 tables: each level's descriptor, the PA and attributes",
+                        this::translate));
+    }
+
+    /** monitor translate ADDR: the walk of a VA under the current translation registers. */
+    private String translate(String arg) {
+        String a = arg.strip();
+        try {
+            long va = a.startsWith("0x") || a.startsWith("0X") ? Long.parseUnsignedLong(a.substring(2), 16)
+                    : Long.parseUnsignedLong(a);
+            return cpu.mmu.describe(va);
+        } catch (NumberFormatException e) {
+            return "usage: monitor translate ADDR (a virtual address, hex with 0x or decimal)\n";
+        }
     }
 
     private static String micros(long ns) {

@@ -39,52 +39,63 @@ public final class Lsu {
 
     /** Reads {@code 1 << size} bytes zero-extended, or throws the data abort the guest must see. */
     public static long read(Cpu cpu, PhysicalMemory mem, long address, int size, boolean alwaysAligned) {
-        int bytes = 1 << size;
         Mmu.Tlb t = cpu.tlb;
-        if (t != null) {
-            int i = (int) (address >>> 12) & Mmu.TLB_MASK;
-            if (t.read[i] == address >>> 12 && (address & (bytes - 1)) == 0) {
-                try {
-                    return mem.read(address + t.addend[i], bytes);
-                } catch (BusFault f) {
-                    throw external(cpu, address, false);
-                }
-            }
-            return readMapped(cpu, mem, address, bytes, alwaysAligned);
+        if (t == null) {
+            return readPhysical(cpu, mem, address, size, alwaysAligned);
         }
-        if (misaligned(cpu, address, bytes, alwaysAligned)) {
-            throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, false);
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if (t.read[i] == address >>> 12 && (address & ((1 << size) - 1)) == 0) {
+            return readAt(cpu, mem, address, address + t.addend[i], 1 << size);
         }
-        try {
-            return mem.read(address, bytes);
-        } catch (BusFault f) {
-            throw external(cpu, address, false);
-        }
+        return readMapped(cpu, mem, address, 1 << size, alwaysAligned);
     }
 
     public static void write(Cpu cpu, PhysicalMemory mem, long address, int size, long value, boolean alwaysAligned) {
-        int bytes = 1 << size;
         Mmu.Tlb t = cpu.tlb;
-        if (t != null) {
-            int i = (int) (address >>> 12) & Mmu.TLB_MASK;
-            if (t.write[i] == address >>> 12 && (address & (bytes - 1)) == 0) {
-                try {
-                    mem.write(address + t.addend[i], bytes, value);
-                    return;
-                } catch (BusFault f) {
-                    throw external(cpu, address, true);
-                }
-            }
-            writeMapped(cpu, mem, address, bytes, value, alwaysAligned);
+        if (t == null) {
+            writePhysical(cpu, mem, address, size, value, alwaysAligned);
             return;
         }
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if (t.write[i] == address >>> 12 && (address & ((1 << size) - 1)) == 0) {
+            writeAt(cpu, mem, address, address + t.addend[i], 1 << size, value);
+            return;
+        }
+        writeMapped(cpu, mem, address, 1 << size, value, alwaysAligned);
+    }
+
+    /** MMU off: VA = PA, Device memory (every unaligned access faults). */
+    private static long readPhysical(Cpu cpu, PhysicalMemory mem, long address, int size, boolean alwaysAligned) {
+        int bytes = 1 << size;
+        if (misaligned(cpu, address, bytes, alwaysAligned)) {
+            throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, false);
+        }
+        return readAt(cpu, mem, address, address, bytes);
+    }
+
+    private static void writePhysical(Cpu cpu, PhysicalMemory mem, long address, int size, long value,
+            boolean alwaysAligned) {
+        int bytes = 1 << size;
         if (misaligned(cpu, address, bytes, alwaysAligned)) {
             throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, true);
         }
+        writeAt(cpu, mem, address, address, bytes, value);
+    }
+
+    /** The access at {@code pa} for VA {@code va}: a bus error becomes the data abort. */
+    private static long readAt(Cpu cpu, PhysicalMemory mem, long va, long pa, int bytes) {
         try {
-            mem.write(address, bytes, value);
+            return mem.read(pa, bytes);
         } catch (BusFault f) {
-            throw external(cpu, address, true);
+            throw external(cpu, va, false);
+        }
+    }
+
+    private static void writeAt(Cpu cpu, PhysicalMemory mem, long va, long pa, int bytes, long value) {
+        try {
+            mem.write(pa, bytes, value);
+        } catch (BusFault f) {
+            throw external(cpu, va, true);
         }
     }
 

@@ -455,4 +455,35 @@ class BoardDebugTargetTest {
         assertEquals(0, status.get(30, java.util.concurrent.TimeUnit.SECONDS));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Hello from a64trap guest"));
     }
+
+    /** With the guest's MMU on, memory reads and writes go through its translation; monitor translate shows the walk. */
+    @Test
+    void memoryAccessUsesTheGuestsTranslation() throws Exception {
+        BoardDebugTarget t = target("mmu.elf");
+        long printf = symbol("mmu.elf", "printf_");
+        assertTrue(t.insertBreakpoint(BreakKind.SOFTWARE, printf, 4));
+        assertEquals(Reason.SW_BREAK, t.resume().reason()); // the first printf runs after the MMU is on
+        long remapA = symbol("mmu.elf", "remap_a");
+        long high = 0xffff_ff80_0000_0000L + (remapA - 0x4000_0000L);
+        byte[] b = new byte[8];
+        assertEquals(8, t.readMemory(0, high, b, 0, 8));
+        assertEquals(0xaaaa, java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+        // a write through the higher-half alias lands on the same physical page
+        assertTrue(t.writeMemory(0, high + 8, new byte[] {0x5a}, 0, 1));
+        assertEquals(1, t.readMemory(0, remapA + 8, b, 0, 1));
+        assertEquals(0x5a, b[0]);
+        // unmapped VAs (TEST_VA page 0) read nothing and refuse writes
+        assertEquals(0, t.readMemory(0, 0x4020_0000L, b, 0, 8));
+        assertFalse(t.writeMemory(0, 0x4020_0000L, b, 0, 8));
+        // a read running into an unmapped page stops there
+        byte[] two = new byte[16];
+        assertEquals(8, t.readMemory(0, 0x4020_0000L - 8, two, 0, 16));
+        String walk = monitor(t, "translate", String.format("0x%x", high));
+        assertTrue(walk.contains("TTBR1_EL1"), walk);
+        assertTrue(walk.contains("level 2"), walk);
+        assertTrue(walk.contains(String.format("PA 0x%x  2 MiB block", remapA)), walk);
+        String fault = monitor(t, "translate", "0x40200000");
+        assertTrue(fault.contains("translation fault, level 3 (FSC 0x07)"), fault);
+        assertTrue(monitor(t, "translate", "nope").startsWith("usage:"));
+    }
 }

@@ -168,4 +168,59 @@ public final class Mmu {
             large = true;
         }
     }
+
+    /**
+     * The PA of {@code va} for a debugger (current registers, EL1 view, no fault, no TLB fill):
+     * {@code va} itself with the MMU off, -1 when the walk faults.
+     */
+    public long debugTranslate(long va) {
+        if (!enabled) {
+            return va;
+        }
+        Translation t = Walker.walk(regs, va, tables, has16k);
+        return t.ok() ? t.pa : -1;
+    }
+
+    private static final String[] FAULTS = {"address size", "translation", "access flag", "permission", null,
+        "synchronous external abort on the walk"};
+
+    /** A readable walk of {@code va} (gdb's {@code monitor translate}): each level's descriptor, then PA and attributes or the fault. */
+    public String describe(long va) {
+        if (!enabled) {
+            return String.format("VA 0x%016x: MMU off (SCTLR_EL1.M = 0), PA = VA%n", va);
+        }
+        StringBuilder sb = new StringBuilder();
+        boolean upper = (va >>> 55 & 1) != 0;
+        int g = Walker.granule(regs.tcr(), upper, has16k);
+        long ttbr = upper ? regs.ttbr1() : regs.ttbr0();
+        sb.append(String.format("VA 0x%016x: TTBR%d_EL1 0x%016x (ASID %d), %d KiB granule%n", va, upper ? 1 : 0, ttbr,
+                (regs.tcr() >>> 22 & 1) != 0 ? regs.ttbr1() >>> 48 : regs.ttbr0() >>> 48, 1 << (g - 10)));
+        Translation t = Walker.walk(regs, va, tables, has16k);
+        for (int k = 0; k < t.descriptors.length; k++) {
+            long d = t.descriptors[k];
+            int level = t.startLevel + k;
+            String kind = (d & 1) == 0 ? "invalid" : (d & 2) != 0 && level < 3 ? "table" : level == 3 ? "page" : "block";
+            sb.append(String.format("  level %d  [0x%x] = 0x%016x  %s%n", level, t.descriptorAddresses[k], d, kind));
+        }
+        if (!t.ok()) {
+            int type = t.fault >> 2;
+            String name = type < FAULTS.length && FAULTS[type] != null ? FAULTS[type] : "fault";
+            sb.append(String.format("  %s fault, level %d (FSC 0x%02x)%n", name, t.fault & 3, t.fault));
+            return sb.toString();
+        }
+        int p = t.perms;
+        sb.append(String.format("  PA 0x%x  %s %s  attr 0x%02x (%s)  SH %d  EL1 %s  EL0 %s%s%n", t.pa,
+                sizeName(t.sizeShift), t.level == 3 ? "page" : "block", t.attr, t.device() ? "Device" : "Normal", t.sh,
+                rwx(p), rwx(p >>> 3), t.global ? "  global" : "  nG"));
+        return sb.toString();
+    }
+
+    private static String sizeName(int shift) {
+        return shift >= 30 ? (1 << (shift - 30)) + " GiB" : shift >= 20 ? (1 << (shift - 20)) + " MiB" : (1 << (shift - 10)) + " KiB";
+    }
+
+    private static String rwx(int p) {
+        return ((p & Translation.EL1_R) != 0 ? "r" : "-") + ((p & Translation.EL1_W) != 0 ? "w" : "-")
+                + ((p & Translation.EL1_X) != 0 ? "x" : "-");
+    }
 }
