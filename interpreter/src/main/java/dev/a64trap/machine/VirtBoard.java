@@ -42,6 +42,8 @@ public final class VirtBoard {
         public long ramSize = GuestMemory.DEFAULT_RAM_SIZE;
         public String append;
         public OptionalLong loadAddress = OptionalLong.empty();
+        /** The image is firmware, as QEMU's {@code -bios}: flash at 0, started at 0, the DTB at the RAM base. */
+        public boolean bios;
         /** Implement the LSE atomics (QEMU's {@code -cpu max} has them, Cortex-A57 has not). */
         public boolean lse;
         public PrintStream trace;
@@ -82,8 +84,12 @@ public final class VirtBoard {
         memory = new GuestMemory(o.ramSize);
         uart = new Pl011(o.stdout, o.interactiveInput ? SerialInput.background(o.stdin) : SerialInput.eager(o.stdin));
         memory.map(Pl011.BASE, Pl011.SIZE, uart);
-        image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
-                : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
+        if (o.bios) {
+            image = ImageLoader.loadFirmware(bytes != null ? bytes : readFirmware(imagePath), imageName, memory);
+        } else {
+            image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
+                    : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
+        }
         // hw/arm/boot.c: the DTB goes where the loader says (x0 for a Linux Image via the stub)
         List<LoadedImage.Range> used = new ArrayList<>(image.ranges());
         if (image.dtbAddress() >= 0) {
@@ -108,6 +114,7 @@ public final class VirtBoard {
             hosted.onIrq(level -> gic.setInput(PMU_PPI, level)); // KVM's PMU overflow interrupt
         }
         gic.connect(interpreter::setInterruptLines);
+        uart.setIrqLine(level -> gic.setInput(Pl011.IRQ, level)); // SPI 1
         long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), used);
         // one guest time for the timer and semihosting's clocks
         GuestClock clock = this::nanoseconds;
@@ -184,6 +191,17 @@ public final class VirtBoard {
         CycleModel m = hosted.host().cycleModel(hosted.currentCpu());
         return Math.max(1, ns / 1000 * m.frequencyMhz() / Math.max(1, m.maxCyclesPerInstruction())
                 + ns % 1000 * m.frequencyMhz() / 1000 / Math.max(1, m.maxCyclesPerInstruction()));
+    }
+
+    private static byte[] readFirmware(Path file) throws ImageLoadException {
+        try {
+            if (java.nio.file.Files.size(file) > 64L << 20) {
+                throw new ImageLoadException(file + ": firmware too large for the 64 MiB flash bank");
+            }
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException | SecurityException e) {
+            throw new ImageLoadException(file + ": cannot read: " + e.getMessage());
+        }
     }
 
     /** Loads {@code image} into a fresh board. @throws ImageLoadException for any bad input */
