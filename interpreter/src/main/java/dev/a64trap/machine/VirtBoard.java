@@ -71,8 +71,10 @@ public final class VirtBoard {
     private final OutputStream stderr;
     private String exitReason = "";
     private final HostedVcpu hosted;
+    /** Exit status of a PSCI CPU_SUSPEND nothing can end: 125, "the guest cannot go on", as a WFI of that kind. */
+    public static final int CPU_SUSPEND_FOREVER = 125;
     /** KVM's default PMU overflow interrupt (PPI 7 of the DTB's pmu node). */
-    static final int PMU_PPI = 23;
+    static final int PMU_PPI = VirtDeviceTree.PMU_INTID;
     private final Gicv3 gic = new Gicv3();
     private final GenericTimer timer;
     /** Guest time WFI skipped to a timer deadline (the vCPU idles: no instruction, no cycle). */
@@ -329,8 +331,14 @@ public final class VirtBoard {
             if (!psci.isCall(via)) {
                 return UNDEFINED;
             }
+            long fn = c.x[0];
             try {
                 c.x[0] = psci.call(c.x[0], c.x[1], c.x[2], c.x[3]);
+                boolean suspend = fn == Psci.CPU_SUSPEND || fn == Psci.CPU_SUSPEND64 || fn == Psci.V01_CPU_SUSPEND;
+                if (suspend && c.x[0] == 0 && !canWakeFromWfi(c)) { // QEMU: CPU_SUSPEND is a WFI
+                    exitReason = "PSCI CPU_SUSPEND that nothing can wake (no timer or interrupt can reach the CPU)";
+                    return CPU_SUSPEND_FOREVER;
+                }
                 return CONTINUE;
             } catch (GuestExit e) {
                 exitReason = e.reason();

@@ -48,6 +48,23 @@ class VirtBoardTimerTest {
         assertEquals(8, b.cpu().retired, "the skipped time retired nothing");
     }
 
+    /** PSCI CPU_SUSPEND is a WFI (as in QEMU): it returns SUCCESS when the timer fires, or ends a run nothing can wake. */
+    @Test
+    void cpuSuspendWaitsForTheTimer() throws Exception {
+        int movzX0 = 0xd2800020, movkX0 = 0xf2b08000, movX1 = 0xd2800001, hvc = 0xd4000002;
+        int[] code = {MOV_X2_1000, MSR_CNTV_TVAL_X2, MOV_X3_1, MSR_CNTV_CTL_X3, movzX0, movkX0, movX1, hvc, MRS_X4_CNTVCT, B_SELF};
+        VirtBoard b = board(null, false, code);
+        openGicForPpi27(b);
+        b.run(9);
+        assertEquals(0, b.cpu().x[0], "SUCCESS");
+        assertTrue(b.cpu().x[4] >= 1000, "woke at the deadline: " + b.cpu().x[4]);
+        VirtBoard forever = board(null, false, movzX0, movkX0, movX1, hvc, B_SELF);
+        Stop s = forever.run(100);
+        assertEquals(Stop.Kind.EXIT, s.kind());
+        assertEquals(VirtBoard.CPU_SUSPEND_FOREVER, s.status());
+        assertTrue(forever.exitReason().contains("CPU_SUSPEND"), forever.exitReason());
+    }
+
     @Test
     void aWfiNothingCanEndStopsTheRun() throws Exception {
         VirtBoard b = board(null, false, WFI, B_SELF);
