@@ -117,7 +117,8 @@ public final class VirtBoard {
         }
         gic.connect(interpreter::setInterruptLines);
         uart.setIrqLine(level -> gic.setInput(Pl011.IRQ, level)); // SPI 1
-        long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), used);
+        long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(),
+                used.stream().map(r -> new Semihosting.Span(r.start(), r.end())).toList());
         // one guest time for the timer and semihosting's clocks
         GuestClock clock = this::nanoseconds;
         semihosting = Semihosting.builder(interpreter.cache().memory(), clock)
