@@ -7,6 +7,8 @@
  *    the interrupt is pending (ICC_HPPIR1) and time has passed the deadline; then WFI with IRQs
  *    unmasked: the handler runs before the instruction after the WFI.
  * 4. A masked timer (IMASK) raises ISTATUS but no interrupt.
+ * 5. An SGI to self through ICC_SGI1R_EL1, the running priority inside the handler (RPR), and
+ *    EOImode 1: EOIR only drops the priority, the SGI stays active until ICC_DIR_EL1.
  * Self-checking: PASS/FAIL lines, SYS_EXIT_EXTENDED with the failures. */
 #include "runtime.h"
 #include "gic.h"
@@ -17,6 +19,8 @@
 static volatile int ticks, handled_other;
 static volatile u64 last_intid, istatus_seen, period;
 static volatile int in_handler_count;
+static volatile u64 rpr_in_handler, eoi_mode1;
+#define SGI 3
 
 void handle_exception(struct exc_frame *f)
 {
@@ -35,11 +39,18 @@ void handle_exception(struct exc_frame *f)
             SYSREG_W(cntv_ctl_el0, 0);         /* stop */
     } else if (id == PPI_PTIMER) {
         SYSREG_W(cntp_ctl_el0, 0);
+    } else if (id == SGI) {
+        rpr_in_handler = SYSREG_R(S3_0_C12_C11_3);
     } else {
         handled_other++;
     }
     if (id != SPURIOUS)
         gic_eoi(id);
+    if (id == SGI && eoi_mode1) {
+        u64 active = mmio_r32(GICR_SGI + 0x300) >> SGI & 1; /* GICR_ISACTIVER0 */
+        SYSREG_W(S3_0_C12_C11_1, id);                       /* ICC_DIR_EL1 */
+        eoi_mode1 = active | (mmio_r32(GICR_SGI + 0x300) >> SGI & 1) << 1;
+    }
 }
 
 int main(void)
@@ -109,6 +120,26 @@ int main(void)
     check("IMASK: ISTATUS set", SYSREG_R(cntv_ctl_el0), 7);
     check("IMASK: nothing pending", gic_hppir(), SPURIOUS);
     SYSREG_W(cntv_ctl_el0, 0);
+
+    /* 5. SGI to self, running priority, EOImode 1 */
+    gic_enable_ppi(SGI);
+    before = in_handler_count;
+    SYSREG_W(S3_0_C12_C11_5, (u64)SGI << 24 | 1);   /* ICC_SGI1R_EL1: INTID 3, target list: this PE */
+    irq_enable();
+    __asm__ volatile("isb" ::: "memory");
+    irq_disable();
+    check("SGI to self: taken", in_handler_count - before, 1);
+    check("SGI to self: INTID 3", last_intid, SGI);
+    check("running priority in the handler (RPR)", rpr_in_handler, 0xa0);
+    check("running priority idle again", SYSREG_R(S3_0_C12_C11_3), 0xff);
+    SYSREG_W(S3_0_C12_C12_4, 2);                      /* ICC_CTLR_EL1.EOImode = 1 */
+    eoi_mode1 = 1;
+    SYSREG_W(S3_0_C12_C11_5, (u64)SGI << 24 | 1);
+    irq_enable();
+    __asm__ volatile("isb" ::: "memory");
+    irq_disable();
+    check("EOImode 1: active after EOIR, inactive after DIR", eoi_mode1, 1);
+    SYSREG_W(S3_0_C12_C12_4, 0);
     check("no stray interrupts", handled_other, 0);
     return check_summary("timer");
 }

@@ -61,6 +61,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--load-addr", paramLabel = "A", description = "load a raw binary at address A (hex with 0x, or decimal)")
     String loadAddr;
 
+    @Option(names = "--bios", description = "IMAGE is firmware, as QEMU's -bios: loaded into flash at 0 and started there, the DTB at 0x40000000")
+    boolean bios;
+
     @Option(names = "--cpu", paramLabel = "MODEL",
             description = "cortex-a57+lse (default: Cortex-A57 registers plus the LSE atomics, so guests built "
                     + "for QEMU's -cpu max atomics run too), cortex-a57 (strict: LSE is UNDEFINED), max (= cortex-a57+lse)")
@@ -125,6 +128,10 @@ public final class RunCommand implements Callable<Integer> {
             }
             o.ramSize = parseSize(memory);
             checkHeap(o.ramSize, memory);
+            o.bios = bios;
+            if (bios && loadAddr != null) {
+                throw new UsageError("--bios loads the image into flash at 0; it cannot be combined with --load-addr");
+            }
             if (loadAddr != null) {
                 o.loadAddress = OptionalLong.of(parseNumber(loadAddr, "--load-addr"));
             }
@@ -198,6 +205,7 @@ public final class RunCommand implements Callable<Integer> {
                 VirtBoard.Options copy = new VirtBoard.Options();
                 copy.ramSize = o.ramSize;
                 copy.loadAddress = o.loadAddress;
+                copy.bios = o.bios;
                 copy.lse = o.lse;
                 copy.append = o.append;
                 try {

@@ -1,6 +1,5 @@
 package dev.a64trap.devices;
 
-import dev.a64trap.loader.LoadedImage;
 import dev.a64trap.mem.BusFault;
 import dev.a64trap.mem.PhysicalMemory;
 import java.io.IOException;
@@ -226,20 +225,23 @@ public final class Semihosting {
         return sb.toString();
     }
 
+    /** Memory the image (or the DTB) occupies: [start, end). */
+    public record Span(long start, long end) {}
+
     /**
      * QEMU's heap for SYS_HEAPINFO: the largest gap in RAM between loaded blobs (the first one if
      * several tie). Pass the image's ranges plus the DTB's if it was put in RAM.
      *
      * @return {base, limit}
      */
-    public static long[] largestGap(long ramBase, long ramSize, List<LoadedImage.Range> used) {
-        List<LoadedImage.Range> sorted = new ArrayList<>(used);
+    public static long[] largestGap(long ramBase, long ramSize, List<Span> used) {
+        List<Span> sorted = new ArrayList<>(used);
         sorted.sort((a, b) -> Long.compareUnsigned(a.start(), b.start()));
         long end = ramBase + ramSize;
         long gapStart = ramBase;
         long bestBase = 0;
         long bestSize = 0;
-        for (LoadedImage.Range r : sorted) {
+        for (Span r : sorted) {
             if (r.end() <= ramBase || r.start() >= end) {
                 continue;
             }

@@ -141,6 +141,26 @@ public final class ImageLoader {
     }
 
     /**
+     * QEMU's {@code -bios FILE} on virt: the firmware goes into flash bank 0 at address 0 and the
+     * CPU starts there (EL1h, registers zero); with no kernel to hand it to, QEMU puts the device
+     * tree at the RAM base for the firmware to find (U-Boot's qemu_arm64 reads it there).
+     */
+    public static LoadedImage loadFirmware(byte[] bytes, String name, GuestMemory memory) throws ImageLoadException {
+        if (bytes.length == 0) {
+            throw new ImageLoadException(name + ": empty file");
+        }
+        if (bytes.length > FLASH_BANK) {
+            throw new ImageLoadException(String.format("%s: firmware too large for the 64 MiB flash bank (%d bytes)", name, bytes.length));
+        }
+        memory.load(GuestMemory.FLASH_BASE, bytes);
+        return new LoadedImage(LoadedImage.Format.FIRMWARE, GuestMemory.FLASH_BASE, GuestMemory.FLASH_BASE, false,
+                GuestMemory.RAM_BASE, List.of(new LoadedImage.Range(GuestMemory.FLASH_BASE, bytes.length, bytes.length, "firmware")));
+    }
+
+    /** QEMU virt's flash bank size (the first bank holds -bios). */
+    static final long FLASH_BANK = 64 * MIB;
+
+    /**
      * Copies a device tree blob to where QEMU puts it for this image ({@link LoadedImage#dtbAddress()}).
      * Returns false, placing nothing, when QEMU would not place one (no address, or no room below an
      * ELF image that starts above the RAM base).

@@ -18,6 +18,7 @@ import java.util.List;
  *       glue only has to set PC = {@link #resetPc()}; {@link #linuxBoot()} tells it that.</li>
  *   <li>Headerless raw image: as a Linux Image at RAM base + 0x80000 (the stub, x0 = DTB).</li>
  *   <li>uImage: Linux boot (stub) if its OS is Linux, else PC = its entry, x0 = 0, DTB at 0.</li>
+ *   <li>Firmware ({@code --bios}, QEMU's -bios): in flash at 0, PC = 0, DTB at the RAM base, x0 = 0.</li>
  *   <li>Raw binary with {@code --load-addr} (our option; QEMU's nearest is -device loader): PC = the
  *       load address, no DTB.</li>
  * </ul>
@@ -34,7 +35,7 @@ import java.util.List;
  */
 public record LoadedImage(Format format, long entry, long resetPc, boolean linuxBoot, long dtbAddress,
                           List<Range> ranges) {
-    public enum Format { ELF, LINUX_IMAGE, UIMAGE, RAW }
+    public enum Format { ELF, LINUX_IMAGE, UIMAGE, RAW, FIRMWARE }
 
     /** [start, start + size) filled from the file ({@code fileSize} bytes) then zeros. */
     public record Range(long start, long size, long fileSize, String what) {

@@ -1,5 +1,7 @@
 package dev.a64trap.loader;
 
+import dev.a64trap.devices.GenericTimer;
+import dev.a64trap.devices.Gicv3;
 import dev.a64trap.devices.Pl011;
 import dev.a64trap.devices.Psci;
 import dev.a64trap.mem.GuestMemory;
@@ -10,9 +12,9 @@ import java.util.List;
  * [-append ARGS]} (hw/arm/virt.c create_fdt and friends, then hw/arm/boot.c arm_load_dtb), cut
  * down to the devices a64trap models: node names, property values, phandles and order are
  * QEMU's. Left out: virtio-mmio, PCIe, fw-cfg, PL031, PL061/gpio-keys, the platform bus and the
- * GIC ITS (not modelled), and chosen's rng-seed/kaslr-seed (QEMU fills them from host randomness;
- * guest-visible state here must be deterministic). The GICv3 node stays although the GIC is not
- * modelled, because the UART, timer and PMU nodes name it as interrupt parent.
+ * GIC ITS (not modelled: the tree is QEMU's {@code its=off} one), and chosen's rng-seed/kaslr-seed
+ * (QEMU fills them from host randomness; guest-visible state here must be deterministic). The GIC,
+ * timer and PMU nodes take their addresses and interrupt numbers from the devices the board models.
  */
 public final class VirtDeviceTree {
     /** QEMU's FDT_MAX_SIZE: its blob's totalsize, which decides whether it fits below an ELF image. */
@@ -23,10 +25,18 @@ public final class VirtDeviceTree {
     static final int PHANDLE_CPU0 = 0x8001;
     static final int PHANDLE_GIC = 0x8002;
 
-    static final long GICD_BASE = 0x0800_0000L;
-    static final long GICD_SIZE = 0x1_0000L;
-    static final long GICR_BASE = 0x080A_0000L;
-    static final long GICR_SIZE = 0xF6_0000L;
+    // the GIC and timer as the board models them, so the tree cannot disagree with the devices
+    static final long GICD_BASE = Gicv3.DIST_BASE;
+    static final long GICD_SIZE = Gicv3.DIST_SIZE;
+    static final long GICR_BASE = Gicv3.REDIST_BASE;
+    static final long GICR_SIZE = Gicv3.REDIST_SIZE;
+    /** PPI numbers in interrupts cells count from INTID 16. */
+    private static final int PPI_BASE = 16;
+    /** KVM's default PMU overflow interrupt, INTID 23 (the board wires the vPMU's line there). */
+    public static final int PMU_INTID = 23;
+    // QEMU's secure and hypervisor timer PPIs: not modelled (no EL3, no EL2), still described
+    private static final int SECURE_TIMER_INTID = 29;
+    private static final int HYP_TIMER_INTID = 26;
     static final long FLASH_BANK = 0x400_0000L;
 
     // interrupts cells for GICv3: type (0 SPI, 1 PPI), number, flags (4 = level high)
@@ -75,7 +85,7 @@ public final class VirtDeviceTree {
 
         if (pmu) {
             root.child("pmu")
-                    .cells("interrupts", PPI, 7, LEVEL_HI) // PPI 7 = INTID 23, KVM's PMU overflow interrupt
+                    .cells("interrupts", PPI, PMU_INTID - PPI_BASE, LEVEL_HI) // PPI 7, KVM's PMU overflow interrupt
                     .string("compatible", "arm,armv8-pmuv3");
         }
 
@@ -107,7 +117,9 @@ public final class VirtDeviceTree {
                 .string("device_type", "cpu");
 
         root.child("timer")
-                .cells("interrupts", PPI, 13, LEVEL_HI, PPI, 14, LEVEL_HI, PPI, 11, LEVEL_HI, PPI, 10, LEVEL_HI)
+                .cells("interrupts", PPI, SECURE_TIMER_INTID - PPI_BASE, LEVEL_HI,
+                        PPI, GenericTimer.PPI_PHYS - PPI_BASE, LEVEL_HI, PPI, GenericTimer.PPI_VIRT - PPI_BASE, LEVEL_HI,
+                        PPI, HYP_TIMER_INTID - PPI_BASE, LEVEL_HI)
                 .empty("always-on")
                 .string("compatible", "arm,armv8-timer", "arm,armv7-timer");
 

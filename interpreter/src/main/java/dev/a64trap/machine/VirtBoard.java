@@ -42,6 +42,8 @@ public final class VirtBoard {
         public long ramSize = GuestMemory.DEFAULT_RAM_SIZE;
         public String append;
         public OptionalLong loadAddress = OptionalLong.empty();
+        /** The image is firmware, as QEMU's {@code -bios}: flash at 0, started at 0, the DTB at the RAM base. */
+        public boolean bios;
         /** Implement the LSE atomics (QEMU's {@code -cpu max} has them, Cortex-A57 has not). */
         public boolean lse;
         public PrintStream trace;
@@ -69,8 +71,10 @@ public final class VirtBoard {
     private final OutputStream stderr;
     private String exitReason = "";
     private final HostedVcpu hosted;
+    /** Exit status of a PSCI CPU_SUSPEND nothing can end: 125, "the guest cannot go on", as a WFI of that kind. */
+    public static final int CPU_SUSPEND_FOREVER = 125;
     /** KVM's default PMU overflow interrupt (PPI 7 of the DTB's pmu node). */
-    static final int PMU_PPI = 23;
+    static final int PMU_PPI = VirtDeviceTree.PMU_INTID;
     private final Gicv3 gic = new Gicv3();
     private final GenericTimer timer;
     /** Guest time WFI skipped to a timer deadline (the vCPU idles: no instruction, no cycle). */
@@ -82,8 +86,12 @@ public final class VirtBoard {
         memory = new GuestMemory(o.ramSize);
         uart = new Pl011(o.stdout, o.interactiveInput ? SerialInput.background(o.stdin) : SerialInput.eager(o.stdin));
         memory.map(Pl011.BASE, Pl011.SIZE, uart);
-        image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
-                : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
+        if (o.bios) {
+            image = ImageLoader.loadFirmware(bytes != null ? bytes : readFirmware(imagePath), imageName, memory);
+        } else {
+            image = imagePath != null ? ImageLoader.load(imagePath, memory, o.loadAddress)
+                    : ImageLoader.load(bytes, imageName, memory, o.loadAddress);
+        }
         // hw/arm/boot.c: the DTB goes where the loader says (x0 for a Linux Image via the stub)
         List<LoadedImage.Range> used = new ArrayList<>(image.ranges());
         if (image.dtbAddress() >= 0) {
@@ -108,7 +116,9 @@ public final class VirtBoard {
             hosted.onIrq(level -> gic.setInput(PMU_PPI, level)); // KVM's PMU overflow interrupt
         }
         gic.connect(interpreter::setInterruptLines);
-        long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(), used);
+        uart.setIrqLine(level -> gic.setInput(Pl011.IRQ, level)); // SPI 1
+        long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(),
+                used.stream().map(r -> new Semihosting.Span(r.start(), r.end())).toList());
         // one guest time for the timer and semihosting's clocks
         GuestClock clock = this::nanoseconds;
         semihosting = Semihosting.builder(interpreter.cache().memory(), clock)
@@ -209,6 +219,17 @@ public final class VirtBoard {
                 return more < 0 ? (n == 0 ? -1 : n) : n + more;
             }
         };
+    }
+
+    private static byte[] readFirmware(Path file) throws ImageLoadException {
+        try {
+            if (java.nio.file.Files.size(file) > 64L << 20) {
+                throw new ImageLoadException(file + ": firmware too large for the 64 MiB flash bank");
+            }
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException | SecurityException e) {
+            throw new ImageLoadException(file + ": cannot read: " + e.getMessage());
+        }
     }
 
     /** Loads {@code image} into a fresh board. @throws ImageLoadException for any bad input */
@@ -336,8 +357,14 @@ public final class VirtBoard {
             if (!psci.isCall(via)) {
                 return UNDEFINED;
             }
+            long fn = c.x[0];
             try {
                 c.x[0] = psci.call(c.x[0], c.x[1], c.x[2], c.x[3]);
+                boolean suspend = fn == Psci.CPU_SUSPEND || fn == Psci.CPU_SUSPEND64 || fn == Psci.V01_CPU_SUSPEND;
+                if (suspend && c.x[0] == 0 && !canWakeFromWfi(c)) { // QEMU: CPU_SUSPEND is a WFI
+                    exitReason = "PSCI CPU_SUSPEND that nothing can wake (no timer or interrupt can reach the CPU)";
+                    return CPU_SUSPEND_FOREVER;
+                }
                 return CONTINUE;
             } catch (GuestExit e) {
                 exitReason = e.reason();

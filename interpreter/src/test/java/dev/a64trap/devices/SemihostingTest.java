@@ -223,13 +223,13 @@ class SemihostingTest {
         assertEquals("k 10 x", Semihosting.qemuCommandLine("k", " 10   x"));
         // The probe's ELF occupies 0x40000000..0x40003918 of 128 MiB: QEMU answered that gap.
         long[] gap = Semihosting.largestGap(GuestMemory.RAM_BASE, 128L << 20,
-                List.of(new LoadedImage.Range(0x4000_0000L, 0x3918, 0x1010, "seg")));
+                List.of(new Semihosting.Span(0x4000_0000L, 0x4000_3918L)));
         assertArrayEquals(new long[] {0x4000_3918L, 0x4800_0000L}, gap);
         // A Linux boot: stub at the base, kernel at +2 MiB, DTB at 0x44000000 (1 MiB): the largest gap wins.
         long[] linux = Semihosting.largestGap(GuestMemory.RAM_BASE, 128L << 20, List.of(
-                new LoadedImage.Range(0x4000_0000L, 40, 40, "stub"),
-                new LoadedImage.Range(0x4020_0000L, 0x1000, 0x1000, "kernel"),
-                new LoadedImage.Range(0x4400_0000L, 0x10_0000, 0x10_0000, "dtb")));
+                new Semihosting.Span(0x4000_0000L, 0x4000_0028L),
+                new Semihosting.Span(0x4020_0000L, 0x4020_1000L),
+                new Semihosting.Span(0x4400_0000L, 0x4410_0000L)));
         assertArrayEquals(new long[] {0x4410_0000L, 0x4800_0000L}, linux);
     }
 
@@ -237,7 +237,8 @@ class SemihostingTest {
     void imageRangesFeedTheHeap() throws Exception {
         GuestMemory m = new GuestMemory();
         LoadedImage img = ImageLoader.load(ImageLoaderTest.resource("semihosting/semi.elf"), "semi.elf", m, OptionalLong.empty());
-        long[] gap = Semihosting.largestGap(GuestMemory.RAM_BASE, m.ramSize(), img.ranges());
+        long[] gap = Semihosting.largestGap(GuestMemory.RAM_BASE, m.ramSize(),
+                img.ranges().stream().map(r -> new Semihosting.Span(r.start(), r.end())).toList());
         Map<String, Long> q = qemu();
         assertEquals(q.get("heap_base"), gap[0]);
         assertEquals(q.get("heap_limit"), gap[1]);

@@ -187,6 +187,19 @@ public class ImageLoaderTest {
     }
 
     @Test
+    void firmwareGoesToFlashAndMustFitItsBank() throws Exception {
+        GuestMemory mem = new GuestMemory();
+        LoadedImage img = ImageLoader.loadFirmware(new byte[] {0x1f, 0x20, 0x03, (byte) 0xd5}, "fw", mem);
+        assertEquals(LoadedImage.Format.FIRMWARE, img.format());
+        assertEquals(0, img.resetPc());
+        assertEquals(RAM, img.dtbAddress());
+        assertEquals(0xd503201f, mem.fetch(0));
+        ImageLoadException e = assertThrows(ImageLoadException.class,
+                () -> ImageLoader.loadFirmware(new byte[(int) (64 * MIB) + 1], "big", mem));
+        assertTrue(e.getMessage().startsWith("big: firmware too large"), e.getMessage());
+    }
+
+    @Test
     void rawBinaryAtLoadAddress() throws Exception {
         GuestMemory mem = new GuestMemory();
         byte[] code = {0x1f, 0x20, 0x03, (byte) 0xd5}; // nop

@@ -108,6 +108,30 @@ class VirtBoardDtbTest {
         }
     }
 
+    /** QEMU's -bios: firmware in flash at 0, the CPU starts there, the DTB waits at the RAM base. */
+    @Test
+    void firmwareStartsAtZeroAndFindsTheDtbAtTheRamBase() throws Exception {
+        VirtBoard.Options o = new VirtBoard.Options();
+        o.bios = true;
+        o.jit = false;
+        // movz x1, #0x4000, lsl #16; ldr w2, [x1]; b .
+        int[] code = {0xd2a80001, 0xb9400022, 0x14000000};
+        byte[] fw = new byte[code.length * 4];
+        for (int i = 0; i < code.length; i++) {
+            for (int b = 0; b < 4; b++) {
+                fw[4 * i + b] = (byte) (code[i] >>> (8 * b));
+            }
+        }
+        VirtBoard b = VirtBoard.load(fw, "fw.bin", o);
+        assertEquals(0, b.cpu().pc, "reset vector at 0, in flash");
+        b.run(3);
+        assertEquals(8, b.cpu().pc);
+        assertEquals(0xedfe0dd0L, b.cpu().x[2], "FDT magic (big-endian) at 0x40000000");
+        FdtReader.Node root = FdtReader.read(b.memory().readBytes(GuestMemory.RAM_BASE, VirtDeviceTree.QEMU_FDT_SIZE)).root();
+        assertEquals(List.of("arm,gic-v3"), root.child("intc@8000000").strings("compatible"));
+        assertEquals(0, b.cpu().x[0], "no boot protocol: x0 = 0");
+    }
+
     @Test
     void rawImageGetsNoDtb() throws Exception {
         VirtBoard.Options o = new VirtBoard.Options();
