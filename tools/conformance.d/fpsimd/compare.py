@@ -2,8 +2,8 @@
 """Compares the per-sequence dumps of QEMU, a64trap (JIT) and a64trap --no-jit.
 
 usage: compare.py SEQS.S QEMU.out JIT.out INTERP.out SHOW
-Prints the first SHOW differing sequences (with their instructions) on stdout and
-'PASSED FAILED' as the last line on stderr.
+Prints the first SHOW differing sequences (with their instructions), then 'PASSED FAILED' as
+the last line.
 """
 import re, sys
 
@@ -49,4 +49,4 @@ for seq in sorted(insns):
                     if a != b:
                         print("  qemu:   " + a.rstrip())
                         print("  %-7s " % (name + ":") + b.rstrip())
-print("%d %d" % (passed, failed), file=sys.stderr)
+print("%d %d" % (passed, failed))
