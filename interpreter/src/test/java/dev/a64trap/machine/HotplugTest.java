@@ -73,7 +73,7 @@ class HotplugTest {
     }
 
     @Test
-    void theCycleCounterStallsOnTheAddedCpu() throws ImageLoadException {
+    void theCycleCounterStallsOnTheAddedCpu() throws Exception { // ImageLoadException moves to loader on main
         HostedVcpu v = vcpu("fixed-counters-only", KvmAbi.V11, trace(TRACE));
         VirtBoard b = HostedVcpuTest.board(v, HostedVcpuTest.PMCCNTR_LOOP);
         b.run(HostedVcpuTest.LOOP_INSNS + 100);
