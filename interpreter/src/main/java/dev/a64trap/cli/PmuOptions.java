@@ -1,5 +1,6 @@
 package dev.a64trap.cli;
 
+import dev.a64trap.host.CpuSet;
 import dev.a64trap.host.Host;
 import dev.a64trap.host.HostException;
 import dev.a64trap.host.Scheduler;
@@ -165,7 +166,8 @@ public final class PmuOptions {
                 throw new RunCommand.UsageError("--qemu-machine " + qemuMachine + ": expected latest or MAJOR.MINOR, "
                         + "e.g. 10.2");
             }
-            VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true, machine);
+            CpuSet online = new CpuSet(h.allCpus().bits() & ~s.offlineAt(0).bits()); // hotplug lines of a trace
+            VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true, machine, online);
             if (vcpuStrict) {
                 if (!plan.steps().stream().anyMatch(st -> st.attr() == dev.a64trap.pmu.PmuAttr.SET_PMU)
                         && !plan.mode().equals("fixed-counters-only")) {

@@ -20,7 +20,11 @@ import java.util.List;
  * <li>{@code random:SLICE_US[:CPUS]} - slice k runs on a CPU of CPUS drawn by SplitMix64 from
  *     (seed, k); default {@code random:1000}. Random access: no hidden state.</li>
  * <li>{@code trace:FILE} - replay: each non-comment line is "START_US CPU"; starts ascend, the first
- *     is 0; the CPU holds from START_US until the next line's start.</li>
+ *     is 0; the CPU holds from START_US until the next line's start. Host CPU hotplug lines
+ *     "START_US offline CPU" and "START_US online CPU" (their own ascending order) take a pCPU out
+ *     and back; "0 offline CPU" then "T online CPU" is a CPU added at T (for example one without a
+ *     PMU). The vCPU is never placed on an offline CPU; KVM and the VMM see the CPUs online at vCPU
+ *     init ({@link #offlineAt offlineAt(0)}).</li>
  * </ul>
  * {@code --pin-after US:CPUS}: from guest time US on, the affinity becomes CPUS (a VMM that pins its
  * vCPU thread after initialisation). Slice policies then draw from CPUS; pinned and trace placements
@@ -40,6 +44,10 @@ public final class Scheduler {
     private final int[] traceCpu;
     private final long pinAfterUs;
     private final CpuSet pinCpus;
+    // trace hotplug events: time, CPU, online (true) or offline
+    private long[] hotplugUs = new long[0];
+    private int[] hotplugCpu = new int[0];
+    private boolean[] hotplugOnline = new boolean[0];
 
     private Scheduler(String spec, Kind kind, long sliceUs, CpuSet cpus, long seed, long[] traceStart,
             int[] traceCpu, long pinAfterUs, CpuSet pinCpus) {
@@ -124,6 +132,7 @@ public final class Scheduler {
     public static Scheduler parseTrace(String spec, String text, String file, Host host, long seed, long pinUs,
             CpuSet pin) {
         List<long[]> rows = new ArrayList<>();
+        List<long[]> hotplug = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
@@ -137,8 +146,22 @@ public final class Scheduler {
             }
             String where = file + ":" + (i + 1);
             String[] f = line.split("\\s+");
+            if (f.length == 3 && (f[1].equals("offline") || f[1].equals("online"))) {
+                long at = parseLong(f[0], where, "START_US");
+                long cpu = parseLong(f[2], where, "CPU");
+                if (cpu >= host.cpuCount()) {
+                    throw new HostException(where + ": CPU " + cpu + " does not exist on host " + host.name()
+                            + " (CPUs 0-" + (host.cpuCount() - 1) + ")");
+                }
+                if (!hotplug.isEmpty() && at < hotplug.get(hotplug.size() - 1)[0]) {
+                    throw new HostException(where + ": hotplug START_US " + at + " does not ascend");
+                }
+                hotplug.add(new long[] {at, cpu, f[1].equals("online") ? 1 : 0});
+                continue;
+            }
             if (f.length != 2) {
-                throw new HostException(where + ": expected \"START_US CPU\", got '" + line + "'");
+                throw new HostException(where + ": expected \"START_US CPU\", \"START_US offline CPU\" or "
+                        + "\"START_US online CPU\", got '" + line + "'");
             }
             long start = parseLong(f[0], where, "START_US");
             long cpu = parseLong(f[1], where, "CPU");
@@ -163,7 +186,39 @@ public final class Scheduler {
             st[i] = rows.get(i)[0];
             cp[i] = (int) rows.get(i)[1];
         }
-        return new Scheduler(spec, Kind.TRACE, 0, null, seed, st, cp, pinUs, pin);
+        Scheduler sch = new Scheduler(spec, Kind.TRACE, 0, null, seed, st, cp, pinUs, pin);
+        sch.hotplugUs = new long[hotplug.size()];
+        sch.hotplugCpu = new int[hotplug.size()];
+        sch.hotplugOnline = new boolean[hotplug.size()];
+        for (int i = 0; i < hotplug.size(); i++) {
+            sch.hotplugUs[i] = hotplug.get(i)[0];
+            sch.hotplugCpu[i] = (int) hotplug.get(i)[1];
+            sch.hotplugOnline[i] = hotplug.get(i)[2] == 1;
+        }
+        // never on an offline CPU: at each placement's start and at each offline event
+        for (int i = 0; i < st.length; i++) {
+            if (sch.offlineAt(st[i]).contains(cp[i])) {
+                throw new HostException(file + ": the placement at " + st[i] + " us is on CPU " + cp[i]
+                        + ", which is offline then");
+            }
+        }
+        for (int i = 0; i < sch.hotplugUs.length; i++) {
+            if (!sch.hotplugOnline[i] && sch.cpuAt(sch.hotplugUs[i]) == sch.hotplugCpu[i]) {
+                throw new HostException(file + ": CPU " + sch.hotplugCpu[i] + " goes offline at " + sch.hotplugUs[i]
+                        + " us while the vCPU is placed on it");
+            }
+        }
+        return sch;
+    }
+
+    /** The CPUs offline at guest time {@code us} (hotplug lines of a trace; empty otherwise). */
+    public CpuSet offlineAt(long us) {
+        long off = 0;
+        for (int i = 0; i < hotplugUs.length && hotplugUs[i] <= us; i++) {
+            long bit = 1L << hotplugCpu[i];
+            off = hotplugOnline[i] ? off & ~bit : off | bit;
+        }
+        return new CpuSet(off);
     }
 
     private static long parseLong(String s, String opt, String what) {

@@ -117,6 +117,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         this.scheduler = scheduler;
         this.plan = plan;
         this.vm = new KvmVm(host, options);
+        vm.setOfflineCpus(scheduler.offlineAt(0)); // hotplug: KVM checks the CPUs online at vCPU init
         this.vcpu = vm.createVcpu();
         if (options.irqchip() != KvmVm.Irqchip.NONE) {
             vm.initVgic();

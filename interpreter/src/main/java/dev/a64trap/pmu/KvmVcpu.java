@@ -86,8 +86,8 @@ public final class KvmVcpu {
             if (!vm.capPmuV3()) {
                 throw new KvmException(Errno.EINVAL, "the host has no usable PMU");
             }
-            if (vm.abi().refusesUncoveredCpus() && !vm.host.cpusWithPmu().containsAll(vm.host.allCpus())) {
-                throw new KvmException(Errno.EINVAL, "host PMUs do not cover all CPUs (refused since v8)");
+            if (vm.abi().refusesUncoveredCpus() && !vm.host.cpusWithPmu().containsAll(vm.onlineCpus())) {
+                throw new KvmException(Errno.EINVAL, "host PMUs do not cover every online CPU (refused since v8)");
             }
             if (vm.pmu == null && !strict) {
                 HostPmu def = vm.host.pmuOfCpu(vmmCpu);

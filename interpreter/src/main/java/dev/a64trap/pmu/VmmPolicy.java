@@ -1,5 +1,6 @@
 package dev.a64trap.pmu;
 
+import dev.a64trap.host.CpuSet;
 import dev.a64trap.host.Host;
 import dev.a64trap.host.HostPmu;
 import java.util.ArrayList;
@@ -103,6 +104,16 @@ public final class VmmPolicy {
 
     /** {@link #plan(String, Host, KvmAbi, boolean)} for a QEMU {@code virt} machine version (auto's compat rule). */
     public static Plan plan(String option, Host host, KvmAbi abi, boolean irqchip, QemuMachine machine) {
+        return plan(option, host, abi, irqchip, machine, host.allCpus());
+    }
+
+    /**
+     * ... with only {@code online} host CPUs online when the VMM decides (hotplug): auto's "covers
+     * every CPU" tests look at the online CPUs, as QEMU's RFC v4 and the KVM series evaluate them at
+     * VM creation.
+     */
+    public static Plan plan(String option, Host host, KvmAbi abi, boolean irqchip, QemuMachine machine,
+            CpuSet online) {
         String reason = "requested";
         String mode = option;
         if (option.equals("auto") && machine.keepsLegacyPmu()) {
@@ -112,18 +123,20 @@ public final class VmmPolicy {
         } else if (option.equals("auto")) {
             HostPmu all = null;
             for (HostPmu p : host.pmus()) {
-                if (p.cpus().containsAll(host.allCpus())) {
+                if (p.cpus().containsAll(online)) {
                     all = p;
                     break;
                 }
             }
+            String cpus = online.equals(host.allCpus()) ? "all CPUs " + online : "all online CPUs " + online;
             if (all != null) {
                 mode = "pmu:" + all.name();
-                reason = "auto: " + all.name() + " covers all CPUs " + host.allCpus()
+                reason = "auto: " + all.name() + " covers " + cpus
                         + (host.pmus().size() > 1 ? " (first in sysfs order)" : "");
-            } else if (abi.hasFixedCountersOnly() && host.cpusWithPmu().containsAll(host.allCpus())) {
+            } else if (abi.hasFixedCountersOnly() && host.cpusWithPmu().containsAll(online)) {
                 mode = "fixed-counters-only";
-                reason = "auto: no single PMU covers all CPUs; together they do";
+                reason = "auto: no single PMU covers " + (online.equals(host.allCpus()) ? "all CPUs"
+                        : "the online CPUs " + online) + "; together they do";
             } else {
                 mode = "none";
                 reason = abi.hasFixedCountersOnly() ? "auto: the host PMUs do not cover all CPUs"

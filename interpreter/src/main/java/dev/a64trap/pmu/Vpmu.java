@@ -423,7 +423,8 @@ public final class Vpmu {
         if (here == null) {
             return vm.pmceid(which);
         }
-        long v = which == 0 ? here.core().pmceid0() : here.core().pmceid1();
+        // STALL_SLOT* stay hidden as KVM hides them while PMMIR_EL1 reads 0 (a64trap's choice here)
+        long v = which == 0 ? here.core().pmceid0() : here.core().pmceid1() & ~(7L << 29);
         return vm.pmuVer() < PmuBits.PMUV3P1 ? v & 0xFFFF_FFFFL : v;
     }
 

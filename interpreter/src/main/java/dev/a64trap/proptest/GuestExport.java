@@ -109,7 +109,8 @@ public final class GuestExport {
                 nr = Integer.parseInt(extra.group(1));
                 Host h = Host.preset(PmuProperties.HOSTS[hostIx]);
                 int max = (mode == PmuModel.Mode.SET_PMU ? h.pmus().get(setPmu) : h.pmuOfCpu(vmmCpu)).counters();
-                if (nr <= max) { // above it KVM says EINVAL and the chain went on without it; run would stop
+                if (nr <= max && mode != PmuModel.Mode.PARTITIONED) { // above it KVM says EINVAL and the chain went
+                    // on without it (run would stop); partitioned:HPMN sets N itself
                     runOptions.add("--pmu-counters " + nr);
                 }
             } else if (extra.group(2) != null) {
@@ -362,6 +363,8 @@ public final class GuestExport {
                     case DEFAULT -> "default";
                     case FIXED -> "fixed-counters-only";
                     case SET_PMU -> "pmu:" + host.pmus().get(setup.setPmu()).name();
+                    case PARTITIONED -> "partitioned:" + partitionedN(host, setup.nrCounters()) + " --kvm-abi "
+                            + dev.a64trap.pmu.KvmAbi.PARTITION_V9.optionName();
                 } + " --host-pmu-version " + PmuBits.versionName(setup.hostPmuVer()) // run's default is the host's
                 + runOptions.stream().map(o -> " " + o).collect(java.util.stream.Collectors.joining())
                 + (planted == null ? "" : " --plant-bug " + planted.cliName()) + " " + name + ".bin";
@@ -369,6 +372,15 @@ public final class GuestExport {
                 + ": START_US CPU\n# approximate: guest time from every emitted instruction at the pCPU's ALU cost\n"
                 + String.join("\n", sched) + "\n";
         return new Result(null, p.asm.toString(), bin, schedText, cmd + "\n");
+    }
+
+    /** HPMN of a partitioned setup: its SET_NR_COUNTERS when KVM took it, else the fewest counters of any PMU. */
+    private static int partitionedN(Host host, int nr) {
+        int min = Integer.MAX_VALUE;
+        for (dev.a64trap.host.HostPmu p : host.pmus()) {
+            min = Math.min(min, p.counters());
+        }
+        return nr >= 0 && nr <= min ? nr : min;
     }
 
     /** Exit subcode when the guest takes an exception other than an UNDEF or its own SVC. */

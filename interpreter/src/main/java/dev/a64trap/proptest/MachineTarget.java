@@ -210,18 +210,26 @@ public class MachineTarget extends PmuTarget {
     }
 
     @Override
-    public boolean accessRetires(int encoding) {
-        return executes(encoding);
+    public boolean accessRetires(int encoding, int el) {
+        return executes(encoding, el);
+    }
+
+    /**
+     * With a partitioned PMU a refused EL0 access is a real trap (EC 0x18) whose exception entry the
+     * counters see, which the model does not price: EL0 accesses take the trap path there.
+     */
+    private boolean executes(int encoding, int el) {
+        return executes(encoding) && !(el == 0 && vm.partitioned());
     }
 
     @Override
     public Access read(int encoding, int el) {
-        return executes(encoding) ? execute(encoding, el, false, 0) : super.read(encoding, el);
+        return executes(encoding, el) ? execute(encoding, el, false, 0) : super.read(encoding, el);
     }
 
     @Override
     public Access write(int encoding, long value, int el) {
-        if (!executes(encoding)) {
+        if (!executes(encoding, el)) {
             Access a = super.write(encoding, value, el);
             hosted.vpmuChanged(); // emulated outside an instruction: tell the machine
             return a;

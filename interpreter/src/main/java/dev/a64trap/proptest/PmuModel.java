@@ -11,7 +11,7 @@ import java.util.Map;
  * Registers are addressed by name ("PMCR", "PMEVCNTR" ...) and index; counters 0..30 and 31 = cycle.
  */
 public final class PmuModel {
-    public enum Mode { DEFAULT, SET_PMU, FIXED }
+    public enum Mode { DEFAULT, SET_PMU, FIXED, PARTITIONED }
 
     static final long P = 1L << 31, U = 1L << 30;
     static final int CYC = 31;
@@ -44,6 +44,21 @@ public final class PmuModel {
 
     public PmuModel(Host host) {
         this.host = host;
+    }
+
+    /** Most counters the VM may have: 0 fixed-counters-only, the fewest of any PMU partitioned, else the VM PMU's. */
+    public int maxCounters() {
+        if (mode == Mode.FIXED) {
+            return 0;
+        }
+        if (mode == Mode.PARTITIONED) {
+            int min = Integer.MAX_VALUE;
+            for (HostPmu p : host.pmus()) {
+                min = Math.min(min, p.counters());
+            }
+            return min;
+        }
+        return vmPmu.counters();
     }
 
     public long mask() {
@@ -136,6 +151,11 @@ public final class PmuModel {
     long pmceid(boolean one) {
         if (mode == Mode.FIXED) {
             return 0;
+        }
+        if (mode == Mode.PARTITIONED) { // direct access: the current core's own register, unfiltered
+            HostPmu here = host.pmuOfCpu(pcpu);
+            long raw = here == null ? 0 : one ? here.core().pmceid1() & ~(7L << 29) : here.core().pmceid0();
+            return raw & 0xFFFF_FFFFL; // STALL_SLOT* (PMCEID1 bits 29-31) hidden as in every KVM mode
         }
         long v = 0;
         for (int b = 0; b < 32; b++) {
@@ -273,6 +293,9 @@ public final class PmuModel {
         HostPmu here = host.pmuOfCpu(pcpu);
         if (mode == Mode.FIXED) {
             return i == CYC && here != null && here.supportsEvent(e);
+        }
+        if (mode == Mode.PARTITIONED) { // the counters live on whatever core the vCPU is on
+            return here != null && (i == CYC || here.supportsEvent(e));
         }
         return here == vmPmu && vmPmu.supportsEvent(e);
     }

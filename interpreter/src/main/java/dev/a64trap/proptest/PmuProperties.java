@@ -5,6 +5,7 @@ import dev.a64trap.host.HostPmu;
 import dev.a64trap.pmu.EntryResult;
 import dev.a64trap.pmu.Errno;
 import dev.a64trap.pmu.EventFilter;
+import dev.a64trap.pmu.KvmAbi;
 import dev.a64trap.pmu.KvmException;
 import dev.a64trap.pmu.KvmVm;
 import dev.a64trap.pmu.PmuAttr;
@@ -128,9 +129,10 @@ public final class PmuProperties {
             int h = Gens.intRange(0, HOSTS.length - 1).sample(r);
             Host host = Host.preset(HOSTS[h]);
             PmuModel.Mode mode = fixedOnly ? PmuModel.Mode.FIXED
-                    : PmuModel.Mode.values()[r.nextInt(noFixed ? 2 : 3)];
+                    : PmuModel.Mode.values()[r.nextInt(noFixed ? 2 : 4)];
             int setPmu = r.nextInt(host.pmus().size());
-            int nr = mode != PmuModel.Mode.FIXED && r.nextInt(3) == 0 ? r.nextInt(8) : -1;
+            int nr = mode == PmuModel.Mode.PARTITIONED ? r.nextInt(8)
+                    : mode != PmuModel.Mode.FIXED && r.nextInt(3) == 0 ? r.nextInt(8) : -1;
             List<int[]> filters = new ArrayList<>();
             if (mode != PmuModel.Mode.FIXED && r.nextInt(3) == 0) {
                 int k = 1 + r.nextInt(3);
@@ -219,7 +221,9 @@ public final class PmuProperties {
         w.m = m;
         PmuTarget t = s.t;
         t.host = host;
-        KvmVm vm = new KvmVm(host, KvmVm.Options.defaults().withHostPmuVer(p.hostPmuVer()));
+        // the partitioned PMU has its own rule set: its ENABLE_PARTITION is attribute 5 too
+        KvmVm vm = new KvmVm(host, KvmVm.Options.defaults().withHostPmuVer(p.hostPmuVer())
+                .withAbi(p.mode() == PmuModel.Mode.PARTITIONED ? KvmAbi.PARTITION_V9 : KvmAbi.DEFAULT));
         t.vm = vm;
         t.vcpu = vm.createVcpu();
         t.vcpu.init(true, p.vmmCpu());
@@ -243,10 +247,13 @@ public final class PmuProperties {
                 throw fail("GET of FIXED_COUNTERS_ONLY is ENXIO until set (18)", "before " + before + ", after " + after);
             }
             m.n = 0;
+        } else if (p.mode() == PmuModel.Mode.PARTITIONED) {
+            t.vcpu.setAttr(KvmAbi.PARTITION_V9.partitionAttr(), null);
+            m.n = m.maxCounters();
         }
         if (p.nrCounters() >= 0) {
             Errno got = errno(() -> t.vcpu.setAttr(PmuAttr.SET_NR_COUNTERS, p.nrCounters()));
-            Errno want = p.nrCounters() > m.vmPmu.counters() ? Errno.EINVAL : null;
+            Errno want = p.nrCounters() > m.maxCounters() ? Errno.EINVAL : null;
             if (got != want) {
                 throw fail("SET_NR_COUNTERS errors (4.2)", "n=" + p.nrCounters() + " got " + got + " want " + want);
             }
@@ -275,7 +282,7 @@ public final class PmuProperties {
             throw fail("guest PMUVer (1.9)", "vm.pmuVer()=" + vm.pmuVer() + " model " + m.pmuVer);
         }
         if (p.pmcrN() >= 0) { // 1.7 / invariant 6: before the first run N applies iff n <= max, and never fails
-            int max = m.mode == PmuModel.Mode.FIXED ? 0 : m.vmPmu.counters();
+            int max = m.maxCounters();
             long id = dev.a64trap.pmu.PmuRegTable.oneRegId(Kind.PMCR.encoding(0));
             // read-modify-write of the N field, as the KVM selftest and 'a64trap run --pmcr-n' do
             Errno e = errno(() -> t.vcpu.setOneReg(id, t.vcpu.getOneReg(id) & ~PmuBits.PMCR_N_MASK
@@ -324,6 +331,7 @@ public final class PmuProperties {
         return switch (m.mode) {
             case SET_PMU -> m.vmPmu.cpus().contains(cpu);
             case DEFAULT, FIXED -> true; // v8: the VM's CPU set stays all CPUs
+            case PARTITIONED -> m.host.pmuOfCpu(cpu) != null;
         };
     }
 
@@ -339,7 +347,7 @@ public final class PmuProperties {
     static PmuTarget.Access guestRead(World w, Sut s, Access a) {
         String name = a.kind().modelName(a.index());
         int enc = a.kind().encoding(a.index()) & 0xFFFF;
-        boolean retires = name != null && s.t.accessRetires(enc) && w.m.read(name, a.index(), a.el()) != null;
+        boolean retires = name != null && s.t.accessRetires(enc, a.el()) && w.m.read(name, a.index(), a.el()) != null;
         if (retires) {
             w.m.retire(0, w.m.accessCycles(), a.el()); // an executed MRS reads after its own cost
         }
@@ -370,7 +378,7 @@ public final class PmuProperties {
     static void guestWrite(World w, Sut s, Access a) {
         String name = a.kind().modelName(a.index());
         int enc = a.kind().encoding(a.index()) & 0xFFFF;
-        boolean retires = name != null && s.t.accessRetires(enc) && !w.m.writeUndefined(name, a.index(), a.el());
+        boolean retires = name != null && s.t.accessRetires(enc, a.el()) && !w.m.writeUndefined(name, a.index(), a.el());
         if (retires) {
             w.m.retire(0, w.m.accessCycles(), a.el()); // an executed MSR writes after its own cost
         }
@@ -417,7 +425,7 @@ public final class PmuProperties {
         if (first.undef() || second.undef()) {
             return;
         }
-        boolean retires = s.t.accessRetires(a.kind().encoding(a.index()) & 0xFFFF);
+        boolean retires = s.t.accessRetires(a.kind().encoding(a.index()) & 0xFFFF, p.el());
         long widthMask = i == 31 || m.pmuVer >= 6 ? -1L : 0xFFFF_FFFFL;
         long d = second.value() - first.value() & widthMask;
         long want = !retires || src == 0 ? 0 : src == 1 ? 1 : cyc;

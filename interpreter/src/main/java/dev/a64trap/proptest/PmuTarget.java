@@ -81,7 +81,7 @@ public class PmuTarget implements EventClock {
      * Whether a guest access of {@code encoding} now executes as an instruction that costs cycles and
      * retires (a real MRS/MSR); false here: the trap path executes nothing.
      */
-    public boolean accessRetires(int encoding) {
+    public boolean accessRetires(int encoding, int el) {
         return false;
     }
 
@@ -104,7 +104,12 @@ public class PmuTarget implements EventClock {
             case UNDEFINED -> {
                 return new Access(true, 0);
             }
-            case TRAP -> throw new IllegalStateException(r + " traps (EC 0x18) at EL" + el + ": not a PMU outcome");
+            case TRAP -> {
+                if (!vm.partitioned()) {
+                    throw new IllegalStateException(r + " traps (EC 0x18) at EL" + el + ": not a PMU outcome");
+                }
+                return new Access(true, 0); // partitioned: hardware refuses it (EC 0x18), the model's "refused"
+            }
             default -> { }
         }
         try {
