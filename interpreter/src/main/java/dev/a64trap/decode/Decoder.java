@@ -26,46 +26,56 @@ public final class Decoder {
 
     private static final int KEY_BITS = 0x1fe03c00;
 
-    private static final Pattern[][] BUCKETS = new Pattern[4096][];
-    /** Per bucket: mask and match of each row interleaved, so a miss never touches the row object. */
-    private static final int[][] BUCKET_BITS = new int[4096][];
+    /**
+     * A bucket's rows, and their mask and match interleaved so a miss never touches the row object.
+     * Built on first use: filling all 4096 up front scans the table 4096 times, about a second of
+     * start-up in the JVM's interpreter, while a short run touches a few dozen buckets. Immutable, so
+     * a racy first fill by two threads stores equal buckets and is safe (final fields).
+     */
+    private record Bucket(Pattern[] rows, int[] bits) {}
+
+    private static final Bucket[] BUCKETS = new Bucket[4096];
     private static final Map<String, Pattern> BY_NAME = new HashMap<>();
 
     static {
-        List<Pattern> table = DecodeTable.rows();
-        for (Pattern p : table) {
+        for (Pattern p : DecodeTable.rows()) {
             if (BY_NAME.put(p.name(), p) != null) {
                 throw new IllegalStateException("duplicate pattern name " + p.name());
             }
         }
-        for (int k = 0; k < 4096; k++) {
-            // The word with exactly these key bits; a row belongs to the bucket if it agrees on
-            // the key bits it fixes.
-            int kw = ((k >>> 4) & 0xff) << 21 | (k & 0xf) << 10;
-            List<Pattern> b = new ArrayList<>();
-            for (Pattern p : table) {
-                int m = p.mask() & KEY_BITS;
-                if ((kw & m) == (p.match() & m)) {
-                    b.add(p);
-                }
+    }
+
+    private static Bucket bucket(int k) {
+        Bucket b = BUCKETS[k];
+        return b != null ? b : (BUCKETS[k] = fill(k));
+    }
+
+    private static Bucket fill(int k) {
+        // The word with exactly these key bits; a row belongs to the bucket if it agrees on
+        // the key bits it fixes.
+        int kw = ((k >>> 4) & 0xff) << 21 | (k & 0xf) << 10;
+        List<Pattern> b = new ArrayList<>();
+        for (Pattern p : DecodeTable.rows()) {
+            int m = p.mask() & KEY_BITS;
+            if ((kw & m) == (p.match() & m)) {
+                b.add(p);
             }
-            BUCKETS[k] = b.toArray(new Pattern[0]);
-            int[] bits = new int[2 * b.size()];
-            for (int i = 0; i < b.size(); i++) {
-                bits[2 * i] = b.get(i).mask();
-                bits[2 * i + 1] = b.get(i).match();
-            }
-            BUCKET_BITS[k] = bits;
         }
+        int[] bits = new int[2 * b.size()];
+        for (int i = 0; i < b.size(); i++) {
+            bits[2 * i] = b.get(i).mask();
+            bits[2 * i + 1] = b.get(i).match();
+        }
+        return new Bucket(b.toArray(new Pattern[0]), bits);
     }
 
     /** Decodes one word; never throws, never returns null. */
     public static Insn decode(int word) {
-        int k = key(word);
-        int[] bits = BUCKET_BITS[k];
+        Bucket b = bucket(key(word));
+        int[] bits = b.bits();
         for (int i = 0; i < bits.length; i += 2) {
             if ((word & bits[i]) == bits[i + 1]) {
-                Pattern p = BUCKETS[k][i >> 1];
+                Pattern p = b.rows()[i >> 1];
                 Insn insn = p.format().decode(p, word);
                 if (insn != null) {
                     return insn;
@@ -99,7 +109,7 @@ public final class Decoder {
     }
 
     static int bucketSize(int word) {
-        return BUCKETS[key(word)].length;
+        return bucket(key(word)).rows().length;
     }
 
     // ---- bitmask immediates (DecodeBitMasks, immediate form)

@@ -9,6 +9,7 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The built-in core types. Counters and events come from the classpath resources
@@ -39,48 +40,51 @@ public final class CoreCatalog {
         EXTRA.put("cortex-x4", new Extra("armv9_cortex_x4", 7, false, CycleModel.big(3250)));
     }
 
-    private static final Map<String, CoreType> CORES = load();
+    /**
+     * Cores parsed so far: each JSON file is read on first use, so a run pays for the two or three
+     * cores of its host, not all eight (start-up time).
+     */
+    private static final Map<String, CoreType> LOADED = new ConcurrentHashMap<>();
 
-    private static Map<String, CoreType> load() {
-        ObjectMapper om = new ObjectMapper();
-        Map<String, CoreType> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Extra> e : EXTRA.entrySet()) {
-            String res = "/host-pmus/" + e.getKey() + ".json";
-            try (InputStream in = CoreCatalog.class.getResourceAsStream(res)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource " + res);
-                }
-                JsonNode root = om.readTree(in);
-                BitSet events = new BitSet();
-                for (JsonNode ev : root.get("events")) {
-                    events.set(Integer.decode(ev.get("code").asText()));
-                }
-                Extra x = e.getValue();
-                out.put(e.getKey(), new CoreType(e.getKey(), x.pmuName(), root.get("counters").asInt(), events,
-                        x.pmuVer(), x.aarch32El0(), x.cycles()));
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot read " + res, ex);
+    private static CoreType load(String core) {
+        String res = "/host-pmus/" + core + ".json";
+        try (InputStream in = CoreCatalog.class.getResourceAsStream(res)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + res);
             }
+            JsonNode root = new ObjectMapper().readTree(in);
+            BitSet events = new BitSet();
+            for (JsonNode ev : root.get("events")) {
+                events.set(Integer.decode(ev.get("code").asText()));
+            }
+            Extra x = EXTRA.get(core);
+            return new CoreType(core, x.pmuName(), root.get("counters").asInt(), events, x.pmuVer(), x.aarch32El0(),
+                    x.cycles());
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot read " + res, ex);
         }
-        return Collections.unmodifiableMap(out);
     }
 
     /** All built-in cores by name ("cortex-a55", ...), in a fixed order. */
     public static Map<String, CoreType> all() {
-        return CORES;
+        Map<String, CoreType> out = new LinkedHashMap<>();
+        for (String core : EXTRA.keySet()) {
+            out.put(core, get(core));
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /** Looks a core up by core name ("cortex-a76") or PMU name ("armv8_cortex_a76"). */
     public static CoreType get(String name) {
-        CoreType c = CORES.get(name);
-        if (c != null) {
-            return c;
-        }
-        for (CoreType t : CORES.values()) {
-            if (t.pmuName().equals(name)) {
-                return t;
+        String core = EXTRA.containsKey(name) ? name : null;
+        for (Map.Entry<String, Extra> e : EXTRA.entrySet()) {
+            if (core == null && e.getValue().pmuName().equals(name)) {
+                core = e.getKey();
             }
         }
-        throw new HostException("unknown core '" + name + "' (known: " + String.join(", ", CORES.keySet()) + ")");
+        if (core == null) {
+            throw new HostException("unknown core '" + name + "' (known: " + String.join(", ", EXTRA.keySet()) + ")");
+        }
+        return LOADED.computeIfAbsent(core, CoreCatalog::load);
     }
 }

@@ -35,4 +35,30 @@ class MainTest {
         assertEquals("a64trap run: unknown option '--memroy'\nPossible solutions: --memory\n"
                 + "see 'a64trap run --help'\n", errorsOf("run", "--memroy", "1G", "x.elf"));
     }
+
+    @Test
+    void aCommandLineNamingASubcommandBuildsOnlyThatOne() {
+        assertEquals(java.util.List.of("run"),
+                java.util.List.copyOf(Main.commandLine(new String[] {"run", "x.elf"}).getSubcommands().keySet()));
+    }
+
+    @Test
+    void helpAndUnknownWordsSeeEveryCommand() {
+        java.util.List<String> all = java.util.List.of("help", "disasm", "run", "compare", "demo", "hosts", "fuzz");
+        assertEquals(all, java.util.List.copyOf(Main.commandLine().getSubcommands().keySet()));
+        assertEquals(all, java.util.List.copyOf(
+                Main.commandLine(new String[] {"help", "run"}).getSubcommands().keySet()));
+        assertEquals(all, java.util.List.copyOf(Main.commandLine(new String[] {"rnu"}).getSubcommands().keySet()));
+    }
+
+    @Test
+    void theTopLevelHelpListsEveryCommand() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = Main.commandLine(new String[] {"--help"});
+        cl.setOut(new java.io.PrintWriter(out));
+        assertEquals(ExitStatus.OK, cl.execute("--help"));
+        for (String name : new String[] {"disasm", "run", "compare", "demo", "hosts", "fuzz"}) {
+            assertTrue(out.toString().contains("  " + name + " "), name + " missing from:\n" + out);
+        }
+    }
 }
