@@ -194,7 +194,38 @@ public final class BaseSysRegs {
         r.add(SysReg.writeIgnored("OSLAR_EL1", of(2, 0, 1, 0, 4)));
         r.add(SysReg.constant("OSLSR_EL1", of(2, 0, 1, 1, 4), 0x8));
         r.add(SysReg.stored("OSDLR_EL1", of(2, 0, 1, 3, 4), 0));
+        r.add(SysReg.stored("MDCCINT_EL1", of(2, 0, 0, 2, 0), 0));
+        r.add(SysReg.constant("MDRAR_EL1", of(2, 0, 1, 0, 0), 0)); // no memory-mapped debug ROM
+        r.add(SysReg.stored("DBGPRCR_EL1", of(2, 0, 1, 4, 4), 0));
+        r.add(SysReg.stored("DBGCLAIMSET_EL1", of(2, 0, 7, 8, 6), 0));
+        r.add(SysReg.stored("DBGCLAIMCLR_EL1", of(2, 0, 7, 9, 6), 0));
+        r.add(SysReg.constant("DBGAUTHSTATUS_EL1", of(2, 0, 7, 14, 6), 0xAA)); // NS debug implemented, enabled
+        // Breakpoint and watchpoint registers, as many as ID_AA64DFR0_EL1.BRPs/WRPs say (the A57's 6 and
+        // 4), each keeping its architected fields. They hold what an OS (Linux's hw_breakpoint probe)
+        // writes; breakpoint and watchpoint debug events themselves are not raised yet (README, Limits).
+        for (int n = 0; n < BREAKPOINTS; n++) {
+            r.add(masked("DBGBVR" + n + "_EL1", of(2, 0, 0, n, 4), ~3L));
+            r.add(masked("DBGBCR" + n + "_EL1", of(2, 0, 0, n, 5), DBGBCR_FIELDS));
+        }
+        for (int n = 0; n < WATCHPOINTS; n++) {
+            r.add(masked("DBGWVR" + n + "_EL1", of(2, 0, 0, n, 6), ~3L));
+            r.add(masked("DBGWCR" + n + "_EL1", of(2, 0, 0, n, 7), DBGWCR_FIELDS));
+        }
         return r;
+    }
+
+    /** Breakpoints and watchpoints: ID_AA64DFR0_EL1.BRPs and WRPs plus one. */
+    static final int BREAKPOINTS = (int) (ID_AA64DFR0 >> 12 & 0xF) + 1;
+    static final int WATCHPOINTS = (int) (ID_AA64DFR0 >> 20 & 0xF) + 1;
+    /** DBGBCR: BT[23:20] LBN[19:16] SSC[15:14] HMC[13] BAS[8:5] PMC[2:1] E[0]. */
+    static final long DBGBCR_FIELDS = 0xFF_E1E7L;
+    /** DBGWCR: MASK[28:24] WT[20] LBN[19:16] SSC[15:14] HMC[13] BAS[12:5] LSC[4:3] PAC[2:1] E[0]. */
+    static final long DBGWCR_FIELDS = 0x1F1F_FFFFL;
+
+    /** A stored register whose bits outside {@code writable} read as zero (RES0). */
+    private static SysReg masked(String name, int enc, long writable) {
+        return SysReg.of(name, enc, (c, x) -> c.regs().slots[x.index()], (c, x, v) -> c.regs().slots[x.index()] = v & writable)
+                .resetTo(0);
     }
 
     public static SysRegTable cortexA57Table(boolean lse) {

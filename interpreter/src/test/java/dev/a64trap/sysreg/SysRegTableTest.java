@@ -119,4 +119,21 @@ class SysRegTableTest {
     private long read(Cpu cpu, String name) {
         return table.byName(name).read(cpu);
     }
+
+    @Test
+    void breakpointAndWatchpointRegistersMatchTheIdRegisterAndKeepTheirFields() {
+        Cpu cpu = new Cpu(table, false);
+        assertEquals(6, BaseSysRegs.BREAKPOINTS, "Cortex-A57: BRPs = 5");
+        assertEquals(4, BaseSysRegs.WATCHPOINTS, "Cortex-A57: WRPs = 3");
+        assertNotNull(table.byName("DBGBCR5_EL1"));
+        assertNull(table.lookup(of(2, 0, 0, 6, 5)), "no seventh breakpoint");
+        assertNull(table.lookup(of(2, 0, 0, 4, 7)), "no fifth watchpoint");
+        table.byName("DBGBCR3_EL1").write(cpu, ~0L);
+        assertEquals(0xFF_E1E7L, table.byName("DBGBCR3_EL1").read(cpu), "RES0 bits read as zero");
+        table.byName("DBGWCR1_EL1").write(cpu, ~0L);
+        assertEquals(0x1F1F_FFFFL, table.byName("DBGWCR1_EL1").read(cpu));
+        table.byName("DBGBVR2_EL1").write(cpu, 0xFFFF_8000_0810_0007L);
+        assertEquals(0xFFFF_8000_0810_0004L, table.byName("DBGBVR2_EL1").read(cpu), "word-aligned address");
+        assertEquals(0L, table.byName("DBGBVR1_EL1").read(cpu), "each register is its own");
+    }
 }
