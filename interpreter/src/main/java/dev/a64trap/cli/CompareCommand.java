@@ -169,7 +169,12 @@ public final class CompareCommand implements Callable<Integer> {
                 PmuOptions.warnPlanted(v, "compare", e);
             }
             PmuPlot sampler = plot == null ? null : plot.sampler();
-            results.add(GuestRun.run(imageBytes, name, append, maxInsns, v, sampler, board));
+            GuestRun.Result run = GuestRun.run(imageBytes, name, append, maxInsns, v, sampler, board);
+            if (run.status() == ExitStatus.INTERRUPTED) { // Ctrl-C: say where, skip the other modes
+                e.println("a64trap compare: " + r.label() + ": " + run.outcome() + "; the remaining modes were not run");
+                return ExitStatus.INTERRUPTED;
+            }
+            results.add(run);
             samplers.add(sampler);
             labels.add(r.label() + (r.label().equals("auto") ? " (" + v.plan().mode() + ")" : ""));
         }

@@ -54,7 +54,13 @@ final class GuestRun {
         o.stderr = console;
         o.vcpu = vcpu;
         VirtBoard board = bytes != null ? VirtBoard.load(bytes, name, o) : VirtBoard.load(java.nio.file.Path.of(name), o);
-        Stop stop = plot == null ? board.run(maxInsns) : plot.run(board, vcpu, maxInsns);
+        Object sigint = Sigint.install(board::interrupt); // Ctrl-C stops this run at a block boundary
+        Stop stop;
+        try {
+            stop = plot == null ? board.run(maxInsns) : plot.run(board, vcpu, maxInsns);
+        } finally {
+            Sigint.restore(sigint);
+        }
         String text = console.toString(StandardCharsets.UTF_8);
         if (vcpu.failEntry() != null) {
             return new Result(ExitStatus.FAIL_ENTRY, text, String.format(Locale.ROOT,
@@ -71,7 +77,8 @@ final class GuestRun {
                     "exception loop at pc 0x%x (EC 0x%02x)", stop.pc(), Syndrome.ec(stop.esr())), vcpu);
             case WFI_NO_WAKEUP -> new Result(ExitStatus.GUEST_EXCEPTION, text, String.format(Locale.ROOT,
                     "WFI with no wake-up source at pc 0x%x", stop.pc()), vcpu);
-            default -> new Result(ExitStatus.INTERRUPTED, text, "interrupted", vcpu);
+            default -> new Result(ExitStatus.INTERRUPTED, text, String.format(Locale.ROOT,
+                    "interrupted at pc=0x%x after %d instructions", stop.pc(), board.cpu().retired), vcpu);
         };
     }
 

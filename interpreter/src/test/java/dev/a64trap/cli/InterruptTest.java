@@ -114,6 +114,15 @@ class InterruptTest {
     }
 
     @Test
+    void compareStopsTheCurrentModeAndSaysWhere() throws Exception {
+        Result r = interrupt("compare", "--append", "100000000000", "--max-insns", "100000000000000", "--plant-bug",
+                "lost-el1-swinc", Path.of("..", "guest-images", "prebuilt", "bench.elf").toString());
+        assertEquals(ExitStatus.INTERRUPTED, r.status(), r.out() + r.err());
+        assertTrue(r.err().matches("(?s).*a64trap compare: default: interrupted at pc=0x[0-9a-f]+ after [1-9]\\d* "
+                + "instructions; the remaining modes were not run.*"), r.err());
+    }
+
+    @Test
     void runStopsTheGuestAndSaysWhere() throws Exception {
         Result r = interrupt("run", "--append", "100000000000", "--plant-bug", "lost-el1-swinc",
                 Path.of("..", "guest-images", "prebuilt", "bench.elf").toString());
