@@ -277,7 +277,7 @@ public final class Interpreter {
             if (cpu.tlb != null) { // MMU on: the block must come from where pc translates to now
                 pa = fetchPa(pc);
                 if (pa == Mmu.FAULT) {
-                    takeSync(pc, GuestFault.instructionAbort(cpu, cpu.mmu.lastFault, pc));
+                    fetchAbort(pc, cpu.mmu.lastFault);
                     continue;
                 }
                 if (b != null && b.pa != pa) {
@@ -287,7 +287,7 @@ public final class Interpreter {
             if (b == null) {
                 b = decodeBlock(pc, pa, true);
                 if (b == null) {
-                    takeSync(pc, GuestFault.instructionAbort(cpu, fetchFault(pc), pc));
+                    fetchAbort(pc, fetchFault(pc));
                     continue;
                 }
             }
@@ -663,6 +663,11 @@ public final class Interpreter {
             return va + t.addend[i];
         }
         return cpu.mmu.translate(va, cpu.el, Walker.EXEC);
+    }
+
+    /** An instruction abort at {@code pc} (translation fault or nothing to fetch there). */
+    private void fetchAbort(long pc, int fsc) {
+        takeSync(pc, GuestFault.instructionAbort(cpu, fsc, pc));
     }
 
     /** The IFSC for a first word that could not be fetched from its (translated) address. */
