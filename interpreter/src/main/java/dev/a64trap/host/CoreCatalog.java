@@ -1,7 +1,8 @@
 package dev.a64trap.host;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,22 +47,58 @@ public final class CoreCatalog {
      */
     private static final Map<String, CoreType> LOADED = new ConcurrentHashMap<>();
 
+    /**
+     * Jackson's streaming parser, not its ObjectMapper: setting a mapper up (date formats, locale
+     * data) costs a short run about a tenth of a second, and only two fields are wanted here.
+     */
+    private static final JsonFactory JSON = new JsonFactory();
+
     private static CoreType load(String core) {
         String res = "/host-pmus/" + core + ".json";
         try (InputStream in = CoreCatalog.class.getResourceAsStream(res)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + res);
             }
-            JsonNode root = new ObjectMapper().readTree(in);
+            int counters = -1;
             BitSet events = new BitSet();
-            for (JsonNode ev : root.get("events")) {
-                events.set(Integer.decode(ev.get("code").asText()));
+            try (JsonParser p = JSON.createParser(in)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IllegalStateException(res + ": not a JSON object");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.getCurrentName();
+                    p.nextToken();
+                    if (field.equals("counters")) {
+                        counters = p.getIntValue();
+                    } else if (field.equals("events") && p.currentToken() == JsonToken.START_ARRAY) {
+                        readEventCodes(p, events);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            }
+            if (counters < 0) {
+                throw new IllegalStateException(res + ": no \"counters\"");
             }
             Extra x = EXTRA.get(core);
-            return new CoreType(core, x.pmuName(), root.get("counters").asInt(), events, x.pmuVer(), x.aarch32El0(),
-                    x.cycles());
+            return new CoreType(core, x.pmuName(), counters, events, x.pmuVer(), x.aarch32El0(), x.cycles());
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot read " + res, ex);
+        }
+    }
+
+    /** The "code" of each object in the events array (the parser is on its START_ARRAY). */
+    private static void readEventCodes(JsonParser p, BitSet events) throws IOException {
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.getCurrentName();
+                p.nextToken();
+                if (field.equals("code")) {
+                    events.set(Integer.decode(p.getText()));
+                } else {
+                    p.skipChildren();
+                }
+            }
         }
     }
 

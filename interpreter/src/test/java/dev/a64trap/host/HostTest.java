@@ -79,6 +79,29 @@ class HostTest {
     }
 
     @Test
+    void theStreamingReaderSeesWhatAFullJsonTreeReadSees() throws Exception {
+        // the catalog reads only "counters" and the events' "code" with a streaming parser; a full
+        // tree read of the same files (ObjectMapper) is the oracle
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(8, CoreCatalog.all().size());
+        for (CoreType c : CoreCatalog.all().values()) {
+            com.fasterxml.jackson.databind.JsonNode root;
+            try (java.io.InputStream in = CoreCatalog.class.getResourceAsStream("/host-pmus/" + c.name() + ".json")) {
+                root = om.readTree(in);
+            }
+            java.util.BitSet events = new java.util.BitSet();
+            for (com.fasterxml.jackson.databind.JsonNode ev : root.get("events")) {
+                events.set(Integer.decode(ev.get("code").asText()));
+            }
+            assertTrue(events.cardinality() > 30, c.name());
+            assertEquals(events, c.events(), c.name());
+            assertEquals(root.get("counters").asInt(), c.counters(), c.name());
+        }
+        assertSame(CoreCatalog.get("cortex-a76"), CoreCatalog.get("armv8_cortex_a76"));
+        assertThrows(HostException.class, () -> CoreCatalog.get("cortex-a99"));
+    }
+
+    @Test
     void pmceidMatchesTheDerivedValuesInTheDataFiles() {
         // values copied from the "derived_pmceid0/1" fields of shared/data/host-pmus
         assertEquals(0x000000007fffffffL, CoreCatalog.get("cortex-a55").pmceid0());
