@@ -290,4 +290,62 @@ final class FpSimdSyntax {
                 return mn + "\t" + vec(i.rd(), s, q) + ", " + vec(i.rn(), s, q) + ", #" + shift;
         }
     }
+
+    static String scalarShift(Insn i, Pattern p, long pc, AddressFormat a) {
+        return p.mnemonic() + "\td" + i.rd() + ", d" + i.rn() + ", #" + i.amount();
+    }
+
+    static String fpThreeSame(Insn i, Pattern p, long pc, AddressFormat a) {
+        int op = (int) i.imm(), s = i.size();
+        boolean q = i.sf();
+        String mn = FpSimdTable.FP_THREE_SAME[(op >> 6) << 4 | (op >> 5 & 1) << 3 | (op & 7)];
+        return mn + "\t" + vec(i.rd(), s, q) + ", " + vec(i.rn(), s, q) + ", " + vec(i.rm(), s, q);
+    }
+
+    static String fpTwoMisc(Insn i, Pattern p, long pc, AddressFormat a) {
+        int s = i.size();
+        boolean q = i.sf();
+        String mn = p.mnemonic(), ops = vec(i.rd(), s, q) + ", " + vec(i.rn(), s, q);
+        return mn + "\t" + ops + (mn.startsWith("fcm") ? ", #0.0" : "");
+    }
+
+    static String fpAcross(Insn i, Pattern p, long pc, AddressFormat a) {
+        return p.mnemonic() + "\ts" + i.rd() + ", " + vec(i.rn(), 2, true);
+    }
+
+    static String threeDifferent(Insn i, Pattern p, long pc, AddressFormat a) {
+        int s = i.size(), op = (int) i.imm() & 15;
+        boolean q = i.sf();
+        String mn = p.mnemonic() + (q ? "2" : "");
+        String narrow = vec(i.rn(), s, q).replace("v" + i.rn(), ""), wideArr = s == 3 ? ".1q" : "." + arr(s + 1, true);
+        if (op == 0b0100 || op == 0b0110) { // narrowing high half: Vd.<Tb>, Vn.<Ta>, Vm.<Ta>
+            return mn + "\t" + vec(i.rd(), s, q) + ", v" + i.rn() + wideArr + ", v" + i.rm() + wideArr;
+        }
+        String first = op == 0b0001 || op == 0b0011 ? "v" + i.rn() + wideArr : "v" + i.rn() + narrow;
+        return mn + "\tv" + i.rd() + wideArr + ", " + first + ", v" + i.rm() + narrow;
+    }
+
+    static String crypto(Insn i, Pattern p, long pc, AddressFormat a) {
+        String mn = p.mnemonic();
+        String d = "v" + i.rd() + ".4s", n = "v" + i.rn() + ".4s", m = "v" + i.rm() + ".4s";
+        return mn + "\t" + switch (mn) {
+            case "aese", "aesd", "aesmc", "aesimc" -> "v" + i.rd() + ".16b, v" + i.rn() + ".16b";
+            case "sha1c", "sha1p", "sha1m" -> "q" + i.rd() + ", s" + i.rn() + ", " + m;
+            case "sha256h", "sha256h2" -> "q" + i.rd() + ", q" + i.rn() + ", " + m;
+            case "sha1h" -> "s" + i.rd() + ", s" + i.rn();
+            case "sha1su1", "sha256su0" -> d + ", " + n;
+            default -> d + ", " + n + ", " + m; // sha1su0, sha256su1
+        };
+    }
+
+    static String scalarPair(Insn i, Pattern p, long pc, AddressFormat a) {
+        int s = i.size();
+        return p.mnemonic() + "\t" + fr(s, i.rd()) + ", " + vec(i.rn(), s, s == 3);
+    }
+
+    static String byElement(Insn i, Pattern p, long pc, AddressFormat a) {
+        int s = i.size();
+        boolean q = i.sf();
+        return p.mnemonic() + "\t" + vec(i.rd(), s, q) + ", " + vec(i.rn(), s, q) + ", " + lane(i.rm(), s, i.amount());
+    }
 }

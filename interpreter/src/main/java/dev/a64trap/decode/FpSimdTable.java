@@ -220,7 +220,25 @@ final class FpSimdTable {
                     Op.SIMD_SHIFT_IMM, 0, FpSimdTable::shiftImmediate, FpSimdSyntax::shiftImmediate);
         }
         group = null;
+        for (String[] r : SHIFT_IMM) {
+            if (r[1].startsWith("1")) {
+                continue; // narrowing and widening forms have no scalar encoding here
+            }
+            row("01 " + r[0] + " 111110 xxxx xxx " + r[1] + " 1 xxxxx xxxxx", "SIMD_SCALAR_SHIFT_" + r[2], r[2],
+                    Op.SIMD_SHIFT_IMM, 0, FpSimdTable::scalarShift, FpSimdSyntax::scalarShift);
+        }
         simdInteger();
+    }
+
+    /** Scalar shift by immediate: 64-bit elements only (immh = 1xxx), executed as a one-lane vector. */
+    static Insn scalarShift(Pattern p, int w) {
+        if ((w >>> 22 & 1) == 0) {
+            return null;
+        }
+        int immhb = w >>> 16 & 127, opcode = w >>> 11 & 31;
+        int shift = opcode == 0b01010 ? immhb - 64 : 128 - immhb;
+        int op = (w >>> 29 & 1) << 5 | opcode;
+        return p.insn(w, false, RD.i(w), RN.i(w), 0, 0, op, shift, 0, 0, 3, 0, 0);
     }
 
     /** Shift by immediate rows: U, opcode, mnemonic. */
@@ -294,6 +312,52 @@ final class FpSimdTable {
             row("0 x " + r[0] + " 01110 xx 11000 " + DecodeTable.bin((Integer) r[1], 5) + " 10 xxxxx xxxxx",
                     "SIMD_ACROSS_" + r[2], (String) r[2], Op.SIMD_ACROSS, 0, sized((Integer) r[3], 12), FpSimdSyntax::across);
         }
+        for (int u = 0; u < 2; u++) {
+            for (int a = 0; a < 2; a++) {
+                row("0 x " + u + " 01110 " + a + " x 1 xxxxx 11xxx 1 xxxxx xxxxx", "SIMD_FP_3SAME_" + u + a, "f",
+                        Op.SIMD_FP_3SAME, 0, FpSimdTable::fpThreeSame, FpSimdSyntax::fpThreeSame);
+            }
+        }
+        for (Object[] r : FP_TWO_MISC) {
+            int key = (Integer) r[0];
+            row("0 x " + (key >> 6) + " 01110 " + (key >> 5 & 1) + " x 10000 " + DecodeTable.bin(key & 31, 5) + " 10 xxxxx xxxxx",
+                    "SIMD_FP_2MISC_" + r[1], (String) r[1], Op.SIMD_FP_2MISC, 0, FpSimdTable::fpVector, FpSimdSyntax::fpTwoMisc);
+        }
+        for (Object[] r : FP_ACROSS) {
+            int key = (Integer) r[0];
+            row("0 1 1 01110 " + (key >> 5 & 1) + " 0 11000 " + DecodeTable.bin(key & 31, 5) + " 10 xxxxx xxxxx",
+                    "SIMD_FP_ACROSS_" + r[1], (String) r[1], Op.SIMD_FP_ACROSS, 0, FpSimdTable::fpVector, FpSimdSyntax::fpAcross);
+        }
+        for (Object[] r : THREE_DIFFERENT) {
+            int key = (Integer) r[0];
+            row("0 x " + (key >> 4) + " 01110 xx 1 xxxxx " + DecodeTable.bin(key & 15, 4) + " 00 xxxxx xxxxx",
+                    "SIMD_3DIFF_" + r[1], (String) r[1], Op.SIMD_3DIFF, 0, FpSimdTable::threeDifferent, FpSimdSyntax::threeDifferent);
+        }
+        String[] aes = {"aese", "aesd", "aesmc", "aesimc"};
+        for (int k = 0; k < 4; k++) {
+            row("01001110 00 10100 001" + DecodeTable.bin(k, 2) + " 10 xxxxx xxxxx", "CRYPTO_" + aes[k].toUpperCase(), aes[k],
+                    Op.CRYPTO, 0, FpSimdTable::crypto, FpSimdSyntax::crypto);
+        }
+        String[] sha3 = {"sha1c", "sha1p", "sha1m", "sha1su0", "sha256h", "sha256h2", "sha256su1"};
+        for (int k = 0; k < sha3.length; k++) {
+            row("01011110 00 0 xxxxx 0 " + DecodeTable.bin(k, 3) + " 00 xxxxx xxxxx", "CRYPTO_" + sha3[k].toUpperCase(), sha3[k],
+                    Op.CRYPTO, 0, FpSimdTable::crypto, FpSimdSyntax::crypto);
+        }
+        String[] sha2 = {"sha1h", "sha1su1", "sha256su0"};
+        for (int k = 0; k < sha2.length; k++) {
+            row("01011110 00 10100 000" + DecodeTable.bin(k, 2) + " 10 xxxxx xxxxx", "CRYPTO_" + sha2[k].toUpperCase(), sha2[k],
+                    Op.CRYPTO, 0, FpSimdTable::crypto, FpSimdSyntax::crypto);
+        }
+        row("01 0 11110 11 11000 11011 10 xxxxx xxxxx", "SIMD_SCALAR_ADDP", "addp", Op.SIMD_SCALAR_PAIR, 0,
+                FpSimdTable::scalarPair, FpSimdSyntax::scalarPair);
+        for (String[] r : FP_SCALAR_PAIR) {
+            row("01 1 11110 " + r[0] + " x 11000 " + r[1] + " 10 xxxxx xxxxx", "SIMD_SCALAR_" + r[2].toUpperCase(), r[2],
+                    Op.SIMD_SCALAR_PAIR, 0, FpSimdTable::scalarPair, FpSimdSyntax::scalarPair);
+        }
+        for (String[] r : BY_ELEMENT) {
+            row("0 x " + r[0] + " 01111 xx x x xxxx " + r[1] + " x 0 xxxxx xxxxx", "SIMD_ELEM_" + r[2].toUpperCase(), r[2],
+                    Op.SIMD_ELEM, 0, FpSimdTable::byElement, FpSimdSyntax::byElement);
+        }
         row("0 x 001110 xx 0 xxxxx 0 xxx 10 xxxxx xxxxx", "SIMD_PERMUTE", "zip", Op.SIMD_PERMUTE, 0, FpSimdTable::permute, FpSimdSyntax::permute);
         row("0 x 101110 00 0 xxxxx 0 xxxx 0 xxxxx xxxxx", "SIMD_EXT", "ext", Op.SIMD_EXT, 0, FpSimdTable::ext, FpSimdSyntax::ext);
         row("0 x 001110 00 0 xxxxx 0 xx x 00 xxxxx xxxxx", "SIMD_TBL", "tbl", Op.SIMD_TBL, 0, FpSimdTable::table, FpSimdSyntax::table);
@@ -321,6 +385,118 @@ final class FpSimdTable {
             int op = (w >>> 29 & 1) << 5 | (w >>> opLo & 31);
             return p.insn(w, q, RD.i(w), RN.i(w), RM.i(w), 0, op, 0, 0, 0, size, 0, 0);
         };
+    }
+
+    /** Advanced SIMD FP three-same mnemonics by U:a:opcode<2:0> (opcode = 11xxx); null = unallocated. */
+    static final String[] FP_THREE_SAME = {
+        "fmaxnm", "fmla", "fadd", "fmulx", "fcmeq", null, "fmax", "frecps",
+        "fminnm", "fmls", "fsub", null, null, null, "fmin", "frsqrts",
+        "fmaxnmp", null, "faddp", "fmul", "fcmge", "facge", "fmaxp", "fdiv",
+        "fminnmp", null, "fabd", null, "fcmgt", "facgt", "fminp", null};
+
+    /** Advanced SIMD FP two-register miscellaneous rows: U:a:opcode, mnemonic. */
+    private static final Object[][] FP_TWO_MISC = {
+        {0b0011000, "frintn"}, {0b0011001, "frintm"}, {0b0011010, "fcvtns"}, {0b0011011, "fcvtms"}, {0b0011100, "fcvtas"},
+        {0b0011101, "scvtf"}, {0b0101100, "fcmgt"}, {0b0101101, "fcmeq"}, {0b0101110, "fcmlt"}, {0b0101111, "fabs"},
+        {0b0111000, "frintp"}, {0b0111001, "frintz"}, {0b0111010, "fcvtps"}, {0b0111011, "fcvtzs"},
+        {0b1011000, "frinta"}, {0b1011001, "frintx"}, {0b1011010, "fcvtnu"}, {0b1011011, "fcvtmu"}, {0b1011100, "fcvtau"},
+        {0b1011101, "ucvtf"}, {0b1101100, "fcmge"}, {0b1101101, "fcmle"}, {0b1101111, "fneg"}, {0b1111001, "frinti"},
+        {0b1111010, "fcvtpu"}, {0b1111011, "fcvtzu"}, {0b1111111, "fsqrt"}};
+
+    /** Crypto operations in the order of {@code imm} (CRYPTO rows). */
+    static final List<String> CRYPTO_OPS = List.of("aese", "aesd", "aesmc", "aesimc", "sha1c", "sha1p", "sha1m",
+            "sha1su0", "sha256h", "sha256h2", "sha256su1", "sha1h", "sha1su1", "sha256su0");
+
+    /** Crypto (AES, SHA1, SHA256): imm = index in {@link #CRYPTO_OPS}; rm = Vm for the three-register forms. */
+    static Insn crypto(Pattern p, int w) {
+        return p.insn(w, true, RD.i(w), RN.i(w), RM.i(w), 0, CRYPTO_OPS.indexOf(p.mnemonic()), 0, 0, 0, 2, 0, 0);
+    }
+
+    /** Scalar FP pairwise rows: a, opcode, mnemonic (imm = the three-same op of the same name). */
+    private static final String[][] FP_SCALAR_PAIR = {
+        {"0", "01100", "fmaxnmp"}, {"0", "01101", "faddp"}, {"0", "01111", "fmaxp"}, {"1", "01100", "fminnmp"},
+        {"1", "01111", "fminp"}};
+    private static final java.util.Map<String, Integer> FP_PAIR_OP = java.util.Map.of("fmaxnmp", 0b1011000,
+            "faddp", 0b1011010, "fmaxp", 0b1011110, "fminnmp", 0b1111000, "fminp", 0b1111110);
+
+    /** ADDP (scalar): size 3; FP forms: size = 2 + sz, imm = the matching fp.SimdFp three-same op. */
+    static Insn scalarPair(Pattern p, int w) {
+        boolean fp = p.mnemonic().startsWith("f");
+        int size = fp ? 2 + (w >>> 22 & 1) : 3;
+        int op = fp ? FP_PAIR_OP.get(p.mnemonic()) : 0;
+        return p.insn(w, false, RD.i(w), RN.i(w), 0, 0, op, 0, 0, 0, size, 0, fp ? FLAG_FP : 0);
+    }
+
+    /** By-element rows: U, opcode, mnemonic (integer MUL/MLA/MLS sizes H, S; FP S, D). */
+    private static final String[][] BY_ELEMENT = {
+        {"0", "1000", "mul"}, {"1", "0000", "mla"}, {"1", "0100", "mls"}, {"0", "0001", "fmla"}, {"0", "0101", "fmls"},
+        {"0", "1001", "fmul"}, {"1", "1001", "fmulx"}};
+
+    /** imm = U:opcode, amount = lane, rm = the element register; size as the lanes; FLAG_FP for the FP forms. */
+    static Insn byElement(Pattern p, int w) {
+        int size = w >>> 22 & 3, h = w >>> 11 & 1, l = w >>> 21 & 1, mbit = w >>> 20 & 1, rm = w >>> 16 & 15;
+        boolean q = Q.i(w) == 1, fp = p.mnemonic().startsWith("f");
+        int index, reg;
+        if (fp) {
+            if (size < 2 || (size == 3 && (l == 1 || !q))) {
+                return null;
+            }
+            index = size == 2 ? h << 1 | l : h;
+            reg = mbit << 4 | rm;
+        } else if (size == 1) {
+            index = h << 2 | l << 1 | mbit;
+            reg = rm;
+        } else if (size == 2) {
+            index = h << 1 | l;
+            reg = mbit << 4 | rm;
+        } else {
+            return null;
+        }
+        int op = (w >>> 29 & 1) << 4 | (w >>> 12 & 15);
+        return p.insn(w, q, RD.i(w), RN.i(w), reg, 0, op, index, 0, 0, size, 0, fp ? FLAG_FP : 0);
+    }
+
+    /** Advanced SIMD three-different rows: U:opcode, mnemonic (the "2" forms by Q). */
+    private static final Object[][] THREE_DIFFERENT = {
+        {0b00000, "saddl"}, {0b10000, "uaddl"}, {0b00001, "saddw"}, {0b10001, "uaddw"}, {0b00010, "ssubl"},
+        {0b10010, "usubl"}, {0b00011, "ssubw"}, {0b10011, "usubw"}, {0b00100, "addhn"}, {0b10100, "raddhn"},
+        {0b00101, "sabal"}, {0b10101, "uabal"}, {0b00110, "subhn"}, {0b10110, "rsubhn"}, {0b00111, "sabdl"},
+        {0b10111, "uabdl"}, {0b01000, "smlal"}, {0b11000, "umlal"}, {0b01010, "smlsl"}, {0b11010, "umlsl"},
+        {0b01100, "smull"}, {0b11100, "umull"}, {0b01110, "pmull"}};
+
+    /** imm = U:opcode (fp.SimdInt constants), size = the narrow element size, sf = Q (the "2" forms). */
+    static Insn threeDifferent(Pattern p, int w) {
+        int size = w >>> 22 & 3, op = (w >>> 29 & 1) << 4 | (w >>> 12 & 15);
+        boolean pmull = op == 0b01110;
+        if (size == 3 ? !pmull : pmull && size != 0) {
+            return null;
+        }
+        return p.insn(w, Q.i(w) == 1, RD.i(w), RN.i(w), RM.i(w), 0, op, 0, 0, 0, size, 0, 0);
+    }
+
+    /** Advanced SIMD FP across lanes (4S only): U:a:opcode, mnemonic. */
+    private static final Object[][] FP_ACROSS = {
+        {0b1001100, "fmaxnmv"}, {0b1001111, "fmaxv"}, {0b1101100, "fminnmv"}, {0b1101111, "fminv"}};
+
+    /** FP vector two-register and across-lanes format: imm = U:a:opcode, size = 2 + sz, sf = Q. */
+    static Insn fpVector(Pattern p, int w) {
+        int sz = w >>> 22 & 1;
+        boolean q = Q.i(w) == 1;
+        if (sz == 1 && !q) {
+            return null;
+        }
+        int op = (w >>> 29 & 1) << 6 | (w >>> 23 & 1) << 5 | (w >>> 12 & 31);
+        return p.insn(w, q, RD.i(w), RN.i(w), 0, 0, op, 0, 0, 0, 2 + sz, 0, 0);
+    }
+
+    /** imm = U:a:opcode (fp.SimdFp constants), size = 2 + sz, sf = Q. */
+    static Insn fpThreeSame(Pattern p, int w) {
+        int u = w >>> 29 & 1, a = w >>> 23 & 1, sz = w >>> 22 & 1, opcode = w >>> 11 & 31;
+        boolean q = Q.i(w) == 1;
+        if (FP_THREE_SAME[u << 4 | a << 3 | (opcode & 7)] == null || (sz == 1 && !q)) {
+            return null;
+        }
+        return p.insn(w, q, RD.i(w), RN.i(w), RM.i(w), 0, u << 6 | a << 5 | opcode, 0, 0, 0, 2 + sz, 0, 0);
     }
 
     static Insn permute(Pattern p, int w) {

@@ -82,6 +82,9 @@ public record Insn(
     /** FCMPE/FCCMPE: quiet NaNs raise Invalid Operation too. */
     public static final int FLAG_SIGNALING = 1 << 8;
 
+    /** SIMD by-element and scalar pairwise rows: the floating-point form. */
+    public static final int FLAG_FP = 1 << 9;
+
     public boolean setsFlags() {
         return (flags & FLAG_SETFLAGS) != 0;
     }

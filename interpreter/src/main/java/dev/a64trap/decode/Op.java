@@ -69,6 +69,12 @@ public enum Op {
     SIMD_DUP_SCALAR,                  // mov b0, v1.b[1]: imm = lane
     SIMD_MOVI,                        // imm = expanded 64-bit immediate, amount = kind (FpSimdTable.MOVI_*)
     SIMD_3SAME, SIMD_2MISC,           // imm = U:opcode (fp.SimdInt constants), size, sf = Q
+    CRYPTO,                           // AES/SHA: imm = operation (aese, aesd, aesmc, aesimc, sha1c, sha1p, sha1m, sha1su0, sha256h, sha256h2, sha256su1, sha1h, sha1su1, sha256su0)
+    SIMD_ELEM,                        // by element: imm = U:opcode, rm = Vm, amount = lane; FLAG_FP for FMLA/FMLS/FMUL/FMULX
+    SIMD_SCALAR_PAIR,                 // ADDP (scalar) or, with FLAG_FP, FADDP/FMAX(NM)P/FMIN(NM)P scalar: imm = fp.SimdFp op
+    SIMD_3DIFF,                       // imm = U:opcode (fp.SimdInt), size = narrow element, sf = Q ("2" forms)
+    SIMD_FP_2MISC, SIMD_FP_ACROSS,    // imm = U:a:opcode (fp.SimdFp constants), size 2 or 3 (across: 2), sf = Q
+    SIMD_FP_3SAME,                    // imm = U:a:opcode (fp.SimdFp constants), size 2 or 3, sf = Q
     SIMD_ACROSS,                      // imm = U:opcode; the scalar result goes to Vd
     SIMD_PERMUTE,                     // imm = opcode (UZP1 1, TRN1 2, ZIP1 3, UZP2 5, TRN2 6, ZIP2 7)
     SIMD_EXT,                         // imm = byte index

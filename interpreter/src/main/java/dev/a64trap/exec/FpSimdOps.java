@@ -5,7 +5,9 @@ import dev.a64trap.cpu.GuestFault;
 import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
+import dev.a64trap.fp.Crypto;
 import dev.a64trap.fp.Lanes;
+import dev.a64trap.fp.SimdFp;
 import dev.a64trap.fp.SimdInt;
 import dev.a64trap.mem.PhysicalMemory;
 
@@ -75,6 +77,21 @@ public final class FpSimdOps {
                 int dsize = op == SimdInt.SADDLV || op == SimdInt.UADDLV ? in.size() + 1 : in.size();
                 Lanes.setScalar(v, in.rd(), dsize, SimdInt.across(v, op, in.size(), in.sf(), in.rn()));
             }
+            case SIMD_FP_3SAME -> SimdFp.threeSame(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm());
+            case SIMD_FP_2MISC -> SimdFp.twoMisc(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn());
+            case SIMD_FP_ACROSS -> Lanes.setScalar(v, in.rd(), 2, SimdFp.across(v, cpu.sys.fp, (int) in.imm(), in.rn()));
+            case SIMD_3DIFF -> SimdInt.threeDifferent(v, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm());
+            case CRYPTO -> crypto(v, in);
+            case SIMD_ELEM -> {
+                if (in.has(Insn.FLAG_FP)) {
+                    SimdFp.byElement(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm(), in.amount());
+                } else {
+                    SimdInt.byElement(v, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm(), in.amount());
+                }
+            }
+            case SIMD_SCALAR_PAIR -> Lanes.setScalar(v, in.rd(), in.size(), in.has(Insn.FLAG_FP)
+                    ? SimdFp.scalarPairwise(v, cpu.sys.fp, (int) in.imm(), in.size(), in.rn())
+                    : v[2 * in.rn()] + v[2 * in.rn() + 1]);
             case SIMD_PERMUTE -> SimdInt.permute(v, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm());
             case SIMD_EXT -> SimdInt.ext(v, in.sf(), in.rd(), in.rn(), in.rm(), (int) in.imm());
             case SIMD_TBL -> SimdInt.table(v, in.sf(), in.rd(), in.rn(), (int) in.imm(), in.rm(), in.amount() == 1);
@@ -82,6 +99,24 @@ public final class FpSimdOps {
             default -> FpScalarOps.exec(cpu, in);
         }
         return pc + 4;
+    }
+
+    private static void crypto(long[] v, Insn in) {
+        int d = in.rd(), n = in.rn(), m = in.rm();
+        switch ((int) in.imm()) {
+            case 0 -> Crypto.aes(v, d, n, false);
+            case 1 -> Crypto.aes(v, d, n, true);
+            case 2 -> Crypto.mixColumns(v, d, n, false);
+            case 3 -> Crypto.mixColumns(v, d, n, true);
+            case 4, 5, 6 -> Crypto.sha1Hash(v, d, n, m, (int) in.imm() - 4);
+            case 7 -> Crypto.sha1su0(v, d, n, m);
+            case 8 -> Crypto.sha256Hash(v, d, n, m, true);
+            case 9 -> Crypto.sha256Hash(v, d, n, m, false);
+            case 10 -> Crypto.sha256su1(v, d, n, m);
+            case 11 -> Crypto.sha1h(v, d, n);
+            case 12 -> Crypto.sha1su1(v, d, n);
+            default -> Crypto.sha256su0(v, d, n);
+        }
     }
 
     // ---- registers

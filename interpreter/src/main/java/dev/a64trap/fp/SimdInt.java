@@ -386,4 +386,88 @@ public final class SimdInt {
         }
         write(v, d, out, q);
     }
+
+    // ---- three different (U:opcode): long, wide and narrowing forms
+
+    public static final int SADDL = 0b00000, UADDL = 0b10000, SADDW = 0b00001, UADDW = 0b10001, SSUBL = 0b00010,
+            USUBL = 0b10010, SSUBW = 0b00011, USUBW = 0b10011, ADDHN = 0b00100, RADDHN = 0b10100, SABAL = 0b00101,
+            UABAL = 0b10101, SUBHN = 0b00110, RSUBHN = 0b10110, SABDL = 0b00111, UABDL = 0b10111, SMLAL = 0b01000,
+            UMLAL = 0b11000, SMLSL = 0b01010, UMLSL = 0b11010, SMULL = 0b01100, UMULL = 0b11100, PMULL = 0b01110;
+
+    /** {@code size} is the narrow element size; {@code q} picks the upper halves (the "2" forms). */
+    public static void threeDifferent(long[] v, int op, int size, boolean q, int d, int n, int m) {
+        long[] a = read(v, n), b = read(v, m), acc = read(v, d), out = new long[2];
+        boolean unsigned = (op & 0b10000) != 0;
+        int opc = op & 15;
+        if (op == PMULL && size == 3) { // 64 x 64 -> 128 carry-less (crypto)
+            long x = a[q ? 1 : 0], y = b[q ? 1 : 0], lo = 0, hi = 0;
+            for (int i = 0; i < 64; i++) {
+                if ((y >>> i & 1) != 0) {
+                    lo ^= x << i;
+                    hi ^= i == 0 ? 0 : x >>> (64 - i);
+                }
+            }
+            v[2 * d] = lo;
+            v[2 * d + 1] = hi;
+            return;
+        }
+        int elements = 8 >> size, base = q ? elements : 0, bits = 8 << size;
+        if (opc == 0b0100 || opc == 0b0110) { // ADDHN, RADDHN, SUBHN, RSUBHN
+            long packed = 0;
+            for (int e = 0; e < elements; e++) {
+                long x = lane(a, e, size + 1), y = lane(b, e, size + 1);
+                long r = opc == 0b0100 ? x + y : x - y;
+                if (unsigned) {
+                    r += 1L << (bits - 1); // the rounding forms
+                }
+                packed |= ((size + 1 == 3 ? r >>> bits : (r & ones(size + 1)) >>> bits) & ones(size)) << (e * bits);
+            }
+            long[] r = read(v, d);
+            if (q) {
+                r[1] = packed;
+            } else {
+                r[0] = packed;
+                r[1] = 0;
+            }
+            write(v, d, r, true);
+            return;
+        }
+        boolean wide = opc == 0b0001 || opc == 0b0011;
+        for (int e = 0; e < elements; e++) {
+            long x = wide ? lane(a, e, size + 1) : ext(lane(a, base + e, size), size, unsigned);
+            long y = ext(lane(b, base + e, size), size, unsigned);
+            long r = switch (opc) {
+                case 0b0000, 0b0001 -> x + y;
+                case 0b0010, 0b0011 -> x - y;
+                case 0b0101 -> lane(acc, e, size + 1) + Math.abs(x - y);
+                case 0b0111 -> Math.abs(x - y);
+                case 0b1000 -> lane(acc, e, size + 1) + x * y;
+                case 0b1010 -> lane(acc, e, size + 1) - x * y;
+                case 0b1100 -> x * y;
+                case 0b1110 -> polyMul(lane(a, base + e, size), lane(b, base + e, size), bits);
+                default -> throw new IllegalArgumentException("three-different op " + op);
+            };
+            setLane(out, e, size + 1, r);
+        }
+        write(v, d, out, true);
+    }
+
+    private static long ext(long x, int size, boolean unsigned) {
+        return unsigned ? x : sx(x, size);
+    }
+
+    // ---- by element (vector MUL, MLA, MLS with one lane of Vm)
+
+    public static final int ELEM_MLA = 0b10000, ELEM_MLS = 0b10100, ELEM_MUL = 0b01000;
+
+    public static void byElement(long[] v, int op, int size, boolean q, int d, int n, int m, int index) {
+        long[] a = read(v, n), acc = read(v, d), out = new long[2];
+        long y = lane(read(v, m), index, size);
+        int lanes = lanes(q, size);
+        for (int e = 0; e < lanes; e++) {
+            long p = lane(a, e, size) * y;
+            setLane(out, e, size, op == ELEM_MUL ? p : op == ELEM_MLA ? lane(acc, e, size) + p : lane(acc, e, size) - p);
+        }
+        write(v, d, out, q);
+    }
 }

@@ -322,6 +322,11 @@ public final class SoftFloat {
 
     /** FPMulAdd: addend + op1 * op2 with one rounding (negations are the caller's, on the operands). */
     public static long mulAdd(long addend, long a, long b, int size, FpStatus st) {
+        return mulAdd(addend, a, b, 0, size, st);
+    }
+
+    /** FPMulAdd of the value scaled by 2^scale before its one rounding (FRSQRTS halves). */
+    static long mulAdd(long addend, long a, long b, int scale, int size, FpStatus st) {
         Unpacked z = unpack(addend, size, st), x = unpack(a, size, st), y = unpack(b, size, st);
         boolean infZero = (x.type == INF && y.type == ZERO) || (x.type == ZERO && y.type == INF);
         Long nan = processNaNs3(z, addend, x, a, y, b, size, st);
@@ -348,7 +353,7 @@ public final class SoftFloat {
         BigInteger p = zeroP ? BigInteger.ZERO : BigInteger.valueOf(x.mant).multiply(BigInteger.valueOf(y.mant));
         BigInteger av = z.type == ZERO ? BigInteger.ZERO : signed(z);
         BigInteger[] al = align(av, z.type == ZERO ? x.exp + y.exp : z.exp, signP ? p.negate() : p, x.exp + y.exp);
-        return roundSigned(al[0].add(al[1]), al[2].intValue(), size, st);
+        return roundSigned(al[0].add(al[1]), al[2].intValue() + scale, size, st);
     }
 
     public static long div(long a, long b, int size, FpStatus st) {
@@ -606,6 +611,61 @@ public final class SoftFloat {
         }
         return round(b.signum() < 0, b.abs(), -fbits, false, size, st);
     }
+
+    /** FPMulX: FPMul except that infinity times zero is 2.0 with the product's sign. */
+    public static long mulX(long a, long b, int size, FpStatus st) {
+        Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
+        boolean infZero = (x.type == INF && y.type == ZERO) || (x.type == ZERO && y.type == INF);
+        if (infZero && !x.isNaN() && !y.isNaN()) {
+            return constant(2, size, x.sign ^ y.sign);
+        }
+        return mul(a, b, size, st);
+    }
+
+    /** FRECPS (FPRecipStepFused): 2 - a*b, one rounding; infinity times zero gives 2.0. */
+    public static long recipStep(long a, long b, int size, FpStatus st) {
+        return stepFused(a, b, 2, 0, size, st);
+    }
+
+    /** FRSQRTS (FPRSqrtStepFused): (3 - a*b) / 2, one rounding; infinity times zero gives 1.5. */
+    public static long rsqrtStep(long a, long b, int size, FpStatus st) {
+        return stepFused(a, b, 3, -1, size, st);
+    }
+
+    private static long stepFused(long a, long b, int k, int scale, int size, FpStatus st) {
+        long na = neg(a, size);
+        Unpacked x = unpack(na, size, st), y = unpack(b, size, st);
+        if (!x.isNaN() && !y.isNaN()
+                && ((x.type == INF && y.type == ZERO) || (x.type == ZERO && y.type == INF))) {
+            return scale == 0 ? constant(2, size, false) : constant(3, size, false) - (1L << fracBits(size)); // 1.5
+        }
+        return mulAdd(constant(k, size, false), na, b, scale, size, st);
+    }
+
+    /** A small integer constant (2 or 3) in the format. */
+    static long constant(int k, int size, boolean negative) {
+        int e = 31 - Integer.numberOfLeadingZeros(k);
+        long frac = ((long) k << fracBits(size) >>> e) & ((1L << fracBits(size)) - 1);
+        return ((long) (bias(size) + e) << fracBits(size) | frac) | (negative ? signBit(size) : 0);
+    }
+
+    /**
+     * Vector compares (FCMEQ, FCMGE, FCMGT): whether a == b, a >= b or a > b; a NaN makes it false
+     * and raises IOC (for equality only a signalling NaN does).
+     */
+    public static boolean compareOrdered(long a, long b, int size, int kind, FpStatus st) {
+        Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
+        if (x.isNaN() || y.isNaN()) {
+            if (kind != CMP_EQ || x.type == SNAN || y.type == SNAN) {
+                st.raise(IOC);
+            }
+            return false;
+        }
+        int c = compareValues(x, y);
+        return kind == CMP_EQ ? c == 0 : kind == CMP_GE ? c >= 0 : c > 0;
+    }
+
+    public static final int CMP_EQ = 0, CMP_GE = 1, CMP_GT = 2;
 
     public static long neg(long a, int size) {
         return (a ^ signBit(size)) & mask(size);
