@@ -87,7 +87,8 @@ public final class KvmVcpu {
                 throw new KvmException(Errno.EINVAL, "the host has no usable PMU");
             }
             if (vm.abi().refusesUncoveredCpus() && !vm.host.cpusWithPmu().containsAll(vm.onlineCpus())) {
-                throw new KvmException(Errno.EINVAL, "host PMUs do not cover every online CPU (refused since v8)");
+                throw new KvmException(Errno.EINVAL,
+                        "host PMUs do not cover all CPUs online at vCPU init (refused since v8)");
             }
             if (vm.pmu == null && !strict) {
                 HostPmu def = vm.host.pmuOfCpu(vmmCpu);
