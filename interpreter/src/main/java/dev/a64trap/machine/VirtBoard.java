@@ -158,6 +158,8 @@ public final class VirtBoard {
             }
             rows.add(switch (r.name()) {
                 case "CNTPCT_EL0", "CNTVCT_EL0" -> r.withHandlers((c, x) -> r.read(c) + idleNs, null);
+                // GIC [27:24] = 1: the GICv3 system-register CPU interface is there (QEMU sets it for gic-version=3)
+                case "ID_AA64PFR0_EL1" -> r.withHandlers((c, x) -> r.read(c) | 1L << 24, null);
                 case "DAIF" -> r.withHandlers(r.reader(), (c, x, v) -> {
                     r.write(c, v);
                     interpreter.pollInterrupts();

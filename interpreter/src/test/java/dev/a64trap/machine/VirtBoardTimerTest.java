@@ -48,6 +48,14 @@ class VirtBoardTimerTest {
         assertEquals(8, b.cpu().retired, "the skipped time retired nothing");
     }
 
+    @Test
+    void theIdRegisterAdvertisesTheGicSystemRegisterInterface() throws Exception {
+        VirtBoard b = board(null, false, B_SELF);
+        long pfr0 = b.cpu().sysRegs.byName("ID_AA64PFR0_EL1").read(b.cpu());
+        assertEquals(1, pfr0 >> 24 & 0xF, "GIC field: GICv3 CPU interface system registers implemented");
+        assertEquals(0x22, pfr0 & 0xFF, "EL0/EL1 fields unchanged");
+    }
+
     /** PSCI CPU_SUSPEND is a WFI (as in QEMU): it returns SUCCESS when the timer fires, or ends a run nothing can wake. */
     @Test
     void cpuSuspendWaitsForTheTimer() throws Exception {
