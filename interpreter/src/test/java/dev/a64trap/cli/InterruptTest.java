@@ -123,6 +123,22 @@ class InterruptTest {
                 + "instructions; the remaining modes were not run.*"), r.err());
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void runWithGdbStopsTheGuestAndSaysWhere(boolean waiting) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--gdb", "0", "--append", "100000000000"));
+        if (waiting) {
+            args.add("--wait");
+        }
+        args.add(Path.of("..", "guest-images", "prebuilt", "bench.elf").toString());
+        Result r = signal("INT", "gdb server listening", false, args.toArray(String[]::new));
+        assertEquals(ExitStatus.INTERRUPTED, r.status(), r.out() + r.err());
+        // waiting for the debugger, the guest has not run yet
+        String count = waiting ? "0" : "[1-9]\\d*";
+        assertTrue(r.err().matches("(?s).*a64trap: interrupted at pc=0x[0-9a-f]+ after " + count + " instructions.*"),
+                r.err());
+    }
+
     @Test
     void runStopsTheGuestAndSaysWhere() throws Exception {
         Result r = interrupt("run", "--append", "100000000000", "--plant-bug", "lost-el1-swinc",
