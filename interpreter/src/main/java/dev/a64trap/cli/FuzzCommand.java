@@ -80,11 +80,13 @@ public final class FuzzCommand implements Callable<Integer> {
             + "instructions (an UNDEF is an exception taken) instead of the trap path's direct call.")
     boolean realAccesses;
 
-    @Option(names = "--no-progress", description = "No progress bar.")
+    @Option(names = "--no-progress", description = "No progress bar (there is none when stderr is not a terminal).")
     boolean noProgress;
 
     OutputStream out;
     OutputStream err;
+    /** Whether to draw the bar (tests pretend a terminal). */
+    java.util.function.BooleanSupplier stderrTerminal = FuzzCommand::stderrIsTerminal;
     /** The properties of the campaign (tests plant a failing one). */
     List<? extends StateMachine<?, ?>> properties;
 
@@ -185,9 +187,15 @@ public final class FuzzCommand implements Callable<Integer> {
         List<Counterexample> found = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         long chains = 0;
-        ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("fuzz pmu")
-                .setInitialMax(count == Long.MAX_VALUE ? -1 : count * props.size()).setUnit(" chains", 1)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(e)).showSpeed().build();
+        long total = count == Long.MAX_VALUE ? Long.MAX_VALUE : count * props.size();
+        boolean endKnown = total != Long.MAX_VALUE || seconds != null;
+        // Progress in thousandths of whichever end comes first (--tries or --time), so the
+        // percentage and the library's linear ETA are real; without an end, an indefinite bar.
+        ProgressBar bar = noProgress || !stderrTerminal.getAsBoolean() ? null
+                : new ProgressBarBuilder().setTaskName("fuzz pmu").setInitialMax(endKnown ? PERMILLE : -1)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        // a fixed width: asking the terminal's width starts JLine, which takes over SIGINT
+                        .setConsumer(new ConsoleProgressBarConsumer(e, terminalColumns())).build();
         java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
         Object sigint = Sigint.install(() -> interrupted.set(true)); // finish the chain, then report
         try {
@@ -196,15 +204,20 @@ public final class FuzzCommand implements Callable<Integer> {
                 for (StateMachine<?, ?> sm : props) {
                     Counterexample c = Runner.runChain(sm, s);
                     chains++;
-                    if (bar != null) {
-                        bar.step();
-                    }
                     if (c != null && seen.add(c.property() + "\0" + c.check())) {
                         found.add(c);
-                        if (bar != null) {
-                            bar.setExtraMessage(found.size() + " counterexample(s)");
-                        }
                         write(json, c, bug, o, e);
+                    }
+                    if (bar != null) {
+                        double done = Math.max((double) chains / total,
+                                seconds == null ? 0 : (System.nanoTime() - t0) / (seconds * 1e9));
+                        if (endKnown) {
+                            bar.stepTo(Math.min(PERMILLE, (long) (done * PERMILLE)));
+                        } else {
+                            bar.step();
+                        }
+                        bar.setExtraMessage(" " + chains + " chains"
+                                + (found.isEmpty() ? "" : ", " + found.size() + " counterexample(s)"));
                     }
                 }
             }
@@ -226,6 +239,34 @@ public final class FuzzCommand implements Callable<Integer> {
             return ExitStatus.INTERRUPTED;
         }
         return found.isEmpty() ? ExitStatus.OK : ExitStatus.GUEST_FAILURE;
+    }
+
+    private static final long PERMILLE = 1000;
+
+    /**
+     * Whether stderr is a terminal (Linux: fd 2 is a tty device; elsewhere: whether the JVM has a
+     * console). A bar on a file or pipe is only noise.
+     */
+    static boolean stderrIsTerminal() {
+        if (!Files.isDirectory(Path.of("/proc/self/fd"))) {
+            return System.console() != null;
+        }
+        try {
+            String dev = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString(); // or pipe:[n]
+            return dev.startsWith("/dev/pts/") || dev.startsWith("/dev/tty");
+        } catch (IOException | RuntimeException x) {
+            return false;
+        }
+    }
+
+    /** $COLUMNS if the shell exported it, else 80. */
+    private static int terminalColumns() {
+        try {
+            int c = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80").trim());
+            return c >= 20 ? c : 80;
+        } catch (NumberFormatException x) {
+            return 80;
+        }
     }
 
     private void write(ObjectMapper json, Counterexample c, PlantedBug bug, PrintStream o, PrintStream e) {

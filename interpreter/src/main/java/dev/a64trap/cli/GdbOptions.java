@@ -134,15 +134,27 @@ final class GdbOptions {
                 stderr.println("a64trap: guest stopped (" + ev.reason().name().toLowerCase(java.util.Locale.ROOT)
                         + ") at pc=0x" + Long.toHexString(board.cpu().pc) + "; waiting for a debugger");
             });
-            StopEvent end;
+            // Ctrl-C, running or waiting for the debugger: stop the guest and say where, as plain run
+            java.util.concurrent.CompletableFuture<StopEvent> ctrlC = new java.util.concurrent.CompletableFuture<>();
+            Object sigint = Sigint.install(() -> ctrlC.complete(null));
+            Object first;
             try {
-                end = server.guestEnded().get();
+                first = java.util.concurrent.CompletableFuture.anyOf(server.guestEnded(), ctrlC).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return ExitStatus.INTERRUPTED;
             } catch (ExecutionException e) {
                 stderr.println("a64trap: internal error in the gdb server: " + e.getCause());
                 return ExitStatus.GUEST_FAILURE;
+            } finally {
+                Sigint.restore(sigint);
+            }
+            if (!(first instanceof StopEvent end)) {
+                server.close(); // interrupts the guest and waits for its thread: pc and count are final
+                board.flush();
+                stderr.printf("a64trap: interrupted at pc=0x%x after %d instructions%n",
+                        board.cpu().pc, board.cpu().retired);
+                return ExitStatus.INTERRUPTED;
             }
             if (board.hostedVcpu() != null && board.hostedVcpu().failEntry() != null) {
                 stderr.println(PmuOptions.failEntryLine(board.hostedVcpu()));

@@ -93,6 +93,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "let semihosting SYS_OPEN open host files (default: only the console \":tt\")")
     boolean semihostingFiles;
 
+    @Option(names = "--semihosting-root", paramLabel = "DIR",
+            description = "let semihosting SYS_OPEN open host files under DIR only (relative names from DIR; "
+                    + "'..', absolute paths and symbolic links leading outside fail with EACCES)")
+    java.nio.file.Path semihostingRoot;
+
     /** Streams for tests; null means the process's own. */
     OutputStream out;
     OutputStream err;
@@ -129,6 +134,9 @@ public final class RunCommand implements Callable<Integer> {
             o.ramSize = parseSize(memory);
             checkHeap(o.ramSize, memory);
             o.bios = bios;
+            if (semihostingRoot != null && !java.nio.file.Files.isDirectory(semihostingRoot)) {
+                throw new UsageError("--semihosting-root " + semihostingRoot + ": no such directory");
+            }
             if (bios && loadAddr != null) {
                 throw new UsageError("--bios loads the image into flash at 0; it cannot be combined with --load-addr");
             }
@@ -156,6 +164,7 @@ public final class RunCommand implements Callable<Integer> {
         ConsoleOutput console = new ConsoleOutput(stdout).startTicker();
         o.append = append;
         o.semihostingFiles = semihostingFiles;
+        o.semihostingRoot = semihostingRoot;
         o.stdout = console;
         o.stderr = stderr;
         o.stdin = in != null ? in : System.in;

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,7 +33,8 @@ import java.util.TreeMap;
  *   <li>SYS_ISTTY on a ":tt" handle answers {@code consoleIsTty} (default false: what QEMU
  *       answers when output is redirected, as in every scripted run); 0 sets errno ENOTTY.</li>
  *   <li>Host files (anything but ":tt" and ":semihosting-features") open only when enabled;
- *       otherwise SYS_OPEN fails with ENOENT. SYS_SYSTEM, SYS_TMPNAM, SYS_REMOVE, SYS_RENAME fail with ENOSYS.</li>
+ *       otherwise SYS_OPEN fails with ENOENT. With a root, only under it (else EACCES).
+ *       SYS_SYSTEM, SYS_TMPNAM, SYS_REMOVE, SYS_RENAME fail with ENOSYS.</li>
  *   <li>SYS_READC at end of input returns -1 (QEMU returns a stale byte).</li>
  *   <li>An operation QEMU does not know makes QEMU abort; we end the run with status 1 and say why.</li>
  * </ul>
@@ -116,6 +118,7 @@ public final class Semihosting {
     private final long heapBase;
     private final long heapLimit;
     private final boolean hostFiles;
+    private final Path hostRoot;
     private final boolean consoleIsTty;
     private final List<Handle> handles = new ArrayList<>(); // index = guest fd; 0 never used
     private long errno;
@@ -131,6 +134,7 @@ public final class Semihosting {
         this.heapBase = b.heapBase;
         this.heapLimit = b.heapLimit;
         this.hostFiles = b.hostFiles;
+        this.hostRoot = b.hostRoot;
         this.consoleIsTty = b.consoleIsTty;
         handles.add(null);
     }
@@ -151,6 +155,7 @@ public final class Semihosting {
         private long heapBase;
         private long heapLimit;
         private boolean hostFiles;
+        private Path hostRoot;
         private boolean consoleIsTty;
 
         private Builder(PhysicalMemory memory, GuestClock clock) {
@@ -196,6 +201,31 @@ public final class Semihosting {
         /** Let SYS_OPEN open host files (the --semihosting-files option). */
         public Builder hostFiles(boolean enabled) {
             this.hostFiles = enabled;
+            return this;
+        }
+
+        /**
+         * Let SYS_OPEN open host files under {@code dir} only (the --semihosting-root option):
+         * relative names are taken from {@code dir}; a name that resolves (after {@code ..} and
+         * symbolic links) outside it fails with EACCES. Null: no confinement.
+         *
+         * @throws IllegalArgumentException if {@code dir} is not an existing directory
+         */
+        public Builder hostRoot(Path dir) {
+            if (dir == null) {
+                this.hostRoot = null;
+                return this;
+            }
+            try {
+                Path real = dir.toRealPath();
+                if (!Files.isDirectory(real)) {
+                    throw new IllegalArgumentException(dir + " is not a directory");
+                }
+                this.hostRoot = real;
+                this.hostFiles = true;
+            } catch (IOException e) {
+                throw new IllegalArgumentException(dir + ": no such directory");
+            }
             return this;
         }
 
@@ -521,7 +551,11 @@ public final class Semihosting {
             return fail(ENOENT);
         }
         try {
-            FileChannel ch = FileChannel.open(Path.of(s), openOptions((int) mode));
+            Path path = hostRoot == null ? Path.of(s) : confine(hostRoot, s);
+            if (path == null) {
+                return fail(EACCES);
+            }
+            FileChannel ch = FileChannel.open(path, openOptions((int) mode));
             if (mode >= 10) {
                 ch.position(ch.size()); // a+: Java cannot combine READ and APPEND; start at the end
             }
@@ -531,6 +565,24 @@ public final class Semihosting {
         } catch (RuntimeException e) {
             return fail(EINVAL); // e.g. an invalid path string
         }
+    }
+
+    /**
+     * The real path SYS_OPEN opens for {@code name} under {@code root} (a real path), or null if it
+     * lies outside: symbolic links are resolved before the check, and a dangling link is refused
+     * (creating through it would write wherever it points).
+     */
+    static Path confine(Path root, String name) throws IOException {
+        Path p = root.resolve(name).normalize();
+        Path real;
+        if (Files.exists(p)) {
+            real = p.toRealPath();
+        } else if (Files.isSymbolicLink(p) || p.getParent() == null) {
+            return null;
+        } else {
+            real = p.getParent().toRealPath().resolve(p.getFileName());
+        }
+        return real.startsWith(root) ? real : null;
     }
 
     private long close(long p) {

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The gdb remote server: listens (127.0.0.1 unless a host is given), serves one debugger at a
  * time and runs the target on its own thread. A second connection gets a one-line message and
- * is closed; the first keeps working. A debugger that disconnects without detaching leaves the
- * target stopped and the server accepting again.
+ * is closed (after a short grace in case the first is just hanging up); the first keeps
+ * working. A debugger that disconnects without detaching leaves the target stopped and the server
+ * accepting again.
  *
  * <p>Usage by the run command: {@code new GdbServer(target, waitForDebugger).start(host, port)},
  * then wait on {@link #guestEnded()} (the target runs on the server's thread; unless waiting for
@@ -85,14 +86,13 @@ public final class GdbServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (!client.compareAndSet(null, ch)) {
-                            ch.pipeline().addLast(new Busy());
+                        if (client.compareAndSet(null, ch)) {
+                            addSession(ch);
                             return;
                         }
-                        ch.pipeline().addLast(
-                                new RspFrameDecoder(GdbSession.PACKET_SIZE),
-                                new RspEncoder(),
-                                new GdbChannelHandler(runner, () -> client.compareAndSet(ch, null)));
+                        // Leave its bytes in the kernel until it gets the slot or is turned away.
+                        ch.config().setAutoRead(false);
+                        ch.pipeline().addLast(new Waiting());
                     }
                 });
         try {
@@ -295,12 +295,48 @@ public final class GdbServer implements AutoCloseable {
         if (workers != null) workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
-    /** For a second debugger: say why, then hang up. */
-    private static final class Busy extends ChannelInboundHandlerAdapter {
+    private void addSession(Channel ch) {
+        ch.pipeline().addLast(
+                new RspFrameDecoder(GdbSession.PACKET_SIZE),
+                new RspEncoder(),
+                new GdbChannelHandler(runner, () -> client.compareAndSet(ch, null)));
+    }
+
+    /**
+     * How long a connection arriving while the slot is taken waits for it. gdb's "disconnect" then
+     * "target remote" reconnects within a millisecond: the old socket's end of stream is already
+     * in the kernel but the event loop has not read it yet, so the slot is about to be released.
+     */
+    static final long SLOT_GRACE_MILLIS = 500;
+    private static final long SLOT_POLL_MILLIS = 2;
+
+    /**
+     * For a connection that finds the slot taken: it gets the slot if the holder goes away within
+     * {@link #SLOT_GRACE_MILLIS}, else a one-line reason and a hang-up.
+     */
+    private final class Waiting extends ChannelInboundHandlerAdapter {
+        private long deadline;
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(Unpooled.copiedBuffer(BUSY_MESSAGE, StandardCharsets.US_ASCII))
-                    .addListener(ChannelFutureListener.CLOSE);
+            deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SLOT_GRACE_MILLIS);
+            poll(ctx);
+        }
+
+        private void poll(ChannelHandlerContext ctx) {
+            Channel ch = ctx.channel();
+            if (!ch.isActive()) return;
+            if (client.compareAndSet(null, ch)) {
+                ctx.pipeline().remove(this);
+                addSession(ch);
+                ch.pipeline().fireChannelActive();
+                ch.config().setAutoRead(true);
+            } else if (System.nanoTime() - deadline > 0) {
+                ctx.writeAndFlush(Unpooled.copiedBuffer(BUSY_MESSAGE, StandardCharsets.US_ASCII))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.executor().schedule(() -> poll(ctx), SLOT_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            }
         }
 
         @Override

@@ -58,6 +58,8 @@ public final class VirtBoard {
         public HostedVcpu vcpu;
         /** Let semihosting SYS_OPEN reach host files (otherwise only ":tt" opens). */
         public boolean semihostingFiles;
+        /** Confine semihosting SYS_OPEN to this directory (implies host files); null = no confinement. */
+        public java.nio.file.Path semihostingRoot;
     }
 
     private final GuestMemory memory;
@@ -129,6 +131,7 @@ public final class VirtBoard {
                 .commandLine(Semihosting.qemuCommandLine(imageName, o.append))
                 .heap(heap[0], heap[1])
                 .hostFiles(o.semihostingFiles)
+                .hostRoot(o.semihostingRoot)
                 .build();
         cpu.pc = image.resetPc();
     }

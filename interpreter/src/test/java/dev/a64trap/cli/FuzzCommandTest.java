@@ -25,7 +25,10 @@ class FuzzCommandTest {
     record Out(int status, String out, String err) {}
 
     static Out fuzz(List<? extends StateMachine<?, ?>> props, String... args) {
-        FuzzCommand f = new FuzzCommand();
+        return fuzz(new FuzzCommand(), props, args);
+    }
+
+    static Out fuzz(FuzzCommand f, List<? extends StateMachine<?, ?>> props, String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         f.out = o;
@@ -52,6 +55,19 @@ class FuzzCommandTest {
     }
 
     @Test
+    void noProgressBarWhenStderrIsAPipe() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "fuzz", "--target", "pmu", "--tries", "3").start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out + err);
+        assertTrue(out.contains("fuzz pmu: 9 chains over 3 properties"), out);
+        assertEquals("", err, "a bar on a pipe is only noise");
+    }
+
+    @Test
     void realPropertiesPassAndReportThroughput() {
         Out r = fuzz(null, "--target", "pmu", "--tries", "30", "--no-progress");
         assertEquals(0, r.status(), r.err());
@@ -61,9 +77,12 @@ class FuzzCommandTest {
 
     @Test
     void progressBarGoesToStderr() {
-        Out r = fuzz(null, "--target", "pmu", "--seed-range", "5..9");
+        FuzzCommand f = new FuzzCommand();
+        f.stderrTerminal = () -> true;
+        Out r = fuzz(f, null, "--target", "pmu", "--seed-range", "5..9");
         assertEquals(0, r.status());
-        assertTrue(r.err().contains("fuzz pmu"), r.err());
+        assertTrue(r.err().contains("fuzz pmu 100% ["), r.err());
+        assertTrue(r.err().contains(" 15 chains"), r.err());
         assertTrue(r.out().contains("fuzz pmu: 15 chains"), r.out());
     }
 

@@ -30,10 +30,26 @@ class InterruptTest {
 
     /** Starts a64trap, waits for {@code ready} on stderr (or stdout), sends SIGsig, returns the outcome. */
     private static Result signal(String sig, String ready, boolean readyOnStdout, String... args) throws Exception {
+        return signal(sig, ready, readyOnStdout, false, args);
+    }
+
+    /**
+     * As above; {@code onTerminal}: under script(1), so the JVM's stdin, stdout and stderr are a
+     * pseudo-terminal as at a prompt (both streams then arrive on stdout).
+     */
+    private static Result signal(String sig, String ready, boolean readyOnStdout, boolean onTerminal, String... args)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
+        if (onTerminal) {
+            String line = "exec " + String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+            cmd = List.of("script", "-qfec", line, "/dev/null");
+        }
         Process p = new ProcessBuilder(cmd).start();
+        // under script the JVM is its child (the shell execs it); the signal goes to the JVM
+        java.util.function.Supplier<Long> target = () -> onTerminal
+                ? p.children().findFirst().map(ProcessHandle::pid).orElseThrow() : p.pid();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread o = drain(p.getInputStream(), out);
@@ -49,7 +65,7 @@ class InterruptTest {
             assertTrue(p.isAlive(), "ended before the interrupt: " + out + err);
             assertTrue((readyOnStdout ? out : err).toString(StandardCharsets.UTF_8).contains(ready),
                     "never printed '" + ready + "': " + out + err);
-            assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor());
+            assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(target.get())).start().waitFor());
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "no exit 30 s after SIGINT");
         } finally {
             p.destroyForcibly();
@@ -83,6 +99,18 @@ class InterruptTest {
         assertEquals(ExitStatus.INTERRUPTED, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("fuzz pmu: interrupted (Ctrl-C)"), r.out());
         assertTrue(r.out().matches("(?s).*fuzz pmu: [1-9]\\d* chains over 3 properties.*"), r.out());
+    }
+
+    @Test
+    void fuzzWithItsBarOnATerminalStopsAfterTheChainAndPrintsItsSummary() throws Exception {
+        Result r = signal("INT", "fuzz pmu", true, true, "fuzz", "--target", "pmu", "--time", "300",
+                "--plant-bug", "pmccntr-write-low32");
+        assertEquals(ExitStatus.INTERRUPTED, r.status(), r.out());
+        assertTrue(r.out().contains("fuzz pmu: interrupted (Ctrl-C)"), r.out());
+        assertTrue(r.out().matches("(?s).*fuzz pmu: [1-9]\\d* chains over 3 properties.*"), r.out());
+        // --time fixes the end: a percentage and an ETA, not "?"
+        assertTrue(r.out().matches("(?s).*fuzz pmu +\\d+% \\[.*"), r.out());
+        assertTrue(r.out().matches("(?s).*\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\).*"), "ETA: " + r.out());
     }
 
     /** A raw image that prints {@code text} on the PL011 and then spins forever. */
@@ -121,6 +149,22 @@ class InterruptTest {
         assertEquals(ExitStatus.INTERRUPTED, r.status(), r.out() + r.err());
         assertTrue(r.err().matches("(?s).*a64trap compare: none: interrupted at pc=0x[0-9a-f]+ after [1-9]\\d* "
                 + "instructions; the remaining modes were not run.*"), r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void runWithGdbStopsTheGuestAndSaysWhere(boolean waiting) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--gdb", "0", "--append", "100000000000"));
+        if (waiting) {
+            args.add("--wait");
+        }
+        args.add(Path.of("..", "guest-images", "prebuilt", "bench.elf").toString());
+        Result r = signal("INT", "gdb server listening", false, args.toArray(String[]::new));
+        assertEquals(ExitStatus.INTERRUPTED, r.status(), r.out() + r.err());
+        // waiting for the debugger, the guest has not run yet
+        String count = waiting ? "0" : "[1-9]\\d*";
+        assertTrue(r.err().matches("(?s).*a64trap: interrupted at pc=0x[0-9a-f]+ after " + count + " instructions.*"),
+                r.err());
     }
 
     @Test

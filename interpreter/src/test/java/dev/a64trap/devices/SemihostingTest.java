@@ -2,8 +2,10 @@ package dev.a64trap.devices;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.a64trap.loader.ImageLoader;
 import dev.a64trap.loader.ImageLoaderTest;
@@ -214,6 +216,43 @@ class SemihostingTest {
         assertEquals(0, files.call(5, block(wfd, BUF, 7)));
         files.call(2, block(wfd));
         assertEquals("written", Files.readString(out));
+    }
+
+    @Test
+    void aRootConfinesOpenToOneDirectory(@TempDir Path dir) throws Exception {
+        Path root = Files.createDirectory(dir.resolve("root"));
+        Files.writeString(root.resolve("in.txt"), "inside");
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "outside");
+        Files.createSymbolicLink(root.resolve("escape"), secret);
+        Files.createSymbolicLink(root.resolve("dangling"), dir.resolve("created-outside.txt"));
+        Files.createSymbolicLink(root.resolve("up"), dir);
+        Semihosting confined = Semihosting.builder(mem, () -> 0).hostRoot(root).build();
+
+        for (String name : List.of("in.txt", root.resolve("in.txt").toString(), "./in.txt")) {
+            long fd = confined.call(1, block(str(name), 0, name.length()));
+            assertTrue(fd > 0, name);
+            assertEquals(6, confined.call(0x0c, block(fd)), name);
+            assertEquals(0, confined.call(2, block(fd)));
+        }
+        String[] outside = {"../secret.txt", secret.toString(), "escape", "up/secret.txt", "/etc/passwd"};
+        for (String name : outside) {
+            assertEquals(-1, confined.call(1, block(str(name), 0, name.length())), name);
+            assertEquals(Semihosting.EACCES, confined.errno(), name);
+        }
+        for (String name : List.of("dangling", "../new.txt", "up/new.txt")) {
+            assertEquals(-1, confined.call(1, block(str(name), 4, name.length())), name);
+            assertEquals(Semihosting.EACCES, confined.errno(), name);
+        }
+        assertFalse(Files.exists(dir.resolve("created-outside.txt")));
+        assertFalse(Files.exists(dir.resolve("new.txt")));
+        assertEquals("outside", Files.readString(secret));
+
+        long wfd = confined.call(1, block(str("out.txt"), 4, 7));
+        assertTrue(wfd > 0);
+        confined.call(2, block(wfd));
+        assertTrue(Files.exists(root.resolve("out.txt")), "relative names are taken from the root");
+        assertThrows(IllegalArgumentException.class,
+                () -> Semihosting.builder(mem, () -> 0).hostRoot(dir.resolve("missing")));
     }
 
     @Test

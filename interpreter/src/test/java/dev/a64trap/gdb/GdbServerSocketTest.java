@@ -138,6 +138,20 @@ class GdbServerSocketTest {
     }
 
     @Test
+    void reconnectingRightAfterADisconnectGetsASessionNotTheBusyMessage() throws Exception {
+        try (GdbServer server = new GdbServer(new FakeTarget(1), true)) {
+            server.start(null, 0);
+            // gdb's "disconnect" then "target remote" again: no pause in between
+            for (int i = 0; i < 30; i++) {
+                try (Client gdb = new Client(server.port())) {
+                    assertEquals("T05thread:1;", SessionHarness.stop(gdb.ask("?")), "session " + i);
+                    assertEquals(536, gdb.ask("g").length(), "session " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void freeRunningGuestIsStoppedWhenADebuggerAttaches() throws Exception {
         FakeTarget t = new FakeTarget(1);
         t.exitPc = -1;
