@@ -44,7 +44,7 @@ public final class CompareCommand implements Callable<Integer> {
     String append;
 
     @Option(names = "--max-insns", paramLabel = "N", defaultValue = "2000000000",
-            description = "instruction budget of each run (default ${DEFAULT-VALUE})")
+            description = "instruction budget of each run, 0 = no limit as for run (default ${DEFAULT-VALUE})")
     long maxInsns;
 
     @Option(names = "--memory", paramLabel = "SIZE", description = "as run --memory (default 128M)")
@@ -118,8 +118,8 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     int compare(PrintStream o, PrintStream e) throws RunCommand.UsageError, ImageLoadException {
-        if (maxInsns <= 0) {
-            throw new RunCommand.UsageError("--max-insns must be positive, got " + maxInsns);
+        if (maxInsns < 0) { // one rule with run: 0 = no limit
+            throw new RunCommand.UsageError("--max-insns must be 0 (no limit) or positive, got " + maxInsns);
         }
         long ram = RunCommand.parseSize(memory);
         RunCommand.checkHeap(ram, memory);

@@ -138,6 +138,23 @@ class PmuCommandsTest {
     }
 
     @Test
+    void compareTakesMaxInsnsZeroAsNoLimitLikeRun() {
+        CompareCommand c = new CompareCommand();
+        Out r = exec(c, (o, e) -> {
+            c.out = o;
+            c.err = e;
+        }, "--max-insns", "0", GUESTS.resolve("prebuilt/hello.elf").toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        CompareCommand n = new CompareCommand();
+        Out bad = exec(n, (o, e) -> {
+            n.out = o;
+            n.err = e;
+        }, "--max-insns", "-1", GUESTS.resolve("prebuilt/hello.elf").toString());
+        assertEquals(ExitStatus.USAGE, bad.status());
+        assertTrue(bad.err().contains("--max-insns must be 0 (no limit) or positive, got -1"), bad.err());
+    }
+
+    @Test
     void compareOnAHostWhosePmusMissACpuRefusesOnlyThatMode(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
             throws java.io.IOException {
         java.nio.file.Path host = tmp.resolve("gap.json");
