@@ -617,7 +617,8 @@ public final class Interpreter {
             observer.retired(done, done.insns.length, regionEl, nextPc);
         }
         return next != null && r < checkpoint && regionLimit - r >= next.insns.length && !regionHead.stale
-                && !interruptRequested && cpu.mmu.epoch() == regionEpoch;
+                && !interruptRequested && cpu.mmu.epoch() == regionEpoch
+                && !cpu.sys.debugArmed; // an MSR armed guest debug: one instruction at a time from here
     }
 
     /**
