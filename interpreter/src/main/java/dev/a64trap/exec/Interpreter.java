@@ -824,6 +824,7 @@ public final class Interpreter {
         Insn in = b.insns[0];
         Op op = in.op();
         boolean ld = loads(op), st = stores(op);
+        final DebugHook hook = debugHook; // gdb's watchpoints and catches still apply
         if (ld || st) {
             long addr;
             int size;
@@ -846,6 +847,19 @@ public final class Interpreter {
                     return;
                 }
             }
+            if (hook != null) {
+                cpu.retired = base;
+                boolean hit = ld && hook.dataAccess(pc, addr, size, false);
+                hit |= st && hook.dataAccess(pc, addr, size, true);
+                if (hit) {
+                    cpu.pc = pc;
+                    stop = Stop.debug(pc);
+                    return;
+                }
+            }
+        }
+        if (hook != null) {
+            hook.beforeInstruction(pc, in);
         }
         boolean stepping = cpu.ss && SelfHostedDebug.stepActive(cpu);
         boolean generates = op == Op.SVC || op == Op.HVC || op == Op.SMC;
@@ -866,6 +880,10 @@ public final class Interpreter {
             cpu.stepEx = op == Op.LDXR || op == Op.LDXP;
         }
         retiredInBlock(b, base + 1, 1, el, next);
+        if (hook != null && (op == Op.MRS || op == Op.MSR_REG) && b.insns.length == 1 && b.sysReg != null
+                && hook.sysRegAccess(pc, b.sysReg, op == Op.MSR_REG) && stop == null) {
+            stop = Stop.debug(next);
+        }
     }
 
     /** --trace: one instruction at a time through the general path, printing each first. */

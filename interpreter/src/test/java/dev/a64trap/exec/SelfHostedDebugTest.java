@@ -113,6 +113,33 @@ class SelfHostedDebugTest {
     }
 
     @Test
+    void gdbWatchpointStillStopsWhileGuestDebugIsArmed() {
+        Rig r = toEl0(true, true,
+                I.op(Op.STR).rd(1).rn(2).imm(0).mode(Insn.MODE_OFFSET),
+                InterpreterTest.PARK);
+        r.cpu.x[2] = Rig.DATA;
+        write(r, "MDSCR_EL1", 1); // stepping: the guest debug path runs
+        long[] seen = {-1};
+        r.interp.setDebugHook(new DebugHook() {
+            @Override
+            public boolean dataAccess(long pc, long address, int size, boolean write) {
+                seen[0] = address;
+                return write;
+            }
+
+            @Override
+            public boolean sysRegAccess(long pc, dev.a64trap.sysreg.SysReg reg, boolean write) {
+                return false;
+            }
+        });
+        Stop s = r.run(10);
+        assertEquals(Stop.Kind.DEBUG, s.kind());
+        assertEquals(Rig.DATA, seen[0]);
+        assertEquals(EL0_CODE, r.cpu.pc, "stopped before the store");
+        assertEquals(0, r.cpu.el);
+    }
+
+    @Test
     void debugOffKeepsFastPath() {
         Rig r = toEl0(true, true, movz(0, 1), InterpreterTest.PARK);
         assertFalse(r.cpu.sys.debugArmed);
