@@ -27,6 +27,11 @@ public final class Cpu implements SysRegContext {
     public int spsel;
     /** PSTATE.IL: set by an illegal exception return, raises an Illegal State exception at the next instruction. */
     public boolean illegalState;
+    /** PSTATE.SS (software step: set = active-not-pending). */
+    public boolean ss;
+    /** The software step's syndrome: an instruction was stepped (ISV) and it was a load-exclusive (EX). */
+    public boolean stepIsv, stepEx;
+    public static final long PSTATE_SS = 1L << 21;
 
     /**
      * The SIMD&FP registers V0..V31, 128 bits each: {@code v[2n]} holds bits [63:0] of Vn,
@@ -72,6 +77,7 @@ public final class Cpu implements SysRegContext {
         el = 1;
         spsel = 1;
         illegalState = false;
+        ss = false;
         retired = 0;
         exclusiveValid = false;
         sysRegs.reset(this);
@@ -108,7 +114,7 @@ public final class Cpu implements SysRegContext {
 
     /** PSTATE packed as SPSR_ELx holds it (AArch64 state). */
     public long pstate() {
-        return (long) nzcv << 28 | (illegalState ? 1L << 20 : 0) | (long) daif << 6 | (long) el << 2 | spsel;
+        return (long) nzcv << 28 | (illegalState ? 1L << 20 : 0) | (ss ? PSTATE_SS : 0) | (long) daif << 6 | (long) el << 2 | spsel;
     }
 
     // ---- exceptions
@@ -131,6 +137,7 @@ public final class Cpu implements SysRegContext {
         setMode(1, 1);
         daif = 0xF;
         illegalState = false;
+        ss = false;
         pc = sys.vbar + offset + type.offset;
         return pc;
     }
@@ -158,6 +165,8 @@ public final class Cpu implements SysRegContext {
             setMode(m >> 2, m & 1);
             illegalState = (spsr & (1L << 20)) != 0;
         }
+        ss = SelfHostedDebug.ssOnReturn(sys, spsr, el, (daif & 8) != 0);
+        stepIsv = false; // a step exception before any instruction retires reports ISV = 0
         exclusiveValid = false;
         pc = sys.elr;
     }

@@ -3,6 +3,7 @@ package dev.a64trap.exec;
 import dev.a64trap.cpu.Cpu;
 import dev.a64trap.cpu.ExceptionType;
 import dev.a64trap.cpu.GuestFault;
+import dev.a64trap.cpu.SelfHostedDebug;
 import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.decode.Decoder;
 import dev.a64trap.decode.Disassembler;
@@ -264,6 +265,11 @@ public final class Interpreter {
                 checkpoint = Math.min(observerCheckpoint, deviceCheckpoint); // masked: the poll is over
             }
             long pc = cpu.pc;
+            // Software step, active-pending: the step exception comes before anything else.
+            if (cpu.sys.debugArmed && !cpu.ss && SelfHostedDebug.stepActive(cpu)) {
+                takeSync(pc, GuestFault.of(SelfHostedDebug.stepSyndrome(cpu.el == 0, cpu.stepIsv, cpu.stepEx)));
+                continue;
+            }
             if (cpu.illegalState) {
                 takeSync(pc, GuestFault.of(Syndrome.illegalState()));
                 continue;
@@ -290,6 +296,10 @@ public final class Interpreter {
                     fetchAbort(pc, fetchFault(pc));
                     continue;
                 }
+            }
+            if (cpu.sys.debugArmed) {
+                runGuestDebug(b);
+                continue;
             }
             if (compiler != null && trace == null && debugHook == null && breakpoints.isEmpty() && remaining >= b.length()) {
                 CompiledBlock cb = b.compiled;
@@ -607,7 +617,8 @@ public final class Interpreter {
             observer.retired(done, done.insns.length, regionEl, nextPc);
         }
         return next != null && r < checkpoint && regionLimit - r >= next.insns.length && !regionHead.stale
-                && !interruptRequested && cpu.mmu.epoch() == regionEpoch;
+                && !interruptRequested && cpu.mmu.epoch() == regionEpoch
+                && !cpu.sys.debugArmed; // an MSR armed guest debug: one instruction at a time from here
     }
 
     /**
@@ -793,6 +804,86 @@ public final class Interpreter {
             return;
         }
         retiredInBlock(b, base + n, n, el, pc);
+    }
+
+    /**
+     * Guest self-hosted debug armed: the first instruction of {@code b} only, checking its hardware
+     * breakpoint (before it executes), its watchpoints (before the access) and advancing the software
+     * step state machine (PSTATE.SS cleared once it retires; the loop then takes the step exception).
+     */
+    private void runGuestDebug(Block b) {
+        current = b;
+        final long base = cpu.retired;
+        final int el = cpu.el;
+        final long pc = b.pc;
+        final boolean lower = el == 0;
+        if (SelfHostedDebug.breakpointHit(cpu, pc)) {
+            takeSync(pc, GuestFault.of(SelfHostedDebug.breakpointSyndrome(lower)));
+            return;
+        }
+        Insn in = b.insns[0];
+        Op op = in.op();
+        boolean ld = loads(op), st = stores(op);
+        final DebugHook hook = debugHook; // gdb's watchpoints and catches still apply
+        if (ld || st) {
+            long addr;
+            int size;
+            try {
+                addr = Lsu.address(cpu, in, pc);
+                size = 1 << in.size();
+                if (op == Op.LDP || op == Op.STP || op == Op.LDXP || op == Op.STXP || op == Op.CASP) {
+                    size *= 2;
+                }
+            } catch (GuestFault f) {
+                ld = st = false; // the instruction itself faults below
+                addr = 0;
+                size = 0;
+            }
+            for (int w = 0; w < 2; w++) { // a read-modify-write reports its read first
+                boolean write = w == 1;
+                if ((write ? st : ld) && SelfHostedDebug.watchpointHit(cpu, addr, size, write)) {
+                    cpu.retired = base;
+                    takeSync(pc, new GuestFault(SelfHostedDebug.watchpointSyndrome(lower, write), true, addr));
+                    return;
+                }
+            }
+            if (hook != null) {
+                cpu.retired = base;
+                boolean hit = ld && hook.dataAccess(pc, addr, size, false);
+                hit |= st && hook.dataAccess(pc, addr, size, true);
+                if (hit) {
+                    cpu.pc = pc;
+                    stop = Stop.debug(pc);
+                    return;
+                }
+            }
+        }
+        if (hook != null) {
+            hook.beforeInstruction(pc, in);
+        }
+        boolean stepping = cpu.ss && SelfHostedDebug.stepActive(cpu);
+        boolean generates = op == Op.SVC || op == Op.HVC || op == Op.SMC;
+        if (stepping && generates) {
+            cpu.ss = false; // the exception-generating instruction completes: SPSR.SS = 0
+        }
+        long next;
+        try {
+            cpu.retired = base;
+            next = exec(in, pc);
+        } catch (GuestFault f) {
+            faultInBlock(b, base, 0, el, pc, f); // not stepped: SPSR.SS keeps 1, the return retries it
+            return;
+        }
+        if (stepping && !generates && op != Op.ERET) {
+            cpu.ss = false;
+            cpu.stepIsv = true;
+            cpu.stepEx = op == Op.LDXR || op == Op.LDXP;
+        }
+        retiredInBlock(b, base + 1, 1, el, next);
+        if (hook != null && (op == Op.MRS || op == Op.MSR_REG) && b.insns.length == 1 && b.sysReg != null
+                && hook.sysRegAccess(pc, b.sysReg, op == Op.MSR_REG) && stop == null) {
+            stop = Stop.debug(next);
+        }
     }
 
     /** --trace: one instruction at a time through the general path, printing each first. */

@@ -190,10 +190,15 @@ public final class BaseSysRegs {
                 .el0(cntkctl(2, true)));
 
         // ---- debug (op0=2): what early boot code touches
-        r.add(SysReg.stored("MDSCR_EL1", of(2, 0, 0, 2, 2), 0));
-        r.add(SysReg.writeIgnored("OSLAR_EL1", of(2, 0, 1, 0, 4)));
-        r.add(SysReg.constant("OSLSR_EL1", of(2, 0, 1, 1, 4), 0x8));
-        r.add(SysReg.stored("OSDLR_EL1", of(2, 0, 1, 3, 4), 0));
+        r.add(SysReg.of("MDSCR_EL1", of(2, 0, 0, 2, 2), (c, x) -> c.regs().mdscr, (c, x, v) -> {
+            c.regs().mdscr = v & MDSCR_FIELDS;
+            c.regs().recomputeDebugArmed();
+        }).resetTo(0));
+        r.add(SysReg.of("OSLAR_EL1", of(2, 0, 1, 0, 4), null, (c, x, v) -> c.regs().osLock = (v & 1) != 0)
+                .resetTo(1)); // reset: locked
+        // OSLM = 0b10 (lock implemented), OSLK; locked at reset as on QEMU
+        r.add(SysReg.of("OSLSR_EL1", of(2, 0, 1, 1, 4), (c, x) -> 0x8L | (c.regs().osLock ? 2 : 0), null));
+        r.add(SysReg.of("OSDLR_EL1", of(2, 0, 1, 3, 4), (c, x) -> c.regs().osdlr, (c, x, v) -> c.regs().osdlr = v & 1).resetTo(0));
         r.add(SysReg.stored("MDCCINT_EL1", of(2, 0, 0, 2, 0), 0));
         r.add(SysReg.constant("MDRAR_EL1", of(2, 0, 1, 0, 0), 0)); // no memory-mapped debug ROM
         r.add(SysReg.stored("DBGPRCR_EL1", of(2, 0, 1, 4, 4), 0));
@@ -204,12 +209,14 @@ public final class BaseSysRegs {
         // 4), each keeping its architected fields. They hold what an OS (Linux's hw_breakpoint probe)
         // writes; breakpoint and watchpoint debug events themselves are not raised yet (README, Limits).
         for (int n = 0; n < BREAKPOINTS; n++) {
-            r.add(masked("DBGBVR" + n + "_EL1", of(2, 0, 0, n, 4), ~3L));
-            r.add(masked("DBGBCR" + n + "_EL1", of(2, 0, 0, n, 5), DBGBCR_FIELDS));
+            final int k = n;
+            r.add(debugPair("DBGBVR" + n + "_EL1", of(2, 0, 0, n, 4), f -> f.dbgbvr, k, ~3L));
+            r.add(debugPair("DBGBCR" + n + "_EL1", of(2, 0, 0, n, 5), f -> f.dbgbcr, k, DBGBCR_FIELDS));
         }
         for (int n = 0; n < WATCHPOINTS; n++) {
-            r.add(masked("DBGWVR" + n + "_EL1", of(2, 0, 0, n, 6), ~3L));
-            r.add(masked("DBGWCR" + n + "_EL1", of(2, 0, 0, n, 7), DBGWCR_FIELDS));
+            final int k = n;
+            r.add(debugPair("DBGWVR" + n + "_EL1", of(2, 0, 0, n, 6), f -> f.dbgwvr, k, ~3L));
+            r.add(debugPair("DBGWCR" + n + "_EL1", of(2, 0, 0, n, 7), f -> f.dbgwcr, k, DBGWCR_FIELDS));
         }
         return r;
     }
@@ -223,10 +230,16 @@ public final class BaseSysRegs {
     static final long DBGWCR_FIELDS = 0x1F1F_FFFFL;
 
     /** A stored register whose bits outside {@code writable} read as zero (RES0). */
-    private static SysReg masked(String name, int enc, long writable) {
-        return SysReg.of(name, enc, (c, x) -> c.regs().slots[x.index()], (c, x, v) -> c.regs().slots[x.index()] = v & writable)
-                .resetTo(0);
+    /** MDSCR_EL1: MDE[15] KDE[13] SS[0] plus the rest QEMU keeps (TDCC[12], bits read back). */
+    static final long MDSCR_FIELDS = 0xFFFF_FFFFL;
+
+    private static SysReg debugPair(String name, int enc, java.util.function.Function<SysRegFile, long[]> bank, int n, long writable) {
+        return SysReg.of(name, enc, (c, x) -> bank.apply(c.regs())[n], (c, x, v) -> {
+            bank.apply(c.regs())[n] = v & writable;
+            c.regs().recomputeDebugArmed();
+        }).resetTo(0);
     }
+
 
     public static SysRegTable cortexA57Table(boolean lse) {
         return SysRegTable.of(cortexA57(lse));

@@ -26,6 +26,32 @@ public final class SysRegFile {
     public final dev.a64trap.fp.FpStatus fp = new dev.a64trap.fp.FpStatus();
     public final long[] slots;
 
+    // ---- self-hosted debug (read by the interpreter's debug path, see cpu.SelfHostedDebug)
+    public long mdscr;
+    /** OSLSR_EL1.OSLK (set at reset, as QEMU does; cleared by writing 0 to OSLAR_EL1). */
+    public boolean osLock;
+    public long osdlr;
+    public final long[] dbgbvr = new long[16];
+    public final long[] dbgbcr = new long[16];
+    public final long[] dbgwvr = new long[16];
+    public final long[] dbgwcr = new long[16];
+    /**
+     * Whether any guest debug event could fire (MDSCR_EL1.SS, or MDE with an enabled breakpoint or
+     * watchpoint): the interpreter then runs one instruction at a time and checks exactly. Recomputed
+     * on every write to those registers, so the fast path tests one field.
+     */
+    public boolean debugArmed;
+
+    public void recomputeDebugArmed() {
+        boolean any = false;
+        if ((mdscr & 1L << 15) != 0) {
+            for (int i = 0; i < 16; i++) {
+                any |= (dbgbcr[i] & 1) != 0 || (dbgwcr[i] & 1) != 0;
+            }
+        }
+        debugArmed = (mdscr & 1) != 0 || any;
+    }
+
     public SysRegFile(int slotCount) {
         this.slots = new long[slotCount];
     }

@@ -1,0 +1,118 @@
+package dev.a64trap.cpu;
+
+import dev.a64trap.sysreg.SysRegFile;
+
+/**
+ * Self-hosted debug for a PE with EL0 and EL1 only, non-secure (Arm ARM D2): when debug exceptions
+ * are enabled, and whether a hardware breakpoint or watchpoint matches. The interpreter consults
+ * this only while {@link SysRegFile#debugArmed} is set.
+ */
+public final class SelfHostedDebug {
+    private SelfHostedDebug() {}
+
+    static final long MDSCR_SS = 1, MDSCR_KDE = 1L << 13, MDSCR_MDE = 1L << 15;
+
+    /** ISS bits [5:0] of debug exceptions: IFSC/DFSC = 0b100010 (debug event). */
+    static final int FSC_DEBUG = 0x22;
+    public static final int EC_BREAKPOINT_LOWER = 0x30, EC_BREAKPOINT_SAME = 0x31;
+    public static final int EC_STEP_LOWER = 0x32, EC_STEP_SAME = 0x33;
+    public static final int EC_WATCHPOINT_LOWER = 0x34, EC_WATCHPOINT_SAME = 0x35;
+
+    /**
+     * Debug exceptions (to EL1) enabled from {@code el} with PSTATE.D = {@code d}: never under the OS
+     * lock or the OS double lock; always from EL0; from EL1 only with MDSCR_EL1.KDE set and D clear.
+     */
+    public static boolean enabled(SysRegFile s, int el, boolean d) {
+        if (s.osLock || (s.osdlr & 1) != 0) {
+            return false;
+        }
+        return el == 0 || (s.mdscr & MDSCR_KDE) != 0 && !d;
+    }
+
+    public static boolean enabled(Cpu cpu) {
+        return enabled(cpu.sys, cpu.el, (cpu.daif & 8) != 0);
+    }
+
+    /** Software step is active at the current state (MDSCR_EL1.SS and debug exceptions enabled). */
+    public static boolean stepActive(Cpu cpu) {
+        return (cpu.sys.mdscr & MDSCR_SS) != 0 && enabled(cpu);
+    }
+
+    /** PSTATE.SS after an exception return to {@code el} with D = {@code d}: SPSR.SS only if stepping is active there. */
+    static boolean ssOnReturn(SysRegFile s, long spsr, int el, boolean d) {
+        return (spsr & Cpu.PSTATE_SS) != 0 && (s.mdscr & MDSCR_SS) != 0 && enabled(s, el, d);
+    }
+
+    /** An enabled unlinked address-match breakpoint (BT = 0b0000, BAS = 0b1111 for A64) matches {@code pc} at {@code el}. */
+    public static boolean breakpointHit(Cpu cpu, long pc) {
+        SysRegFile s = cpu.sys;
+        if ((s.mdscr & MDSCR_MDE) == 0 || !enabled(cpu)) {
+            return false;
+        }
+        for (int n = 0; n < s.dbgbcr.length; n++) {
+            long c = s.dbgbcr[n];
+            if ((c & 1) != 0 && (c >>> 20 & 0xF) == 0 && privilegeMatches(c, cpu.el) && (c >>> 5 & 0xF) == 0xF
+                    && (s.dbgbvr[n] & ~3L) == (pc & ~3L)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** PMC (bits [2:1]): 0b01 EL1, 0b10 EL0, 0b11 both (HMC and SSC only matter with EL2/EL3). */
+    private static boolean privilegeMatches(long ctrl, int el) {
+        int pmc = (int) (ctrl >>> 1 & 3);
+        return (pmc & (el == 0 ? 2 : 1)) != 0;
+    }
+
+    /**
+     * Whether an access of {@code size} bytes at {@code address} ({@code write} or read) at the
+     * current EL hits an enabled watchpoint: LSC (bits [4:3]) 0b01 loads, 0b10 stores; BAS
+     * (bits [12:5]) selects bytes of the doubleword at DBGWVR; MASK (bits [28:24]) &ge; 3 watches
+     * the naturally aligned 2^MASK bytes instead.
+     */
+    public static boolean watchpointHit(Cpu cpu, long address, int size, boolean write) {
+        SysRegFile s = cpu.sys;
+        if ((s.mdscr & MDSCR_MDE) == 0 || !enabled(cpu)) {
+            return false;
+        }
+        for (int n = 0; n < s.dbgwcr.length; n++) {
+            long c = s.dbgwcr[n];
+            if ((c & 1) == 0 || !privilegeMatches(c, cpu.el) || (c >>> 3 & (write ? 2 : 1)) == 0) {
+                continue;
+            }
+            int mask = (int) (c >>> 24 & 0x1F);
+            long wvr = s.dbgwvr[n];
+            if (mask >= 3) {
+                long m = ~((1L << mask) - 1);
+                long first = address & m, last = (address + size - 1) & m;
+                if (first == (wvr & m) || last == (wvr & m)) {
+                    return true;
+                }
+                continue;
+            }
+            int bas = (int) (c >>> 5 & 0xFF);
+            long dw = wvr & ~7L;
+            for (int b = 0; b < size; b++) {
+                long a = address + b;
+                if ((a & ~7L) == dw && (bas >>> (a & 7) & 1) != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    public static int breakpointSyndrome(boolean fromLowerEl) {
+        return Syndrome.esr(fromLowerEl ? EC_BREAKPOINT_LOWER : EC_BREAKPOINT_SAME, FSC_DEBUG);
+    }
+
+    /** ISV (bit 24) says EX (bit 6, a load-exclusive was stepped) is valid: set once an instruction was stepped. */
+    public static int stepSyndrome(boolean fromLowerEl, boolean isv, boolean ex) {
+        return Syndrome.esr(fromLowerEl ? EC_STEP_LOWER : EC_STEP_SAME, (isv ? 1 << 24 : 0) | (isv && ex ? 1 << 6 : 0) | FSC_DEBUG);
+    }
+
+    public static int watchpointSyndrome(boolean fromLowerEl, boolean write) {
+        return Syndrome.esr(fromLowerEl ? EC_WATCHPOINT_LOWER : EC_WATCHPOINT_SAME, (write ? Syndrome.WNR : 0) | FSC_DEBUG);
+    }
+}
