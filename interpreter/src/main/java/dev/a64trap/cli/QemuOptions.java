@@ -8,12 +8,15 @@ import picocli.CommandLine.Option;
 /**
  * qemu-system-aarch64's spellings of run's options, so a QEMU command line for a bare-metal guest
  * runs unchanged: {@code -M virt -cpu cortex-a57 -m 256M -smp 1 -nographic -semihosting -kernel
- * IMAGE -append STR} (with {@code -s}/{@code -S} in {@link GdbOptions}). Each maps onto the long
+ * IMAGE -append STR}, or {@code -bios FILE} for firmware (with {@code -s}/{@code -S} in {@link GdbOptions}). Each maps onto the long
  * option; what a64trap has always on (semihosting, no graphics) is accepted as is.
  */
 final class QemuOptions {
     @Option(names = "-kernel", paramLabel = "IMAGE", description = "the guest image (as QEMU; same as the IMAGE argument)")
     Path kernel;
+
+    @Option(names = "-bios", paramLabel = "FILE", description = "firmware, as --bios with FILE as the image (QEMU's spelling)")
+    Path bios;
 
     @Option(names = "-append", paramLabel = "STR", description = "as --append (QEMU's spelling)")
     String append;
@@ -39,14 +42,19 @@ final class QemuOptions {
     @Option(names = "-nographic", description = "accepted: a64trap has no graphics; the console is stdio")
     boolean nographic;
 
-    /** The image: exactly one of the IMAGE argument and -kernel. */
+    /** The image: exactly one of the IMAGE argument, -kernel and -bios. */
     Path image(Path positional) throws RunCommand.UsageError {
         if (positional != null && kernel != null) {
             throw new RunCommand.UsageError("give the image once: as IMAGE or with -kernel, not both");
         }
-        Path p = positional != null ? positional : kernel;
+        if (bios != null && (positional != null || kernel != null)) {
+            // QEMU would load both; a64trap boots one image, firmware or kernel
+            throw new RunCommand.UsageError("-bios with a kernel image: a64trap boots one image, give -bios FILE "
+                    + "alone (firmware) or the kernel alone");
+        }
+        Path p = positional != null ? positional : kernel != null ? kernel : bios;
         if (p == null) {
-            throw new RunCommand.UsageError("no image: give IMAGE (or -kernel IMAGE)");
+            throw new RunCommand.UsageError("no image: give IMAGE (or -kernel IMAGE, or -bios FILE)");
         }
         return p;
     }

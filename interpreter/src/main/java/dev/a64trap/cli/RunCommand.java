@@ -121,6 +121,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             image = qemu.image(image);
+            bios |= qemu.bios != null;
             qemu.check(stderr);
             append = QemuOptions.either("--append", append, "-append", qemu.append);
             memory = QemuOptions.either("--memory", memory, "-m", qemu.memoryAsSize());

@@ -333,6 +333,13 @@ class RunCommandTest {
         assertEquals(ExitStatus.USAGE, run("--memory", "1G", "-m", "1G", "--load-addr", "0x40000000",
                 raw(B_SELF).toString()).status());
         assertEquals(ExitStatus.USAGE, run("-kernel", raw(B_SELF).toString(), raw(B_SELF).toString()).status());
+        // -bios FILE is --bios with FILE as the image: it starts at 0 in flash (mov w0, #0x84000008; hvc #0 = SYSTEM_OFF)
+        r = run("--trace", "-bios", raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0).toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().startsWith("0000000000000000: 52800100"), "first instruction at 0, in flash: " + r.err());
+        r = run("-bios", raw(B_SELF).toString(), "-kernel", raw(B_SELF).toString());
+        assertEquals(ExitStatus.USAGE, r.status());
+        assertTrue(r.err().contains("-bios with a kernel image"), r.err());
     }
 
     @Test
