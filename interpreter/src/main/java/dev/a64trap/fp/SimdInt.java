@@ -35,6 +35,16 @@ public final class SimdInt {
         v[2 * reg + 1] = q ? x[1] : 0;
     }
 
+    /** A narrowed result: Q=0 fills the low half and zeroes the top; Q=1 (the "2" forms) fills the top, keeping the low. */
+    private static void writeNarrow(long[] v, int reg, long packed, boolean q) {
+        if (q) {
+            v[2 * reg + 1] = packed;
+        } else {
+            v[2 * reg] = packed;
+            v[2 * reg + 1] = 0;
+        }
+    }
+
     private static long sx(long value, int size) {
         int sh = 64 - (8 << size);
         return value << sh >> sh;
@@ -186,19 +196,12 @@ public final class SimdInt {
         long[] out = new long[2];
         if (op == XTN) {
             // Narrow to half-width lanes into the lower (Q=0) or upper (Q=1, XTN2) half of Vd.
-            long[] r = read(v, d);
             int lanes = 8 >> size;
             long packed = 0;
             for (int e = 0; e < lanes; e++) {
                 packed |= (lane(a, e, size + 1) & ones(size)) << (e * (8 << size));
             }
-            if (q) {
-                r[1] = packed;
-                write(v, d, r, true);
-            } else {
-                v[2 * d] = packed;
-                v[2 * d + 1] = 0;
-            }
+            writeNarrow(v, d, packed, q);
             return;
         }
         if (op == SADDLP || op == UADDLP) {
@@ -362,13 +365,7 @@ public final class SimdInt {
             for (int e = 0; e < lanes; e++) {
                 packed |= (lane(a, e, size) >>> shift & ones(size - 1)) << (e * (8 << (size - 1)));
             }
-            if (q) {
-                r[1] = packed;
-                write(v, d, r, true);
-            } else {
-                v[2 * d] = packed;
-                v[2 * d + 1] = 0;
-            }
+            writeNarrow(v, d, packed, q);
             return;
         }
         int lanes = lanes(q, size), bits = 8 << size;
@@ -422,14 +419,7 @@ public final class SimdInt {
                 }
                 packed |= ((size + 1 == 3 ? r >>> bits : (r & ones(size + 1)) >>> bits) & ones(size)) << (e * bits);
             }
-            long[] r = read(v, d);
-            if (q) {
-                r[1] = packed;
-            } else {
-                r[0] = packed;
-                r[1] = 0;
-            }
-            write(v, d, r, true);
+            writeNarrow(v, d, packed, q);
             return;
         }
         boolean wide = opc == 0b0001 || opc == 0b0011;
