@@ -6,6 +6,7 @@ import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
 import dev.a64trap.mem.BusFault;
+import dev.a64trap.mem.GuestMemory;
 import dev.a64trap.mem.PhysicalMemory;
 import dev.a64trap.mem.mmu.Mmu;
 import dev.a64trap.mem.mmu.Walker;
@@ -15,10 +16,12 @@ import dev.a64trap.sysreg.BaseSysRegs;
  * Load/store semantics shared by the interpreter and the JIT: address generation, the alignment
  * rules, bus faults turned into data aborts, sign extension and the LSE atomic operations.
  *
- * <p>Translation: with the MMU on, an aligned access whose page is in the current EL's TLB with
- * the access's permission costs one tag compare and an add ({@code cpu.tlb}); everything else
- * (TLB miss, unaligned, page-crossing) takes {@link #readMapped}/{@link #writeMapped}, which walk
- * and raise the translation, access-flag, permission or address-size fault the guest must see.
+ * <p>Translation: with the MMU on, an aligned access to RAM whose page is in the current EL's TLB
+ * with the access's permission costs one compare (tag and alignment together) and an access to
+ * the host array the entry holds ({@code cpu.tlb}, {@link Mmu.Tlb#load}/{@link Mmu.Tlb#store});
+ * everything else (TLB miss, unaligned, page-crossing, MMIO, flash, stores into pages holding
+ * translated code) takes {@link #readMapped}/{@link #writeMapped}, which walk and raise the
+ * translation, access-flag, permission or address-size fault the guest must see.
  *
  * <p>Alignment: with the MMU off (SCTLR_EL1.M = 0) every data access is to Device-nGnRnE memory,
  * so any unaligned access faults; with it on, unaligned accesses fault on Device memory (after
@@ -44,8 +47,8 @@ public final class Lsu {
             return readPhysical(cpu, mem, address, size, alwaysAligned);
         }
         int i = (int) (address >>> 12) & Mmu.TLB_MASK;
-        if (t.read[i] == address >>> 12 && (address & ((1 << size) - 1)) == 0) {
-            return readAt(cpu, mem, address, address + t.addend[i], 1 << size);
+        if ((address & (~0xFFFL | ((1 << size) - 1))) == t.load[i]) {
+            return GuestMemory.getDirect(t.page[i], (int) address + t.delta[i], size);
         }
         return readMapped(cpu, mem, address, 1 << size, alwaysAligned);
     }
@@ -57,8 +60,8 @@ public final class Lsu {
             return;
         }
         int i = (int) (address >>> 12) & Mmu.TLB_MASK;
-        if (t.write[i] == address >>> 12 && (address & ((1 << size) - 1)) == 0) {
-            writeAt(cpu, mem, address, address + t.addend[i], 1 << size, value);
+        if ((address & (~0xFFFL | ((1 << size) - 1))) == t.store[i]) {
+            GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], size, value);
             return;
         }
         writeMapped(cpu, mem, address, 1 << size, value, alwaysAligned);
@@ -171,7 +174,9 @@ public final class Lsu {
         long[] m = mapped(cpu, address, bytes, alwaysAligned, false);
         try {
             if (m.length == 1) {
-                return mem.read(m[0], bytes);
+                long v = mem.read(m[0], bytes);
+                cpu.mmu.direct(address, cpu.el);
+                return v;
             }
             long v = 0;
             for (int k = bytes - 1; k >= 0; k--) {
@@ -188,6 +193,7 @@ public final class Lsu {
         try {
             if (m.length == 1) {
                 mem.write(m[0], bytes, value);
+                cpu.mmu.direct(address, cpu.el); // the write may have allocated the page
                 return;
             }
             for (int k = 0; k < bytes; k++) {
