@@ -66,10 +66,13 @@ public final class SimdInt {
             SMIN = 0b001101, UMIN = 0b101101, SABD = 0b001110, UABD = 0b101110, SABA = 0b001111, UABA = 0b101111,
             ADD = 0b010000, SUB = 0b110000, CMTST = 0b010001, CMEQ = 0b110001, MLA = 0b010010, MLS = 0b110010,
             MUL = 0b010011, PMUL = 0b110011, SMAXP = 0b010100, UMAXP = 0b110100, SMINP = 0b010101,
-            UMINP = 0b110101, ADDP = 0b010111;
+            UMINP = 0b110101, ADDP = 0b010111, SQADD = 0b000001, UQADD = 0b100001, SQSUB = 0b000101,
+            UQSUB = 0b100101, SHSUB = 0b000100, UHSUB = 0b100100, SQSHL = 0b001001, UQSHL = 0b101001,
+            SRSHL = 0b001010, URSHL = 0b101010, SQRSHL = 0b001011, UQRSHL = 0b101011, SQDMULH = 0b010110,
+            SQRDMULH = 0b110110;
 
     /** Vd = Vn op Vm for the three-same group. */
-    public static void threeSame(long[] v, int op, int size, boolean q, int d, int n, int m) {
+    public static void threeSame(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int m) {
         long[] a = read(v, n), b = read(v, m), r = read(v, d);
         if (op == LOGIC_A || op == LOGIC_B) {
             for (int k = 0; k < 2; k++) {
@@ -94,7 +97,7 @@ public final class SimdInt {
         long[] out = new long[2];
         for (int e = 0; e < lanes; e++) {
             long x = lane(a, e, size), y = lane(b, e, size), acc = lane(r, e, size);
-            setLane(out, e, size, element(op, x, y, acc, size));
+            setLane(out, e, size, element(op, x, y, acc, size, st));
         }
         write(v, d, out, q);
     }
@@ -126,7 +129,7 @@ public final class SimdInt {
         };
     }
 
-    private static long element(int op, long x, long y, long acc, int size) {
+    private static long element(int op, long x, long y, long acc, int size, FpStatus st) {
         long all = ones(size);
         long sxv = sx(x, size), syv = sx(y, size);
         return switch (op) {
@@ -155,6 +158,12 @@ public final class SimdInt {
             case MLS -> acc - x * y;
             case MUL -> x * y;
             case PMUL -> polyMul(x, y, 8 << size);
+            case SQADD, UQADD, SQSUB, UQSUB -> SimdSat.addSub(x, y, size, op >= 0b100000, (op & 4) != 0, st);
+            case SHSUB -> size < 3 ? (sxv - syv) >> 1 : (x >> 1) - (y >> 1) - (~x & y & 1);
+            case UHSUB -> size < 3 ? (x - y) >> 1 : (x >>> 1) - (y >>> 1) - (~x & y & 1);
+            case SQSHL, UQSHL, SRSHL, URSHL, SQRSHL, UQRSHL -> SimdSat.shift(x, size, (byte) y, op < 0b100000,
+                    (op & 2) != 0, (op & 1) != 0, st);
+            case SQDMULH, SQRDMULH -> SimdSat.doublingMulHigh(x, y, size, op == SQRDMULH, st);
             default -> throw new IllegalArgumentException("three-same op " + op);
         };
     }
@@ -189,26 +198,46 @@ public final class SimdInt {
     public static final int REV64 = 0b000000, REV32 = 0b100000, REV16 = 0b000001, SADDLP = 0b000010,
             UADDLP = 0b100010, CLS = 0b000100, CLZ = 0b100100, CNT = 0b000101, NOT_RBIT = 0b100101,
             CMGT0 = 0b001000, CMGE0 = 0b101000, CMEQ0 = 0b001001, CMLE0 = 0b101001, CMLT0 = 0b001010,
-            ABS = 0b001011, NEG = 0b101011, XTN = 0b010010;
+            ABS = 0b001011, NEG = 0b101011, XTN = 0b010010, SUQADD = 0b000011, USQADD = 0b100011,
+            SADALP = 0b000110, UADALP = 0b100110, SQABS = 0b000111, SQNEG = 0b100111, SQXTUN = 0b110010,
+            SQXTN = 0b010100, UQXTN = 0b110100, SHLL = 0b110011;
 
-    public static void twoMisc(long[] v, int op, int size, boolean q, int d, int n) {
+    /** Whether a two-register op narrows (its source lanes are twice {@code size}). */
+    public static boolean narrows(int op) {
+        return op == XTN || op == SQXTUN || op == SQXTN || op == UQXTN;
+    }
+
+    public static void twoMisc(long[] v, FpStatus st, int op, int size, boolean q, int d, int n) {
         long[] a = read(v, n);
         long[] out = new long[2];
-        if (op == XTN) {
+        if (narrows(op)) {
             // Narrow to half-width lanes into the lower (Q=0) or upper (Q=1, XTN2) half of Vd.
             int lanes = 8 >> size;
             long packed = 0;
             for (int e = 0; e < lanes; e++) {
-                packed |= (lane(a, e, size + 1) & ones(size)) << (e * (8 << size));
+                long x = lane(a, e, size + 1);
+                long r = op == XTN ? x : SimdSat.narrow(op == UQXTN ? x : sx(x, size + 1), size, op != UQXTN, op == SQXTN, st);
+                packed |= (r & ones(size)) << (e * (8 << size));
             }
             writeNarrow(v, d, packed, q);
             return;
         }
-        if (op == SADDLP || op == UADDLP) {
+        if (op == SHLL) { // SHLL/SHLL2: widen the lower or upper half, shifted left by the element width
+            int lanes = 8 >> size;
+            for (int e = 0; e < lanes; e++) {
+                setLane(out, e, size + 1, lane(a, e + (q ? lanes : 0), size) << (8 << size));
+            }
+            write(v, d, out, true);
+            return;
+        }
+        if (op == SADDLP || op == UADDLP || op == SADALP || op == UADALP) {
             int lanes = lanes(q, size + 1);
+            boolean signed = op == SADDLP || op == SADALP, acc = op == SADALP || op == UADALP;
+            long[] r = read(v, d);
             for (int e = 0; e < lanes; e++) {
                 long x = lane(a, 2 * e, size), y = lane(a, 2 * e + 1, size);
-                setLane(out, e, size + 1, op == SADDLP ? sx(x, size) + sx(y, size) : x + y);
+                long sum = signed ? sx(x, size) + sx(y, size) : x + y;
+                setLane(out, e, size + 1, acc ? sum + lane(r, e, size + 1) : sum);
             }
             write(v, d, out, q);
             return;
@@ -227,9 +256,12 @@ public final class SimdInt {
         int lanes = lanes(q, size);
         long all = ones(size);
         int bits = 8 << size;
+        long[] dv = read(v, d);
         for (int e = 0; e < lanes; e++) {
             long x = lane(a, e, size), s = sx(x, size);
             long r = switch (op) {
+                case SUQADD, USQADD -> SimdSat.accumulate(lane(dv, e, size), x, size, op == USQADD, st);
+                case SQABS, SQNEG -> SimdSat.absNeg(x, size, op == SQNEG, st);
                 case CLS -> Long.numberOfLeadingZeros(s < 0 ? ~s : s) - (64 - bits) - 1;
                 case CLZ -> Long.numberOfLeadingZeros(x) - (64 - bits);
                 case CNT -> Long.bitCount(x);
@@ -345,10 +377,18 @@ public final class SimdInt {
     // ---- shift by immediate (U:opcode)
 
     public static final int SSHR = 0b000000, USHR = 0b100000, SSRA = 0b000010, USRA = 0b100010,
-            SHL = 0b001010, SHRN = 0b010000, SSHLL = 0b010100, USHLL = 0b110100;
+            SHL = 0b001010, SHRN = 0b010000, SSHLL = 0b010100, USHLL = 0b110100, SRSHR = 0b000100,
+            URSHR = 0b100100, SRSRA = 0b000110, URSRA = 0b100110, SRI = 0b101000, SLI = 0b101010,
+            SQSHLU = 0b101100, SQSHL_IMM = 0b001110, UQSHL_IMM = 0b101110, SQSHRUN = 0b110000, RSHRN = 0b010001,
+            SQRSHRUN = 0b110001, SQSHRN = 0b010010, UQSHRN = 0b110010, SQRSHRN = 0b010011, UQRSHRN = 0b110011;
+
+    /** Whether a shift-by-immediate op narrows (opcode 100xx): {@code size} names the wide source. */
+    public static boolean shiftNarrows(int op) {
+        return (op & 0b11100) == 0b10000;
+    }
 
     /** {@code size} is the source element size (the wide one for SHRN); {@code shift} the amount. */
-    public static void shiftImmediate(long[] v, int op, int size, boolean q, int d, int n, int shift) {
+    public static void shiftImmediate(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int shift) {
         long[] a = read(v, n), r = read(v, d), out = new long[2];
         if (op == SSHLL || op == USHLL) {
             int lanes = 8 >> size; // from the lower (Q=0) or upper (Q=1, sshll2) half
@@ -359,11 +399,16 @@ public final class SimdInt {
             write(v, d, out, true);
             return;
         }
-        if (op == SHRN) {
+        if (shiftNarrows(op)) {
             int lanes = 8 >> (size - 1);
+            boolean srcSigned = op != UQSHRN && op != UQRSHRN, round = (op & 1) != 0;
             long packed = 0;
             for (int e = 0; e < lanes; e++) {
-                packed |= (lane(a, e, size) >>> shift & ones(size - 1)) << (e * (8 << (size - 1)));
+                long x = SimdSat.shift(lane(a, e, size), size, -shift, srcSigned, round, false, st);
+                if (op != SHRN && op != RSHRN) {
+                    x = SimdSat.narrow(x, size - 1, srcSigned, op == SQSHRN || op == SQRSHRN, st);
+                }
+                packed |= (x & ones(size - 1)) << (e * (8 << (size - 1)));
             }
             writeNarrow(v, d, packed, q);
             return;
@@ -374,9 +419,17 @@ public final class SimdInt {
             long s = switch (op) {
                 case SSHR, SSRA -> shift >= bits ? sx(x, size) >> 63 : sx(x, size) >> shift;
                 case USHR, USRA -> shift >= bits ? 0 : x >>> shift;
+                case SRSHR, SRSRA, URSHR, URSRA -> SimdSat.shift(x, size, -shift, op < 0b100000, true, false, st);
+                case SRI -> {
+                    long mask = shift >= bits ? 0 : ones(size) >>> shift;
+                    yield lane(r, e, size) & ~mask | (shift >= bits ? 0 : x >>> shift) & mask;
+                }
+                case SLI -> lane(r, e, size) & ~(ones(size) << shift) | x << shift;
+                case SQSHLU -> SimdSat.shiftLeftUnsigned(x, size, shift, st);
+                case SQSHL_IMM, UQSHL_IMM -> SimdSat.shift(x, size, shift, op == SQSHL_IMM, false, true, st);
                 default -> x << shift; // SHL
             };
-            if (op == SSRA || op == USRA) {
+            if (op == SSRA || op == USRA || op == SRSRA || op == URSRA) {
                 s += lane(r, e, size);
             }
             setLane(out, e, size, s);
@@ -389,10 +442,11 @@ public final class SimdInt {
     public static final int SADDL = 0b00000, UADDL = 0b10000, SADDW = 0b00001, UADDW = 0b10001, SSUBL = 0b00010,
             USUBL = 0b10010, SSUBW = 0b00011, USUBW = 0b10011, ADDHN = 0b00100, RADDHN = 0b10100, SABAL = 0b00101,
             UABAL = 0b10101, SUBHN = 0b00110, RSUBHN = 0b10110, SABDL = 0b00111, UABDL = 0b10111, SMLAL = 0b01000,
-            UMLAL = 0b11000, SMLSL = 0b01010, UMLSL = 0b11010, SMULL = 0b01100, UMULL = 0b11100, PMULL = 0b01110;
+            UMLAL = 0b11000, SMLSL = 0b01010, UMLSL = 0b11010, SMULL = 0b01100, UMULL = 0b11100, PMULL = 0b01110,
+            SQDMLAL = 0b01001, SQDMLSL = 0b01011, SQDMULL = 0b01101;
 
     /** {@code size} is the narrow element size; {@code q} picks the upper halves (the "2" forms). */
-    public static void threeDifferent(long[] v, int op, int size, boolean q, int d, int n, int m) {
+    public static void threeDifferent(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int m) {
         long[] a = read(v, n), b = read(v, m), acc = read(v, d), out = new long[2];
         boolean unsigned = (op & 0b10000) != 0;
         int opc = op & 15;
@@ -435,11 +489,21 @@ public final class SimdInt {
                 case 0b1010 -> lane(acc, e, size + 1) - x * y;
                 case 0b1100 -> x * y;
                 case 0b1110 -> polyMul(lane(a, base + e, size), lane(b, base + e, size), bits);
+                case 0b1001, 0b1011, 0b1101 -> doublingLong(opc, x, y, lane(acc, e, size + 1), size, st);
                 default -> throw new IllegalArgumentException("three-different op " + op);
             };
             setLane(out, e, size + 1, r);
         }
         write(v, d, out, true);
+    }
+
+    /** SQDMULL (opc 1101), SQDMLAL (1001), SQDMLSL (1011): saturated product, then saturated accumulate. */
+    private static long doublingLong(int opc, long x, long y, long acc, int size, FpStatus st) {
+        long p = SimdSat.doublingMulLong(x, y, size, st);
+        if (opc == 0b1101) {
+            return p;
+        }
+        return SimdSat.addS(sx(acc, size + 1), opc == 0b1001 ? p : -p, size + 1, st);
     }
 
     private static long ext(long x, int size, boolean unsigned) {
@@ -448,15 +512,39 @@ public final class SimdInt {
 
     // ---- by element (vector MUL, MLA, MLS with one lane of Vm)
 
-    public static final int ELEM_MLA = 0b10000, ELEM_MLS = 0b10100, ELEM_MUL = 0b01000;
+    public static final int ELEM_MLA = 0b10000, ELEM_MLS = 0b10100, ELEM_MUL = 0b01000, ELEM_SQDMULH = 0b01100,
+            ELEM_SQRDMULH = 0b01101;
+    /** The long by-element forms, U:opcode -> the three-different op computing the same lanes. */
+    private static final java.util.Map<Integer, Integer> ELEM_LONG = java.util.Map.of(0b00010, SMLAL, 0b00110, SMLSL,
+            0b01010, SMULL, 0b10010, UMLAL, 0b10110, UMLSL, 0b11010, UMULL, 0b00011, SQDMLAL, 0b00111, SQDMLSL,
+            0b01011, SQDMULL);
 
-    public static void byElement(long[] v, int op, int size, boolean q, int d, int n, int m, int index) {
+    /** Whether a by-element op widens (SMULL..SQDMULL by element). */
+    public static boolean elementWidens(int op) {
+        return ELEM_LONG.containsKey(op);
+    }
+
+    public static void byElement(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int m, int index) {
         long[] a = read(v, n), acc = read(v, d), out = new long[2];
         long y = lane(read(v, m), index, size);
+        Integer wide = ELEM_LONG.get(op);
+        if (wide != null) {
+            // Same lanes as the three-different form with every lane of Vm equal to the element.
+            long[] scratch = {a[0], a[1], acc[0], acc[1], Lanes.replicate(y, size), Lanes.replicate(y, size)};
+            threeDifferent(scratch, st, wide, size, q, 1, 0, 2);
+            v[2 * d] = scratch[2];
+            v[2 * d + 1] = scratch[3];
+            return;
+        }
         int lanes = lanes(q, size);
         for (int e = 0; e < lanes; e++) {
-            long p = lane(a, e, size) * y;
-            setLane(out, e, size, op == ELEM_MUL ? p : op == ELEM_MLA ? lane(acc, e, size) + p : lane(acc, e, size) - p);
+            long x = lane(a, e, size), p = x * y;
+            setLane(out, e, size, switch (op) {
+                case ELEM_MUL -> p;
+                case ELEM_MLA -> lane(acc, e, size) + p;
+                case ELEM_MLS -> lane(acc, e, size) - p;
+                default -> SimdSat.doublingMulHigh(x, y, size, op == ELEM_SQRDMULH, st);
+            });
         }
         write(v, d, out, q);
     }

@@ -23,6 +23,8 @@ public final class SoftFloat {
 
     /** Rounding modes: FPCR.RMode values, plus ties-away (FCVTA*, FRINTA). */
     public static final int RN = 0, RP = 1, RM = 2, RZ = 3, RA = 4;
+    /** Round to odd (FCVTXN): truncate, then set the lowest bit when inexact. */
+    public static final int RO = 5;
 
     // ---- formats
 
@@ -230,6 +232,9 @@ public final class SoftFloat {
         }
         if (roundUp) {
             intMant++;
+        }
+        if (rmode == RO && errNonzero) {
+            intMant |= 1;
         }
         // intMant includes the implicit bit for normals, so a carry moves into the exponent field.
         long bits = denormal ? intMant : ((long) (exponent - minExp) << f) + intMant;
@@ -522,6 +527,11 @@ public final class SoftFloat {
 
     /** FPConvert between precisions (FCVT); half precision is IEEE (FPCR.AHP not modelled). */
     public static long convert(long a, int from, int to, FpStatus st) {
+        return convert(a, from, to, st.rmode(), st);
+    }
+
+    /** FPConvert with an explicit rounding mode (FCVTXN rounds to odd). */
+    public static long convert(long a, int from, int to, int rmode, FpStatus st) {
         Unpacked x = unpack(a, from, st, from != 1);
         if (x.isNaN()) {
             long r;
@@ -544,7 +554,7 @@ public final class SoftFloat {
         if (x.type == ZERO) {
             return zero(to, x.sign);
         }
-        return round(x.sign, BigInteger.valueOf(x.mant), x.exp, false, to, st, st.rmode(), to != 1 && st.fz());
+        return round(x.sign, BigInteger.valueOf(x.mant), x.exp, false, to, st, rmode, to != 1 && st.fz());
     }
 
     /**
