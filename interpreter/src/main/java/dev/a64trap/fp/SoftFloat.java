@@ -274,11 +274,17 @@ public final class SoftFloat {
     // ---- arithmetic
 
     public static long add(long a, long b, int size, FpStatus st) {
-        return addSub(a, b, false, size, st);
+        long r = FastFloat.add(a, b, size, st);
+        return r != FastFloat.FAIL ? r : addSub(a, b, false, size, st);
     }
 
     public static long sub(long a, long b, int size, FpStatus st) {
-        return addSub(a, b, true, size, st);
+        long r = FastFloat.add(a, neg(b, size), size, st);
+        return r != FastFloat.FAIL ? r : addSub(a, b, true, size, st);
+    }
+
+    static long addSubExact(long a, long b, boolean subtract, int size, FpStatus st) {
+        return addSub(a, b, subtract, size, st);
     }
 
     private static long addSub(long a, long b, boolean subtract, int size, FpStatus st) {
@@ -307,6 +313,11 @@ public final class SoftFloat {
     }
 
     public static long mul(long a, long b, int size, FpStatus st) {
+        long r = FastFloat.mul(a, b, size, st);
+        return r != FastFloat.FAIL ? r : exactMul(a, b, size, st);
+    }
+
+    static long exactMul(long a, long b, int size, FpStatus st) {
         Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
         Long nan = processNaNs(x, a, y, b, size, st);
         if (nan != null) {
@@ -327,7 +338,8 @@ public final class SoftFloat {
 
     /** FPMulAdd: addend + op1 * op2 with one rounding (negations are the caller's, on the operands). */
     public static long mulAdd(long addend, long a, long b, int size, FpStatus st) {
-        return mulAdd(addend, a, b, 0, size, st);
+        long r = FastFloat.mulAdd(addend, a, b, size, st);
+        return r != FastFloat.FAIL ? r : mulAdd(addend, a, b, 0, size, st);
     }
 
     /** FPMulAdd of the value scaled by 2^scale before its one rounding (FRSQRTS halves). */
@@ -362,6 +374,11 @@ public final class SoftFloat {
     }
 
     public static long div(long a, long b, int size, FpStatus st) {
+        long r = FastFloat.div(a, b, size, st);
+        return r != FastFloat.FAIL ? r : exactDiv(a, b, size, st);
+    }
+
+    static long exactDiv(long a, long b, int size, FpStatus st) {
         Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
         Long nan = processNaNs(x, a, y, b, size, st);
         if (nan != null) {
@@ -387,6 +404,11 @@ public final class SoftFloat {
     }
 
     public static long sqrt(long a, int size, FpStatus st) {
+        long r = FastFloat.sqrt(a, size, st);
+        return r != FastFloat.FAIL ? r : exactSqrt(a, size, st);
+    }
+
+    static long exactSqrt(long a, int size, FpStatus st) {
         Unpacked x = unpack(a, size, st);
         if (x.isNaN()) {
             return processNaN(x, a, size, st);
@@ -527,7 +549,8 @@ public final class SoftFloat {
 
     /** FPConvert between precisions (FCVT); half precision is IEEE (FPCR.AHP not modelled). */
     public static long convert(long a, int from, int to, FpStatus st) {
-        return convert(a, from, to, st.rmode(), st);
+        long r = FastFloat.convert(a, from, to, st);
+        return r != FastFloat.FAIL ? r : convert(a, from, to, st.rmode(), st);
     }
 
     /** FPConvert with an explicit rounding mode (FCVTXN rounds to odd). */
@@ -562,6 +585,16 @@ public final class SoftFloat {
      * bits, saturating (IOC on overflow and on NaN, which gives 0); IXC when inexact.
      */
     public static long toFixed(long a, int size, int fbits, boolean unsigned, int intBits, int rmode, FpStatus st) {
+        if (fbits == 0 && rmode == RZ) {
+            long r = FastFloat.toIntTowardZero(a, size, unsigned, intBits, st);
+            if (r != FastFloat.FAIL) {
+                return r;
+            }
+        }
+        return exactToFixed(a, size, fbits, unsigned, intBits, rmode, st);
+    }
+
+    static long exactToFixed(long a, int size, int fbits, boolean unsigned, int intBits, int rmode, FpStatus st) {
         Unpacked x = unpack(a, size, st);
         if (x.isNaN()) {
             st.raise(IOC);
@@ -610,6 +643,11 @@ public final class SoftFloat {
 
     /** FixedToFP: a signed or unsigned {@code intBits}-bit integer with {@code fbits} fraction bits, rounded per FPCR. */
     public static long fromFixed(long v, int intBits, boolean unsigned, int fbits, int size, FpStatus st) {
+        long r = fbits == 0 ? FastFloat.fromInt(v, intBits, unsigned, size, st) : FastFloat.FAIL;
+        return r != FastFloat.FAIL ? r : exactFromFixed(v, intBits, unsigned, fbits, size, st);
+    }
+
+    static long exactFromFixed(long v, int intBits, boolean unsigned, int fbits, int size, FpStatus st) {
         BigInteger b;
         if (intBits == 32) {
             b = BigInteger.valueOf(unsigned ? v & 0xffffffffL : (int) v);
