@@ -73,6 +73,13 @@ public final class SimdInt {
 
     /** Vd = Vn op Vm for the three-same group. */
     public static void threeSame(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int m) {
+        if (op == ADD || op == SUB) { // the commonest: lane-wise add/sub on whole words, no allocation
+            long h = HIGH[size];
+            long lo = swar(op, v[2 * n], v[2 * m], h), hi = q ? swar(op, v[2 * n + 1], v[2 * m + 1], h) : 0;
+            v[2 * d] = lo;
+            v[2 * d + 1] = hi;
+            return;
+        }
         long[] a = read(v, n), b = read(v, m), r = read(v, d);
         if (op == LOGIC_A || op == LOGIC_B) {
             for (int k = 0; k < 2; k++) {
@@ -100,6 +107,17 @@ public final class SimdInt {
             setLane(out, e, size, element(op, x, y, acc, size, st));
         }
         write(v, d, out, q);
+    }
+
+    /** The top bit of every lane, by element size. */
+    private static final long[] HIGH = {0x8080808080808080L, 0x8000800080008000L, 0x8000000080000000L, 0x8000000000000000L};
+
+    /** Lane-wise x + y or x - y within one 64-bit word: carries and borrows stop at lane tops. */
+    private static long swar(int op, long x, long y, long h) {
+        if (op == ADD) {
+            return ((x & ~h) + (y & ~h)) ^ ((x ^ y) & h);
+        }
+        return ((x | h) - (y & ~h)) ^ ((x ^ ~y) & h);
     }
 
     private static long logic(boolean u, int size, long n, long m, long d) {
@@ -322,22 +340,22 @@ public final class SimdInt {
     public static final int UZP1 = 1, TRN1 = 2, ZIP1 = 3, UZP2 = 5, TRN2 = 6, ZIP2 = 7;
 
     public static void permute(long[] v, int op, int size, boolean q, int d, int n, int m) {
-        long[] a = read(v, n), b = read(v, m), out = new long[2];
+        long[] out = new long[2];
         int lanes = lanes(q, size), half = lanes / 2, part = op >> 2;
         for (int e = 0; e < lanes; e++) {
             long x;
             switch (op & 3) {
                 case 1 -> { // UZP: even (1) or odd (2) lanes of Vn:Vm
                     int i = 2 * e + part;
-                    x = i < lanes ? lane(a, i, size) : lane(b, i - lanes, size);
+                    x = i < lanes ? Lanes.get(v, n, i, size) : Lanes.get(v, m, i - lanes, size);
                 }
                 case 2 -> { // TRN
                     int pair = e / 2;
-                    x = (e & 1) == 0 ? lane(a, 2 * pair + part, size) : lane(b, 2 * pair + part, size);
+                    x = (e & 1) == 0 ? Lanes.get(v, n, 2 * pair + part, size) : Lanes.get(v, m, 2 * pair + part, size);
                 }
                 default -> { // ZIP
                     int i = e / 2 + part * half;
-                    x = (e & 1) == 0 ? lane(a, i, size) : lane(b, i, size);
+                    x = (e & 1) == 0 ? Lanes.get(v, n, i, size) : Lanes.get(v, m, i, size);
                 }
             }
             setLane(out, e, size, x);
@@ -389,11 +407,11 @@ public final class SimdInt {
 
     /** {@code size} is the source element size (the wide one for SHRN); {@code shift} the amount. */
     public static void shiftImmediate(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int shift) {
-        long[] a = read(v, n), r = read(v, d), out = new long[2];
+        long[] out = new long[2]; // lanes read straight from v: Vd is written only at the end
         if (op == SSHLL || op == USHLL) {
             int lanes = 8 >> size; // from the lower (Q=0) or upper (Q=1, sshll2) half
             for (int e = 0; e < lanes; e++) {
-                long x = lane(a, e + (q ? lanes : 0), size);
+                long x = Lanes.get(v, n, e + (q ? lanes : 0), size);
                 setLane(out, e, size + 1, (op == SSHLL ? sx(x, size) : x) << shift);
             }
             write(v, d, out, true);
@@ -404,7 +422,7 @@ public final class SimdInt {
             boolean srcSigned = op != UQSHRN && op != UQRSHRN, round = (op & 1) != 0;
             long packed = 0;
             for (int e = 0; e < lanes; e++) {
-                long x = SimdSat.shift(lane(a, e, size), size, -shift, srcSigned, round, false, st);
+                long x = SimdSat.shift(Lanes.get(v, n, e, size), size, -shift, srcSigned, round, false, st);
                 if (op != SHRN && op != RSHRN) {
                     x = SimdSat.narrow(x, size - 1, srcSigned, op == SQSHRN || op == SQRSHRN, st);
                 }
@@ -415,22 +433,22 @@ public final class SimdInt {
         }
         int lanes = lanes(q, size), bits = 8 << size;
         for (int e = 0; e < lanes; e++) {
-            long x = lane(a, e, size);
+            long x = Lanes.get(v, n, e, size);
             long s = switch (op) {
                 case SSHR, SSRA -> shift >= bits ? sx(x, size) >> 63 : sx(x, size) >> shift;
                 case USHR, USRA -> shift >= bits ? 0 : x >>> shift;
                 case SRSHR, SRSRA, URSHR, URSRA -> SimdSat.shift(x, size, -shift, op < 0b100000, true, false, st);
                 case SRI -> {
                     long mask = shift >= bits ? 0 : ones(size) >>> shift;
-                    yield lane(r, e, size) & ~mask | (shift >= bits ? 0 : x >>> shift) & mask;
+                    yield Lanes.get(v, d, e, size) & ~mask | (shift >= bits ? 0 : x >>> shift) & mask;
                 }
-                case SLI -> lane(r, e, size) & ~(ones(size) << shift) | x << shift;
+                case SLI -> Lanes.get(v, d, e, size) & ~(ones(size) << shift) | x << shift;
                 case SQSHLU -> SimdSat.shiftLeftUnsigned(x, size, shift, st);
                 case SQSHL_IMM, UQSHL_IMM -> SimdSat.shift(x, size, shift, op == SQSHL_IMM, false, true, st);
                 default -> x << shift; // SHL
             };
             if (op == SSRA || op == USRA || op == SRSRA || op == URSRA) {
-                s += lane(r, e, size);
+                s += Lanes.get(v, d, e, size);
             }
             setLane(out, e, size, s);
         }
@@ -447,11 +465,11 @@ public final class SimdInt {
 
     /** {@code size} is the narrow element size; {@code q} picks the upper halves (the "2" forms). */
     public static void threeDifferent(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int m) {
-        long[] a = read(v, n), b = read(v, m), acc = read(v, d), out = new long[2];
+        long[] out = new long[2]; // lanes read straight from v: Vd is written only at the end
         boolean unsigned = (op & 0b10000) != 0;
         int opc = op & 15;
         if (op == PMULL && size == 3) { // 64 x 64 -> 128 carry-less (crypto)
-            long x = a[q ? 1 : 0], y = b[q ? 1 : 0], lo = 0, hi = 0;
+            long x = v[2 * n + (q ? 1 : 0)], y = v[2 * m + (q ? 1 : 0)], lo = 0, hi = 0;
             for (int i = 0; i < 64; i++) {
                 if ((y >>> i & 1) != 0) {
                     lo ^= x << i;
@@ -466,7 +484,7 @@ public final class SimdInt {
         if (opc == 0b0100 || opc == 0b0110) { // ADDHN, RADDHN, SUBHN, RSUBHN
             long packed = 0;
             for (int e = 0; e < elements; e++) {
-                long x = lane(a, e, size + 1), y = lane(b, e, size + 1);
+                long x = Lanes.get(v, n, e, size + 1), y = Lanes.get(v, m, e, size + 1);
                 long r = opc == 0b0100 ? x + y : x - y;
                 if (unsigned) {
                     r += 1L << (bits - 1); // the rounding forms
@@ -478,18 +496,18 @@ public final class SimdInt {
         }
         boolean wide = opc == 0b0001 || opc == 0b0011;
         for (int e = 0; e < elements; e++) {
-            long x = wide ? lane(a, e, size + 1) : ext(lane(a, base + e, size), size, unsigned);
-            long y = ext(lane(b, base + e, size), size, unsigned);
+            long x = wide ? Lanes.get(v, n, e, size + 1) : ext(Lanes.get(v, n, base + e, size), size, unsigned);
+            long y = ext(Lanes.get(v, m, base + e, size), size, unsigned);
             long r = switch (opc) {
                 case 0b0000, 0b0001 -> x + y;
                 case 0b0010, 0b0011 -> x - y;
-                case 0b0101 -> lane(acc, e, size + 1) + Math.abs(x - y);
+                case 0b0101 -> Lanes.get(v, d, e, size + 1) + Math.abs(x - y);
                 case 0b0111 -> Math.abs(x - y);
-                case 0b1000 -> lane(acc, e, size + 1) + x * y;
-                case 0b1010 -> lane(acc, e, size + 1) - x * y;
+                case 0b1000 -> Lanes.get(v, d, e, size + 1) + x * y;
+                case 0b1010 -> Lanes.get(v, d, e, size + 1) - x * y;
                 case 0b1100 -> x * y;
-                case 0b1110 -> polyMul(lane(a, base + e, size), lane(b, base + e, size), bits);
-                case 0b1001, 0b1011, 0b1101 -> doublingLong(opc, x, y, lane(acc, e, size + 1), size, st);
+                case 0b1110 -> polyMul(Lanes.get(v, n, base + e, size), Lanes.get(v, m, base + e, size), bits);
+                case 0b1001, 0b1011, 0b1101 -> doublingLong(opc, x, y, Lanes.get(v, d, e, size + 1), size, st);
                 default -> throw new IllegalArgumentException("three-different op " + op);
             };
             setLane(out, e, size + 1, r);
