@@ -298,4 +298,41 @@ final class FastFloat {
         }
         return intBits == 64 ? r : r & 0xffffffffL;
     }
+
+    /**
+     * The value of a single or double operand as a double for comparisons, or NaN when the
+     * exact path must decide: NaNs (flags) and denormals (FZ flushes them, raising IDC).
+     * Comparisons do not round, so any FPCR rounding mode is fine.
+     */
+    static double comparable(long bits, int size) {
+        double x;
+        if (size == 3) {
+            x = Double.longBitsToDouble(bits);
+            return x != 0 && Math.getExponent(x) < Double.MIN_EXPONENT ? Double.NaN : x;
+        }
+        if (size == 2) {
+            float f = Float.intBitsToFloat((int) bits);
+            return f != 0 && Math.getExponent(f) < Float.MIN_EXPONENT ? Double.NaN : f;
+        }
+        return Double.NaN;
+    }
+
+    /** FCMP/FCMPE NZCV, or -1. */
+    static int compare(long a, long b, int size) {
+        double x = comparable(a, size), y = comparable(b, size);
+        if (x != x || y != y) {
+            return -1;
+        }
+        return x == y ? 0b0110 : x < y ? 0b1000 : 0b0010;
+    }
+
+    /** FMAX/FMIN/FMAXNM/FMINNM of two distinct ordered values (equal ones carry the zero-sign rule). */
+    static long maxMin(long a, long b, boolean max, int size) {
+        double x = comparable(a, size), y = comparable(b, size);
+        if (x != x || y != y || x == y) {
+            return FAIL;
+        }
+        long mask = size == 3 ? -1L : 0xffffffffL;
+        return (max == x > y ? a : b) & mask;
+    }
 }

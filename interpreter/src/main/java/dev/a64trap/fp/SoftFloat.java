@@ -436,6 +436,11 @@ public final class SoftFloat {
 
     /** FPMax / FPMin ({@code max} picks which); {@code numeric}: FMAXNM/FMINNM (a single quiet NaN loses). */
     public static long maxMin(long a, long b, boolean max, boolean numeric, int size, FpStatus st) {
+        long r = FastFloat.maxMin(a, b, max, size);
+        return r != FastFloat.FAIL ? r : exactMaxMin(a, b, max, numeric, size, st);
+    }
+
+    static long exactMaxMin(long a, long b, boolean max, boolean numeric, int size, FpStatus st) {
         if (numeric) {
             Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
             if (x.type == QNAN && y.type != QNAN) {
@@ -484,6 +489,11 @@ public final class SoftFloat {
 
     /** FPCompare: NZCV (0b0110 equal, 0b1000 less, 0b0010 greater, 0b0011 unordered). */
     public static int compare(long a, long b, int size, boolean signalNaNs, FpStatus st) {
+        int r = FastFloat.compare(a, b, size);
+        return r >= 0 ? r : exactCompare(a, b, size, signalNaNs, st);
+    }
+
+    static int exactCompare(long a, long b, int size, boolean signalNaNs, FpStatus st) {
         Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
         if (x.isNaN() || y.isNaN()) {
             if (x.type == SNAN || y.type == SNAN || signalNaNs) {
@@ -702,6 +712,14 @@ public final class SoftFloat {
      * and raises IOC (for equality only a signalling NaN does).
      */
     public static boolean compareOrdered(long a, long b, int size, int kind, FpStatus st) {
+        int c = FastFloat.compare(a, b, size);
+        if (c >= 0) {
+            return kind == CMP_EQ ? c == 0b0110 : kind == CMP_GE ? c != 0b1000 : c == 0b0010;
+        }
+        return exactCompareOrdered(a, b, size, kind, st);
+    }
+
+    static boolean exactCompareOrdered(long a, long b, int size, int kind, FpStatus st) {
         Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
         if (x.isNaN() || y.isNaN()) {
             if (kind != CMP_EQ || x.type == SNAN || y.type == SNAN) {

@@ -462,4 +462,33 @@ class SoftFloatTest {
             }
         }
     }
+
+    /** The comparison fast paths (FCMP, FCMxx, FMAX/FMIN(NM)) against the exact path, with FZ either way. */
+    @Test
+    void fastComparisonsAgreeWithTheExactPath() {
+        SplittableRandom r = new SplittableRandom(SEED + 11);
+        int answered = 0;
+        for (int k = 0; k < 20 * N; k++) {
+            int size = r.nextBoolean() ? 2 : 3;
+            long a = operand(r, size), b = r.nextInt(8) == 0 ? a ^ (r.nextBoolean() ? SoftFloat.signBit(size) : 0) : operand(r, size);
+            FpStatus fast = new FpStatus(), slow = new FpStatus();
+            fast.fpcr = slow.fpcr = (r.nextBoolean() ? FpStatus.FZ : 0) | (long) r.nextInt(4) << FpStatus.RMODE_SHIFT;
+            int c = FastFloat.compare(a, b, size);
+            if (c >= 0) {
+                answered++;
+                assertEquals(SoftFloat.exactCompare(a, b, size, r.nextBoolean(), slow), c, String.format("fcmp %x %x", a, b));
+                for (int kind = 0; kind < 3; kind++) {
+                    assertEquals(SoftFloat.exactCompareOrdered(a, b, size, kind, slow), SoftFloat.compareOrdered(a, b, size, kind, fast),
+                            String.format("fcm kind %d %x %x", kind, a, b));
+                }
+            }
+            boolean max = r.nextBoolean(), numeric = r.nextBoolean();
+            long m = FastFloat.maxMin(a, b, max, size);
+            if (m != FastFloat.FAIL) {
+                assertEquals(SoftFloat.exactMaxMin(a, b, max, numeric, size, slow), m, String.format("max %b %x %x", max, a, b));
+            }
+            assertEquals(slow.fpsr, fast.fpsr, String.format("flags %x %x", a, b));
+        }
+        assertEquals(true, answered > N, "the comparison fast path answered " + answered + " times");
+    }
 }
