@@ -54,6 +54,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-insns", paramLabel = "N", description = "stop after N instructions (exit 124); 0 = no limit, the default")
     long maxInsns;
 
+    @Option(names = "--smp", paramLabel = "N",
+            description = "vCPUs (default 1; at most 123), as QEMU's -smp N: vCPU 0 starts, the others wait for PSCI CPU_ON")
+    Integer smp;
+
     @Option(names = "--memory", paramLabel = "SIZE",
             description = "RAM size, bytes or with K/M/G suffix (default 128M)")
     String memory;
@@ -125,6 +129,7 @@ public final class RunCommand implements Callable<Integer> {
             qemu.check(stderr);
             append = QemuOptions.either("--append", append, "-append", qemu.append);
             memory = QemuOptions.either("--memory", memory, "-m", qemu.memoryAsSize());
+            o.smp = smpCount(smp, qemu.cpuCount());
             cpuModel = QemuOptions.either("--cpu", cpuModel, "-cpu", qemu.cpu);
             if (memory == null) {
                 memory = "128M";
@@ -149,6 +154,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             o.lse = lse(cpuModel);
             o.vcpu = pmuOptions.build(null);
+            o.moreVcpus = moreVcpus(pmuOptions, o.smp);
             if (!noJit) {
                 try {
                     dev.a64trap.jit.Jit.fromProperties(); // a bad -Da64trap.jit.threshold is a usage error
@@ -207,6 +213,35 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** --smp or -smp (not both), checked against the board's limit. */
+    static int smpCount(Integer smp, Integer qemuSmp) throws UsageError {
+        if (smp != null && qemuSmp != null) {
+            throw new UsageError("--smp and -smp are the same option; give one");
+        }
+        int n = smp != null ? smp : qemuSmp != null ? qemuSmp : 1;
+        if (n < 1 || n > VirtBoard.MAX_CPUS) {
+            throw new UsageError("--smp " + n + ": expected 1 to " + VirtBoard.MAX_CPUS + " vCPUs");
+        }
+        return n;
+    }
+
+    /**
+     * The KVM vCPUs of vCPUs 1..n-1: each built from the same options as vCPU 0's (the options were
+     * already checked there, so building again cannot fail on them).
+     */
+    static java.util.function.IntFunction<dev.a64trap.machine.HostedVcpu> moreVcpus(PmuOptions pmu, int n) {
+        if (n == 1) {
+            return null;
+        }
+        return i -> {
+            try {
+                return pmu.build(null);
+            } catch (UsageError e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        };
+    }
+
     private int runBoard(VirtBoard board, VirtBoard.Options o, GdbOptions.Address gdbAddress, ConsoleOutput console,
             PrintStream stderr, PrintStream traceStream, PmuPlot plot) {
         if (gdbAddress != null) {
@@ -218,6 +253,8 @@ public final class RunCommand implements Callable<Integer> {
                 copy.bios = o.bios;
                 copy.lse = o.lse;
                 copy.append = o.append;
+                copy.smp = o.smp;
+                copy.moreVcpus = o.moreVcpus;
                 try {
                     copy.vcpu = pmuOptions.build(null);
                     return VirtBoard.load(image, copy);

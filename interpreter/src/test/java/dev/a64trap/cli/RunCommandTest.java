@@ -261,6 +261,10 @@ class RunCommandTest {
                 args.add("--append");
                 args.add(f[2]);
             }
+            if (f.length > 4 && !f[4].isEmpty()) {
+                args.add("--smp");
+                args.add(f[4]);
+            }
             args.add("--max-insns");
             args.add("200000000");
             Path elf = GUESTS.resolve("prebuilt/" + name + ".elf");
@@ -328,7 +332,12 @@ class RunCommandTest {
         assertEquals("", r.err());
         r = run("-smp", "4", "--load-addr", "0x40000000", raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0).toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.err().contains("-smp 4: SMP is not modelled yet"), r.err());
+        assertEquals("", r.err(), "-smp 4 is --smp 4: vCPU 0 powers the board off");
+        assertEquals(ExitStatus.USAGE, run("-smp", "4", "--smp", "4", raw(B_SELF).toString()).status());
+        r = run("-smp", "cpus=124", "--load-addr", "0x40000000", raw(B_SELF).toString());
+        assertEquals(ExitStatus.USAGE, r.status());
+        assertTrue(r.err().contains("--smp 124: expected 1 to 123 vCPUs"), r.err());
+        assertEquals(ExitStatus.USAGE, run("-smp", "0", raw(B_SELF).toString()).status());
         assertEquals(ExitStatus.USAGE, run("-M", "sbsa-ref", "--load-addr", "0x40000000", raw(B_SELF).toString()).status());
         assertEquals(ExitStatus.USAGE, run("--memory", "1G", "-m", "1G", "--load-addr", "0x40000000",
                 raw(B_SELF).toString()).status());
