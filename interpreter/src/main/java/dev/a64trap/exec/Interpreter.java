@@ -221,9 +221,17 @@ public final class Interpreter {
      * can resume from a breakpoint; {@code run(retired + 1)} is a single step).
      */
     public Stop run(long maxRetired) {
+        return run(maxRetired, true);
+    }
+
+    /**
+     * {@link #run(long)}; {@code resuming} false: a breakpoint at the PC the run starts from stops it
+     * too (a board that runs its vCPUs in turns resumes a vCPU from a breakpoint only once).
+     */
+    public Stop run(long maxRetired, boolean resuming) {
         long limit = maxRetired <= 0 ? Long.MAX_VALUE : maxRetired;
         stop = null;
-        firstBlock = true;
+        firstBlock = resuming;
         Stop s;
         // Slices keep the hot loop a normally entered method: HotSpot compiles it properly rather
         // than through on-stack replacement of one endless call, which runs markedly slower.

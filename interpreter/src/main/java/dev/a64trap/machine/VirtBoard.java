@@ -426,7 +426,7 @@ public final class VirtBoard {
      */
     private Stop runSmp(long maxInsns) {
         long limit = maxInsns <= 0 ? Long.MAX_VALUE : maxInsns;
-        stopRequested = false;
+        boolean[] resumed = new boolean[vcpus.length]; // a breakpoint where a vCPU starts is passed once
         try {
             while (true) {
                 boolean ran = false;
@@ -436,7 +436,8 @@ public final class VirtBoard {
                     }
                     v.waiting = Wait.NONE;
                     long total = retiredTotal();
-                    if (stopRequested) {
+                    if (stopRequested) { // sticky: also one that came while nothing ran
+                        stopRequested = false;
                         return Stop.interrupted(v.cpu.pc);
                     }
                     if (total >= limit) {
@@ -450,7 +451,9 @@ public final class VirtBoard {
                     }
                     v.entered = true;
                     running = v;
-                    Stop s = v.interpreter.run(v.cpu.retired + Math.min(quantum, limit - total));
+                    lastVcpu = v.index;
+                    Stop s = v.interpreter.run(v.cpu.retired + Math.min(quantum, limit - total), !resumed[v.index]);
+                    resumed[v.index] = true;
                     running = null;
                     ran = true;
                     afterTurn(v);
@@ -458,6 +461,7 @@ public final class VirtBoard {
                         case BUDGET -> { } // the quantum is over
                         case WFI_NO_WAKEUP, INTERRUPTED -> {
                             if (v.waiting == Wait.NONE && v.on || stopRequested) {
+                                stopRequested = false;
                                 return s;
                             }
                         }
@@ -479,6 +483,51 @@ public final class VirtBoard {
                     v.hosted.settle();
                 }
             }
+        }
+    }
+
+    /** The vCPU whose turn ended the last {@link #run} or {@link #runVcpu} (0 with one vCPU). */
+    public int lastVcpu() {
+        return lastVcpu;
+    }
+
+    private int lastVcpu;
+
+    /**
+     * Runs only vCPU {@code i} up to {@code limit} retired (its own count): a debugger's single
+     * step. A WFI or WFE that makes it wait ends the step as completed (BUDGET); the next
+     * {@link #run} wakes it when it may. Null if the vCPU is powered off.
+     */
+    public Stop runVcpu(int i, long limit) {
+        Vcpu v = vcpus[i];
+        if (!v.on) {
+            return null;
+        }
+        lastVcpu = i;
+        try {
+            if (vcpus.length == 1) {
+                return run(limit);
+            }
+            v.waiting = Wait.NONE;
+            running = v;
+            if (stopRequested) {
+                stopRequested = false;
+                return Stop.interrupted(v.cpu.pc);
+            }
+            Stop s = v.interpreter.run(limit);
+            running = null;
+            afterTurn(v);
+            boolean parked = v.waiting != Wait.NONE || !v.on;
+            if (s.kind() == Stop.Kind.INTERRUPTED && stopRequested) {
+                stopRequested = false;
+                return s;
+            }
+            if (!parked) {
+                return s;
+            }
+            return Stop.budget(v.cpu.pc); // the step made it wait: done
+        } finally {
+            flush();
         }
     }
 
@@ -584,11 +633,11 @@ public final class VirtBoard {
 
     /** Asks the run to stop at the next block boundary (safe from any thread, e.g. a SIGINT handler). */
     public void interrupt() {
-        stopRequested = true;
         if (vcpus.length == 1) {
             vcpus[0].interpreter.interrupt();
             return;
         }
+        stopRequested = true;
         Vcpu v = running;
         if (v != null) {
             v.interpreter.interrupt();
