@@ -620,9 +620,16 @@ final class BoardDebugTarget implements DebugTarget {
         for (HostPmu p : h.pmus()) {
             sb.append(String.format(Locale.ROOT, "  %-24s CPUs %-8s %2d counters%n", p.name(), p.cpus(), p.counters()));
         }
-        sb.append("vCPU 0 runs on pCPU ").append(hosted.currentCpu()).append(" (").append(hosted.pmuNameOf(hosted.currentCpu()))
-                .append("), scheduler ").append(hosted.scheduler().spec()).append(", guest time ")
-                .append(micros(hosted.nanoseconds())).append('\n');
+        for (VirtBoard.Vcpu v : vcpus) { // with --smp N, every vCPU: each is placed by its own scheduler
+            HostedVcpu hv = v.hosted();
+            if (hv.currentCpu() < 0) {
+                sb.append("vCPU ").append(v.index()).append(" not placed yet (it has not run)\n");
+                continue;
+            }
+            sb.append("vCPU ").append(v.index()).append(" runs on pCPU ").append(hv.currentCpu()).append(" (")
+                    .append(hv.pmuNameOf(hv.currentCpu())).append("), scheduler ").append(hv.scheduler().spec())
+                    .append(", guest time ").append(micros(hv.nanoseconds())).append('\n');
+        }
         List<HostedVcpu.Migration> ms = hosted.migrations();
         sb.append("migrations: ").append(ms.size()).append('\n');
         int from = Math.max(0, ms.size() - 20);

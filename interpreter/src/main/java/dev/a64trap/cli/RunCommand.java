@@ -154,7 +154,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             o.lse = lse(cpuModel);
             o.vcpu = pmuOptions.build(null);
-            o.moreVcpus = moreVcpus(pmuOptions, o.smp);
+            o.moreVcpus = pmuOptions.siblings(o.vcpu, o.smp);
             if (!noJit) {
                 try {
                     dev.a64trap.jit.Jit.fromProperties(); // a bad -Da64trap.jit.threshold is a usage error
@@ -225,23 +225,6 @@ public final class RunCommand implements Callable<Integer> {
         return n;
     }
 
-    /**
-     * The KVM vCPUs of vCPUs 1..n-1: each built from the same options as vCPU 0's (the options were
-     * already checked there, so building again cannot fail on them).
-     */
-    static java.util.function.IntFunction<dev.a64trap.machine.HostedVcpu> moreVcpus(PmuOptions pmu, int n) {
-        if (n == 1) {
-            return null;
-        }
-        return i -> {
-            try {
-                return pmu.build(null);
-            } catch (UsageError e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        };
-    }
-
     private int runBoard(VirtBoard board, VirtBoard.Options o, GdbOptions.Address gdbAddress, ConsoleOutput console,
             PrintStream stderr, PrintStream traceStream, PmuPlot plot) {
         if (gdbAddress != null) {
@@ -254,9 +237,9 @@ public final class RunCommand implements Callable<Integer> {
                 copy.lse = o.lse;
                 copy.append = o.append;
                 copy.smp = o.smp;
-                copy.moreVcpus = o.moreVcpus;
                 try {
                     copy.vcpu = pmuOptions.build(null);
+                    copy.moreVcpus = pmuOptions.siblings(copy.vcpu, copy.smp);
                     return VirtBoard.load(image, copy);
                 } catch (UsageError | ImageLoadException e) {
                     throw new IllegalStateException(e);
@@ -285,11 +268,13 @@ public final class RunCommand implements Callable<Integer> {
             Sigint.restore(sigint);
         }
         long t1 = System.nanoTime();
-        long retired = board.cpu().retired;
-        if (o.vcpu.failEntry() != null) {
+        long retired = board.retiredTotal();
+        dev.a64trap.machine.HostedVcpu failed = board.vcpus().stream().map(VirtBoard.Vcpu::hosted)
+                .filter(h -> h != null && h.failEntry() != null).findFirst().orElse(null);
+        if (failed != null) {
             board.flush();
-            stderr.println(PmuOptions.failEntryLine(o.vcpu));
-            if (pmuOptions.wantsReport() && !writeReport(o.vcpu, stderr)) {
+            stderr.println(PmuOptions.failEntryLine(failed));
+            if (pmuOptions.wantsReport() && !writeReport(board, stderr)) {
                 return ExitStatus.USAGE;
             }
             return writePlot(plot, o.vcpu, stderr) ? ExitStatus.FAIL_ENTRY : ExitStatus.USAGE;
@@ -314,7 +299,7 @@ public final class RunCommand implements Callable<Integer> {
                 yield ExitStatus.GUEST_EXCEPTION;
             }
         };
-        if (pmuOptions.wantsReport() && !writeReport(o.vcpu, stderr)) {
+        if (pmuOptions.wantsReport() && !writeReport(board, stderr)) {
             status = ExitStatus.USAGE;
         }
         if (!writePlot(plot, o.vcpu, stderr)) {
@@ -333,8 +318,22 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Writes the --pmu-report; false (message on stderr) when its FILE cannot be written. */
-    private boolean writeReport(dev.a64trap.machine.HostedVcpu v, PrintStream stderr) {
-        String error = pmuOptions.report(v, stderr);
+    private boolean writeReport(VirtBoard board, PrintStream stderr) {
+        String error = null;
+        java.util.List<VirtBoard.Vcpu> vcpus = board.vcpus();
+        for (VirtBoard.Vcpu v : vcpus) {
+            if (vcpus.size() == 1) {
+                error = pmuOptions.report(v.hosted(), stderr);
+            } else { // one report per vCPU; json:FILE gives one file per vCPU (r.json: r-vcpu1.json...)
+                if (!pmuOptions.reportsToFile()) {
+                    stderr.println("vCPU " + v.index() + ":");
+                }
+                error = pmuOptions.report(v.hosted(), stderr, "vcpu" + v.index());
+            }
+            if (error != null) {
+                break;
+            }
+        }
         if (error != null) {
             stderr.println("a64trap run: " + error);
         }

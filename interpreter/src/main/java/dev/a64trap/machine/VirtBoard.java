@@ -531,7 +531,8 @@ public final class VirtBoard {
         }
     }
 
-    private long retiredTotal() {
+    /** Instructions retired by all vCPUs. */
+    public long retiredTotal() {
         long t = 0;
         for (Vcpu v : vcpus) {
             t += v.cpu.retired;

@@ -320,6 +320,39 @@ class RunCommandTest {
     }
 
     @Test
+    void smpRunReportsEveryVcpusPmu() throws IOException {
+        Result r = run("--smp", "8", "--pmu", "fixed-counters-only", "--pmu-report", "text",
+                GUESTS.resolve("prebuilt/smp.elf").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().endsWith("smp: 19 passed, 0 failed\n"), r.out());
+        for (int i = 0; i < 8; i++) {
+            assertTrue(r.err().contains("vCPU " + i + ":\nvPMU report: mode fixed-counters-only"), r.err());
+        }
+        assertEquals(8, r.err().split("PMCR_EL0.N=0,", -1).length - 1, "every vCPU sees the same PMCR_EL0.N");
+    }
+
+    /**
+     * pmu-smp on 4 vCPUs of the rk3588 host: every vCPU sees the same PMCR_EL0.N; under
+     * fixed-counters-only each vCPU's cycle counter counts in every round wherever it runs, under
+     * KVM's default PMU (the A55's) it stalls on some vCPU while that one sits on an A76.
+     */
+    @Test
+    void smpPmuFixedCountersOnlyCountsOnEveryVcpuWhereTheDefaultPmuStalls() throws IOException {
+        String image = GUESTS.resolve("prebuilt/pmu-smp.elf").toString();
+        Result fixed = run("--smp", "4", "--pmu", "fixed-counters-only", image);
+        assertEquals(0, fixed.status(), fixed.err());
+        for (int i = 0; i < 4; i++) {
+            assertTrue(fixed.out().contains("cpu" + i + ": PMCR_EL0.N=0, cycle counter stalled in 0 of 8 rounds"),
+                    fixed.out());
+        }
+        Result dflt = run("--smp", "4", "--pmu", "default", image);
+        assertEquals(0, dflt.status(), dflt.err());
+        assertEquals(4, dflt.out().split("PMCR_EL0.N=6,", -1).length - 1, dflt.out());
+        assertTrue(java.util.regex.Pattern.compile("stalled in [1-8] of 8").matcher(dflt.out()).find(),
+                "some vCPU's cycle counter stopped on an A76: " + dflt.out());
+    }
+
+    @Test
     void qemuSpellingsMapOntoRunsOptions() throws IOException {
         // -m 256M is QEMU's --memory: the image after it is the image, not an unknown option
         Result r = run("-m", "256M", tmp.resolve("x.elf").toString());

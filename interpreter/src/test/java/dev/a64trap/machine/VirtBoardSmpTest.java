@@ -97,4 +97,35 @@ class VirtBoardSmpTest {
         assertEquals(Stop.Kind.WFI_NO_WAKEUP, s.kind(), "vCPU 1 is off and vCPU 0 waits for an event nobody sends");
         assertTrue(b.exitReason().contains("every vCPU waits"), b.exitReason());
     }
+
+    /** Each vCPU is its own KVM vCPU of one VM on the simulated host; the VM's attributes are shared and freeze once it ran. */
+    @Test
+    void everyVcpuIsAKvmVcpuOfOneVm() throws Exception {
+        dev.a64trap.host.Host host = dev.a64trap.host.Host.preset("rk3588");
+        HostedVcpu first = new HostedVcpu(host, dev.a64trap.host.Scheduler.parse("random:10", null, host, 1),
+                dev.a64trap.pmu.VmmPolicy.plan("fixed-counters-only", host, dev.a64trap.pmu.KvmAbi.V8, true),
+                dev.a64trap.pmu.KvmVm.Options.defaults(), 0, -1);
+        HostedVcpu second = first.sibling(dev.a64trap.host.Scheduler.parse("random:10", null, host, 2), 0);
+        assertTrue(first.vm() == second.vm(), "one VM");
+        assertEquals(2, first.vm().vcpus().size());
+        assertTrue(second.vm().fixedCountersOnly(), "the VM-wide attribute holds for the sibling too");
+        VirtBoard.Options o = new VirtBoard.Options();
+        o.loadAddress = OptionalLong.of(0x4000_0000L);
+        o.smp = 2;
+        o.jit = false;
+        o.vcpu = first;
+        o.moreVcpus = i -> second;
+        VirtBoard b = VirtBoard.load(HostedVcpuTest.bytes(new int[] {MOVZ_X0_C400_LSL16, MOVK_X0_3, MOV_X1_1,
+            ADR_X2_PLUS_20, MOV_X3_42, HVC_0, WFE, B_SELF, MRS_X5_MPIDR, SEV, B_MINUS_4}), "smp.bin", o);
+        assertEquals(Stop.Kind.BUDGET, b.run(200_000).kind());
+        assertTrue(b.vcpus().get(1).isOn());
+        assertTrue(first.currentCpu() >= 0 && second.currentCpu() >= 0, "both vCPUs were placed on pCPUs");
+        assertTrue(first.vm().hasRun());
+        dev.a64trap.pmu.KvmVcpu late = first.vm().createVcpu();
+        late.init(true, false, 0);
+        dev.a64trap.pmu.KvmException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.a64trap.pmu.KvmException.class,
+                () -> late.setAttr(dev.a64trap.pmu.PmuAttr.SET_PMU, host.pmus().get(0).typeId()));
+        assertEquals(dev.a64trap.pmu.Errno.EBUSY, e.errno(), "a VM-wide attribute after a vCPU ran");
+    }
 }
