@@ -39,6 +39,11 @@ final class QemuOptions {
     @Option(names = "-semihosting-config", paramLabel = "enable=on[,...]", description = "accepted with enable=on")
     String semihostingConfig;
 
+    @Option(names = "-rtc", paramLabel = "base=DATE[,clock=...]",
+            description = "the RTC's start date, as QEMU's -rtc base= (same as --rtc-base); clock= is accepted: "
+                    + "a64trap's RTC always counts guest time")
+    String rtc;
+
     @Option(names = "-nographic", description = "accepted: a64trap has no graphics; the console is stdio")
     boolean nographic;
 
@@ -65,6 +70,22 @@ final class QemuOptions {
             throw new RunCommand.UsageError(longName + " and " + qemuName + " are the same option; give one");
         }
         return longValue != null ? longValue : qemuValue;
+    }
+
+    /** -rtc's base= value as --rtc-base reads it, or null without -rtc base=. */
+    String rtcBase() throws RunCommand.UsageError {
+        if (rtc == null) {
+            return null;
+        }
+        String base = null;
+        for (String part : rtc.split(",")) {
+            if (part.startsWith("base=")) {
+                base = part.substring(5);
+            } else if (!part.startsWith("clock=") && !part.startsWith("driftfix=")) {
+                throw new RunCommand.UsageError("-rtc " + rtc + ": expected base=DATE, clock=... or driftfix=...");
+            }
+        }
+        return base;
     }
 
     /** -m's value as --memory reads it: QEMU takes a bare number as MiB. */

@@ -102,6 +102,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "'..', absolute paths and symbolic links leading outside fail with EACCES)")
     java.nio.file.Path semihostingRoot;
 
+    @Option(names = "--rtc-base", paramLabel = "DATE",
+            description = "the date the PL031 real-time clock starts at: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC), "
+                    + "or utc/localtime for the host's date now (not reproducible); default 2000-01-01T00:00:00")
+    String rtcBase;
+
     /** Streams for tests; null means the process's own. */
     OutputStream out;
     OutputStream err;
@@ -138,6 +143,7 @@ public final class RunCommand implements Callable<Integer> {
                 cpuModel = "cortex-a57+lse";
             }
             o.ramSize = parseSize(memory);
+            o.rtcBase = rtcSeconds(QemuOptions.either("--rtc-base", rtcBase, "-rtc base=", qemu.rtcBase()));
             checkHeap(o.ramSize, memory);
             o.bios = bios;
             if (semihostingRoot != null && !java.nio.file.Files.isDirectory(semihostingRoot)) {
@@ -439,6 +445,26 @@ public final class RunCommand implements Callable<Integer> {
                     + "(%d MiB at most, %d MiB of it for a64trap itself): lower --memory, or raise the heap, "
                     + "e.g. A64TRAP_JAVA_OPTS=-Xmx%dm", asGiven, max >> 20, HEAP_RESERVE >> 20,
                     (ramSize + HEAP_RESERVE + (256L << 20)) >> 20));
+        }
+    }
+
+    /** --rtc-base's date as seconds since the epoch (UTC); null: the fixed default. */
+    static long rtcSeconds(String date) throws UsageError {
+        if (date == null) {
+            return dev.a64trap.devices.Pl031.DEFAULT_BASE;
+        }
+        if (date.equals("utc")) {
+            return java.time.Instant.now().getEpochSecond(); // the user asked for the host's date
+        }
+        if (date.equals("localtime")) {
+            return java.time.LocalDateTime.now().toEpochSecond(java.time.ZoneOffset.UTC);
+        }
+        try {
+            return date.contains("T")
+                    ? java.time.LocalDateTime.parse(date).toEpochSecond(java.time.ZoneOffset.UTC)
+                    : java.time.LocalDate.parse(date).atStartOfDay().toEpochSecond(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new UsageError("--rtc-base " + date + ": expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS, utc or localtime");
         }
     }
 

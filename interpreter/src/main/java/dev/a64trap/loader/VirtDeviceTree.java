@@ -3,6 +3,7 @@ package dev.a64trap.loader;
 import dev.a64trap.devices.GenericTimer;
 import dev.a64trap.devices.Gicv3;
 import dev.a64trap.devices.Pl011;
+import dev.a64trap.devices.Pl031;
 import dev.a64trap.devices.Psci;
 import dev.a64trap.mem.GuestMemory;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  * The device tree QEMU 7.2 gives {@code -M virt,gic-version=3 -cpu cortex-a57 -m SIZE -kernel IMAGE
  * [-append ARGS]} (hw/arm/virt.c create_fdt and friends, then hw/arm/boot.c arm_load_dtb), cut
  * down to the devices a64trap models: node names, property values, phandles and order are
- * QEMU's. Left out: virtio-mmio, PCIe, fw-cfg, PL031, PL061/gpio-keys, the platform bus and the
+ * QEMU's. Left out: virtio-mmio, PCIe, fw-cfg, PL061/gpio-keys, the platform bus and the
  * GIC ITS (not modelled: the tree is QEMU's {@code its=off} one), and chosen's rng-seed/kaslr-seed
  * (QEMU fills them from host randomness; guest-visible state here must be deterministic). The GIC,
  * timer and PMU nodes take their addresses and interrupt numbers from the devices the board models.
@@ -103,6 +104,13 @@ public final class VirtDeviceTree {
         root.child(unit("memory", GuestMemory.RAM_BASE))
                 .u64("reg", GuestMemory.RAM_BASE, ramSize)
                 .string("device_type", "memory");
+
+        root.child(unit("pl031", Pl031.BASE))
+                .string("clock-names", "apb_pclk")
+                .cells("clocks", PHANDLE_CLOCK)
+                .cells("interrupts", SPI, Pl031.IRQ - 32, LEVEL_HI)
+                .u64("reg", Pl031.BASE, Pl031.SIZE)
+                .string("compatible", "arm,pl031", "arm,primecell");
 
         root.child(unit("pl011", Pl011.BASE))
                 .string("clock-names", "uartclk", "apb_pclk")

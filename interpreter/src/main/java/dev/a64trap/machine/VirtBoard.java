@@ -5,6 +5,7 @@ import dev.a64trap.devices.CfiFlash;
 import dev.a64trap.devices.GuestClock;
 import dev.a64trap.devices.GuestExit;
 import dev.a64trap.devices.Pl011;
+import dev.a64trap.devices.Pl031;
 import dev.a64trap.devices.Psci;
 import dev.a64trap.devices.Semihosting;
 import dev.a64trap.devices.SerialInput;
@@ -68,10 +69,14 @@ public final class VirtBoard {
         public boolean semihostingFiles;
         /** Confine semihosting SYS_OPEN to this directory (implies host files); null = no confinement. */
         public java.nio.file.Path semihostingRoot;
+        /** The date the PL031 RTC starts at, seconds since the epoch (QEMU's -rtc base=). */
+        public long rtcBase = Pl031.DEFAULT_BASE;
     }
 
     private final GuestMemory memory;
     private final Pl011 uart;
+    /** The RTC counts vCPU 0's guest time, as semihosting's clocks do. */
+    private final Pl031 rtc;
     private final Semihosting semihosting;
     private final Psci psci;
     private final LoadedImage image;
@@ -127,12 +132,25 @@ public final class VirtBoard {
             return (hosted != null ? hosted.nanoseconds() : cpu.retired) + idleNs;
         }
 
+        /** The earliest deadline of this vCPU's timers (and, on vCPU 0, the RTC's alarm), or Long.MAX_VALUE. */
+        long nextDeadline() {
+            return index == 0 && rtc != null ? Math.min(timer.nextDeadline(), rtc.nextDeadline()) : timer.nextDeadline();
+        }
+
+        /** Lets this vCPU's timers (and, on vCPU 0, the RTC) see that guest time has moved. */
+        void updateDevices() {
+            timer.update();
+            if (index == 0 && rtc != null) {
+                rtc.update();
+            }
+        }
+
         /** Moves this vCPU's device checkpoint to its timers' next deadline (called after every timer change). */
         void planTimer() {
             if (interpreter == null) {
                 return;
             }
-            long deadline = timer.nextDeadline();
+            long deadline = nextDeadline();
             if (deadline == Long.MAX_VALUE) {
                 interpreter.setDeviceCheckpoint(Long.MAX_VALUE);
                 return;
@@ -254,6 +272,9 @@ public final class VirtBoard {
         vcpus[0].on = true; // the others wait for PSCI CPU_ON, as on QEMU
         psci = new Psci(Psci.Conduit.HVC, new Power());
         uart.setIrqLine(level -> gic.setInput(Pl011.IRQ, level)); // SPI 1
+        rtc = new Pl031(this::nanoseconds, o.rtcBase, () -> vcpus[0].planTimer());
+        memory.map(Pl031.BASE, Pl031.SIZE, rtc);
+        rtc.setIrqLine(level -> gic.setInput(Pl031.IRQ, level)); // SPI 2
         long[] heap = Semihosting.largestGap(memory.ramBase(), memory.ramSize(),
                 used.stream().map(r -> new Semihosting.Span(r.start(), r.end())).toList());
         // one guest time for the timer and semihosting's clocks (vCPU 0's)
@@ -609,7 +630,7 @@ public final class VirtBoard {
             if (behind > 0 && (!v.on || v.waiting != Wait.NONE)) {
                 v.idleNs += behind;
             }
-            v.timer.update();
+            v.updateDevices();
             v.planTimer();
         }
     }
@@ -619,7 +640,7 @@ public final class VirtBoard {
         long skip = Long.MAX_VALUE;
         for (Vcpu v : vcpus) {
             if (v.on) {
-                long d = v.timer.nextDeadline();
+                long d = v.nextDeadline();
                 if (d != Long.MAX_VALUE) {
                     skip = Math.min(skip, d - v.nanoseconds());
                 }
@@ -630,7 +651,7 @@ public final class VirtBoard {
         }
         for (Vcpu v : vcpus) {
             v.idleNs += Math.max(0, skip);
-            v.timer.update();
+            v.updateDevices();
             v.planTimer();
         }
         return true;
@@ -762,7 +783,7 @@ public final class VirtBoard {
 
         @Override
         public void deviceCheckpoint(Cpu c) {
-            v.timer.update();
+            v.updateDevices();
             v.planTimer();
         }
 
@@ -778,12 +799,12 @@ public final class VirtBoard {
                 return v.interpreter.interruptPending() || waitNow(Wait.WFI);
             }
             for (int guard = 0; guard < 4 && !v.interpreter.interruptPending(); guard++) {
-                long deadline = v.timer.nextDeadline();
+                long deadline = v.nextDeadline();
                 if (deadline == Long.MAX_VALUE) {
                     return false;
                 }
                 v.idleNs += deadline - v.nanoseconds();
-                v.timer.update();
+                v.updateDevices();
                 v.planTimer();
             }
             return v.interpreter.interruptPending();

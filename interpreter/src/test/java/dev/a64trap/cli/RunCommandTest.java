@@ -352,6 +352,25 @@ class RunCommandTest {
                 "some vCPU's cycle counter stopped on an A76: " + dflt.out());
     }
 
+    /** --rtc-base and QEMU's -rtc base=: dates in UTC, the host's date only when asked, one clear error otherwise. */
+    @Test
+    void rtcBaseTakesQemusDatesAndRefusesOthers() throws Exception {
+        assertEquals(1_796_601_600L, RunCommand.rtcSeconds("2026-12-07"));
+        assertEquals(1_796_601_600L + 3661, RunCommand.rtcSeconds("2026-12-07T01:01:01"));
+        assertEquals(946_684_800L, RunCommand.rtcSeconds(null)); // reproducible default: 2000-01-01
+        long before = java.time.Instant.now().getEpochSecond();
+        assertTrue(RunCommand.rtcSeconds("utc") >= before);
+        String guest = raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0).toString();
+        Result r = run("-rtc", "base=2026-12-07,clock=vm", "--load-addr", "0x40000000", guest);
+        assertEquals(0, r.status(), r.err());
+        r = run("--rtc-base", "2026-13-01", "--load-addr", "0x40000000", guest);
+        assertEquals(ExitStatus.USAGE, r.status());
+        assertTrue(r.err().contains("--rtc-base 2026-13-01: expected YYYY-MM-DD"), r.err());
+        assertEquals(ExitStatus.USAGE, run("-rtc", "speed=2", "--load-addr", "0x40000000", guest).status());
+        assertEquals(ExitStatus.USAGE, run("-rtc", "base=2026-12-07", "--rtc-base", "2026-12-07",
+                "--load-addr", "0x40000000", guest).status());
+    }
+
     @Test
     void qemuSpellingsMapOntoRunsOptions() throws IOException {
         // -m 256M is QEMU's --memory: the image after it is the image, not an unknown option
