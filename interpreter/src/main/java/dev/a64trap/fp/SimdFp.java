@@ -32,21 +32,21 @@ public final class SimdFp {
 
     /** Vd = Vn op Vm, {@code size} 2 (single) or 3 (double). */
     public static void threeSame(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int m) {
-        long[] a = {v[2 * n], v[2 * n + 1]}, b = {v[2 * m], v[2 * m + 1]}, acc = {v[2 * d], v[2 * d + 1]};
-        long[] out = new long[2];
+        long[] out = new long[2]; // lanes read straight from v: Vd is written only at the end
         int lanes = (q ? 16 : 8) >> size;
+        boolean pairwise = pairwise(op);
         for (int e = 0; e < lanes; e++) {
             long x, y;
-            if (pairwise(op)) {
-                long[] src = e < lanes / 2 ? a : b;
+            if (pairwise) {
+                int src = e < lanes / 2 ? n : m;
                 int i = (2 * e) % lanes;
-                x = lane(src, i, size);
-                y = lane(src, i + 1, size);
+                x = Lanes.get(v, src, i, size);
+                y = Lanes.get(v, src, i + 1, size);
             } else {
-                x = lane(a, e, size);
-                y = lane(b, e, size);
+                x = Lanes.get(v, n, e, size);
+                y = Lanes.get(v, m, e, size);
             }
-            setLane(out, e, size, element(op, x, y, lane(acc, e, size), size, st));
+            setLane(out, e, size, element(op, x, y, Lanes.get(v, d, e, size), size, st));
         }
         v[2 * d] = out[0];
         v[2 * d + 1] = q ? out[1] : 0;
@@ -204,13 +204,13 @@ public final class SimdFp {
     public static final int ELEM_FMLA = 0b00001, ELEM_FMLS = 0b00101, ELEM_FMUL = 0b01001, ELEM_FMULX = 0b11001;
 
     public static void byElement(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int m, int index) {
-        long[] a = {v[2 * n], v[2 * n + 1]}, acc = {v[2 * d], v[2 * d + 1]}, out = new long[2];
-        long y = lane(new long[] {v[2 * m], v[2 * m + 1]}, index, size);
+        long[] out = new long[2];
+        long y = Lanes.get(v, m, index, size);
         int lanes = (q ? 16 : 8) >> size;
         for (int e = 0; e < lanes; e++) {
-            long x = lane(a, e, size), r = switch (op) {
-                case ELEM_FMLA -> SoftFloat.mulAdd(lane(acc, e, size), x, y, size, st);
-                case ELEM_FMLS -> SoftFloat.mulAdd(lane(acc, e, size), SoftFloat.neg(x, size), y, size, st);
+            long x = Lanes.get(v, n, e, size), r = switch (op) {
+                case ELEM_FMLA -> SoftFloat.mulAdd(Lanes.get(v, d, e, size), x, y, size, st);
+                case ELEM_FMLS -> SoftFloat.mulAdd(Lanes.get(v, d, e, size), SoftFloat.neg(x, size), y, size, st);
                 case ELEM_FMUL -> SoftFloat.mul(x, y, size, st);
                 default -> SoftFloat.mulX(x, y, size, st);
             };
