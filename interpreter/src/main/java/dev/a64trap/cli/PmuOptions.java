@@ -53,6 +53,8 @@ public final class PmuOptions {
     @Option(names = "--pmu", paramLabel = "MODE", defaultValue = "default",
             description = "VMM PMU policy: none, default (plain KVM: PMU of the VMM's CPU, vCPU unpinned), "
                     + "pmu:NAME (SET_PMU; the vCPU may only run on that PMU's CPUs), fixed-counters-only, "
+                    + "fixed-counters-only+icntr (experimental, beyond upstream: also FEAT_PMUv3_ICNTR's PMICNTR_EL0, "
+                    + "counting retired instructions across migrations), "
                     + "partitioned:HPMN (the guest owns counters 0..HPMN-1 of whichever core it runs on; "
                     + "needs --kvm-abi partition-v9), "
                     + "auto (QEMU RFC v4 order: machine types up to 10.2 keep default, else a PMU covering all "
@@ -170,7 +172,7 @@ public final class PmuOptions {
             VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true, machine, online);
             if (vcpuStrict) {
                 if (!plan.steps().stream().anyMatch(st -> st.attr() == dev.a64trap.pmu.PmuAttr.SET_PMU)
-                        && !plan.mode().equals("fixed-counters-only")) {
+                        && !plan.mode().startsWith("fixed-counters-only")) {
                     throw new RunCommand.UsageError("--vcpu-strict with --pmu " + mode + ": a STRICT vCPU has no "
                             + "default PMU, so KVM_RUN would fail EINVAL without SET_PMU (use --pmu pmu:NAME)");
                 }

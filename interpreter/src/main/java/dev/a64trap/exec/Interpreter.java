@@ -1140,6 +1140,9 @@ public final class Interpreter {
 
             case HINT, DSB, DMB, ISB -> {
                 // No architectural effect in an in-order model, but for the hints the board decides.
+                if (isWfi(in)) {
+                    sys.wfi(interruptPending()); // EL0 with SCTLR_EL1.nTWI = 0: trapped
+                }
                 if (isEventHint(in) && !eventHint((int) in.imm())) {
                     stop = Stop.wfiNoWakeup(pc); // ends its block: the run stops right after it
                 }
@@ -1237,12 +1240,17 @@ public final class Interpreter {
         boolean ordered = op == Op.LDAR || op == Op.STLR;
         switch (op) {
             case LDR, LDAR -> {
-                long v = Lsu.read(cpu, mem, addr, size, ordered);
+                long v = in.has(Insn.FLAG_UNPRIV) ? Lsu.readUnprivileged(cpu, mem, addr, size, false)
+                        : Lsu.read(cpu, mem, addr, size, ordered);
                 Lsu.writeback(cpu, in, addr);
                 wz(in.rd(), loaded(in, v));
             }
             case STR, STLR -> {
-                Lsu.write(cpu, mem, addr, size, rz(in.rd()), ordered);
+                if (in.has(Insn.FLAG_UNPRIV)) {
+                    Lsu.writeUnprivileged(cpu, mem, addr, size, rz(in.rd()), false);
+                } else {
+                    Lsu.write(cpu, mem, addr, size, rz(in.rd()), ordered);
+                }
                 Lsu.writeback(cpu, in, addr);
             }
             case LDP -> {

@@ -1125,6 +1125,7 @@ final class Translator {
         }
         address(in, pc);
         mv.visitVarInsn(LSTORE, T_ADDR);
+        unprivileged = in.has(Insn.FLAG_UNPRIV); // LDTR/STTR: Lsu checks EL0's permissions at EL1
         int size = in.size();
         Op op = in.op();
         boolean ordered = op == Op.LDAR || op == Op.STLR;
@@ -1198,6 +1199,9 @@ final class Translator {
         }
     }
 
+    /** The load/store being translated is LDTR/STTR-like (unprivileged). */
+    private boolean unprivileged;
+
     private void read(int size, boolean ordered, long offset) {
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitVarInsn(ALOAD, L_MEM);
@@ -1208,7 +1212,7 @@ final class Translator {
         }
         iconst(size);
         bool(ordered);
-        lsu("read", "(" + CPU_D + MEM_D + "JIZ)J");
+        lsu(unprivileged ? "readUnprivileged" : "read", "(" + CPU_D + MEM_D + "JIZ)J");
     }
 
     private void write(int size, boolean ordered, long offset, Runnable value) {
@@ -1222,7 +1226,7 @@ final class Translator {
         iconst(size);
         value.run();
         bool(ordered);
-        lsu("write", "(" + CPU_D + MEM_D + "JIJZ)V");
+        lsu(unprivileged ? "writeUnprivileged" : "write", "(" + CPU_D + MEM_D + "JIJZ)V");
     }
 
     private void writeback(Insn in) {

@@ -246,6 +246,10 @@ public final class HostedVcpu implements RunObserver, EventClock {
             switch (r.name()) {
                 case "ID_AA64DFR0_EL1" -> rows.add(SysReg.of(r.name(), r.encoding(),
                         (c, x) -> (BaseSysRegs.ID_AA64DFR0 & ~0xF00L) | (long) vm.pmuVer() << 8, null));
+                case "ID_AA64DFR1_EL1" -> { // PMICNTR [39:36]: only the experimental fixed-counters-only+icntr
+                    long v = r.read(null) & ~(0xFL << 36) | (vm.icntr() ? 1L << 36 : 0);
+                    rows.add(SysReg.of(r.name(), r.encoding(), (c, x) -> v, null));
+                }
                 case "ID_DFR0_EL1" -> {
                     long v = r.read(null);
                     rows.add(SysReg.of(r.name(), r.encoding(),
@@ -261,7 +265,11 @@ public final class HostedVcpu implements RunObserver, EventClock {
                 default -> rows.add(r);
             }
         }
-        for (PmuRegTable.Entry e : PmuRegTable.entries()) {
+        List<PmuRegTable.Entry> pmuRows = new ArrayList<>(PmuRegTable.entries());
+        if (vm.icntr()) {
+            pmuRows.addAll(PmuRegTable.icntrEntries());
+        }
+        for (PmuRegTable.Entry e : pmuRows) {
             PmuReg reg = e.reg();
             int index = e.index();
             long oneRegId = PmuRegTable.oneRegId(e.encoding());

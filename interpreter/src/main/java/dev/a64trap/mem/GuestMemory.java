@@ -54,6 +54,8 @@ public final class GuestMemory implements PhysicalMemory {
     /** One bit per 4 KiB RAM granule: writes there are reported to the watcher. */
     private final long[] watchBits;
     private WriteWatcher watcher;
+    /** Told when a granule becomes watched (TLBs that write RAM directly must stop doing so there). */
+    private final List<java.util.function.LongConsumer> watchListeners = new ArrayList<>();
     private Mapping[] mmio = new Mapping[0];
 
     // One-entry caches of the last RAM page used by fetches, by data reads and by writes
@@ -120,6 +122,67 @@ public final class GuestMemory implements PhysicalMemory {
             if (writeIndex == page) {
                 writeIndex = -1; // writes to this page must take the checked path now
             }
+            for (java.util.function.LongConsumer l : watchListeners) {
+                l.accept(RAM_BASE + (g << GRANULE_SHIFT));
+            }
+        }
+    }
+
+    /**
+     * Calls {@code listener} with the base of each 4 KiB RAM granule that becomes watched, before
+     * {@link #watch} returns: whoever holds a {@link #directPage} for writes there must drop it.
+     */
+    public void addWatchListener(java.util.function.LongConsumer listener) {
+        watchListeners.add(listener);
+    }
+
+    public void removeWatchListener(java.util.function.LongConsumer listener) {
+        watchListeners.remove(listener);
+    }
+
+    // ---- direct access for software TLBs ----
+
+    /**
+     * The host array holding the 4 KiB RAM granule at {@code pa}, for a TLB that then reads (or,
+     * with {@code write}, writes) it without calling this class: null when {@code pa} is not RAM,
+     * when the granule has never been written (it reads as zero without a page) or, for writes,
+     * when it is watched (its writes must be reported). The granule starts at index
+     * {@link #directOffset}; pages are never freed, so the array stays valid. A write use must be
+     * dropped when {@link #addWatchListener the granule becomes watched}.
+     */
+    public byte[] directPage(long pa, boolean write) {
+        if (!isRam(pa, 1)) {
+            return null;
+        }
+        long g = (pa - RAM_BASE) >>> GRANULE_SHIFT;
+        if (write && (watchBits[(int) (g >>> 6)] & (1L << g)) != 0) {
+            return null;
+        }
+        return ramPages[(int) ((pa - RAM_BASE) >>> PAGE_SHIFT)];
+    }
+
+    /** Where the 4 KiB granule of RAM address {@code pa} starts in its {@link #directPage}. */
+    public static int directOffset(long pa) {
+        return (int) (pa - RAM_BASE) & PAGE_MASK & ~((1 << GRANULE_SHIFT) - 1);
+    }
+
+    /** Reads {@code 1 << size} bytes at {@code in} of a {@link #directPage}, zero-extended. */
+    public static long getDirect(byte[] page, int in, int size) {
+        return switch (size) {
+            case 0 -> page[in] & 0xffL;
+            case 1 -> (short) SHORT.get(page, in) & 0xffffL;
+            case 2 -> (int) INT.get(page, in) & 0xffff_ffffL;
+            default -> (long) LONG.get(page, in);
+        };
+    }
+
+    /** Writes the low {@code 1 << size} bytes of {@code value} at {@code in} of a {@link #directPage}. */
+    public static void putDirect(byte[] page, int in, int size, long value) {
+        switch (size) {
+            case 0 -> page[in] = (byte) value;
+            case 1 -> SHORT.set(page, in, (short) value);
+            case 2 -> INT.set(page, in, (int) value);
+            default -> LONG.set(page, in, value);
         }
     }
 
