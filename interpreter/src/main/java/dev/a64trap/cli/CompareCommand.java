@@ -61,6 +61,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--no-jit", description = "as run --no-jit")
     boolean noJit;
 
+    @Option(names = "--smp", paramLabel = "N", description = "vCPUs, as run --smp (default 1): each mode's vCPUs are KVM vCPUs of one VM")
+    Integer smp;
+
     @Option(names = "--verbose", description = "print the KVM calls of each mode before its console output")
     boolean verbose;
 
@@ -129,7 +132,7 @@ public final class CompareCommand implements Callable<Integer> {
         RunCommand.checkHeap(ram, memory);
         GuestRun.Board board = new GuestRun.Board(ram, loadAddr == null ? java.util.OptionalLong.empty()
                 : java.util.OptionalLong.of(RunCommand.parseNumber(loadAddr, "--load-addr")), RunCommand.lse(cpuModel),
-                !noJit && GuestRun.Board.DEFAULT.jit());
+                !noJit && GuestRun.Board.DEFAULT.jit(), RunCommand.smpCount(smp, null));
         try {
             pmu.build(null); // the options every row shares: a mistake there is a usage error, not a refused row
         } catch (RunCommand.UsageError x) {
@@ -149,6 +152,7 @@ public final class CompareCommand implements Callable<Integer> {
         for (Row r : rows) {
             pmu.pinAfter = r.pinAfter() != null ? r.pinAfter() : userPin;
             HostedVcpu v;
+            java.util.function.IntFunction<HostedVcpu> more;
             try {
                 if (r.pmuMode().startsWith("fixed-counters-only") && !(r.abi() != null ? r.abi() : KvmAbi.parse(pmu.kvmAbi)).hasFixedCountersOnly()) {
                     // kvm_arm_pmu_v3_set_attr() answers an attribute it does not know with -ENXIO
@@ -156,6 +160,7 @@ public final class CompareCommand implements Callable<Integer> {
                             + "fixed-counters-only attribute");
                 }
                 v = pmu.build(r.pmuMode(), r.abi());
+                more = pmu.siblings(v, board.smp()); // under this row's --pin-after
             } catch (RunCommand.UsageError refusal) {
                 if (refusal.errno == null) {
                     throw refusal; // not KVM's answer: the user's mistake, for every row
@@ -173,7 +178,7 @@ public final class CompareCommand implements Callable<Integer> {
                 PmuOptions.warnPlanted(v, "compare", e);
             }
             PmuPlot sampler = plot == null ? null : plot.sampler();
-            GuestRun.Result run = GuestRun.run(imageBytes, name, append, maxInsns, v, sampler, board);
+            GuestRun.Result run = GuestRun.run(imageBytes, name, append, maxInsns, v, sampler, board, more);
             if (run.status() == ExitStatus.INTERRUPTED) { // Ctrl-C: say where, skip the other modes
                 e.println("a64trap compare: " + r.label() + ": " + run.outcome() + "; the remaining modes were not run");
                 return ExitStatus.INTERRUPTED;
@@ -185,6 +190,10 @@ public final class CompareCommand implements Callable<Integer> {
         o.printf("a64trap compare %s on host %s (%s), sched %s, seed %d, KVM ABI %s%n", name, host.name(),
                 describe(host), results.stream().filter(r -> !r.refused()).map(r -> r.vcpu().scheduler().toString())
                         .findFirst().orElse(pmu.sched), pmu.seed, pmu.kvmAbi);
+        if (board.smp() > 1) {
+            o.printf("%d vCPUs per mode (KVM vCPUs of one VM); the table's migrations and stall are vCPU 0's%n",
+                    board.smp());
+        }
         String fmt = "%-41s %6s  %-18s  %-9s  %10s  %12s  %s%n";
         o.printf(Locale.ROOT, fmt, "mode", "PMCR.N", "PMCEID0", "CPUs", "migrations", "PMCCNTR stall", "outcome");
         for (int i = 0; i < rows.size(); i++) {

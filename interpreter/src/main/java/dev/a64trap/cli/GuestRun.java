@@ -22,9 +22,9 @@ final class GuestRun {
     }
 
     /** The board options of {@code run} that {@code compare} passes on (defaults as run's). */
-    record Board(long ramSize, java.util.OptionalLong loadAddress, boolean lse, boolean jit) {
+    record Board(long ramSize, java.util.OptionalLong loadAddress, boolean lse, boolean jit, int smp) {
         static final Board DEFAULT = new Board(dev.a64trap.mem.GuestMemory.DEFAULT_RAM_SIZE,
-                java.util.OptionalLong.empty(), true, dev.a64trap.jit.Jit.enabledByProperties());
+                java.util.OptionalLong.empty(), true, dev.a64trap.jit.Jit.enabledByProperties(), 1);
     }
 
     private GuestRun() {}
@@ -43,6 +43,12 @@ final class GuestRun {
 
     static Result run(byte[] bytes, String name, String append, long maxInsns, HostedVcpu vcpu, PmuPlot plot,
             Board settings) throws ImageLoadException {
+        return run(bytes, name, append, maxInsns, vcpu, plot, settings, null);
+    }
+
+    /** With {@code settings.smp()} vCPUs, vCPU i &gt;= 1 on {@code more.apply(i)} (siblings of {@code vcpu}). */
+    static Result run(byte[] bytes, String name, String append, long maxInsns, HostedVcpu vcpu, PmuPlot plot,
+            Board settings, java.util.function.IntFunction<HostedVcpu> more) throws ImageLoadException {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         VirtBoard.Options o = new VirtBoard.Options();
         o.lse = settings.lse();
@@ -53,6 +59,8 @@ final class GuestRun {
         o.stdout = console;
         o.stderr = console;
         o.vcpu = vcpu;
+        o.smp = settings.smp();
+        o.moreVcpus = more;
         VirtBoard board = bytes != null ? VirtBoard.load(bytes, name, o) : VirtBoard.load(java.nio.file.Path.of(name), o);
         Object sigint = Sigint.install(board::interrupt); // Ctrl-C stops this run at a block boundary
         Stop stop;
@@ -62,10 +70,13 @@ final class GuestRun {
             Sigint.restore(sigint);
         }
         String text = console.toString(StandardCharsets.UTF_8);
-        if (vcpu.failEntry() != null) {
-            return new Result(ExitStatus.FAIL_ENTRY, text, String.format(Locale.ROOT,
-                    "KVM_EXIT_FAIL_ENTRY: CPU_UNSUPPORTED on cpu%d (%s)", vcpu.failEntry().cpu(),
-                    vcpu.pmuNameOf(vcpu.failEntry().cpu())), vcpu);
+        for (VirtBoard.Vcpu each : board.vcpus()) { // with --smp, whichever vCPU met an unsupported pCPU
+            HostedVcpu h = each.hosted();
+            if (h.failEntry() != null) {
+                return new Result(ExitStatus.FAIL_ENTRY, text, String.format(Locale.ROOT,
+                        "KVM_EXIT_FAIL_ENTRY: CPU_UNSUPPORTED on cpu%d (%s)%s", h.failEntry().cpu(),
+                        h.pmuNameOf(h.failEntry().cpu()), each.index() == 0 ? "" : " for vCPU " + each.index()), vcpu);
+            }
         }
         return switch (stop.kind()) {
             case EXIT -> new Result(stop.status(), text, "exit " + stop.status() + ": " + lastLine(text), vcpu);

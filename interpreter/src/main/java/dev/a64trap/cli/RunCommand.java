@@ -301,6 +301,10 @@ public final class RunCommand implements Callable<Integer> {
                 yield ExitStatus.INTERRUPTED;
             }
             case EXCEPTION, EXCEPTION_LOOP, WFI_NO_WAKEUP -> {
+                if (board.vcpus().size() > 1) {
+                    stderr.printf("a64trap: vCPU %d stopped the board%s%n", board.lastVcpu(),
+                            board.exitReason().isEmpty() ? "" : " (" + board.exitReason() + ")");
+                }
                 stderr.print(stuckReport(stop, "\n  "));
                 yield ExitStatus.GUEST_EXCEPTION;
             }

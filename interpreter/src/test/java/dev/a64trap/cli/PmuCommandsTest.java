@@ -141,6 +141,32 @@ class PmuCommandsTest {
         assertTrue(!r.out().contains("--- fixed-counters-only: console"), r.out());
     }
 
+    /** compare --smp 4 on pmu-smp: every mode's 4 vCPUs share its PMCR_EL0.N; only KVM's default PMU stalls. */
+    @Test
+    void compareOnFourVcpus() {
+        CompareCommand c = new CompareCommand();
+        Out r = exec(c, (o, e) -> {
+            c.out = o;
+            c.err = e;
+        }, "--smp", "4", GUESTS.resolve("prebuilt/pmu-smp.elf").toString());
+        assertTrue(r.out().contains("4 vCPUs per mode (KVM vCPUs of one VM)"), r.out());
+        for (String mode : new String[] {"fixed-counters-only", "set-pmu"}) {
+            String console = r.out().substring(r.out().indexOf("--- " + mode + ": console"));
+            for (int i = 0; i < 4; i++) {
+                assertTrue(console.contains("cpu" + i + ": PMCR_EL0.N=" + (mode.equals("set-pmu") ? 6 : 0)
+                        + ", cycle counter stalled in 0 of 8 rounds"), mode + ":\n" + console);
+            }
+        }
+        String dflt = r.out().substring(r.out().indexOf("--- default: console"), r.out().indexOf("--- set-pmu: console"));
+        assertTrue(java.util.regex.Pattern.compile("stalled in [1-8] of 8").matcher(dflt).find(), dflt);
+        CompareCommand n = new CompareCommand();
+        Out bad = exec(n, (o, e) -> {
+            n.out = o;
+            n.err = e;
+        }, "--smp", "0", GUESTS.resolve("prebuilt/hello.elf").toString());
+        assertEquals(ExitStatus.USAGE, bad.status(), bad.err());
+    }
+
     @Test
     void compareTakesMaxInsnsZeroAsNoLimitLikeRun() {
         CompareCommand c = new CompareCommand();

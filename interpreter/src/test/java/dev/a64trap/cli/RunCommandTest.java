@@ -320,6 +320,16 @@ class RunCommandTest {
     }
 
     @Test
+    void aSecondaryWithoutVectorsStopsTheBoardAndTheReportNamesIt() throws IOException {
+        // vCPU 0: CPU_ON64(1, entry = the udf after its own b .); vCPU 1 executes udf #0 with VBAR_EL1 = 0
+        Result r = run("--smp", "2", "--load-addr", "0x40000000",
+                raw(0xd2b88000, 0xf2800060, 0xd2800021, 0x10000062, 0xd4000002, B_SELF, UDF_0).toString()); // adr x2, .+12
+        assertEquals(ExitStatus.GUEST_EXCEPTION, r.status(), r.err());
+        assertTrue(r.err().startsWith("a64trap: vCPU 1 stopped the board\n"), r.err());
+        assertTrue(r.err().contains("EC 0x00: UNDEFINED instruction"), r.err());
+    }
+
+    @Test
     void smpRunReportsEveryVcpusPmu() throws IOException {
         Result r = run("--smp", "8", "--pmu", "fixed-counters-only", "--pmu-report", "text",
                 GUESTS.resolve("prebuilt/smp.elf").toString());

@@ -128,4 +128,23 @@ class VirtBoardSmpTest {
                 () -> late.setAttr(dev.a64trap.pmu.PmuAttr.SET_PMU, host.pmus().get(0).typeId()));
         assertEquals(dev.a64trap.pmu.Errno.EBUSY, e.errno(), "a VM-wide attribute after a vCPU ran");
     }
+
+    /**
+     * vCPU 0: CPU_ON(1, context = an address), LDXR there, WFE, STXR. vCPU 1 stores 7 at the address
+     * it was given, then SEV. A store into vCPU 0's reservation granule clears its monitor (the STXR
+     * fails, status 1); one into another granule does not (the SEV wakes it and the STXR succeeds).
+     */
+    private static long stxrStatusAfterOtherVcpuStoresTo(int movkX3Context) throws Exception {
+        VirtBoard b = raw(2, 0xd2b88000, 0xf2800060, 0xd2800021, 0x10000142, 0xd2a80003, movkX3Context, 0xd4000002,
+                0xd2a80001, 0xf2820001, 0xc85f7c22, WFE, 0xc8047c22, B_SELF, 0xd28000e5, 0xf9000005, SEV, B_SELF);
+        assertEquals(Stop.Kind.BUDGET, b.run(10_000).kind());
+        assertEquals(0x4000_0000L + 12 * 4, b.cpu().pc, "vCPU 0 got past its WFE");
+        return b.cpu().x[4];
+    }
+
+    @Test
+    void anotherVcpusStoreToTheGranuleClearsTheExclusiveMonitor() throws Exception {
+        assertEquals(1, stxrStatusAfterOtherVcpuStoresTo(0xf2820003), "store to 0x4000_1000: STXR fails");
+        assertEquals(0, stxrStatusAfterOtherVcpuStoresTo(0xf2840003), "store to 0x4000_2000: STXR succeeds");
+    }
 }
