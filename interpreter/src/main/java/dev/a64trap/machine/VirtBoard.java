@@ -1,6 +1,7 @@
 package dev.a64trap.machine;
 
 import dev.a64trap.cpu.Cpu;
+import dev.a64trap.devices.CfiFlash;
 import dev.a64trap.devices.GuestClock;
 import dev.a64trap.devices.GuestExit;
 import dev.a64trap.devices.Pl011;
@@ -86,6 +87,9 @@ public final class VirtBoard {
         this.stdout = o.stdout;
         this.stderr = o.stderr;
         memory = new GuestMemory(o.ramSize);
+        for (long bank = GuestMemory.FLASH_BASE; bank < GuestMemory.FLASH_SIZE; bank += GuestMemory.FLASH_BANK_SIZE) {
+            memory.attachFlash(bank, new CfiFlash(memory, bank, GuestMemory.FLASH_BANK_SIZE)); // virt's two pflash banks
+        }
         uart = new Pl011(o.stdout, o.interactiveInput ? SerialInput.background(o.stdin) : SerialInput.eager(o.stdin));
         memory.map(Pl011.BASE, Pl011.SIZE, uart);
         if (o.bios) {
