@@ -129,13 +129,17 @@ public final class BaseSysRegs {
         // CPACR_EL1: only FPEN [21:20] is writable (no SVE/SME, no trace).
         r.add(SysReg.of("CPACR_EL1", of(3, 0, 1, 0, 2), (c, x) -> c.regs().cpacr,
                 (c, x, v) -> c.regs().cpacr = v & (3L << 20)).resetTo(0));
+        // a TTBR write empties the TLB only when its ASID field changes, as QEMU's vmsa_ttbr_write;
+        // a new table base under the same ASID needs the guest's TLBI, as on hardware
         r.add(SysReg.of("TTBR0_EL1", of(3, 0, 2, 0, 0), (c, x) -> c.regs().ttbr0, (c, x, v) -> {
+            boolean asid = (c.regs().ttbr0 ^ v) >>> 48 != 0;
             c.regs().ttbr0 = v;
-            c.translationChanged();
+            c.ttbrWritten(asid);
         }).resetTo(0));
         r.add(SysReg.of("TTBR1_EL1", of(3, 0, 2, 0, 1), (c, x) -> c.regs().ttbr1, (c, x, v) -> {
+            boolean asid = (c.regs().ttbr1 ^ v) >>> 48 != 0;
             c.regs().ttbr1 = v;
-            c.translationChanged();
+            c.ttbrWritten(asid);
         }).resetTo(0));
         r.add(SysReg.of("TCR_EL1", of(3, 0, 2, 0, 2), (c, x) -> c.regs().tcr, (c, x, v) -> {
             c.regs().tcr = v; // stored whole, as QEMU does

@@ -38,4 +38,13 @@ public interface SysRegContext {
      * changed (the CPU empties its TLB). Contexts without an MMU ignore it.
      */
     default void translationChanged() {}
+
+    /**
+     * Called after a write to TTBR0/1_EL1; {@code asidChanged}: its ASID field (bits [63:48])
+     * changed. Only then must the TLB empty (entries of one ASID stay usable after a new table
+     * base until the guest's TLBI, as on hardware and QEMU). By default a translation change.
+     */
+    default void ttbrWritten(boolean asidChanged) {
+        translationChanged();
+    }
 }

@@ -11,10 +11,11 @@ import java.util.Arrays;
  * set only when that access is permitted, and the VA-to-PA addend: a hit is one array load and a
  * compare, as the interpreter and translated code do inline (see exec.Lsu).
  *
- * <p>The TLB only ever holds translations of the current registers: any write to SCTLR_EL1,
- * TCR_EL1, TTBR0/1_EL1 or MAIR_EL1 empties it, and so does every TLBI except the by-VA forms on a
- * TLB without block entries (a block is cached as many 4 KiB entries, so one VA cannot name them
- * all). So ASIDs need no tag here: switching TTBR0 switches the contents. Flushing more than the
+ * <p>The TLB holds translations of the current ASIDs only: any write to SCTLR_EL1, TCR_EL1 or
+ * MAIR_EL1, and a TTBR0/1_EL1 write that changes its ASID, empties it, and so does every TLBI except
+ * the by-VA forms on a TLB without block entries (a block is cached as many 4 KiB entries, so one
+ * VA cannot name them all). So ASIDs need no tag here: switching ASID switches the contents. A
+ * TTBR write that keeps the ASID ({@link #retarget}) keeps the entries, as hardware may and QEMU does. Flushing more than the
  * architecture requires is always allowed; flushing less never happens. {@link #epoch} counts the
  * flushes so translated code can tell that the mapping it was built under may have changed.
  */
@@ -115,6 +116,14 @@ public final class Mmu {
         regs = new Walker.Regs(sctlr, tcr, ttbr0, ttbr1, mair);
         enabled = (sctlr & 1) != 0;
         flush();
+    }
+
+    /**
+     * New table bases under the same ASIDs: later walks use them, the TLB keeps what it holds
+     * (until the guest's TLBI, as on hardware; QEMU flushes on a TTBR write only when the ASID changes).
+     */
+    public void retarget(long ttbr0, long ttbr1) {
+        regs = new Walker.Regs(regs.sctlr(), regs.tcr(), ttbr0, ttbr1, regs.mair());
     }
 
     public Walker.Regs regs() {
