@@ -6,6 +6,7 @@
  * Then a breakpoint linked (LBN) to a context-ID breakpoint: silent while CONTEXTIDR_EL1
  * differs, taken once it matches (QEMU 7.2 implements linked context matching; it does not
  * implement unlinked context-ID breakpoints, so those are tested in SelfHostedDebugTest only).
+ * Last, a store watchpoint on one byte hit by a wider store: FAR is the watched byte (QEMU).
  * Debug exceptions from EL0 need only the OS lock cleared (QEMU resets it locked). */
 #include "runtime.h"
 
@@ -35,7 +36,9 @@ __asm__(".text\n.balign 4\n.global user_code\nuser_code:\n"
         ".global lbp_here\nlbp_here:\n"
         "  mov x6, #6\n"        /* linked breakpoint here */
         "  svc #16\n"           /* first time: CONTEXTIDR_EL1 = the linked context, back to lbp_here */
-        "  svc #17\n"           /* exit */
+        "  svc #17\n"           /* arm a watchpoint on byte 4 of watched[1] */
+        "  str x1, [x3, #8]\n"  /* an 8-byte store that covers it: FAR is the watched byte */
+        "  svc #18\n"           /* exit */
         "  b .\n");
 
 #define WRITE_SYSREG(r, v) __asm__ volatile("msr " #r ", %0\n isb" : : "r"((u64)(v)))
@@ -97,6 +100,11 @@ void handle_exception(struct exc_frame *f)
             }
             return;
         case 17:
+            WRITE_SYSREG(dbgwvr1_el1, &watched[1]);
+            WRITE_SYSREG(dbgwcr1_el1, 0x10 << 5 | 2 << 3 | 2 << 1 | 1); /* BAS = byte 4, store, EL0 */
+            printf("watchpoint armed on byte 4 of watched[1]\n");
+            return;
+        case 18:
             printf("done\n");
             exit(0);
         }
@@ -115,6 +123,7 @@ void handle_exception(struct exc_frame *f)
         printf("watchpoint: ESR=0x%08lx FAR=watched+0x%lx ELR=user_code+0x%lx watched[0]=%lu\n",
                f->esr, f->far - (u64)&watched[0], off(f->elr), watched[0]);
         WRITE_SYSREG(dbgwcr0_el1, 0);
+        WRITE_SYSREG(dbgwcr1_el1, 0);
         return;
     case 0x32: /* software step, lower EL */
         steps++;

@@ -108,9 +108,28 @@ public final class SelfHostedDebug {
      * the naturally aligned 2^MASK bytes instead.
      */
     public static boolean watchpointHit(Cpu cpu, long address, int size, boolean write) {
+        return firstWatchpoint(cpu, address, size, write) >= 0;
+    }
+
+    /**
+     * FAR of a watchpoint hit ({@link #watchpointHit} true): the higher of the access address and
+     * the start of the lowest-numbered hit watchpoint's watched bytes, as QEMU reports it (an
+     * access that starts below the watched bytes reports where they start).
+     */
+    public static long watchpointFar(Cpu cpu, long address, int size, boolean write) {
+        int n = firstWatchpoint(cpu, address, size, write);
+        long c = cpu.sys.dbgwcr[n], wvr = cpu.sys.dbgwvr[n];
+        int mask = (int) (c >>> 24 & 0x1F);
+        long start = mask >= 3 ? wvr & ~((1L << mask) - 1)
+                : (wvr & ~7L) + Integer.numberOfTrailingZeros((int) (c >>> 5 & 0xFF));
+        return Long.compareUnsigned(start, address) > 0 ? start : address;
+    }
+
+    /** The lowest-numbered watchpoint the access hits, or -1. */
+    private static int firstWatchpoint(Cpu cpu, long address, int size, boolean write) {
         SysRegFile s = cpu.sys;
         if ((s.mdscr & MDSCR_MDE) == 0 || !enabled(cpu)) {
-            return false;
+            return -1;
         }
         for (int n = 0; n < s.dbgwcr.length; n++) {
             long c = s.dbgwcr[n];
@@ -126,7 +145,7 @@ public final class SelfHostedDebug {
                 long m = ~((1L << mask) - 1);
                 long first = address & m, last = (address + size - 1) & m;
                 if (first == (wvr & m) || last == (wvr & m)) {
-                    return true;
+                    return n;
                 }
                 continue;
             }
@@ -135,11 +154,11 @@ public final class SelfHostedDebug {
             for (int b = 0; b < size; b++) {
                 long a = address + b;
                 if ((a & ~7L) == dw && (bas >>> (a & 7) & 1) != 0) {
-                    return true;
+                    return n;
                 }
             }
         }
-        return false;
+        return -1;
     }
 
     public static int breakpointSyndrome(boolean fromLowerEl) {
