@@ -256,8 +256,40 @@ public final class PmuOptions {
         }
     }
 
+    /**
+     * vCPUs 1..n-1 of an SMP run: siblings of {@code first} in its VM (the same KVM calls), each placed
+     * by its own scheduler from the same --sched policy, seeded --seed + i so random placements differ.
+     */
+    java.util.function.IntFunction<HostedVcpu> siblings(HostedVcpu first, int n) throws RunCommand.UsageError {
+        if (n == 1 || first == null) {
+            return null;
+        }
+        List<HostedVcpu> more = new ArrayList<>();
+        try {
+            for (int i = 1; i < n; i++) {
+                HostedVcpu v = first.sibling(Scheduler.parse(sched, pinAfter, first.host(), seed + i), vmmCpu);
+                if (pmcrN != null) { // as for vCPU 0 (build)
+                    long id = PmuRegTable.oneRegId(PmuRegTable.byName("PMCR_EL0").encoding());
+                    v.vcpu().setOneReg(id, v.vcpu().getOneReg(id) & ~PmuBits.PMCR_N_MASK
+                            | ((long) pmcrN << PmuBits.PMCR_N_SHIFT & PmuBits.PMCR_N_MASK));
+                }
+                more.add(v);
+            }
+        } catch (HostException | IllegalArgumentException e) {
+            throw new RunCommand.UsageError(e.getMessage());
+        } catch (KvmException e) {
+            throw new RunCommand.UsageError("--pmu " + pmu + " with --smp " + n + ": KVM refused a vCPU: " + e.getMessage());
+        }
+        return i -> more.get(i - 1);
+    }
+
     boolean wantsReport() {
         return pmuReport != null;
+    }
+
+    /** --pmu-report json:FILE (nothing goes to stderr). */
+    boolean reportsToFile() {
+        return pmuReport != null && PmuReport.Format.parse(pmuReport).file() != null;
     }
 
     /** The KVM_EXIT_FAIL_ENTRY line. */

@@ -46,9 +46,9 @@ final class Translator {
             Op.LDR, Op.STR, Op.LDP, Op.STP, Op.LDAR, Op.STLR, Op.PRFM,
             Op.HINT, Op.DSB, Op.DMB, Op.ISB);
 
-    /** Whether {@code in} is translated; WFI is not: the interpreter asks the board whether it may complete. */
+    /** Whether {@code in} is translated; WFI, WFE, SEV and SEVL are not: the interpreter asks the board. */
     static boolean supported(Insn in) {
-        return SUPPORTED.contains(in.op()) && !dev.a64trap.exec.Interpreter.isWfi(in);
+        return SUPPORTED.contains(in.op()) && !dev.a64trap.exec.Interpreter.isEventHint(in);
     }
 
     /** Longest block translated (the interpreter's cap is lower; this keeps methods far below 64 KiB). */

@@ -147,12 +147,43 @@ public final class HostedVcpu implements RunObserver, EventClock {
 
     /** A vCPU the caller already created (see {@link #detached} and {@link #adopt}). */
     private HostedVcpu(Host host, KvmVm vm, KvmVcpu vcpu, Scheduler scheduler) {
+        this(host, vm, vcpu, scheduler, null);
+    }
+
+    private HostedVcpu(Host host, KvmVm vm, KvmVcpu vcpu, Scheduler scheduler, VmmPolicy.Plan plan) {
         this.host = host;
         this.scheduler = scheduler;
-        this.plan = null;
+        this.plan = plan;
         this.vm = vm;
         this.vcpu = vcpu;
         this.pmu = vcpu.pmu();
+    }
+
+    /**
+     * Another vCPU of this one's VM, as a VMM brings up vCPU n of an SMP guest: KVM_CREATE_VCPU,
+     * then the same KVM_ARM_VCPU_INIT and attribute calls as this vCPU's (the VM-wide ones, SET_PMU,
+     * the event filter, SET_NR_COUNTERS, FIXED_COUNTERS_ONLY, land on the same VM, so every vCPU sees
+     * one PMU configuration; once any vCPU ran, KVM refuses them with EBUSY). It runs where
+     * {@code scheduler} places it. Call before any vCPU of the VM runs.
+     *
+     * @throws dev.a64trap.pmu.KvmException when KVM refuses a step for this vCPU
+     */
+    public HostedVcpu sibling(Scheduler scheduler, int vmmCpu) {
+        if (plan == null) {
+            throw new IllegalStateException("a sibling needs the VMM plan this vCPU was built with");
+        }
+        KvmVcpu v = vm.createVcpu();
+        plan.apply(v, vmmCpu);
+        HostedVcpu h = new HostedVcpu(host, vm, v, scheduler, plan);
+        h.pmu.setIrqListener(high -> {
+            if (high && !h.irqLevel) {
+                h.irqRises++;
+            }
+            h.irqLevel = high;
+            h.irqForward.accept(high);
+        });
+        h.plantedBug = plantedBug;
+        return h;
     }
 
     /**

@@ -47,4 +47,9 @@ public interface SysRegContext {
     default void ttbrWritten(boolean asidChanged) {
         translationChanged();
     }
+
+    /** Which PE of the board this is (0 on a single-CPU board): per-CPU devices pick their state by it. */
+    default int cpuIndex() {
+        return 0;
+    }
 }
