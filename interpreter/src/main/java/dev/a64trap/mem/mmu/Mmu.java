@@ -98,11 +98,13 @@ public final class Mmu {
     public void attach(PhysicalMemory memory) {
         if (guest != null) {
             guest.removeWatchListener(watched);
+            guest.tlbDomain().remove(this);
         }
         this.memory = memory;
         guest = memory instanceof GuestMemory g ? g : null;
         if (guest != null) {
             guest.addWatchListener(watched);
+            guest.tlbDomain().add(this);
         }
         flush(); // no direct entry may point into the old memory
     }
@@ -154,6 +156,31 @@ public final class Mmu {
         tlbs[1].clear();
         large = false;
         epoch++;
+    }
+
+    /** TLBI VMALLE1IS and the other IS forms that empty: every TLB of the inner-shareable domain (all PEs on this memory). */
+    public void flushShared() {
+        for (Mmu m : domain()) {
+            m.flush();
+        }
+    }
+
+    /** TLBI VAE1IS and the other by-VA IS forms: {@link #flushVa} on every PE of the domain. */
+    public void flushVaShared(long va) {
+        for (Mmu m : domain()) {
+            m.flushVa(va);
+        }
+    }
+
+    private java.util.List<Mmu> domain() {
+        if (guest == null) {
+            return java.util.List.of(this);
+        }
+        java.util.List<Mmu> all = new java.util.ArrayList<>();
+        for (Object o : guest.tlbDomain()) {
+            all.add((Mmu) o);
+        }
+        return all;
     }
 
     /** TLBI by VA (any ASID): drops the entries of {@code va}'s page, or everything if blocks are cached. */
