@@ -232,6 +232,15 @@ public final class Cpu implements SysRegContext {
     }
 
     @Override
+    public void ttbrWritten(boolean asidChanged) {
+        if (asidChanged) {
+            translationChanged();
+        } else {
+            mmu.retarget(sys.ttbr0, sys.ttbr1); // walks use the new tables; the TLB keeps its entries
+        }
+    }
+
+    @Override
     public void translationChanged() {
         mmu.configure(sys.sctlr, sys.tcr, sys.ttbr0, sys.ttbr1, sys.mair);
         tlb = mmu.tlb(el);

@@ -1,5 +1,6 @@
 package dev.a64trap.cpu;
 
+import dev.a64trap.sysreg.BaseSysRegs;
 import dev.a64trap.sysreg.SysRegFile;
 
 /**
@@ -43,7 +44,18 @@ public final class SelfHostedDebug {
         return (spsr & Cpu.PSTATE_SS) != 0 && (s.mdscr & MDSCR_SS) != 0 && enabled(s, el, d);
     }
 
-    /** An enabled unlinked address-match breakpoint (BT = 0b0000, BAS = 0b1111 for A64) matches {@code pc} at {@code el}. */
+    /** DBGBCR.BT (bits [23:20]) values of an EL1&0-only PE. */
+    static final int BT_ADDRESS = 0b0000, BT_LINKED_ADDRESS = 0b0001, BT_CONTEXT = 0b0010, BT_LINKED_CONTEXT = 0b0011;
+
+    /**
+     * An enabled breakpoint matches {@code pc} at the current EL (PMC): an address match (BAS =
+     * 0b1111 for A64), unlinked or linked through LBN (bits [19:16]) to a linked context-ID
+     * breakpoint that matches; or an unlinked context-ID match (CONTEXTIDR_EL1 = DBGBVR[31:0], on a
+     * context-aware breakpoint), which fires on every instruction of that context. A linked
+     * context-ID breakpoint (BT 0b0011) only ever matches through a link; other BT values (VMID,
+     * mismatch) need EL2 or AArch32 and never match here. (Vector catch exists only for AArch32
+     * EL1, which this PE does not have.)
+     */
     public static boolean breakpointHit(Cpu cpu, long pc) {
         SysRegFile s = cpu.sys;
         if ((s.mdscr & MDSCR_MDE) == 0 || !enabled(cpu)) {
@@ -51,12 +63,36 @@ public final class SelfHostedDebug {
         }
         for (int n = 0; n < s.dbgbcr.length; n++) {
             long c = s.dbgbcr[n];
-            if ((c & 1) != 0 && (c >>> 20 & 0xF) == 0 && privilegeMatches(c, cpu.el) && (c >>> 5 & 0xF) == 0xF
-                    && (s.dbgbvr[n] & ~3L) == (pc & ~3L)) {
+            if ((c & 1) == 0 || !privilegeMatches(c, cpu.el)) {
+                continue;
+            }
+            boolean hit = switch ((int) (c >>> 20 & 0xF)) {
+                case BT_ADDRESS -> addressMatches(s, n, pc);
+                case BT_LINKED_ADDRESS -> addressMatches(s, n, pc) && linkedContextMatches(s, (int) (c >>> 16 & 0xF));
+                case BT_CONTEXT -> contextMatches(s, n);
+                default -> false;
+            };
+            if (hit) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean addressMatches(SysRegFile s, int n, long pc) {
+        return (s.dbgbcr[n] >>> 5 & 0xF) == 0xF && (s.dbgbvr[n] & ~3L) == (pc & ~3L);
+    }
+
+    /** Breakpoint {@code n} is context-aware and DBGBVR[31:0] equals CONTEXTIDR_EL1. */
+    private static boolean contextMatches(SysRegFile s, int n) {
+        return n >= BaseSysRegs.FIRST_CONTEXT_BREAKPOINT && n < BaseSysRegs.BREAKPOINTS
+                && (s.dbgbvr[n] & 0xFFFF_FFFFL) == s.contextidr;
+    }
+
+    /** The link target {@code lbn} is an enabled linked context-ID breakpoint whose context matches. */
+    private static boolean linkedContextMatches(SysRegFile s, int lbn) {
+        long c = s.dbgbcr[lbn];
+        return (c & 1) != 0 && (c >>> 20 & 0xF) == BT_LINKED_CONTEXT && contextMatches(s, lbn);
     }
 
     /** PMC (bits [2:1]): 0b01 EL1, 0b10 EL0, 0b11 both (HMC and SSC only matter with EL2/EL3). */
@@ -72,14 +108,36 @@ public final class SelfHostedDebug {
      * the naturally aligned 2^MASK bytes instead.
      */
     public static boolean watchpointHit(Cpu cpu, long address, int size, boolean write) {
+        return firstWatchpoint(cpu, address, size, write) >= 0;
+    }
+
+    /**
+     * FAR of a watchpoint hit ({@link #watchpointHit} true): the higher of the access address and
+     * the start of the lowest-numbered hit watchpoint's watched bytes, as QEMU reports it (an
+     * access that starts below the watched bytes reports where they start).
+     */
+    public static long watchpointFar(Cpu cpu, long address, int size, boolean write) {
+        int n = firstWatchpoint(cpu, address, size, write);
+        long c = cpu.sys.dbgwcr[n], wvr = cpu.sys.dbgwvr[n];
+        int mask = (int) (c >>> 24 & 0x1F);
+        long start = mask >= 3 ? wvr & ~((1L << mask) - 1)
+                : (wvr & ~7L) + Integer.numberOfTrailingZeros((int) (c >>> 5 & 0xFF));
+        return Long.compareUnsigned(start, address) > 0 ? start : address;
+    }
+
+    /** The lowest-numbered watchpoint the access hits, or -1. */
+    private static int firstWatchpoint(Cpu cpu, long address, int size, boolean write) {
         SysRegFile s = cpu.sys;
         if ((s.mdscr & MDSCR_MDE) == 0 || !enabled(cpu)) {
-            return false;
+            return -1;
         }
         for (int n = 0; n < s.dbgwcr.length; n++) {
             long c = s.dbgwcr[n];
             if ((c & 1) == 0 || !privilegeMatches(c, cpu.el) || (c >>> 3 & (write ? 2 : 1)) == 0) {
                 continue;
+            }
+            if ((c >>> 20 & 1) != 0 && !linkedContextMatches(s, (int) (c >>> 16 & 0xF))) {
+                continue; // WT: linked to a context-ID breakpoint (LBN) that does not match
             }
             int mask = (int) (c >>> 24 & 0x1F);
             long wvr = s.dbgwvr[n];
@@ -87,7 +145,7 @@ public final class SelfHostedDebug {
                 long m = ~((1L << mask) - 1);
                 long first = address & m, last = (address + size - 1) & m;
                 if (first == (wvr & m) || last == (wvr & m)) {
-                    return true;
+                    return n;
                 }
                 continue;
             }
@@ -96,11 +154,11 @@ public final class SelfHostedDebug {
             for (int b = 0; b < size; b++) {
                 long a = address + b;
                 if ((a & ~7L) == dw && (bas >>> (a & 7) & 1) != 0) {
-                    return true;
+                    return n;
                 }
             }
         }
-        return false;
+        return -1;
     }
 
     public static int breakpointSyndrome(boolean fromLowerEl) {

@@ -863,7 +863,8 @@ public final class Interpreter {
                 boolean write = w == 1;
                 if ((write ? st : ld) && SelfHostedDebug.watchpointHit(cpu, addr, size, write)) {
                     cpu.retired = base;
-                    takeSync(pc, new GuestFault(SelfHostedDebug.watchpointSyndrome(lower, write), true, addr));
+                    takeSync(pc, new GuestFault(SelfHostedDebug.watchpointSyndrome(lower, write), true,
+                            SelfHostedDebug.watchpointFar(cpu, addr, size, write)));
                     return;
                 }
             }

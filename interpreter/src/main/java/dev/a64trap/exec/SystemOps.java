@@ -93,9 +93,9 @@ final class SystemOps {
 
     /**
      * WFI at EL0 with SCTLR_EL1.nTWI = 0 traps to EL1 when it would wait, that is when no
-     * interrupt is pending (masked or not), as QEMU 7.2 does; an EL0 WFE never traps (a64trap has
-     * no event register: a WFE completes at once, as if an event were always pending, which is
-     * also QEMU 7.2's behaviour).
+     * interrupt is pending (masked or not), as QEMU 7.2 does. An EL0 WFE never traps, whatever
+     * nTWE says, as on QEMU 7.2 (which never traps WFE): it completes or waits for an event as the
+     * board decides. The architecture would trap one that waits; the QEMU oracle wins here.
      */
     void wfi(boolean interruptPending) {
         if (cpu.el == 0 && (cpu.sys.sctlr & BaseSysRegs.SCTLR_NTWI) == 0 && !interruptPending) {
@@ -108,7 +108,7 @@ final class SystemOps {
         int op1 = SysRegEncoding.op1(enc), crn = SysRegEncoding.crn(enc), crm = SysRegEncoding.crm(enc),
                 op2 = SysRegEncoding.op2(enc);
         long rt = in.rd() == 31 ? 0 : cpu.x[in.rd()];
-        if (crn == 8 && op1 == 0) { // TLBI (EL1 forms, inner-shareable or not: one PE)
+        if (crn == 8 && op1 == 0) { // TLBI (EL1 forms; the inner-shareable ones reach every PE)
             el1Only();
             tlbi(crm, op2, rt);
             return;
@@ -154,7 +154,8 @@ final class SystemOps {
     }
 
     /**
-     * TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 and their IS forms (CRm 3 = IS, 7 = not).
+     * TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 and their IS forms (CRm 3 = IS: every PE
+     * sharing the memory, 7 = this PE).
      * By-VA forms drop that VA (Xt holds VA[55:12]); the rest empty the TLB. Other encodings are
      * UNDEFINED (ARMv8.0 has no range or outer-shareable forms).
      */
@@ -162,8 +163,16 @@ final class SystemOps {
         if ((crm != 3 && crm != 7) || op2 == 4 || op2 == 6) {
             throw GuestFault.undefined();
         }
+        boolean shared = crm == 3; // IS: every PE on this memory (--smp N), else this PE's TLB
         if (op2 == 1 || op2 == 3 || op2 == 5 || op2 == 7) {
-            cpu.mmu.flushVa(rt << 20 >> 8); // VA[55:12] from Xt[43:0], sign from VA[55]
+            long va = rt << 20 >> 8; // VA[55:12] from Xt[43:0], sign from VA[55]
+            if (shared) {
+                cpu.mmu.flushVaShared(va);
+            } else {
+                cpu.mmu.flushVa(va);
+            }
+        } else if (shared) {
+            cpu.mmu.flushShared();
         } else {
             cpu.mmu.flush();
         }

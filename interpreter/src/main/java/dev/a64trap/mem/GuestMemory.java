@@ -140,6 +140,17 @@ public final class GuestMemory implements PhysicalMemory {
         watchListeners.remove(listener);
     }
 
+    /**
+     * The stage-1 TLBs of the PEs using this memory, one inner-shareable domain: a TLBI ...IS on
+     * one PE reaches them all (mem.mmu's Mmu adds itself when attached; typed Object because this
+     * package knows nothing of translation).
+     */
+    private final List<Object> tlbDomain = new ArrayList<>();
+
+    public List<Object> tlbDomain() {
+        return tlbDomain;
+    }
+
     // ---- direct access for software TLBs ----
 
     /**

@@ -129,13 +129,17 @@ public final class BaseSysRegs {
         // CPACR_EL1: only FPEN [21:20] is writable (no SVE/SME, no trace).
         r.add(SysReg.of("CPACR_EL1", of(3, 0, 1, 0, 2), (c, x) -> c.regs().cpacr,
                 (c, x, v) -> c.regs().cpacr = v & (3L << 20)).resetTo(0));
+        // a TTBR write empties the TLB only when its ASID field changes, as QEMU's vmsa_ttbr_write;
+        // a new table base under the same ASID needs the guest's TLBI, as on hardware
         r.add(SysReg.of("TTBR0_EL1", of(3, 0, 2, 0, 0), (c, x) -> c.regs().ttbr0, (c, x, v) -> {
+            boolean asid = (c.regs().ttbr0 ^ v) >>> 48 != 0;
             c.regs().ttbr0 = v;
-            c.translationChanged();
+            c.ttbrWritten(asid);
         }).resetTo(0));
         r.add(SysReg.of("TTBR1_EL1", of(3, 0, 2, 0, 1), (c, x) -> c.regs().ttbr1, (c, x, v) -> {
+            boolean asid = (c.regs().ttbr1 ^ v) >>> 48 != 0;
             c.regs().ttbr1 = v;
-            c.translationChanged();
+            c.ttbrWritten(asid);
         }).resetTo(0));
         r.add(SysReg.of("TCR_EL1", of(3, 0, 2, 0, 2), (c, x) -> c.regs().tcr, (c, x, v) -> {
             c.regs().tcr = v; // stored whole, as QEMU does
@@ -152,7 +156,9 @@ public final class BaseSysRegs {
         r.add(SysReg.stored("AMAIR_EL1", of(3, 0, 10, 3, 0), 0));
         r.add(SysReg.of("VBAR_EL1", of(3, 0, 12, 0, 0), (c, x) -> c.regs().vbar,
                 (c, x, v) -> c.regs().vbar = v & ~0x7FFL).resetTo(0));
-        r.add(SysReg.stored("CONTEXTIDR_EL1", of(3, 0, 13, 0, 1), 0));
+        // CONTEXTIDR_EL1.PROCID [31:0] (upper half RES0), in a field: context-matching breakpoints read it
+        r.add(SysReg.of("CONTEXTIDR_EL1", of(3, 0, 13, 0, 1), (c, x) -> c.regs().contextidr,
+                (c, x, v) -> c.regs().contextidr = v & 0xFFFF_FFFFL).resetTo(0));
         r.add(SysReg.stored("TPIDR_EL1", of(3, 0, 13, 0, 4), 0));
         r.add(SysReg.stored("TPIDR_EL0", of(3, 3, 13, 0, 2), 0).el0(SysReg.EL0_RW));
         r.add(SysReg.stored("TPIDRRO_EL0", of(3, 3, 13, 0, 3), 0).el0(SysReg.EL0_READ));
@@ -208,10 +214,11 @@ public final class BaseSysRegs {
         r.add(SysReg.constant("DBGAUTHSTATUS_EL1", of(2, 0, 7, 14, 6), 0xAA)); // NS debug implemented, enabled
         // Breakpoint and watchpoint registers, as many as ID_AA64DFR0_EL1.BRPs/WRPs say (the A57's 6 and
         // 4), each keeping its architected fields. They hold what an OS (Linux's hw_breakpoint probe)
-        // writes; breakpoint and watchpoint debug events themselves are not raised yet (README, Limits).
+        // writes; cpu.SelfHostedDebug raises the debug events they describe.
         for (int n = 0; n < BREAKPOINTS; n++) {
             final int k = n;
-            r.add(debugPair("DBGBVR" + n + "_EL1", of(2, 0, 0, n, 4), f -> f.dbgbvr, k, ~3L));
+            // all bits: a context-ID breakpoint keeps the whole CONTEXTIDR in [31:0] (addresses ignore [1:0])
+            r.add(debugPair("DBGBVR" + n + "_EL1", of(2, 0, 0, n, 4), f -> f.dbgbvr, k, -1L));
             r.add(debugPair("DBGBCR" + n + "_EL1", of(2, 0, 0, n, 5), f -> f.dbgbcr, k, DBGBCR_FIELDS));
         }
         for (int n = 0; n < WATCHPOINTS; n++) {
@@ -223,8 +230,10 @@ public final class BaseSysRegs {
     }
 
     /** Breakpoints and watchpoints: ID_AA64DFR0_EL1.BRPs and WRPs plus one. */
-    static final int BREAKPOINTS = (int) (ID_AA64DFR0 >> 12 & 0xF) + 1;
+    public static final int BREAKPOINTS = (int) (ID_AA64DFR0 >> 12 & 0xF) + 1;
     static final int WATCHPOINTS = (int) (ID_AA64DFR0 >> 20 & 0xF) + 1;
+    /** The last ID_AA64DFR0_EL1.CTX_CMPs + 1 breakpoints can match CONTEXTIDR_EL1 (the A57's 4 and 5). */
+    public static final int FIRST_CONTEXT_BREAKPOINT = BREAKPOINTS - (int) (ID_AA64DFR0 >> 28 & 0xF) - 1;
     /** DBGBCR: BT[23:20] LBN[19:16] SSC[15:14] HMC[13] BAS[8:5] PMC[2:1] E[0]. */
     static final long DBGBCR_FIELDS = 0xFF_E1E7L;
     /** DBGWCR: MASK[28:24] WT[20] LBN[19:16] SSC[15:14] HMC[13] BAS[12:5] LSC[4:3] PAC[2:1] E[0]. */

@@ -39,6 +39,15 @@ public interface SysRegContext {
      */
     default void translationChanged() {}
 
+    /**
+     * Called after a write to TTBR0/1_EL1; {@code asidChanged}: its ASID field (bits [63:48])
+     * changed. Only then must the TLB empty (entries of one ASID stay usable after a new table
+     * base until the guest's TLBI, as on hardware and QEMU). By default a translation change.
+     */
+    default void ttbrWritten(boolean asidChanged) {
+        translationChanged();
+    }
+
     /** Which PE of the board this is (0 on a single-CPU board): per-CPU devices pick their state by it. */
     default int cpuIndex() {
         return 0;

@@ -35,6 +35,8 @@ public final class SysRegFile {
     public final long[] dbgbcr = new long[16];
     public final long[] dbgwvr = new long[16];
     public final long[] dbgwcr = new long[16];
+    /** CONTEXTIDR_EL1 (PROCID): what context-ID breakpoints compare with DBGBVR[31:0]. */
+    public long contextidr;
     /**
      * Whether any guest debug event could fire (MDSCR_EL1.SS, or MDE with an enabled breakpoint or
      * watchpoint): the interpreter then runs one instruction at a time and checks exactly. Recomputed

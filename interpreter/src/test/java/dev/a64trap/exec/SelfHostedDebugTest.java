@@ -146,4 +146,66 @@ class SelfHostedDebugTest {
         write(r, "DBGBCR0_EL1", 1); // enabled but MDE clear
         assertFalse(r.cpu.sys.debugArmed);
     }
+
+    /** A breakpoint linked (LBN) to a context-aware linked context-ID breakpoint fires only in that context. */
+    @Test
+    void linkedBreakpointFiresOnlyInTheLinkedContext() {
+        for (long cid : new long[] {0x42, 0x43}) {
+            Rig r = toEl0(false, true, movz(0, 1), movz(1, 2), InterpreterTest.PARK);
+            write(r, "CONTEXTIDR_EL1", cid);
+            write(r, "MDSCR_EL1", 1L << 15);
+            write(r, "DBGBVR4_EL1", 0x42); // context-aware (the A57's breakpoints 4 and 5)
+            write(r, "DBGBCR4_EL1", 0b0011L << 20 | 3 << 1 | 1); // linked context ID, E
+            write(r, "DBGBVR1_EL1", EL0_CODE + 4);
+            write(r, "DBGBCR1_EL1", 0b0001L << 20 | 4L << 16 | 0xF << 5 | 2 << 1 | 1); // linked address, LBN = 4
+            r.run(3);
+            if (cid == 0x42) {
+                assertEquals(0, r.x(1), "matched: the breakpointed instruction did not execute");
+                assertEquals(0x30L << 26 | IL | 0x22, r.cpu.sys.esr);
+                assertEquals(EL0_CODE + 4, r.cpu.sys.elr);
+            } else {
+                assertEquals(2, r.x(1), "another context: no breakpoint");
+                assertEquals(0, r.cpu.el);
+            }
+        }
+    }
+
+    /** An unlinked context-ID breakpoint stops the first instruction of the context, on a context-aware breakpoint only. */
+    @Test
+    void unlinkedContextBreakpointNeedsAContextAwareBreakpoint() {
+        for (int n : new int[] {5, 3}) {
+            Rig r = toEl0(false, true, movz(0, 1), movz(1, 2), InterpreterTest.PARK);
+            write(r, "CONTEXTIDR_EL1", 7);
+            write(r, "MDSCR_EL1", 1L << 15);
+            write(r, "DBGBVR" + n + "_EL1", 7);
+            write(r, "DBGBCR" + n + "_EL1", 0b0010L << 20 | 2 << 1 | 1); // unlinked context ID, EL0
+            r.run(3);
+            if (n == 5) {
+                assertEquals(0, r.x(0), "the first EL0 instruction is stopped");
+                assertEquals(0x30L << 26 | IL | 0x22, r.cpu.sys.esr);
+                assertEquals(EL0_CODE, r.cpu.sys.elr);
+            } else {
+                assertEquals(2, r.x(1), "breakpoint 3 cannot match a context");
+            }
+        }
+    }
+
+    /** A watchpoint with WT = 1 is linked to a context-ID breakpoint: it fires only in that context. */
+    @Test
+    void linkedWatchpointFollowsTheContext() {
+        for (long cid : new long[] {9, 10}) {
+            Rig r = toEl0(false, true, I.op(Op.STR).rd(1).rn(2).imm(0).mode(Insn.MODE_OFFSET), InterpreterTest.PARK);
+            r.cpu.x[1] = 0x55;
+            r.cpu.x[2] = Rig.DATA + 8;
+            write(r, "CONTEXTIDR_EL1", cid);
+            write(r, "MDSCR_EL1", 1L << 15);
+            write(r, "DBGBVR5_EL1", 9);
+            write(r, "DBGBCR5_EL1", 0b0011L << 20 | 3 << 1 | 1);
+            write(r, "DBGWVR0_EL1", Rig.DATA + 8);
+            write(r, "DBGWCR0_EL1", 1L << 20 | 5L << 16 | 0xFF << 5 | 2 << 3 | 2 << 1 | 1); // WT, LBN = 5, store, EL0
+            r.run(2);
+            assertEquals(cid == 9 ? 0 : 0x55, r.mem.read(Rig.DATA + 8, 8), "context " + cid);
+            assertEquals(cid == 9 ? 1 : 0, r.cpu.el, "context " + cid);
+        }
+    }
 }

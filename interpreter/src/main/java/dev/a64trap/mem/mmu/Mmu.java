@@ -11,10 +11,11 @@ import java.util.Arrays;
  * set only when that access is permitted, and the VA-to-PA addend: a hit is one array load and a
  * compare, as the interpreter and translated code do inline (see exec.Lsu).
  *
- * <p>The TLB only ever holds translations of the current registers: any write to SCTLR_EL1,
- * TCR_EL1, TTBR0/1_EL1 or MAIR_EL1 empties it, and so does every TLBI except the by-VA forms on a
- * TLB without block entries (a block is cached as many 4 KiB entries, so one VA cannot name them
- * all). So ASIDs need no tag here: switching TTBR0 switches the contents. Flushing more than the
+ * <p>The TLB holds translations of the current ASIDs only: any write to SCTLR_EL1, TCR_EL1 or
+ * MAIR_EL1, and a TTBR0/1_EL1 write that changes its ASID, empties it, and so does every TLBI except
+ * the by-VA forms on a TLB without block entries (a block is cached as many 4 KiB entries, so one
+ * VA cannot name them all). So ASIDs need no tag here: switching ASID switches the contents. A
+ * TTBR write that keeps the ASID ({@link #retarget}) keeps the entries, as hardware may and QEMU does. Flushing more than the
  * architecture requires is always allowed; flushing less never happens. {@link #epoch} counts the
  * flushes so translated code can tell that the mapping it was built under may have changed.
  */
@@ -97,11 +98,13 @@ public final class Mmu {
     public void attach(PhysicalMemory memory) {
         if (guest != null) {
             guest.removeWatchListener(watched);
+            guest.tlbDomain().remove(this);
         }
         this.memory = memory;
         guest = memory instanceof GuestMemory g ? g : null;
         if (guest != null) {
             guest.addWatchListener(watched);
+            guest.tlbDomain().add(this);
         }
         flush(); // no direct entry may point into the old memory
     }
@@ -115,6 +118,14 @@ public final class Mmu {
         regs = new Walker.Regs(sctlr, tcr, ttbr0, ttbr1, mair);
         enabled = (sctlr & 1) != 0;
         flush();
+    }
+
+    /**
+     * New table bases under the same ASIDs: later walks use them, the TLB keeps what it holds
+     * (until the guest's TLBI, as on hardware; QEMU flushes on a TTBR write only when the ASID changes).
+     */
+    public void retarget(long ttbr0, long ttbr1) {
+        regs = new Walker.Regs(regs.sctlr(), regs.tcr(), ttbr0, ttbr1, regs.mair());
     }
 
     public Walker.Regs regs() {
@@ -145,6 +156,31 @@ public final class Mmu {
         tlbs[1].clear();
         large = false;
         epoch++;
+    }
+
+    /** TLBI VMALLE1IS and the other IS forms that empty: every TLB of the inner-shareable domain (all PEs on this memory). */
+    public void flushShared() {
+        for (Mmu m : domain()) {
+            m.flush();
+        }
+    }
+
+    /** TLBI VAE1IS and the other by-VA IS forms: {@link #flushVa} on every PE of the domain. */
+    public void flushVaShared(long va) {
+        for (Mmu m : domain()) {
+            m.flushVa(va);
+        }
+    }
+
+    private java.util.List<Mmu> domain() {
+        if (guest == null) {
+            return java.util.List.of(this);
+        }
+        java.util.List<Mmu> all = new java.util.ArrayList<>();
+        for (Object o : guest.tlbDomain()) {
+            all.add((Mmu) o);
+        }
+        return all;
     }
 
     /** TLBI by VA (any ASID): drops the entries of {@code va}'s page, or everything if blocks are cached. */

@@ -87,4 +87,28 @@ class DirectTlbTest {
         mmu.flush();
         assertEquals(Mmu.EMPTY, t.load[RO_I]);
     }
+
+    /** --smp N: the PEs share one memory; a TLBI ...IS on one empties the others' entries too, a non-IS one only its own. */
+    @Test
+    void innerShareableMaintenanceReachesEveryTlbOnTheMemory() {
+        Mmu other = new Mmu(false);
+        other.attach(mem);
+        other.configure(1, 25 | 5L << 32, TABLES, 0, 0);
+        mem.write(PA, 8, 1);
+        for (Mmu m : new Mmu[] {mmu, other}) {
+            assertEquals(PA, m.translate(VA, 1, Walker.READ));
+            assertEquals(RO_PA, m.translate(RO_VA, 1, Walker.READ));
+        }
+        mmu.flushVa(VA);
+        assertEquals(Mmu.EMPTY, mmu.tlb(1).read[I]);
+        assertEquals(VA >>> 12, other.tlb(1).read[I], "TLBI VAE1: this PE only");
+        mmu.flushVaShared(VA);
+        assertEquals(Mmu.EMPTY, other.tlb(1).read[I], "TLBI VAE1IS: every PE");
+        assertEquals(RO_VA, other.tlb(1).load[RO_I]);
+        other.flushShared();
+        assertEquals(Mmu.EMPTY, other.tlb(1).load[RO_I]);
+        assertEquals(Mmu.EMPTY, mmu.tlb(1).read[RO_I], "TLBI VMALLE1IS: every PE");
+        other.attach(new GuestMemory(16L << 20)); // another board: out of this domain
+        assertEquals(java.util.List.of(mmu), mem.tlbDomain(), "the other PE left this memory's domain");
+    }
 }
