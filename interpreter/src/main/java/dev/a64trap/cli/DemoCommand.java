@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code a64trap demo}: {@code compare} of the embedded calibrate guest on rk3588 with a round-robin
@@ -21,12 +22,17 @@ import picocli.CommandLine.Command;
             "KVM's default PMU stalls PMCCNTR_EL0 on the other cluster and the guest bug-checks (divide by zero);",
             "fixed-counters-only keeps counting and the guest calibrates. Same as, byte for byte, from the",
             "repository root (the image path is part of the guest's command line, as on QEMU):",
-            "  a64trap compare " + DemoCommand.IMAGE + " " + DemoCommand.ARGS_TEXT})
+            "  a64trap compare " + DemoCommand.IMAGE + " " + DemoCommand.ARGS_TEXT,
+            "With --smp N the guest runs on N vCPUs of one VM (add --smp N to that command line)."})
 public final class DemoCommand implements Callable<Integer> {
     static final String SCHED = "round-robin:500";
     /** The embedded image's name: its path in the repository, so the "Same as" line reproduces the output. */
     static final String IMAGE = "guest-images/prebuilt/calibrate.elf";
     static final String ARGS_TEXT = "--host rk3588 --sched " + SCHED + " --seed 1";
+
+    @Option(names = "--smp", paramLabel = "N",
+            description = "run every mode's guest on N vCPUs of one VM (as compare --smp; default 1)")
+    Integer smp;
 
     OutputStream out;
     OutputStream err;
@@ -51,6 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
         c.imageBytes = elf;
         c.imageName = IMAGE;
         c.maxInsns = GuestRun.DEFAULT_MAX_INSNS;
+        c.smp = smp;
         c.pmu = new PmuOptions();
         c.pmu.host = "rk3588";
         c.pmu.sched = SCHED;

@@ -118,6 +118,28 @@ class PmuCommandsTest {
         assertTrue(a.out().contains("--- default: console"));
     }
 
+    /** demo --smp 4: the calibration guest on 4 vCPUs of one VM, same story, same output twice, as compare --smp 4. */
+    @Test
+    void demoOnFourVcpusTellsTheSameStory() {
+        DemoCommand d = new DemoCommand();
+        Out a = exec(d, (o, e) -> {
+            d.out = o;
+            d.err = e;
+        }, "--smp", "4");
+        DemoCommand d2 = new DemoCommand();
+        Out b = exec(d2, (o, e) -> {
+            d2.out = o;
+            d2.err = e;
+        }, "--smp", "4");
+        assertEquals(0, a.status(), a.err());
+        assertEquals(a.out(), b.out());
+        assertTrue(a.out().contains("4 vCPUs per mode"), a.out());
+        String table = a.out().substring(0, a.out().indexOf("\n---"));
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("default ") && l.contains("exit 1: *** KMODE_EXCEPTION_NOT_HANDLED")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("fixed-counters-only ") && l.contains("exit 0: calibrated")), table);
+        assertTrue(!a.out().equals(demo().out()), "four vCPUs are not one");
+    }
+
     @Test
     void compareUsesEachModeAndReportsFailEntryOutcome() {
         CompareCommand c = new CompareCommand();
