@@ -34,6 +34,10 @@ public final class Block {
     boolean compiledPrefix;
     /** {@link CompiledBlock#region()} of {@link #compiled}, read once. */
     boolean compiledRegion;
+    /** Entries of the run loop into {@link #compiled} counted towards the second tier; negative once asked. */
+    int hot;
+    /** {@link CompiledBlock#graph()} of {@link #compiled}, read once. */
+    boolean compiledGraph;
     /** Set when the block is dropped for a write to its page: a compiled loop must not go round again. */
     public boolean stale;
     /** The {@link RunObserver}'s own per-block data (e.g. its event sums), computed once on first use. */
