@@ -16,6 +16,12 @@ public final class Block {
      * interpreter checks before running it; writes are tracked by this physical page.
      */
     public long pa;
+    /**
+     * Physical code the block's translation depends on, [codeLo, codeHi): its own instructions, and
+     * for a unit of several blocks on its page all of theirs (set by the JIT); a write there drops it.
+     */
+    public long codeLo;
+    public long codeHi;
     public final Insn[] insns;
     final Uop[] uops;
     /** The uops packed for the hot loop: kind | d<<6 | n<<12 | m<<18 | carry<<24 | aux<<25. */
@@ -46,6 +52,8 @@ public final class Block {
     Block(long pc, Insn[] insns, SysReg sysReg) {
         this.pc = pc;
         this.pa = pc;
+        this.codeLo = pc;
+        this.codeHi = pc + 4L * insns.length;
         this.insns = insns;
         this.uops = new Uop[insns.length];
         this.code = new int[insns.length];

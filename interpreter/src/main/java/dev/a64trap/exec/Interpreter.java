@@ -795,6 +795,8 @@ public final class Interpreter {
         }
         Block b = new Block(pc, list.toArray(new Insn[0]), desc);
         b.pa = pa;
+        b.codeLo = pa;
+        b.codeHi = pa + 4L * b.length();
         if (cacheIt) {
             cache.put(b);
         }

@@ -143,6 +143,10 @@ public final class Jit implements BlockCompiler {
             CompiledBlock cb = (CompiledBlock) unit.findConstructor(unit.lookupClass(),
                     MethodType.methodType(void.class, Block[].class)).invoke(chain);
             compiled++;
+            for (Block m : chain) { // a write to any member's code drops the unit with its head
+                b.codeLo = Math.min(b.codeLo, m.pa);
+                b.codeHi = Math.max(b.codeHi, m.pa + 4L * m.length());
+            }
             if (cb.region()) {
                 regions++;
                 chained += chain.length - 1;
