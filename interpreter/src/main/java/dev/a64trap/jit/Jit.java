@@ -112,13 +112,10 @@ public final class Jit implements BlockCompiler {
         }
         Translator.Unit region = chain != null ? Translator.translateRegion(chain)
                 : hotThreshold == 0 ? Translator.translateGraph(b, blockAt) : null;
-        byte[] bytes = region != null ? region.bytes() : Translator.translate(b);
-        if (region != null) {
-            chain = region.blocks();
-        } else if (chain == null) {
-            chain = new Block[] {b};
+        if (region == null) {
+            region = Translator.translate(b);
         }
-        return define(b, bytes, region, chain);
+        return define(b, region.bytes(), region, region.blocks());
     }
 
     /** Defines the unit's hidden class (with its class data when {@code unit} has any) and counts it. */
@@ -137,9 +134,7 @@ public final class Jit implements BlockCompiler {
             }
         }
         try {
-            MethodHandles.Lookup unit = region != null
-                    ? MethodHandles.lookup().defineHiddenClassWithClassData(bytes, region.classData(), true)
-                    : MethodHandles.lookup().defineHiddenClass(bytes, true);
+            MethodHandles.Lookup unit = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, region.classData(), true);
             CompiledBlock cb = (CompiledBlock) unit.findConstructor(unit.lookupClass(),
                     MethodType.methodType(void.class, Block[].class)).invoke(chain);
             compiled++;

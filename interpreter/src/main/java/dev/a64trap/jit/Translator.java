@@ -5,6 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
 import dev.a64trap.exec.Block;
+import dev.a64trap.exec.FpSimdOps;
 import dev.a64trap.sysreg.SysReg;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -48,7 +49,7 @@ final class Translator {
 
     /** Whether {@code in} is translated; WFI is not: the interpreter asks the board whether it may complete. */
     static boolean supported(Insn in) {
-        return SUPPORTED.contains(in.op()) && !dev.a64trap.exec.Interpreter.isWfi(in);
+        return (SUPPORTED.contains(in.op()) || FpSimdOps.handles(in.op())) && !dev.a64trap.exec.Interpreter.isWfi(in);
     }
 
     /** Longest block translated (the interpreter's cap is lower; this keeps methods far below 64 KiB). */
@@ -326,8 +327,10 @@ final class Translator {
     }
 
     /** Class bytes for {@code b} (check {@link #unsupported} first). */
-    static byte[] translate(Block b) {
-        return new Translator(b).emitClass();
+    static Unit translate(Block b) {
+        Translator t = new Translator(b);
+        byte[] bytes = t.emitClass();
+        return new Unit(bytes, List.copyOf(t.constants), new Block[] {b});
     }
 
     private byte[] emitClass() {
@@ -414,8 +417,10 @@ final class Translator {
         }
         for (Insn in : all) {
             Op op = in.op();
-            for (int r : new int[] {in.rd(), in.rn(), in.rm(), in.ra()}) {
-                touched[r] = true;
+            if (!FpSimdOps.handles(op)) { // those work on the CPU's registers, written back around the call
+                for (int r : new int[] {in.rd(), in.rn(), in.rm(), in.ra()}) {
+                    touched[r] = true;
+                }
             }
             if (op == Op.BL || op == Op.BLR) {
                 touched[30] = true;
@@ -426,7 +431,12 @@ final class Translator {
                     usesMemory = true;
                     stores = true;
                 }
-                default -> { }
+                default -> {
+                    if (FpSimdOps.handles(op)) { // a call with the memory; it may store (counted as one)
+                        usesMemory = true;
+                        stores = true;
+                    }
+                }
             }
         }
     }
@@ -1372,7 +1382,12 @@ final class Translator {
             case PRFM, HINT, DSB, DMB, ISB -> {
                 // no architectural effect (as in the interpreter)
             }
-            default -> throw new IllegalStateException("not translatable: " + in.op());
+            default -> {
+                if (!FpSimdOps.handles(in.op())) {
+                    throw new IllegalStateException("not translatable: " + in.op());
+                }
+                fpSimd(in, pc, index);
+            }
         }
         return false;
     }
@@ -1503,6 +1518,29 @@ final class Translator {
         mv.visitLabel(done);
         width(in.sf());
         wz(in.rd());
+    }
+
+    /**
+     * SIMD&FP: a call to the interpreter's own {@code FpSimdOps.exec} (one definition), the decoded
+     * instruction a constant of the unit. It reads and writes the general registers and flags in the
+     * CPU, so they are written back before and reloaded after; a fault reports this instruction.
+     */
+    private void fpSimd(Insn in, long pc, int index) {
+        iconst(index);
+        mv.visitVarInsn(ISTORE, L_IDX);
+        if (region) {
+            iconst(cur);
+            mv.visitVarInsn(ISTORE, L_BLK);
+        }
+        spillState();
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        constant(in, "Ldev/a64trap/decode/Insn;");
+        lconst(pc);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/a64trap/exec/FpSimdOps", "exec",
+                "(" + CPU_D + MEM_D + "Ldev/a64trap/decode/Insn;J)J", false);
+        mv.visitInsn(POP2);
+        reloadState();
     }
 
     // ---- loads and stores
