@@ -6,6 +6,8 @@
  * external abort on the walk, alignment) in a handler that prints ESR/FAR, reads
  * PAR_EL1 after AT S1E1R/W and S1E0R, remaps a page and reads it again after
  * TLBI VAE1, and runs an EL0 task in two address spaces with their own ASIDs.
+ * LDTR/STTR and their byte/half/signed forms at EL1 are checked with EL0's permissions;
+ * an EL0 WFI traps (EC 0x01) with SCTLR_EL1.nTWI = 0 (QEMU 7.2 never traps WFE).
  * PL011 console; SYS_EXIT_EXTENDED with the number of faults taken. */
 #include "runtime.h"
 
@@ -45,6 +47,7 @@ static u64 user_data[2][512] __attribute__((aligned(4096)));
 static u64 user_stack[2][512] __attribute__((aligned(4096)));
 static u64 remap_a[512] __attribute__((aligned(4096)));
 static u64 remap_b[512] __attribute__((aligned(4096)));
+static u64 unpriv_page[512] __attribute__((aligned(4096)));
 /* 64 KiB granule tables (TG0 = 64K, T0SZ 25: the walk starts at level 2, 512 MiB blocks there). */
 static u64 l2_64k[8192] __attribute__((aligned(65536)));
 static u64 l3_64k[8192] __attribute__((aligned(65536)));
@@ -110,6 +113,40 @@ static void store32(u64 va, u32 v)
     __asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(va) : "memory");
 }
 
+/* Unprivileged loads and stores: a faulting one leaves 0xdead (the handler skips it). */
+#define LDT(insn, reg)                                                                   \
+    static u64 insn(u64 va)                                                              \
+    {                                                                                    \
+        u64 v = 0xdead;                                                                  \
+        __asm__ volatile(#insn " %" reg "0, [%1]" : "+r"(v) : "r"(va) : "memory");       \
+        return v;                                                                        \
+    }
+#define STT(insn)                                                                        \
+    static void insn(u64 va, u64 v)                                                      \
+    {                                                                                    \
+        __asm__ volatile(#insn " %w0, [%1]" : : "r"(v), "r"(va) : "memory");             \
+    }
+LDT(ldtr, "x")
+LDT(ldtrb, "w")
+LDT(ldtrh, "w")
+LDT(ldtrsb, "x")
+LDT(ldtrsh, "x")
+LDT(ldtrsw, "x")
+STT(sttrb)
+STT(sttrh)
+
+static void sttr(u64 va, u64 v)
+{
+    __asm__ volatile("sttr %0, [%1]" : : "r"(v), "r"(va) : "memory");
+}
+
+static u64 ldtr_neg(u64 va)
+{
+    u64 v = 0xdead;
+    __asm__ volatile("ldtr %0, [%1, #-8]" : "+r"(v) : "r"(va) : "memory");
+    return v;
+}
+
 static u64 at(const char *op, u64 va)
 {
     u64 par;
@@ -139,6 +176,7 @@ __attribute__((noinline, aligned(4096))) u64 where_am_i(u64 x)
  * kernel skips), returns the sum through SVC. Runs at USER_VA + its offset in the page.
  * run_user ERETs to it with SP_EL0 = sp0; the SVC handler resumes at user_return with x0. */
 void user_task(void);
+void user_wfx(void);
 u64 run_user(u64 entry, u64 sp0);
 __asm__(".text\n"
         ".balign 4096\n"
@@ -152,6 +190,13 @@ __asm__(".text\n"
         "ldr x4, [x3, #0x3000]\n"      /* a kernel-only page: permission fault from EL0 */
         "str x0, [sp, #-16]!\n"        /* the user stack page */
         "ldr x0, [sp], #16\n"
+        "svc #0\n"
+        "b .\n"
+        ".global user_wfx\n"
+        "user_wfx:\n"                 /* with nTWI = nTWE = 0 */
+        "wfi\n"
+        "wfe\n"
+        "mov x0, #0x33\n"
         "svc #0\n"
         "b .\n"
         ".global run_user\n"
@@ -204,6 +249,9 @@ static void build_tables(void)
     l3_test[5] = (1UL << 45) | NORMAL | DESC_PAGE;                   /* above the 44-bit PA range */
     l3_test[6] = (u64)remap_a | NORMAL | DESC_PAGE;                  /* remapped later */
     l3_test[7] = (u64)patch_me | NORMAL | PXN | UXN | DESC_PAGE;     /* RW alias of a code page */
+    l3_test[8] = (u64)unpriv_page | NORMAL | AP_EL0 | PXN | UXN | DESC_PAGE;  /* EL0 read-write */
+    l3_test[9] = (u64)unpriv_page | NORMAL | AP_EL0 | AP_RO | DESC_PAGE;      /* EL0 read-only, EL0-executable */
+    l3_test[10] = (u64)unpriv_page | (NORMAL & ~AF) | AP_EL0 | DESC_PAGE;    /* EL0 read-write, AF clear */
     /* higher half: 0xffffff8000000000 + x -> RAM + x, 2 MiB blocks, EL1 RWX */
     l1_hi[0] = table(l2_hi);
     for (int i = 0; i < 8; i++)
@@ -312,7 +360,44 @@ int main(void)
         printf("             el0 fault: vector=%lu ESR=0x%08lx FAR=0x%lx; then SVC ESR=0x%08lx\n", el0_fault.vec,
                el0_fault.esr, el0_fault.far, last.esr);
     }
+    /* EL0 WFI and WFE with SCTLR_EL1.nTWI = nTWE = 0 */
+    __asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+    __asm__ volatile("msr sctlr_el1, %0; isb" : : "r"(sctlr & ~(1UL << 16 | 1UL << 18)));
+    set_ttbr0((u64)l1_user[0], 2);
+    reset();
+    el0_fault.esr = 0;
+    u64 r = run_user(USER_VA + ((u64)user_wfx & 0xfff), USER_VA + 2 * PAGE + PAGE);
+    printf("el0 wfi/wfe  result=0x%lx trap ESR=0x%08lx at +0x%lx; %d exceptions\n", r, el0_fault.esr,
+           el0_fault.elr - (USER_VA + ((u64)user_wfx & 0xfff)), taken);
+    __asm__ volatile("msr sctlr_el1, %0; isb" : : "r"(sctlr));
     set_ttbr0((u64)l1_lo, 0);
+
+    /* LDTR/STTR at EL1: EL0's permissions */
+    u64 up = TEST_VA + 8 * PAGE, up_ro = TEST_VA + 9 * PAGE, up_af = TEST_VA + 10 * PAGE;
+    reset(); ldtr(TEST_VA + 3 * PAGE);           report("ldtr el1-rw");
+    reset(); ldtrb((u64)where_am_i);             report("ldtrb code");
+    reset(); sttr(TEST_VA + 2 * PAGE + 8, 1);    report("sttr el1-ro");
+    reset(); ldtr(TEST_VA + 0 * PAGE);           report("ldtr xlat");
+    reset(); ldtrh(TEST_VA + 1 * PAGE + 2);      report("ldtrh af");
+    reset(); sttrh(up_af + 2, 1);                report("sttrh af");
+    reset(); sttr(up_ro + 16, 7);                report("sttr el0-ro");
+    reset(); sttrb(up_ro + 1, 7);                report("sttrb el0-ro");
+    reset(); ldtrsw(up + 5);                     report("ldtrsw unal");
+    reset();
+    sttr(up + 16, 0x8899aabbccddeeffUL);
+    sttrb(up + 24, 0x1f0);
+    sttrh(up + 26, 0x18765);
+    u64 v[8];
+    v[0] = ldtr(up + 16);
+    v[1] = ldtrb(up + 24);
+    v[2] = ldtrh(up + 26);
+    v[3] = ldtrsb(up + 23);
+    v[4] = ldtrsh(up + 22);
+    v[5] = ldtrsw(up + 20);
+    v[6] = ldtr_neg(up + 24);
+    v[7] = ldtr(up_ro + 16);
+    printf("unpriv rw    %lx %lx %lx %lx %lx %lx %lx\n", v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+    printf("unpriv ro    %lx, page %lx %lx; %d exceptions\n", v[7], unpriv_page[2], unpriv_page[3], taken);
 
     /* self-modifying code: write "mov w0, #2" through the RW alias, clean/invalidate, call */
     printf("patch before %u\n", patch_me());

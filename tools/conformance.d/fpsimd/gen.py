@@ -15,12 +15,12 @@ import random, re, sys
 sampled, seed, count, length = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 r = random.Random(seed)
 
-FP_OPS = re.compile(r"^(f|scvtf|ucvtf|movi|mvni|orr|bic|and|eor|bsl|bit|bif|orn|mov|dup|ins|add|sub|cm|s|u|mul|mla|mls|pmul|rev|cls|clz|cnt|mvn|rbit|abs|neg|xtn|zip|uzp|trn|ext|tbl|tbx|shl|shrn|sxtl|uxtl|aes)")
+FP_OPS = re.compile(r"^(f|scvtf|ucvtf|movi|mvni|orr|bic|and|eor|bsl|bit|bif|orn|mov|dup|ins|add|sub|cm|s|u|mul|mla|mls|pmul|rev|cls|clz|cnt|mvn|rbit|abs|neg|xtn|zip|uzp|trn|ext|tbl|tbx|shl|shrn|rshrn|sxtl|uxtl|aes)")
 pool = {}  # mnemonic -> words: drawing a mnemonic first keeps the few scalar FP rows as likely as the many SIMD ones
 with open(sampled) as f:
     for line in f:
         w, text = line.rstrip("\n").split("\t", 1)
-        if text.startswith(".inst") or "[" in text or not FP_OPS.match(text):
+        if text.startswith(".inst") or re.search(r"\[(x|w|sp)", text) or not FP_OPS.match(text):
             continue
         ops = text.split("\t", 1)[1] if "\t" in text else ""
         ops = ops.split("//")[0]

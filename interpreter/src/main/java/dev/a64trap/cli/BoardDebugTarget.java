@@ -36,7 +36,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The gdb stub's view of a {@link VirtBoard}: one vCPU, its registers, the system registers of
+ * The gdb stub's view of a {@link VirtBoard}: its vCPUs (gdb threads 1..N, all-stop: a resume runs
+ * them all, a step runs one), their registers, the system registers of
  * its descriptor table (debugger reads through {@link SysReg#peek}, writes through the userspace
  * path), RAM and flash (never MMIO: a debugger read must not pop a UART FIFO), breakpoints (the
  * interpreter stops before them), and watchpoints, sysreg catches and tracing through an
@@ -47,8 +48,9 @@ final class BoardDebugTarget implements DebugTarget {
     private static final int SIGSEGV = 11;
 
     private final VirtBoard board;
+    /** vCPU 0's CPU: what the monitor commands look at. */
     private final Cpu cpu;
-    private final Interpreter interpreter;
+    private final List<VirtBoard.Vcpu> vcpus;
     private final GuestMemory memory;
     private final long maxInsns;
     private final PrintStream log;
@@ -72,9 +74,10 @@ final class BoardDebugTarget implements DebugTarget {
     private boolean tracing;
     /** Why the hook stopped the last run. */
     private StopEvent hookStop;
-    /** {@code cpu.retired} when the current run started: its first instruction ignores watchpoints. */
-    private long runStart;
-    private final Hook hook = new Hook();
+    /** Each vCPU's {@code retired} when the current run started: its first instruction ignores watchpoints. */
+    private final long[] runStart;
+    /** One hook per vCPU (it knows whose access it sees). */
+    private final Hook[] hooks;
     /** When the step in progress started (0: none); the watchdog interrupts one that runs too long. */
     private volatile long stepStarted;
     private static final long STEP_LIMIT_NANOS = 500_000_000L;
@@ -93,7 +96,12 @@ final class BoardDebugTarget implements DebugTarget {
     BoardDebugTarget(VirtBoard board, long maxInsns, PrintStream log) {
         this.board = board;
         this.cpu = board.cpu();
-        this.interpreter = board.interpreter();
+        this.vcpus = board.vcpus();
+        this.runStart = new long[vcpus.size()];
+        this.hooks = new Hook[vcpus.size()];
+        for (int i = 0; i < hooks.length; i++) {
+            hooks[i] = new Hook(i);
+        }
         this.memory = board.memory();
         this.maxInsns = maxInsns;
         this.log = log;
@@ -141,18 +149,24 @@ final class BoardDebugTarget implements DebugTarget {
 
     @Override
     public int cpuCount() {
-        return 1;
+        return vcpus.size();
     }
 
     @Override
     public String cpuDescription(int c) {
-        return "vCPU 0";
+        VirtBoard.Vcpu v = vcpus.get(c);
+        return String.format(Locale.ROOT, "vCPU %d, MPIDR 0x%x%s", c, v.mpidr(), v.isOn() ? "" : ", powered off");
+    }
+
+    private Cpu cpu(int c) {
+        return vcpus.get(c).cpu();
     }
 
     // ---- registers
 
     @Override
     public long readCoreRegister(int c, int reg) {
+        Cpu cpu = cpu(c);
         return switch (reg) {
             case PC -> cpu.pc;
             case CPSR -> cpu.pstate() & 0xFFFF_FFFFL;
@@ -162,15 +176,16 @@ final class BoardDebugTarget implements DebugTarget {
 
     @Override
     public void writeCoreRegister(int c, int reg, long value) {
+        Cpu cpu = cpu(c);
         switch (reg) {
             case PC -> cpu.pc = value;
-            case CPSR -> writePstate(value);
+            case CPSR -> writePstate(cpu, value);
             default -> cpu.x[reg] = value;
         }
     }
 
     /** CPSR as SPSR lays it out: NZCV, IL, DAIF, M[3:0] (EL0t, EL1t, EL1h; other modes keep EL/SP). */
-    private void writePstate(long v) {
+    private static void writePstate(Cpu cpu, long v) {
         cpu.nzcv = (int) (v >>> 28 & 0xF);
         cpu.daif = (int) (v >>> 6 & 0xF);
         cpu.illegalState = (v & (1L << 20)) != 0;
@@ -187,6 +202,7 @@ final class BoardDebugTarget implements DebugTarget {
 
     @Override
     public long[] readFpuRegister(int c, int n) {
+        Cpu cpu = cpu(c);
         return switch (n) {
             case 32 -> new long[] {cpu.sys.fp.fpsr, 0};
             case 33 -> new long[] {cpu.sys.fp.fpcr, 0};
@@ -196,6 +212,7 @@ final class BoardDebugTarget implements DebugTarget {
 
     @Override
     public void writeFpuRegister(int c, int n, long lo, long hi) {
+        Cpu cpu = cpu(c);
         switch (n) {
             case 32 -> cpu.sys.fp.fpsr = lo & dev.a64trap.fp.FpStatus.FPSR_MASK;
             case 33 -> cpu.sys.fp.fpcr = lo & dev.a64trap.fp.FpStatus.FPCR_MASK;
@@ -218,7 +235,7 @@ final class BoardDebugTarget implements DebugTarget {
         }
         SysReg r = sysRegs.get(index);
         try {
-            return r.peekable() ? OptionalLong.of(r.peek(cpu)) : OptionalLong.empty();
+            return r.peekable() ? OptionalLong.of(r.peek(cpu(c))) : OptionalLong.empty();
         } catch (SysReg.Unavailable none) {
             return OptionalLong.empty();
         }
@@ -234,7 +251,7 @@ final class BoardDebugTarget implements DebugTarget {
             return false;
         }
         try {
-            r.setFromUser(cpu, value);
+            r.setFromUser(cpu(c), value);
             return true;
         } catch (SysReg.Unavailable refused) {
             return false;
@@ -267,7 +284,7 @@ final class BoardDebugTarget implements DebugTarget {
         while (done < length) {
             long va = address + done;
             int chunk = (int) Math.min(length - done, 0x1000 - (va & 0xFFF));
-            long pa = cpu.mmu.debugTranslate(va);
+            long pa = cpu(c).mmu.debugTranslate(va);
             int n = pa == -1 ? 0 : backed(pa, chunk);
             if (n > 0) {
                 System.arraycopy(memory.readBytes(pa, n), 0, buffer, offset + done, n);
@@ -286,7 +303,7 @@ final class BoardDebugTarget implements DebugTarget {
         for (int done = 0; done < length; ) {
             long va = address + done;
             int chunk = (int) Math.min(length - done, 0x1000 - (va & 0xFFF));
-            long pa = cpu.mmu.debugTranslate(va);
+            long pa = cpu(c).mmu.debugTranslate(va);
             if (pa == -1 || backed(pa, chunk) != chunk) {
                 return false;
             }
@@ -315,7 +332,7 @@ final class BoardDebugTarget implements DebugTarget {
         switch (kind) {
             case SOFTWARE, HARDWARE -> {
                 breakpoints.get(kind).add(address);
-                interpreter.addBreakpoint(address);
+                vcpus.forEach(v -> v.interpreter().addBreakpoint(address));
             }
             default -> {
                 if (length <= 0) {
@@ -341,7 +358,7 @@ final class BoardDebugTarget implements DebugTarget {
                 }
                 BreakKind other = kind == BreakKind.SOFTWARE ? BreakKind.HARDWARE : BreakKind.SOFTWARE;
                 if (!breakpoints.get(other).contains(address)) {
-                    interpreter.removeBreakpoint(address);
+                    vcpus.forEach(v -> v.interpreter().removeBreakpoint(address));
                 }
                 return true;
             }
@@ -355,15 +372,19 @@ final class BoardDebugTarget implements DebugTarget {
 
     /** The hook is installed only while something needs it, so a plain run keeps the fast path. */
     private void updateHook() {
-        interpreter.setDebugHook(!watches.isEmpty() || catchPmu || !caught.isEmpty() || tracing ? hook : null);
+        boolean on = !watches.isEmpty() || catchPmu || !caught.isEmpty() || tracing;
+        for (int i = 0; i < hooks.length; i++) {
+            vcpus.get(i).interpreter().setDebugHook(on ? hooks[i] : null);
+        }
     }
 
     // ---- execution
 
     @Override
     public StopEvent step(int c) {
+        Cpu cpu = cpu(c);
         long from = cpu.pc;
-        StopEvent e = stepOnce();
+        StopEvent e = stepOnce(c);
         // gdb continuing from a breakpoint steps over it first (the breakpoint out), puts the breakpoint
         // back and continues, taking any SIGTRAP in that step for the step's end: a catch there would be
         // lost. So a catch in a step is kept, armed when gdb re-inserts a breakpoint where the step
@@ -373,53 +394,66 @@ final class BoardDebugTarget implements DebugTarget {
         deferredFrom = from;
         deferredArmed = false;
         deferredPc = cpu.pc;
+        deferredCpu = c;
         return e;
     }
+
+    private int deferredCpu;
 
     private boolean isCatch(StopEvent e) {
         return e.reason() == StopEvent.Reason.SIGNAL && e.code() == SIGTRAP && e.detail().startsWith("guest ");
     }
 
-    private StopEvent stepOnce() {
+    private StopEvent stepOnce(int c) {
+        Cpu cpu = cpu(c);
+        Interpreter interpreter = vcpus.get(c).interpreter();
         long target = cpu.retired + 1;
-        if (maxInsns > 0) {
+        if (maxInsns > 0 && vcpus.size() == 1) {
             target = Math.min(target, maxInsns);
         }
         Stop s;
-        long exceptions = board.interpreter().events.exceptions;
+        long exceptions = interpreter.events.exceptions;
         stepStarted = System.nanoTime() | 1;
-        board.interpreter().setStopAfterException(true);
+        interpreter.setStopAfterException(true);
         try {
-            s = run(target);
+            hookStop = null;
+            markRunStart();
+            s = board.runVcpu(c, target);
         } finally {
-            board.interpreter().setStopAfterException(false);
+            interpreter.setStopAfterException(false);
             stepStarted = 0;
+        }
+        if (s == null) {
+            return StopEvent.signal(c, SIGTRAP, "a64trap: vCPU " + c + " is powered off (PSCI): it has nothing to step");
         }
         // Retired its instruction, then met the step's budget or a breakpoint: a completed step.
         if (cpu.retired == target && (s.kind() == Stop.Kind.BUDGET || s.kind() == Stop.Kind.BREAKPOINT)) {
-            return StopEvent.stepped(0);
+            return StopEvent.stepped(c);
         }
         // The instruction faulted: the step ends at the exception vector, as on hardware.
-        if (s.kind() == Stop.Kind.BUDGET && board.interpreter().events.exceptions != exceptions) {
-            return StopEvent.stepped(0);
+        if (s.kind() == Stop.Kind.BUDGET && interpreter.events.exceptions != exceptions) {
+            return StopEvent.stepped(c);
         }
-        return toStopEvent(s);
+        return toStopEvent(s, c);
     }
 
     @Override
     public StopEvent resume() {
         StopEvent deferred = deferredArmed ? deferredCatch : null;
         deferredCatch = null;
-        if (deferred != null && cpu.pc == deferredPc) { // its line was printed with the step
+        if (deferred != null && cpu(deferredCpu).pc == deferredPc) { // its line was printed with the step
             return StopEvent.signal(deferred.cpu(), deferred.code(), "");
         }
-        return toStopEvent(run(maxInsns));
+        hookStop = null;
+        markRunStart();
+        Stop s = board.run(maxInsns);
+        return toStopEvent(s, board.lastVcpu());
     }
 
-    private Stop run(long limit) {
-        hookStop = null;
-        runStart = cpu.retired;
-        return board.run(limit);
+    private void markRunStart() {
+        for (int i = 0; i < runStart.length; i++) {
+            runStart[i] = cpu(i).retired;
+        }
     }
 
     @Override
@@ -427,22 +461,28 @@ final class BoardDebugTarget implements DebugTarget {
         board.interrupt();
     }
 
-    private StopEvent toStopEvent(Stop s) {
+    private StopEvent toStopEvent(Stop s, int c) {
         return switch (s.kind()) {
             case EXIT -> StopEvent.exited(s.status());
-            case INTERRUPTED -> StopEvent.interrupted(0);
+            case INTERRUPTED -> StopEvent.interrupted(c);
             case BREAKPOINT -> StopEvent.breakpoint(breakpoints.get(BreakKind.SOFTWARE).contains(s.pc())
-                    ? BreakKind.SOFTWARE : BreakKind.HARDWARE, 0, s.pc());
-            case DEBUG -> hookStop != null ? hookStop : StopEvent.signal(0, SIGTRAP, "");
-            case BUDGET -> StopEvent.signal(0, SIGTRAP, "a64trap: instruction budget exhausted after "
-                    + cpu.retired + " instructions");
-            case EXCEPTION, EXCEPTION_LOOP -> StopEvent.signal(0, SIGSEGV, RunCommand.stuckReport(s, "  ").strip());
-            case WFI_NO_WAKEUP -> StopEvent.signal(0, SIGTRAP, RunCommand.stuckReport(s, "  ").strip());
+                    ? BreakKind.SOFTWARE : BreakKind.HARDWARE, c, s.pc());
+            case DEBUG -> hookStop != null ? hookStop : StopEvent.signal(c, SIGTRAP, "");
+            case BUDGET -> StopEvent.signal(c, SIGTRAP, "a64trap: instruction budget exhausted after "
+                    + vcpus.stream().mapToLong(v -> v.cpu().retired).sum() + " instructions");
+            case EXCEPTION, EXCEPTION_LOOP -> StopEvent.signal(c, SIGSEGV, RunCommand.stuckReport(s, "  ").strip());
+            case WFI_NO_WAKEUP -> StopEvent.signal(c, SIGTRAP, RunCommand.stuckReport(s, "  ").strip());
         };
     }
 
     /** Watchpoints, catches and tracing, called by the interpreter's debug path. */
     private final class Hook implements DebugHook {
+        private final int c;
+
+        Hook(int c) {
+            this.c = c;
+        }
+
         @Override
         public void beforeInstruction(long pc, Insn in) {
             if (tracing) {
@@ -452,7 +492,7 @@ final class BoardDebugTarget implements DebugTarget {
 
         @Override
         public boolean dataAccess(long pc, long address, int size, boolean write) {
-            if (cpu.retired == runStart) {
+            if (cpu(c).retired == runStart[c]) {
                 return false; // resuming from a watchpoint stop: let the access happen
             }
             for (Watch w : watches) {
@@ -460,7 +500,7 @@ final class BoardDebugTarget implements DebugTarget {
                     BreakKind reported = w.kind == BreakKind.WATCH_ACCESS ? BreakKind.WATCH_ACCESS
                             : write ? BreakKind.WATCH_WRITE : BreakKind.WATCH_READ;
                     // gdb matches the data address against its watch ranges: report one inside it
-                    hookStop = StopEvent.breakpoint(reported, 0, Math.max(address, w.address));
+                    hookStop = StopEvent.breakpoint(reported, c, Math.max(address, w.address));
                     return true;
                 }
             }
@@ -470,7 +510,7 @@ final class BoardDebugTarget implements DebugTarget {
         @Override
         public boolean sysRegAccess(long pc, SysReg reg, boolean write) {
             if (caught.contains(reg.encoding()) || (catchPmu && isPmu(reg))) {
-                hookStop = StopEvent.signal(0, SIGTRAP, "guest " + (write ? "wrote " : "read ") + reg.name());
+                hookStop = StopEvent.signal(c, SIGTRAP, "guest " + (write ? "wrote " : "read ") + reg.name());
                 return true;
             }
             return false;
@@ -580,9 +620,16 @@ final class BoardDebugTarget implements DebugTarget {
         for (HostPmu p : h.pmus()) {
             sb.append(String.format(Locale.ROOT, "  %-24s CPUs %-8s %2d counters%n", p.name(), p.cpus(), p.counters()));
         }
-        sb.append("vCPU 0 runs on pCPU ").append(hosted.currentCpu()).append(" (").append(hosted.pmuNameOf(hosted.currentCpu()))
-                .append("), scheduler ").append(hosted.scheduler().spec()).append(", guest time ")
-                .append(micros(hosted.nanoseconds())).append('\n');
+        for (VirtBoard.Vcpu v : vcpus) { // with --smp N, every vCPU: each is placed by its own scheduler
+            HostedVcpu hv = v.hosted();
+            if (hv.currentCpu() < 0) {
+                sb.append("vCPU ").append(v.index()).append(" not placed yet (it has not run)\n");
+                continue;
+            }
+            sb.append("vCPU ").append(v.index()).append(" runs on pCPU ").append(hv.currentCpu()).append(" (")
+                    .append(hv.pmuNameOf(hv.currentCpu())).append("), scheduler ").append(hv.scheduler().spec())
+                    .append(", guest time ").append(micros(hv.nanoseconds())).append('\n');
+        }
         List<HostedVcpu.Migration> ms = hosted.migrations();
         sb.append("migrations: ").append(ms.size()).append('\n');
         int from = Math.max(0, ms.size() - 20);

@@ -5,6 +5,7 @@ import dev.a64trap.host.HostPmu;
 import dev.a64trap.loader.ImageLoadException;
 import dev.a64trap.machine.HostedVcpu;
 import dev.a64trap.pmu.KvmAbi;
+import dev.a64trap.pmu.VmmPolicy;
 import dev.a64trap.pmu.PmuReg;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code a64trap compare IMAGE}: the same guest under the six VMM PMU choices on one host, one row
+ * {@code a64trap compare IMAGE}: the same guest under the seven VMM PMU choices on one host, one row
  * each; the guests' console output follows the table, one section per run.
  */
 @Command(
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         header = "Run an image under each KVM PMU mode and compare the outcomes.",
         description = {"Run an image with no PMU, under KVM's default PMU, SET_PMU (pinned to the first PMU's CPUs",
-            "after init), fixed-counters-only, a partitioned PMU (rule set partition-v9) and auto on the chosen",
+            "after init), fixed-counters-only, a partitioned PMU (rule set partition-v9), the experimental",
+            "fixed-counters-only+icntr (beyond upstream: docs/vpmu-upstream.md) and auto on the chosen",
             "host; print one row per mode, then each run's console. --pmu is ignored (each row sets its own).",
             "A mode KVM refuses on this host or ABI is a row 'refused: ERRNO (reason)' and the others run.",
             "--pmu-report gives one report per row that ran (json:FILE: FILE with the mode before its",
@@ -98,10 +100,11 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /**
-     * The six rows for {@code host}: no PMU at all (Windows crashes without one too: the first
+     * The seven rows for {@code host}: no PMU at all (Windows crashes without one too: the first
      * series' cover letter), KVM's default, SET_PMU to the first registered PMU pinned after init,
      * fixed-counters-only, a partitioned PMU with HPMN = min(4, the fewest counters) under its own
-     * rule set (its attribute 5 collides with fixed-counters-only), auto.
+     * rule set (its attribute 5 collides with fixed-counters-only), fixed-counters-only with
+     * FEAT_PMUv3_ICNTR (a64trap's experiment beyond upstream: docs/vpmu-upstream.md), auto.
      */
     static List<Row> rows(Host host) {
         HostPmu first = host.pmus().get(0);
@@ -114,6 +117,7 @@ public final class CompareCommand implements Callable<Integer> {
                 new Row("set-pmu", "pmu:" + first.name(), "0:" + first.cpus()),
                 new Row("fixed-counters-only", "fixed-counters-only", null),
                 new Row("partitioned:" + hpmn + " (partition-v9)", "partitioned:" + hpmn, null, KvmAbi.PARTITION_V9),
+                new Row(VmmPolicy.ICNTR_MODE + " (experimental)", VmmPolicy.ICNTR_MODE, null),
                 new Row("auto", "auto", null));
     }
 
@@ -146,7 +150,7 @@ public final class CompareCommand implements Callable<Integer> {
             pmu.pinAfter = r.pinAfter() != null ? r.pinAfter() : userPin;
             HostedVcpu v;
             try {
-                if (r.pmuMode().equals("fixed-counters-only") && !(r.abi() != null ? r.abi() : KvmAbi.parse(pmu.kvmAbi)).hasFixedCountersOnly()) {
+                if (r.pmuMode().startsWith("fixed-counters-only") && !(r.abi() != null ? r.abi() : KvmAbi.parse(pmu.kvmAbi)).hasFixedCountersOnly()) {
                     // kvm_arm_pmu_v3_set_attr() answers an attribute it does not know with -ENXIO
                     throw new RunCommand.UsageError("", "ENXIO", "KVM ABI " + pmu.kvmAbi + " has no "
                             + "fixed-counters-only attribute");
@@ -181,7 +185,7 @@ public final class CompareCommand implements Callable<Integer> {
         o.printf("a64trap compare %s on host %s (%s), sched %s, seed %d, KVM ABI %s%n", name, host.name(),
                 describe(host), results.stream().filter(r -> !r.refused()).map(r -> r.vcpu().scheduler().toString())
                         .findFirst().orElse(pmu.sched), pmu.seed, pmu.kvmAbi);
-        String fmt = "%-36s %6s  %-18s  %-9s  %10s  %12s  %s%n";
+        String fmt = "%-41s %6s  %-18s  %-9s  %10s  %12s  %s%n";
         o.printf(Locale.ROOT, fmt, "mode", "PMCR.N", "PMCEID0", "CPUs", "migrations", "PMCCNTR stall", "outcome");
         for (int i = 0; i < rows.size(); i++) {
             GuestRun.Result r = results.get(i);

@@ -53,6 +53,8 @@ public final class PmuOptions {
     @Option(names = "--pmu", paramLabel = "MODE", defaultValue = "default",
             description = "VMM PMU policy: none, default (plain KVM: PMU of the VMM's CPU, vCPU unpinned), "
                     + "pmu:NAME (SET_PMU; the vCPU may only run on that PMU's CPUs), fixed-counters-only, "
+                    + "fixed-counters-only+icntr (experimental, beyond upstream: also FEAT_PMUv3_ICNTR's PMICNTR_EL0, "
+                    + "counting retired instructions across migrations), "
                     + "partitioned:HPMN (the guest owns counters 0..HPMN-1 of whichever core it runs on; "
                     + "needs --kvm-abi partition-v9), "
                     + "auto (QEMU RFC v4 order: machine types up to 10.2 keep default, else a PMU covering all "
@@ -170,7 +172,7 @@ public final class PmuOptions {
             VmmPolicy.Plan plan = VmmPolicy.plan(mode, h, abi, true, machine, online);
             if (vcpuStrict) {
                 if (!plan.steps().stream().anyMatch(st -> st.attr() == dev.a64trap.pmu.PmuAttr.SET_PMU)
-                        && !plan.mode().equals("fixed-counters-only")) {
+                        && !plan.mode().startsWith("fixed-counters-only")) {
                     throw new RunCommand.UsageError("--vcpu-strict with --pmu " + mode + ": a STRICT vCPU has no "
                             + "default PMU, so KVM_RUN would fail EINVAL without SET_PMU (use --pmu pmu:NAME)");
                 }
@@ -254,8 +256,40 @@ public final class PmuOptions {
         }
     }
 
+    /**
+     * vCPUs 1..n-1 of an SMP run: siblings of {@code first} in its VM (the same KVM calls), each placed
+     * by its own scheduler from the same --sched policy, seeded --seed + i so random placements differ.
+     */
+    java.util.function.IntFunction<HostedVcpu> siblings(HostedVcpu first, int n) throws RunCommand.UsageError {
+        if (n == 1 || first == null) {
+            return null;
+        }
+        List<HostedVcpu> more = new ArrayList<>();
+        try {
+            for (int i = 1; i < n; i++) {
+                HostedVcpu v = first.sibling(Scheduler.parse(sched, pinAfter, first.host(), seed + i), vmmCpu);
+                if (pmcrN != null) { // as for vCPU 0 (build)
+                    long id = PmuRegTable.oneRegId(PmuRegTable.byName("PMCR_EL0").encoding());
+                    v.vcpu().setOneReg(id, v.vcpu().getOneReg(id) & ~PmuBits.PMCR_N_MASK
+                            | ((long) pmcrN << PmuBits.PMCR_N_SHIFT & PmuBits.PMCR_N_MASK));
+                }
+                more.add(v);
+            }
+        } catch (HostException | IllegalArgumentException e) {
+            throw new RunCommand.UsageError(e.getMessage());
+        } catch (KvmException e) {
+            throw new RunCommand.UsageError("--pmu " + pmu + " with --smp " + n + ": KVM refused a vCPU: " + e.getMessage());
+        }
+        return i -> more.get(i - 1);
+    }
+
     boolean wantsReport() {
         return pmuReport != null;
+    }
+
+    /** --pmu-report json:FILE (nothing goes to stderr). */
+    boolean reportsToFile() {
+        return pmuReport != null && PmuReport.Format.parse(pmuReport).file() != null;
     }
 
     /** The KVM_EXIT_FAIL_ENTRY line. */

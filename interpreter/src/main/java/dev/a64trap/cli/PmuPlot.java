@@ -79,7 +79,7 @@ final class PmuPlot {
         long limit = maxInsns <= 0 ? Long.MAX_VALUE : maxInsns;
         sample(v);
         while (true) {
-            long retired = board.cpu().retired;
+            long retired = board.retiredTotal(); // the budget counts every vCPU (--smp); the plot shows vCPU 0
             long next = limit - retired <= slice ? limit : retired + slice;
             Stop s = board.run(next);
             sample(v);

@@ -27,7 +27,7 @@ final class QemuOptions {
     @Option(names = "-cpu", paramLabel = "MODEL", description = "as --cpu (QEMU's spelling)")
     String cpu;
 
-    @Option(names = "-smp", paramLabel = "N", description = "vCPUs, as QEMU: only 1 is modelled (more: a warning, one vCPU runs)")
+    @Option(names = "-smp", paramLabel = "N", description = "vCPUs, as QEMU (N or cpus=N[,...]): same as --smp N")
     String smp;
 
     @Option(names = {"-M", "-machine"}, paramLabel = "virt", description = "the board: only QEMU's virt")
@@ -76,7 +76,7 @@ final class QemuOptions {
         return m.chars().allMatch(Character::isDigit) && !m.isEmpty() ? m + "M" : m;
     }
 
-    /** Refuses what a64trap cannot honour and warns about -smp; call after parsing. */
+    /** Refuses what a64trap cannot honour; call after parsing. */
     void check(PrintStream stderr) throws RunCommand.UsageError {
         if (machine != null && !machine.equals("virt") && !machine.startsWith("virt,")) {
             throw new RunCommand.UsageError("-M " + machine + ": a64trap models QEMU's virt board only (-M virt)");
@@ -86,21 +86,18 @@ final class QemuOptions {
             throw new RunCommand.UsageError("-semihosting-config " + semihostingConfig
                     + ": semihosting is always on in a64trap (give enable=on, or leave the option out)");
         }
-        if (smp != null) {
-            String n = smp.startsWith("cpus=") ? smp.substring(5) : smp.split(",")[0];
-            int cpus;
-            try {
-                cpus = Integer.parseInt(n);
-            } catch (NumberFormatException e) {
-                throw new RunCommand.UsageError("-smp: not a CPU count: '" + smp + "'");
-            }
-            if (cpus < 1) {
-                throw new RunCommand.UsageError("-smp: need at least 1 CPU, got " + cpus);
-            }
-            if (cpus > 1) {
-                stderr.println("a64trap: warning: -smp " + smp + ": SMP is not modelled yet; the guest runs on one vCPU "
-                        + "and sees one CPU (QEMU would hold the others powered off until PSCI CPU_ON)");
-            }
+    }
+
+    /** -smp's CPU count (N, or cpus=N with further topology ignored), null if not given. */
+    Integer cpuCount() throws RunCommand.UsageError {
+        if (smp == null) {
+            return null;
+        }
+        String n = smp.startsWith("cpus=") ? smp.substring(5).split(",")[0] : smp.split(",")[0];
+        try {
+            return Integer.parseInt(n);
+        } catch (NumberFormatException e) {
+            throw new RunCommand.UsageError("-smp: not a CPU count: '" + smp + "'");
         }
     }
 }

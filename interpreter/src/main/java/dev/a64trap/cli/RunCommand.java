@@ -54,6 +54,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-insns", paramLabel = "N", description = "stop after N instructions (exit 124); 0 = no limit, the default")
     long maxInsns;
 
+    @Option(names = "--smp", paramLabel = "N",
+            description = "vCPUs (default 1; at most 123), as QEMU's -smp N: vCPU 0 starts, the others wait for PSCI CPU_ON")
+    Integer smp;
+
     @Option(names = "--memory", paramLabel = "SIZE",
             description = "RAM size, bytes or with K/M/G suffix (default 128M)")
     String memory;
@@ -125,6 +129,7 @@ public final class RunCommand implements Callable<Integer> {
             qemu.check(stderr);
             append = QemuOptions.either("--append", append, "-append", qemu.append);
             memory = QemuOptions.either("--memory", memory, "-m", qemu.memoryAsSize());
+            o.smp = smpCount(smp, qemu.cpuCount());
             cpuModel = QemuOptions.either("--cpu", cpuModel, "-cpu", qemu.cpu);
             if (memory == null) {
                 memory = "128M";
@@ -149,6 +154,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             o.lse = lse(cpuModel);
             o.vcpu = pmuOptions.build(null);
+            o.moreVcpus = pmuOptions.siblings(o.vcpu, o.smp);
             if (!noJit) {
                 try {
                     dev.a64trap.jit.Jit.fromProperties(); // a bad -Da64trap.jit.threshold is a usage error
@@ -207,6 +213,18 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** --smp or -smp (not both), checked against the board's limit. */
+    static int smpCount(Integer smp, Integer qemuSmp) throws UsageError {
+        if (smp != null && qemuSmp != null) {
+            throw new UsageError("--smp and -smp are the same option; give one");
+        }
+        int n = smp != null ? smp : qemuSmp != null ? qemuSmp : 1;
+        if (n < 1 || n > VirtBoard.MAX_CPUS) {
+            throw new UsageError("--smp " + n + ": expected 1 to " + VirtBoard.MAX_CPUS + " vCPUs");
+        }
+        return n;
+    }
+
     private int runBoard(VirtBoard board, VirtBoard.Options o, GdbOptions.Address gdbAddress, ConsoleOutput console,
             PrintStream stderr, PrintStream traceStream, PmuPlot plot) {
         if (gdbAddress != null) {
@@ -218,8 +236,10 @@ public final class RunCommand implements Callable<Integer> {
                 copy.bios = o.bios;
                 copy.lse = o.lse;
                 copy.append = o.append;
+                copy.smp = o.smp;
                 try {
                     copy.vcpu = pmuOptions.build(null);
+                    copy.moreVcpus = pmuOptions.siblings(copy.vcpu, copy.smp);
                     return VirtBoard.load(image, copy);
                 } catch (UsageError | ImageLoadException e) {
                     throw new IllegalStateException(e);
@@ -248,11 +268,13 @@ public final class RunCommand implements Callable<Integer> {
             Sigint.restore(sigint);
         }
         long t1 = System.nanoTime();
-        long retired = board.cpu().retired;
-        if (o.vcpu.failEntry() != null) {
+        long retired = board.retiredTotal();
+        dev.a64trap.machine.HostedVcpu failed = board.vcpus().stream().map(VirtBoard.Vcpu::hosted)
+                .filter(h -> h != null && h.failEntry() != null).findFirst().orElse(null);
+        if (failed != null) {
             board.flush();
-            stderr.println(PmuOptions.failEntryLine(o.vcpu));
-            if (pmuOptions.wantsReport() && !writeReport(o.vcpu, stderr)) {
+            stderr.println(PmuOptions.failEntryLine(failed));
+            if (pmuOptions.wantsReport() && !writeReport(board, stderr)) {
                 return ExitStatus.USAGE;
             }
             return writePlot(plot, o.vcpu, stderr) ? ExitStatus.FAIL_ENTRY : ExitStatus.USAGE;
@@ -277,7 +299,7 @@ public final class RunCommand implements Callable<Integer> {
                 yield ExitStatus.GUEST_EXCEPTION;
             }
         };
-        if (pmuOptions.wantsReport() && !writeReport(o.vcpu, stderr)) {
+        if (pmuOptions.wantsReport() && !writeReport(board, stderr)) {
             status = ExitStatus.USAGE;
         }
         if (!writePlot(plot, o.vcpu, stderr)) {
@@ -296,8 +318,22 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Writes the --pmu-report; false (message on stderr) when its FILE cannot be written. */
-    private boolean writeReport(dev.a64trap.machine.HostedVcpu v, PrintStream stderr) {
-        String error = pmuOptions.report(v, stderr);
+    private boolean writeReport(VirtBoard board, PrintStream stderr) {
+        String error = null;
+        java.util.List<VirtBoard.Vcpu> vcpus = board.vcpus();
+        for (VirtBoard.Vcpu v : vcpus) {
+            if (vcpus.size() == 1) {
+                error = pmuOptions.report(v.hosted(), stderr);
+            } else { // one report per vCPU; json:FILE gives one file per vCPU (r.json: r-vcpu1.json...)
+                if (!pmuOptions.reportsToFile()) {
+                    stderr.println("vCPU " + v.index() + ":");
+                }
+                error = pmuOptions.report(v.hosted(), stderr, "vcpu" + v.index());
+            }
+            if (error != null) {
+                break;
+            }
+        }
         if (error != null) {
             stderr.println("a64trap run: " + error);
         }

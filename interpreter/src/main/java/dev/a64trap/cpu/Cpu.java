@@ -39,6 +39,9 @@ public final class Cpu implements SysRegContext {
      */
     public final long[] v = new long[64];
 
+    /** Which PE of the board this is (MPIDR_EL1's affinity comes from it): 0 on a single-CPU board. */
+    public int index;
+
     /** Instructions retired: the guest's only clock. */
     public long retired;
 
@@ -181,6 +184,11 @@ public final class Cpu implements SysRegContext {
     @Override
     public int el() {
         return el;
+    }
+
+    @Override
+    public int cpuIndex() {
+        return index;
     }
 
     @Override

@@ -235,10 +235,12 @@ final class FpSimdSyntax {
         switch (mn) {
             case "not":
                 return (s == 0 ? "mvn" : "rbit") + "\t" + vec(i.rd(), 0, q) + ", " + vec(i.rn(), 0, q);
-            case "saddlp", "uaddlp":
+            case "saddlp", "uaddlp", "sadalp", "uadalp":
                 return mn + "\t" + vec(i.rd(), s + 1, q) + ", " + vec(i.rn(), s, q);
-            case "xtn":
+            case "xtn", "sqxtn", "uqxtn", "sqxtun":
                 return mn + (q ? "2" : "") + "\t" + vec(i.rd(), s, q) + ", " + vec(i.rn(), s + 1, true);
+            case "shll":
+                return mn + (q ? "2" : "") + "\t" + vec(i.rd(), s + 1, true) + ", " + vec(i.rn(), s, q) + ", #" + (8 << s);
             case "cmgt", "cmge", "cmeq", "cmle", "cmlt":
                 return mn + "\t" + vec(i.rd(), s, q) + ", " + vec(i.rn(), s, q) + ", #0";
             default:
@@ -276,7 +278,7 @@ final class FpSimdSyntax {
         boolean q = i.sf();
         String mn = p.mnemonic();
         switch (mn) {
-            case "shrn":
+            case "shrn", "rshrn", "sqshrn", "uqshrn", "sqrshrn", "uqrshrn", "sqshrun", "sqrshrun":
                 return mn + (q ? "2" : "") + "\t" + vec(i.rd(), s - 1, q) + ", " + vec(i.rn(), s, true) + ", #" + shift;
             case "sshll", "ushll": {
                 String two = q ? "2" : "";
@@ -291,8 +293,36 @@ final class FpSimdSyntax {
         }
     }
 
-    static String scalarShift(Insn i, Pattern p, long pc, AddressFormat a) {
-        return p.mnemonic() + "\td" + i.rd() + ", d" + i.rn() + ", #" + i.amount();
+    /** The scalar Advanced SIMD forms: the vector syntax with B/H/S/D registers. */
+    static String scalar(Insn i, Pattern p, long pc, AddressFormat a) {
+        int s = i.size(), op = (int) i.imm(), d = i.rd(), n = i.rn(), m = i.rm();
+        String mn = p.mnemonic();
+        switch (i.op()) {
+            case SIMD_SHIFT_IMM: {
+                boolean narrow = (op & 0b11100) == 0b10000;
+                return mn + "\t" + fr(narrow ? s - 1 : s, d) + ", " + fr(s, n) + ", #" + i.amount();
+            }
+            case SIMD_2MISC: {
+                boolean narrow = mn.endsWith("xtn") || mn.endsWith("xtun");
+                String zero = mn.startsWith("cm") ? ", #0" : "";
+                return mn + "\t" + fr(s, d) + ", " + fr(narrow ? s + 1 : s, n) + zero;
+            }
+            case SIMD_3DIFF:
+                return mn + "\t" + fr(s + 1, d) + ", " + fr(s, n) + ", " + fr(s, m);
+            case SIMD_ELEM: {
+                boolean wide = mn.startsWith("sqdml") || mn.equals("sqdmull");
+                return mn + "\t" + fr(wide ? s + 1 : s, d) + ", " + fr(s, n) + ", " + lane(m, s, i.amount());
+            }
+            case SIMD_FP_3SAME:
+                mn = FpSimdTable.FP_THREE_SAME[(op >> 6) << 4 | (op >> 5 & 1) << 3 | (op & 7)];
+                return mn + "\t" + fr(s, d) + ", " + fr(s, n) + ", " + fr(s, m);
+            case SIMD_FP_2MISC: {
+                boolean narrow = mn.equals("fcvtxn");
+                return mn + "\t" + fr(s, d) + ", " + fr(narrow ? s + 1 : s, n) + (mn.startsWith("fcm") ? ", #0.0" : "");
+            }
+            default:
+                return mn + "\t" + fr(s, d) + ", " + fr(s, n) + ", " + fr(s, m);
+        }
     }
 
     static String fpThreeSame(Insn i, Pattern p, long pc, AddressFormat a) {
@@ -306,7 +336,14 @@ final class FpSimdSyntax {
         int s = i.size();
         boolean q = i.sf();
         String mn = p.mnemonic(), ops = vec(i.rd(), s, q) + ", " + vec(i.rn(), s, q);
-        return mn + "\t" + ops + (mn.startsWith("fcm") ? ", #0.0" : "");
+        switch (mn) {
+            case "fcvtn", "fcvtxn":
+                return mn + (q ? "2" : "") + "\t" + vec(i.rd(), s, q) + ", " + vec(i.rn(), s + 1, true);
+            case "fcvtl":
+                return mn + (q ? "2" : "") + "\t" + vec(i.rd(), s, true) + ", " + vec(i.rn(), s - 1, q);
+            default:
+                return mn + "\t" + ops + (mn.startsWith("fcm") ? ", #0.0" : "");
+        }
     }
 
     static String fpAcross(Insn i, Pattern p, long pc, AddressFormat a) {
@@ -346,6 +383,11 @@ final class FpSimdSyntax {
     static String byElement(Insn i, Pattern p, long pc, AddressFormat a) {
         int s = i.size();
         boolean q = i.sf();
-        return p.mnemonic() + "\t" + vec(i.rd(), s, q) + ", " + vec(i.rn(), s, q) + ", " + lane(i.rm(), s, i.amount());
+        String mn = p.mnemonic();
+        if (mn.matches("[su](mull|mlal|mlsl)|sqdm(ull|lal|lsl)")) { // the long forms
+            return mn + (q ? "2" : "") + "\t" + vec(i.rd(), s + 1, true) + ", " + vec(i.rn(), s, q) + ", "
+                    + lane(i.rm(), s, i.amount());
+        }
+        return mn + "\t" + vec(i.rd(), s, q) + ", " + vec(i.rn(), s, q) + ", " + lane(i.rm(), s, i.amount());
     }
 }

@@ -221,53 +221,80 @@ final class FpSimdTable {
         }
         group = null;
         for (String[] r : SHIFT_IMM) {
-            if (r[1].startsWith("1")) {
-                continue; // narrowing and widening forms have no scalar encoding here
+            if (r.length > 3) { // the scalar forms: "01 U 111110 immh immb opcode 1 Rn Rd"
+                row("01 " + r[0] + " 111110 xxxx xxx " + r[1] + " 1 xxxxx xxxxx", "SIMD_SCALAR_SHIFT_" + r[2], r[2],
+                        Op.SIMD_SHIFT_IMM, FLAG_SCALAR, FpSimdTable::scalarShift, FpSimdSyntax::scalar);
             }
-            row("01 " + r[0] + " 111110 xxxx xxx " + r[1] + " 1 xxxxx xxxxx", "SIMD_SCALAR_SHIFT_" + r[2], r[2],
-                    Op.SIMD_SHIFT_IMM, 0, FpSimdTable::scalarShift, FpSimdSyntax::scalarShift);
         }
         simdInteger();
     }
 
-    /** Scalar shift by immediate: 64-bit elements only (immh = 1xxx), executed as a one-lane vector. */
+    /** Scalar shift by immediate: D only for the plain shifts (S/D for conversions), B/H/S narrowing results. */
     static Insn scalarShift(Pattern p, int w) {
-        if ((w >>> 22 & 1) == 0) {
+        int immh = w >>> 19 & 15, opcode = w >>> 11 & 31;
+        if (immh == 0) {
             return null;
         }
-        int immhb = w >>> 16 & 127, opcode = w >>> 11 & 31;
-        int shift = opcode == 0b01010 ? immhb - 64 : 128 - immhb;
-        int op = (w >>> 29 & 1) << 5 | opcode;
-        return p.insn(w, false, RD.i(w), RN.i(w), 0, 0, op, shift, 0, 0, 3, 0, 0);
+        int size = 31 - Integer.numberOfLeadingZeros(immh);
+        String rule = null;
+        for (String[] r : SHIFT_IMM) {
+            if (r[2].equals(p.mnemonic()) && r.length > 3) {
+                rule = r[3];
+            }
+        }
+        boolean ok = switch (rule) {
+            case "D" -> size == 3;
+            case "N" -> size < 3;
+            case "F" -> size >= 2;
+            default -> true;
+        };
+        return ok ? shiftInsn(p, w, false, size, opcode) : null;
     }
 
-    /** Shift by immediate rows: U, opcode, mnemonic. */
+    /**
+     * Shift by immediate rows: U, opcode, mnemonic, and for the scalar forms the size rule (D: 64-bit
+     * only, N: narrowing to B/H/S, F: S/D conversions, A: any size).
+     */
     private static final String[][] SHIFT_IMM = {
-        {"0", "00000", "sshr"}, {"1", "00000", "ushr"}, {"0", "00010", "ssra"}, {"1", "00010", "usra"},
-        {"0", "01010", "shl"}, {"0", "10000", "shrn"}, {"0", "10100", "sshll"}, {"1", "10100", "ushll"}};
+        {"0", "00000", "sshr", "D"}, {"1", "00000", "ushr", "D"}, {"0", "00010", "ssra", "D"}, {"1", "00010", "usra", "D"},
+        {"0", "00100", "srshr", "D"}, {"1", "00100", "urshr", "D"}, {"0", "00110", "srsra", "D"}, {"1", "00110", "ursra", "D"},
+        {"1", "01000", "sri", "D"}, {"0", "01010", "shl", "D"}, {"1", "01010", "sli", "D"}, {"1", "01100", "sqshlu", "A"},
+        {"0", "01110", "sqshl", "A"}, {"1", "01110", "uqshl", "A"}, {"0", "10000", "shrn"}, {"1", "10000", "sqshrun", "N"},
+        {"0", "10001", "rshrn"}, {"1", "10001", "sqrshrun", "N"}, {"0", "10010", "sqshrn", "N"}, {"1", "10010", "uqshrn", "N"},
+        {"0", "10011", "sqrshrn", "N"}, {"1", "10011", "uqrshrn", "N"}, {"0", "10100", "sshll"}, {"1", "10100", "ushll"},
+        {"0", "11100", "scvtf", "F"}, {"1", "11100", "ucvtf", "F"}, {"0", "11111", "fcvtzs", "F"}, {"1", "11111", "fcvtzu", "F"}};
 
     static Insn shiftImmediate(Pattern p, int w) {
-        int immh = w >>> 19 & 15, immhb = w >>> 16 & 127, opcode = w >>> 11 & 31;
+        int immh = w >>> 19 & 15, opcode = w >>> 11 & 31;
         boolean q = Q.i(w) == 1;
         if (immh == 0) {
             return null;
         }
         int size = 31 - Integer.numberOfLeadingZeros(immh); // element size from the top set bit
-        boolean narrowOrLong = opcode == 0b10000 || opcode == 0b10100;
-        if (size == 3 && (narrowOrLong || !q)) {
+        boolean narrowOrLong = (opcode & 0b11100) == 0b10000 || opcode == 0b10100;
+        boolean fp = opcode == 0b11100 || opcode == 0b11111;
+        if (size == 3 && (narrowOrLong || !q) || fp && size < 2) {
             return null;
         }
-        int esize = 8 << size;
-        boolean left = opcode == 0b01010 || opcode == 0b10100;
+        return shiftInsn(p, w, q, size, opcode);
+    }
+
+    /** imm = U:opcode, amount = the shift (fraction bits for conversions), size = element (narrowing: the wide source). */
+    private static Insn shiftInsn(Pattern p, int w, boolean q, int size, int opcode) {
+        int immhb = w >>> 16 & 127, esize = 8 << size;
+        boolean left = opcode == 0b01010 || opcode == 0b01100 || opcode == 0b01110 || opcode == 0b10100;
         int shift = left ? immhb - esize : 2 * esize - immhb;
         int op = (w >>> 29 & 1) << 5 | opcode;
-        // SHRN: size names the wide source element.
-        return p.insn(w, q, RD.i(w), RN.i(w), 0, 0, op, shift, 0, 0, opcode == 0b10000 ? size + 1 : size, 0, 0);
+        boolean narrow = (opcode & 0b11100) == 0b10000;
+        return p.insn(w, q, RD.i(w), RN.i(w), 0, 0, op, shift, 0, 0, narrow ? size + 1 : size, 0,
+                p.flags());
     }
 
     // =====================================================================================
     /** Size rules: ALL = any size, 1D reserved; NO_D = sizes 0-2; B = bytes only; H_OR_B = sizes 0-1. */
-    private static final int ALL = 0, NO_D = 1, B = 2, H_OR_B = 3, LOGIC = 4, S_ONLY_Q = 5;
+    private static final int ALL = 0, NO_D = 1, B = 2, H_OR_B = 3, LOGIC = 4, S_ONLY_Q = 5, HS = 6;
+    /** Scalar size rules: any size, D only, H/S only, narrowing to B/H/S. */
+    private static final int SC_ANY = 10, SC_D = 11, SC_HS = 12, SC_NARROW = 13;
 
     /** Three-same integer rows: U, opcode, mnemonic, size rule. */
     private static final Object[][] THREE_SAME = {
@@ -281,7 +308,15 @@ final class FpSimdTable {
         {0, 0b10010, "mla", NO_D}, {1, 0b10010, "mls", NO_D}, {0, 0b10011, "mul", NO_D}, {1, 0b10011, "pmul", B},
         {0, 0b10100, "smaxp", NO_D}, {1, 0b10100, "umaxp", NO_D}, {0, 0b10101, "sminp", NO_D}, {1, 0b10101, "uminp", NO_D},
         {0, 0b10111, "addp", ALL},
+        {0, 0b00001, "sqadd", ALL, SC_ANY}, {1, 0b00001, "uqadd", ALL, SC_ANY}, {0, 0b00101, "sqsub", ALL, SC_ANY},
+        {1, 0b00101, "uqsub", ALL, SC_ANY}, {0, 0b00100, "shsub", NO_D}, {1, 0b00100, "uhsub", NO_D},
+        {0, 0b01001, "sqshl", ALL, SC_ANY}, {1, 0b01001, "uqshl", ALL, SC_ANY}, {0, 0b01010, "srshl", ALL, SC_D},
+        {1, 0b01010, "urshl", ALL, SC_D}, {0, 0b01011, "sqrshl", ALL, SC_ANY}, {1, 0b01011, "uqrshl", ALL, SC_ANY},
+        {0, 0b10110, "sqdmulh", HS, SC_HS}, {1, 0b10110, "sqrdmulh", HS, SC_HS},
     };
+    /** The three-same rows that also have a scalar form only for D (the rest carry their own scalar rule). */
+    private static final java.util.Set<String> SCALAR_D_SAME = java.util.Set.of("cmgt", "cmhi", "cmge", "cmhs", "sshl",
+            "ushl", "add", "sub", "cmtst", "cmeq");
 
     /** Two-register miscellaneous rows: U, opcode, mnemonic, size rule. */
     private static final Object[][] TWO_MISC = {
@@ -290,7 +325,14 @@ final class FpSimdTable {
         {0, 0b00101, "cnt", B}, {1, 0b00101, "not", H_OR_B},
         {0, 0b01000, "cmgt", ALL}, {1, 0b01000, "cmge", ALL}, {0, 0b01001, "cmeq", ALL}, {1, 0b01001, "cmle", ALL},
         {0, 0b01010, "cmlt", ALL}, {0, 0b01011, "abs", ALL}, {1, 0b01011, "neg", ALL}, {0, 0b10010, "xtn", NO_D},
+        {0, 0b00011, "suqadd", ALL, SC_ANY}, {1, 0b00011, "usqadd", ALL, SC_ANY}, {0, 0b00110, "sadalp", NO_D},
+        {1, 0b00110, "uadalp", NO_D}, {0, 0b00111, "sqabs", ALL, SC_ANY}, {1, 0b00111, "sqneg", ALL, SC_ANY},
+        {1, 0b10010, "sqxtun", NO_D, SC_NARROW}, {0, 0b10100, "sqxtn", NO_D, SC_NARROW}, {1, 0b10100, "uqxtn", NO_D, SC_NARROW},
+        {1, 0b10011, "shll", NO_D},
     };
+    /** The two-register rows that also have a scalar form only for D. */
+    private static final java.util.Set<String> SCALAR_D_MISC = java.util.Set.of("cmgt", "cmge", "cmeq", "cmle", "cmlt",
+            "abs", "neg");
 
     /** Across-lanes rows: U, opcode, mnemonic. */
     private static final Object[][] ACROSS = {
@@ -301,12 +343,24 @@ final class FpSimdTable {
 
     private static void simdInteger() {
         for (Object[] r : THREE_SAME) {
-            row("0 x " + r[0] + " 01110 xx 1 xxxxx " + DecodeTable.bin((Integer) r[1], 5) + " 1 xxxxx xxxxx",
+            String op = DecodeTable.bin((Integer) r[1], 5);
+            row("0 x " + r[0] + " 01110 xx 1 xxxxx " + op + " 1 xxxxx xxxxx",
                     "SIMD_3SAME_" + r[2], (String) r[2], Op.SIMD_3SAME, 0, sized((Integer) r[3], 11), FpSimdSyntax::threeSame);
+            int sc = r.length > 4 ? (Integer) r[4] : SCALAR_D_SAME.contains(r[2]) ? SC_D : -1;
+            if (sc > 0) {
+                row("01 " + r[0] + " 11110 xx 1 xxxxx " + op + " 1 xxxxx xxxxx", "SIMD_SCALAR_3SAME_" + r[2], (String) r[2],
+                        Op.SIMD_3SAME, FLAG_SCALAR, sized(sc, 11), FpSimdSyntax::scalar);
+            }
         }
         for (Object[] r : TWO_MISC) {
-            row("0 x " + r[0] + " 01110 xx 10000 " + DecodeTable.bin((Integer) r[1], 5) + " 10 xxxxx xxxxx",
+            String op = DecodeTable.bin((Integer) r[1], 5);
+            row("0 x " + r[0] + " 01110 xx 10000 " + op + " 10 xxxxx xxxxx",
                     "SIMD_2MISC_" + r[2] + r[0], (String) r[2], Op.SIMD_2MISC, 0, sized((Integer) r[3], 12), FpSimdSyntax::twoMisc);
+            int sc = r.length > 4 ? (Integer) r[4] : SCALAR_D_MISC.contains(r[2]) ? SC_D : -1;
+            if (sc > 0) {
+                row("01 " + r[0] + " 11110 xx 10000 " + op + " 10 xxxxx xxxxx", "SIMD_SCALAR_2MISC_" + r[2] + r[0],
+                        (String) r[2], Op.SIMD_2MISC, FLAG_SCALAR, sized(sc, 12), FpSimdSyntax::scalar);
+            }
         }
         for (Object[] r : ACROSS) {
             row("0 x " + r[0] + " 01110 xx 11000 " + DecodeTable.bin((Integer) r[1], 5) + " 10 xxxxx xxxxx",
@@ -320,6 +374,9 @@ final class FpSimdTable {
         }
         for (Object[] r : FP_TWO_MISC) {
             int key = (Integer) r[0];
+            if (r[1].equals("frecpx")) {
+                continue; // scalar only
+            }
             row("0 x " + (key >> 6) + " 01110 " + (key >> 5 & 1) + " x 10000 " + DecodeTable.bin(key & 31, 5) + " 10 xxxxx xxxxx",
                     "SIMD_FP_2MISC_" + r[1], (String) r[1], Op.SIMD_FP_2MISC, 0, FpSimdTable::fpVector, FpSimdSyntax::fpTwoMisc);
         }
@@ -357,6 +414,31 @@ final class FpSimdTable {
         for (String[] r : BY_ELEMENT) {
             row("0 x " + r[0] + " 01111 xx x x xxxx " + r[1] + " x 0 xxxxx xxxxx", "SIMD_ELEM_" + r[2].toUpperCase(), r[2],
                     Op.SIMD_ELEM, 0, FpSimdTable::byElement, FpSimdSyntax::byElement);
+            if (r.length > 3) {
+                row("01 " + r[0] + " 11111 xx x x xxxx " + r[1] + " x 0 xxxxx xxxxx", "SIMD_SCALAR_ELEM_" + r[2].toUpperCase(),
+                        r[2], Op.SIMD_ELEM, FLAG_SCALAR, FpSimdTable::byElement, FpSimdSyntax::scalar);
+            }
+        }
+        for (Object[] r : THREE_DIFFERENT) {
+            int key = (Integer) r[0];
+            if ((key & 0b11001) == 0b01001) { // SQDMLAL, SQDMLSL, SQDMULL
+                row("01 0 11110 xx 1 xxxxx " + DecodeTable.bin(key & 15, 4) + " 00 xxxxx xxxxx", "SIMD_SCALAR_3DIFF_" + r[1],
+                        (String) r[1], Op.SIMD_3DIFF, FLAG_SCALAR, FpSimdTable::threeDifferent, FpSimdSyntax::scalar);
+            }
+        }
+        for (int u = 0; u < 2; u++) {
+            for (int a = 0; a < 2; a++) {
+                row("01 " + u + " 11110 " + a + " x 1 xxxxx 11xxx 1 xxxxx xxxxx", "SIMD_SCALAR_FP_3SAME_" + u + a, "f",
+                        Op.SIMD_FP_3SAME, FLAG_SCALAR, FpSimdTable::fpThreeSame, FpSimdSyntax::scalar);
+            }
+        }
+        for (Object[] r : FP_TWO_MISC) {
+            int key = (Integer) r[0];
+            if (r.length > 2 || FP_SCALAR_MISC.contains(r[1])) {
+                row("01 " + (key >> 6) + " 11110 " + (key >> 5 & 1) + " x 10000 " + DecodeTable.bin(key & 31, 5) + " 10 xxxxx xxxxx",
+                        "SIMD_SCALAR_FP_2MISC_" + r[1], (String) r[1], Op.SIMD_FP_2MISC, FLAG_SCALAR, FpSimdTable::fpVector,
+                        FpSimdSyntax::scalar);
+            }
         }
         row("0 x 001110 xx 0 xxxxx 0 xxx 10 xxxxx xxxxx", "SIMD_PERMUTE", "zip", Op.SIMD_PERMUTE, 0, FpSimdTable::permute, FpSimdSyntax::permute);
         row("0 x 101110 00 0 xxxxx 0 xxxx 0 xxxxx xxxxx", "SIMD_EXT", "ext", Op.SIMD_EXT, 0, FpSimdTable::ext, FpSimdSyntax::ext);
@@ -377,13 +459,17 @@ final class FpSimdTable {
                 case B -> size == 0;
                 case H_OR_B -> size < 2;
                 case S_ONLY_Q -> size < 2 || (size == 2 && q);
-                default -> true; // LOGIC: size selects the operation
+                case HS, SC_HS -> size == 1 || size == 2;
+                case SC_D -> size == 3;
+                case SC_NARROW -> size < 3;
+                default -> true; // LOGIC: size selects the operation; SC_ANY
             };
             if (!ok) {
                 return null;
             }
             int op = (w >>> 29 & 1) << 5 | (w >>> opLo & 31);
-            return p.insn(w, q, RD.i(w), RN.i(w), RM.i(w), 0, op, 0, 0, 0, size, 0, 0);
+            boolean scalar = (p.flags() & FLAG_SCALAR) != 0;
+            return p.insn(w, q && !scalar, RD.i(w), RN.i(w), RM.i(w), 0, op, 0, 0, 0, size, 0, p.flags());
         };
     }
 
@@ -394,14 +480,24 @@ final class FpSimdTable {
         "fmaxnmp", null, "faddp", "fmul", "fcmge", "facge", "fmaxp", "fdiv",
         "fminnmp", null, "fabd", null, "fcmgt", "facgt", "fminp", null};
 
-    /** Advanced SIMD FP two-register miscellaneous rows: U:a:opcode, mnemonic. */
+    /** The FP three-same operations that have a scalar form. */
+    private static final java.util.Set<String> FP_SCALAR_SAME = java.util.Set.of("fmulx", "fcmeq", "frecps", "frsqrts",
+            "fcmge", "facge", "fabd", "fcmgt", "facgt");
+
+    /** Advanced SIMD FP two-register miscellaneous rows: U:a:opcode, mnemonic ("S": also a scalar form). */
     private static final Object[][] FP_TWO_MISC = {
         {0b0011000, "frintn"}, {0b0011001, "frintm"}, {0b0011010, "fcvtns"}, {0b0011011, "fcvtms"}, {0b0011100, "fcvtas"},
         {0b0011101, "scvtf"}, {0b0101100, "fcmgt"}, {0b0101101, "fcmeq"}, {0b0101110, "fcmlt"}, {0b0101111, "fabs"},
         {0b0111000, "frintp"}, {0b0111001, "frintz"}, {0b0111010, "fcvtps"}, {0b0111011, "fcvtzs"},
         {0b1011000, "frinta"}, {0b1011001, "frintx"}, {0b1011010, "fcvtnu"}, {0b1011011, "fcvtmu"}, {0b1011100, "fcvtau"},
         {0b1011101, "ucvtf"}, {0b1101100, "fcmge"}, {0b1101101, "fcmle"}, {0b1101111, "fneg"}, {0b1111001, "frinti"},
-        {0b1111010, "fcvtpu"}, {0b1111011, "fcvtzu"}, {0b1111111, "fsqrt"}};
+        {0b1111010, "fcvtpu"}, {0b1111011, "fcvtzu"}, {0b1111111, "fsqrt"}, {0b0010110, "fcvtn"}, {0b1010110, "fcvtxn", "S"},
+        {0b0010111, "fcvtl"}, {0b0111101, "frecpe", "S"}, {0b1111101, "frsqrte", "S"}, {0b0111100, "urecpe"},
+        {0b1111100, "ursqrte"}, {0b0111111, "frecpx", "S"}};
+    /** The FP two-register rows with a scalar form besides the ones marked in the table. */
+    private static final java.util.Set<String> FP_SCALAR_MISC = java.util.Set.of("fcvtns", "fcvtms", "fcvtas", "scvtf",
+            "fcmgt", "fcmeq", "fcmlt", "fcvtps", "fcvtzs", "fcvtnu", "fcvtmu", "fcvtau", "ucvtf", "fcmge", "fcmle", "fcvtpu",
+            "fcvtzu");
 
     /** Crypto operations in the order of {@code imm} (CRYPTO rows). */
     static final List<String> CRYPTO_OPS = List.of("aese", "aesd", "aesmc", "aesimc", "sha1c", "sha1p", "sha1m",
@@ -429,16 +525,19 @@ final class FpSimdTable {
 
     /** By-element rows: U, opcode, mnemonic (integer MUL/MLA/MLS sizes H, S; FP S, D). */
     private static final String[][] BY_ELEMENT = {
-        {"0", "1000", "mul"}, {"1", "0000", "mla"}, {"1", "0100", "mls"}, {"0", "0001", "fmla"}, {"0", "0101", "fmls"},
-        {"0", "1001", "fmul"}, {"1", "1001", "fmulx"}};
+        {"0", "1000", "mul"}, {"1", "0000", "mla"}, {"1", "0100", "mls"}, {"0", "0001", "fmla", "S"}, {"0", "0101", "fmls", "S"},
+        {"0", "1001", "fmul", "S"}, {"1", "1001", "fmulx", "S"}, {"0", "0010", "smlal"}, {"0", "0110", "smlsl"},
+        {"0", "1010", "smull"}, {"1", "0010", "umlal"}, {"1", "0110", "umlsl"}, {"1", "1010", "umull"},
+        {"0", "0011", "sqdmlal", "S"}, {"0", "0111", "sqdmlsl", "S"}, {"0", "1011", "sqdmull", "S"},
+        {"0", "1100", "sqdmulh", "S"}, {"0", "1101", "sqrdmulh", "S"}};
 
     /** imm = U:opcode, amount = lane, rm = the element register; size as the lanes; FLAG_FP for the FP forms. */
     static Insn byElement(Pattern p, int w) {
         int size = w >>> 22 & 3, h = w >>> 11 & 1, l = w >>> 21 & 1, mbit = w >>> 20 & 1, rm = w >>> 16 & 15;
-        boolean q = Q.i(w) == 1, fp = p.mnemonic().startsWith("f");
+        boolean scalar = (p.flags() & FLAG_SCALAR) != 0, q = Q.i(w) == 1 && !scalar, fp = p.mnemonic().startsWith("f");
         int index, reg;
         if (fp) {
-            if (size < 2 || (size == 3 && (l == 1 || !q))) {
+            if (size < 2 || (size == 3 && (l == 1 || !q && !scalar))) {
                 return null;
             }
             index = size == 2 ? h << 1 | l : h;
@@ -462,38 +561,61 @@ final class FpSimdTable {
         {0b10010, "usubl"}, {0b00011, "ssubw"}, {0b10011, "usubw"}, {0b00100, "addhn"}, {0b10100, "raddhn"},
         {0b00101, "sabal"}, {0b10101, "uabal"}, {0b00110, "subhn"}, {0b10110, "rsubhn"}, {0b00111, "sabdl"},
         {0b10111, "uabdl"}, {0b01000, "smlal"}, {0b11000, "umlal"}, {0b01010, "smlsl"}, {0b11010, "umlsl"},
-        {0b01100, "smull"}, {0b11100, "umull"}, {0b01110, "pmull"}};
+        {0b01100, "smull"}, {0b11100, "umull"}, {0b01110, "pmull"}, {0b01001, "sqdmlal"}, {0b01011, "sqdmlsl"},
+        {0b01101, "sqdmull"}};
 
     /** imm = U:opcode (fp.SimdInt constants), size = the narrow element size, sf = Q (the "2" forms). */
     static Insn threeDifferent(Pattern p, int w) {
         int size = w >>> 22 & 3, op = (w >>> 29 & 1) << 4 | (w >>> 12 & 15);
-        boolean pmull = op == 0b01110;
-        if (size == 3 ? !pmull : pmull && size != 0) {
+        boolean pmull = op == 0b01110, doubling = (op & 0b11001) == 0b01001;
+        if (size == 3 ? !pmull : pmull && size != 0 || doubling && size == 0) {
             return null;
         }
-        return p.insn(w, Q.i(w) == 1, RD.i(w), RN.i(w), RM.i(w), 0, op, 0, 0, 0, size, 0, 0);
+        return p.insn(w, Q.i(w) == 1 && (p.flags() & FLAG_SCALAR) == 0, RD.i(w), RN.i(w), RM.i(w), 0, op, 0, 0, 0, size, 0, 0);
     }
 
     /** Advanced SIMD FP across lanes (4S only): U:a:opcode, mnemonic. */
     private static final Object[][] FP_ACROSS = {
         {0b1001100, "fmaxnmv"}, {0b1001111, "fmaxv"}, {0b1101100, "fminnmv"}, {0b1101111, "fminv"}};
 
-    /** FP vector two-register and across-lanes format: imm = U:a:opcode, size = 2 + sz, sf = Q. */
+    /**
+     * FP vector two-register and across-lanes format: imm = U:a:opcode, size = 2 + sz, sf = Q.
+     * FCVTN/FCVTXN: size = the narrow destination (1 + sz); FCVTL: the wide one; URECPE/URSQRTE: S only.
+     */
     static Insn fpVector(Pattern p, int w) {
         int sz = w >>> 22 & 1;
-        boolean q = Q.i(w) == 1;
-        if (sz == 1 && !q) {
-            return null;
-        }
+        boolean scalar = (p.flags() & FLAG_SCALAR) != 0, q = Q.i(w) == 1 && !scalar;
         int op = (w >>> 29 & 1) << 6 | (w >>> 23 & 1) << 5 | (w >>> 12 & 31);
-        return p.insn(w, q, RD.i(w), RN.i(w), 0, 0, op, 0, 0, 0, 2 + sz, 0, 0);
+        int size = 2 + sz;
+        switch (p.mnemonic()) {
+            case "fcvtn", "fcvtl" -> size = p.mnemonic().equals("fcvtn") ? 1 + sz : 2 + sz;
+            case "fcvtxn" -> {
+                if (sz == 0) {
+                    return null;
+                }
+                size = 2;
+            }
+            case "urecpe", "ursqrte" -> {
+                if (sz == 1) {
+                    return null;
+                }
+            }
+            case "frecpx" -> { }
+            default -> {
+                if (sz == 1 && !q && !scalar) {
+                    return null;
+                }
+            }
+        }
+        return p.insn(w, q, RD.i(w), RN.i(w), 0, 0, op, 0, 0, 0, size, 0, 0);
     }
 
     /** imm = U:a:opcode (fp.SimdFp constants), size = 2 + sz, sf = Q. */
     static Insn fpThreeSame(Pattern p, int w) {
         int u = w >>> 29 & 1, a = w >>> 23 & 1, sz = w >>> 22 & 1, opcode = w >>> 11 & 31;
-        boolean q = Q.i(w) == 1;
-        if (FP_THREE_SAME[u << 4 | a << 3 | (opcode & 7)] == null || (sz == 1 && !q)) {
+        boolean scalar = (p.flags() & FLAG_SCALAR) != 0, q = Q.i(w) == 1 && !scalar;
+        String mn = FP_THREE_SAME[u << 4 | a << 3 | (opcode & 7)];
+        if (mn == null || (sz == 1 && !q && !scalar) || scalar && !FP_SCALAR_SAME.contains(mn)) {
             return null;
         }
         return p.insn(w, q, RD.i(w), RN.i(w), RM.i(w), 0, u << 6 | a << 5 | opcode, 0, 0, 0, 2 + sz, 0, 0);

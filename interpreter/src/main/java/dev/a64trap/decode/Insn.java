@@ -84,6 +84,8 @@ public record Insn(
 
     /** SIMD by-element and scalar pairwise rows: the floating-point form. */
     public static final int FLAG_FP = 1 << 9;
+    /** Scalar Advanced SIMD form of a vector op (add d0, d1, d2): one element, the rest of Vd zeroed. */
+    public static final int FLAG_SCALAR = 1 << 10;
 
     public boolean setsFlags() {
         return (flags & FLAG_SETFLAGS) != 0;

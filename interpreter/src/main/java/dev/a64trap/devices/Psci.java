@@ -3,7 +3,7 @@ package dev.a64trap.devices;
 import java.util.Map;
 
 /**
- * PSCI 1.1 firmware for one CPU, as QEMU 7.2's TCG gives it to a {@code -M virt} guest
+ * PSCI 1.1 firmware for one CPU or several ({@link Power}), as QEMU 7.2's TCG gives it to a {@code -M virt} guest
  * (target/arm/psci.c), checked with the probe in src/test/resources/psci.
  *
  * <p>Conduit: virt without EL2/EL3 uses HVC. Every {@code HVC} at EL1 is a firmware call
@@ -43,6 +43,9 @@ public final class Psci {
     public static final long NOT_SUPPORTED = -1;
     public static final long INVALID_PARAMETERS = -2;
     public static final long ALREADY_ON = -4;
+    public static final long ON_PENDING = -5;
+    /** AFFINITY_INFO's answers. */
+    public static final int STATE_ON = 0, STATE_OFF = 1, STATE_ON_PENDING = 2;
     /** MIGRATE_INFO_TYPE: no trusted OS, migration not required. */
     public static final long TOS_MIGRATION_NOT_REQUIRED = 2;
     /** ESR_EL1 of the UNDEFINED exception an SMC raises at EL1 on virt. */
@@ -61,8 +64,25 @@ public final class Psci {
             Map.entry(V01_CPU_SUSPEND, "CPU_SUSPEND (0.1)"), Map.entry(CPU_SUSPEND, "CPU_SUSPEND"),
             Map.entry(CPU_SUSPEND64, "CPU_SUSPEND64"), Map.entry(PSCI_FEATURES, "PSCI_FEATURES"));
 
+    /** The board's CPUs as PSCI's power control sees them. */
+    public interface Power {
+        int cpus();
+
+        /** CPU {@code i}'s affinity as PSCI's target_cpu matches it (QEMU's mp_affinity). */
+        long affinity(int i);
+
+        /** {@link #STATE_ON}, {@link #STATE_OFF} or {@link #STATE_ON_PENDING}. */
+        int state(int i);
+
+        /** Powers CPU {@code i} on: reset, EL1h, MMU off, PC = {@code entry}, x0 = {@code context}. */
+        void on(int i, long entry, long context);
+
+        /** Powers the calling CPU off (it stops after the HVC); GuestExit if no CPU is left to run. */
+        void off(int caller);
+    }
+
     private final Conduit conduit;
-    private final long mpidr;
+    private final Power power;
 
     /** virt's configuration: HVC conduit, one CPU with MPIDR affinity 0. */
     public Psci() {
@@ -71,8 +91,38 @@ public final class Psci {
 
     /** @param mpidr the affinity fields (MPIDR_EL1 & 0xff00ffffff) of the one CPU */
     public Psci(Conduit conduit, long mpidr) {
+        this(conduit, new Power() {
+            @Override
+            public int cpus() {
+                return 1;
+            }
+
+            @Override
+            public long affinity(int i) {
+                return mpidr;
+            }
+
+            @Override
+            public int state(int i) {
+                return STATE_ON;
+            }
+
+            @Override
+            public void on(int i, long entry, long context) {
+                throw new IllegalStateException("the only CPU is on");
+            }
+
+            @Override
+            public void off(int caller) {
+                throw new GuestExit(1, "PSCI CPU_OFF on the only CPU: nothing can run any more");
+            }
+        });
+    }
+
+    /** Several CPUs: CPU_ON, CPU_OFF and AFFINITY_INFO go to {@code power}. */
+    public Psci(Conduit conduit, Power power) {
         this.conduit = conduit;
-        this.mpidr = mpidr;
+        this.power = power;
     }
 
     /**
@@ -90,6 +140,11 @@ public final class Psci {
      * @throws GuestExit for SYSTEM_OFF, SYSTEM_RESET and CPU_OFF
      */
     public long call(long x0, long x1, long x2, long x3) {
+        return call(0, x0, x1, x2, x3);
+    }
+
+    /** {@link #call(long, long, long, long)} from CPU {@code caller}. */
+    public long call(int caller, long x0, long x1, long x2, long x3) {
         if (x0 == PSCI_VERSION) {
             return VERSION_1_1;
         }
@@ -100,7 +155,8 @@ public final class Psci {
             if (x2 != 0) {
                 return 0; // levels above 0 are always on
             }
-            return isThisCpu(x1) ? 0 /* ON */ : INVALID_PARAMETERS;
+            int t = target(x1);
+            return t < 0 ? INVALID_PARAMETERS : power.state(t);
         }
         if (x0 == SYSTEM_OFF) {
             throw new GuestExit(0, "PSCI SYSTEM_OFF");
@@ -109,10 +165,23 @@ public final class Psci {
             throw new GuestExit(0, "PSCI SYSTEM_RESET (treated as power-off, like QEMU -no-reboot)");
         }
         if (x0 == CPU_ON || x0 == CPU_ON64 || x0 == V01_CPU_ON) {
-            return isThisCpu(x1) ? ALREADY_ON : INVALID_PARAMETERS;
+            // QEMU's arm_set_cpu_on: an AArch64 entry must be 4-byte aligned, then the target must exist
+            int t = target(x1);
+            if ((x2 & 3) != 0 || t < 0) {
+                return INVALID_PARAMETERS;
+            }
+            return switch (power.state(t)) {
+                case STATE_ON -> ALREADY_ON;
+                case STATE_ON_PENDING -> ON_PENDING;
+                default -> {
+                    power.on(t, x2, x3);
+                    yield SUCCESS;
+                }
+            };
         }
         if (x0 == CPU_OFF || x0 == V01_CPU_OFF) {
-            throw new GuestExit(1, "PSCI CPU_OFF on the only CPU: nothing can run any more");
+            power.off(caller);
+            return SUCCESS; // not seen: the caller is off
         }
         if (x0 == CPU_SUSPEND || x0 == CPU_SUSPEND64 || x0 == V01_CPU_SUSPEND) {
             // QEMU: affinity levels unsupported; otherwise a WFI, then x0 = 0. A WFI with no
@@ -130,7 +199,16 @@ public final class Psci {
         return FEATURES.get(id);
     }
 
-    private boolean isThisCpu(long target) {
-        return (target & 0xff00ffffffL) == mpidr;
+    /**
+     * The CPU with affinity {@code target}, or -1: all 64 bits compared, as QEMU's arm_get_cpu_by_id
+     * (so MPIDR_EL1's bit 31 makes no match: AFFINITY_INFO(0x80000000) is INVALID_PARAMETERS there).
+     */
+    private int target(long target) {
+        for (int i = 0; i < power.cpus(); i++) {
+            if (target == power.affinity(i)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -45,12 +45,56 @@ public final class FpSimdOps {
     /** Executes {@code in} at {@code pc}; returns the next PC. */
     public static long exec(Cpu cpu, PhysicalMemory mem, Insn in, long pc) {
         checkAccess(cpu);
-        long[] v = cpu.v;
         switch (in.op()) {
             case FP_LDR, FP_STR -> single(cpu, mem, in, pc);
             case FP_LDP, FP_STP -> pair(cpu, mem, in, pc);
             case SIMD_LD_MULT, SIMD_ST_MULT -> multiple(cpu, mem, in, pc);
             case SIMD_LD_ONE, SIMD_ST_ONE -> singleStructure(cpu, mem, in, pc);
+            default -> {
+                if (in.has(Insn.FLAG_SCALAR)) {
+                    scalar(cpu, in);
+                } else {
+                    vector(cpu, cpu.v, in, in.rd(), in.rn(), in.rm());
+                }
+            }
+        }
+        return pc + 4;
+    }
+
+    /**
+     * The scalar Advanced SIMD forms (add d0, d1, d2; sqxtn b0, h1; fmul s0, s1, v2.s[1]): the
+     * vector operation on a scratch file whose lanes all hold element 0 of the operands, so every
+     * lane computes the same result and raises the same (sticky) FPSR flags; element 0 goes to Vd.
+     */
+    private static void scalar(Cpu cpu, Insn in) {
+        long[] v = cpu.v;
+        int nsize = in.size(), dsize = in.size(), op = (int) in.imm();
+        switch (in.op()) {
+            case SIMD_2MISC -> nsize = SimdInt.narrows(op) ? in.size() + 1 : in.size();
+            case SIMD_SHIFT_IMM -> dsize = SimdInt.shiftNarrows(op) ? in.size() - 1 : in.size();
+            case SIMD_3DIFF -> dsize = in.size() + 1;
+            case SIMD_ELEM -> dsize = !in.has(Insn.FLAG_FP) && SimdInt.elementWidens(op) ? in.size() + 1 : in.size();
+            case SIMD_FP_2MISC -> nsize = SimdFp.narrows(op) ? in.size() + 1 : in.size();
+            default -> { }
+        }
+        long[] t = new long[8];
+        long d = Lanes.replicate(v[2 * in.rd()], dsize), n = Lanes.replicate(v[2 * in.rn()], nsize);
+        long m = Lanes.replicate(v[2 * (in.rm() & 31)], nsize);
+        t[0] = t[1] = d;
+        t[2] = t[3] = n;
+        t[4] = t[5] = m;
+        int mreg = 2;
+        if (in.op() == Op.SIMD_ELEM) { // the element register keeps its lanes
+            t[6] = v[2 * in.rm()];
+            t[7] = v[2 * in.rm() + 1];
+            mreg = 3;
+        }
+        vector(cpu, t, in, 0, 1, mreg);
+        Lanes.setScalar(v, in.rd(), dsize, t[0]);
+    }
+
+    private static void vector(Cpu cpu, long[] v, Insn in, int rd, int rn, int rm) {
+        switch (in.op()) {
             case SIMD_DUP_ELEM -> dup(v, in, Lanes.get(v, in.rn(), (int) in.imm(), in.size()));
             case SIMD_DUP_GEN -> dup(v, in, xr(cpu, in.rn()));
             case SIMD_INS_GEN -> Lanes.set(v, in.rd(), (int) in.imm(), in.size(), xr(cpu, in.rn()));
@@ -64,41 +108,46 @@ public final class FpSimdOps {
             case SIMD_DUP_SCALAR -> Lanes.setScalar(v, in.rd(), in.size(), Lanes.get(v, in.rn(), (int) in.imm(), in.size()));
             case SIMD_MOVI -> movi(v, in);
             case FMOV_GEN -> fmovGen(cpu, in);
-            case SIMD_3SAME -> SimdInt.threeSame(v, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm());
+            case SIMD_3SAME -> SimdInt.threeSame(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), rd, rn, rm);
             case SIMD_2MISC -> {
                 if (in.imm() == SimdInt.NOT_RBIT && in.size() == 1) {
-                    SimdInt.rbitBytes(v, in.sf(), in.rd(), in.rn());
+                    SimdInt.rbitBytes(v, in.sf(), rd, rn);
                 } else {
-                    SimdInt.twoMisc(v, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn());
+                    SimdInt.twoMisc(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), rd, rn);
                 }
             }
             case SIMD_ACROSS -> {
                 int op = (int) in.imm();
                 int dsize = op == SimdInt.SADDLV || op == SimdInt.UADDLV ? in.size() + 1 : in.size();
-                Lanes.setScalar(v, in.rd(), dsize, SimdInt.across(v, op, in.size(), in.sf(), in.rn()));
+                Lanes.setScalar(v, rd, dsize, SimdInt.across(v, op, in.size(), in.sf(), rn));
             }
-            case SIMD_FP_3SAME -> SimdFp.threeSame(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm());
-            case SIMD_FP_2MISC -> SimdFp.twoMisc(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn());
-            case SIMD_FP_ACROSS -> Lanes.setScalar(v, in.rd(), 2, SimdFp.across(v, cpu.sys.fp, (int) in.imm(), in.rn()));
-            case SIMD_3DIFF -> SimdInt.threeDifferent(v, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm());
+            case SIMD_FP_3SAME -> SimdFp.threeSame(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), rd, rn, rm);
+            case SIMD_FP_2MISC -> SimdFp.twoMisc(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), rd, rn);
+            case SIMD_FP_ACROSS -> Lanes.setScalar(v, rd, 2, SimdFp.across(v, cpu.sys.fp, (int) in.imm(), rn));
+            case SIMD_3DIFF -> SimdInt.threeDifferent(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), rd, rn, rm);
             case CRYPTO -> crypto(v, in);
             case SIMD_ELEM -> {
                 if (in.has(Insn.FLAG_FP)) {
-                    SimdFp.byElement(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm(), in.amount());
+                    SimdFp.byElement(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), rd, rn, rm, in.amount());
                 } else {
-                    SimdInt.byElement(v, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm(), in.amount());
+                    SimdInt.byElement(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), rd, rn, rm, in.amount());
                 }
             }
-            case SIMD_SCALAR_PAIR -> Lanes.setScalar(v, in.rd(), in.size(), in.has(Insn.FLAG_FP)
-                    ? SimdFp.scalarPairwise(v, cpu.sys.fp, (int) in.imm(), in.size(), in.rn())
-                    : v[2 * in.rn()] + v[2 * in.rn() + 1]);
-            case SIMD_PERMUTE -> SimdInt.permute(v, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.rm());
-            case SIMD_EXT -> SimdInt.ext(v, in.sf(), in.rd(), in.rn(), in.rm(), (int) in.imm());
-            case SIMD_TBL -> SimdInt.table(v, in.sf(), in.rd(), in.rn(), (int) in.imm(), in.rm(), in.amount() == 1);
-            case SIMD_SHIFT_IMM -> SimdInt.shiftImmediate(v, (int) in.imm(), in.size(), in.sf(), in.rd(), in.rn(), in.amount());
+            case SIMD_SCALAR_PAIR -> Lanes.setScalar(v, rd, in.size(), in.has(Insn.FLAG_FP)
+                    ? SimdFp.scalarPairwise(v, cpu.sys.fp, (int) in.imm(), in.size(), rn)
+                    : v[2 * rn] + v[2 * rn + 1]);
+            case SIMD_PERMUTE -> SimdInt.permute(v, (int) in.imm(), in.size(), in.sf(), rd, rn, rm);
+            case SIMD_EXT -> SimdInt.ext(v, in.sf(), rd, rn, rm, (int) in.imm());
+            case SIMD_TBL -> SimdInt.table(v, in.sf(), rd, rn, (int) in.imm(), rm, in.amount() == 1);
+            case SIMD_SHIFT_IMM -> {
+                if (SimdFp.isFixedConvert((int) in.imm())) {
+                    SimdFp.fixedConvert(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), rd, rn, in.amount());
+                } else {
+                    SimdInt.shiftImmediate(v, cpu.sys.fp, (int) in.imm(), in.size(), in.sf(), rd, rn, in.amount());
+                }
+            }
             default -> FpScalarOps.exec(cpu, in);
         }
-        return pc + 4;
     }
 
     private static void crypto(long[] v, Insn in) {

@@ -82,12 +82,24 @@ public final class Interpreter {
         this(cpu, memory, platform, trace, Decoder::decode);
     }
 
+    /**
+     * Another CPU of the same board: it shares {@code cache} (decoded and compiled blocks, the
+     * code-page write watch) with the interpreters already using it; they run one at a time.
+     */
+    public Interpreter(Cpu cpu, BlockCache cache, Platform platform, PrintStream trace) {
+        this(cpu, cache, platform, trace, Decoder::decode);
+    }
+
     /** With a custom decoder (tests run hand-built {@link Insn} records through it). */
     Interpreter(Cpu cpu, PhysicalMemory memory, Platform platform, PrintStream trace, IntFunction<Insn> decoder) {
+        this(cpu, new BlockCache(memory), platform, trace, decoder);
+    }
+
+    private Interpreter(Cpu cpu, BlockCache cache, Platform platform, PrintStream trace, IntFunction<Insn> decoder) {
         this.decoder = decoder;
         this.cpu = cpu;
         this.x = cpu.x;
-        this.cache = new BlockCache(memory);
+        this.cache = cache;
         this.mem = cache.memory();
         cpu.mmu.attach(mem); // the walker reads descriptors from physical memory
         this.platform = platform;
@@ -209,9 +221,17 @@ public final class Interpreter {
      * can resume from a breakpoint; {@code run(retired + 1)} is a single step).
      */
     public Stop run(long maxRetired) {
+        return run(maxRetired, true);
+    }
+
+    /**
+     * {@link #run(long)}; {@code resuming} false: a breakpoint at the PC the run starts from stops it
+     * too (a board that runs its vCPUs in turns resumes a vCPU from a breakpoint only once).
+     */
+    public Stop run(long maxRetired, boolean resuming) {
         long limit = maxRetired <= 0 ? Long.MAX_VALUE : maxRetired;
         stop = null;
-        firstBlock = true;
+        firstBlock = resuming;
         Stop s;
         // Slices keep the hot loop a normally entered method: HotSpot compiles it properly rather
         // than through on-stack replacement of one endless call, which runs markedly slower.
@@ -777,7 +797,7 @@ public final class Interpreter {
             Insn in = decoder.apply(word);
             list.add(in);
             a += 4;
-            if (endsBlock(in.op()) || isWfi(in)) {
+            if (endsBlock(in.op()) || isEventHint(in)) {
                 if (in.op() == Op.MRS || in.op() == Op.MSR_REG) {
                     desc = cpu.sysRegs.lookup((int) in.imm());
                     if (desc == null && cacheIt) {
@@ -1193,8 +1213,11 @@ public final class Interpreter {
             case LDADD, LDCLR, LDEOR, LDSET, LDSMAX, LDSMIN, LDUMAX, LDUMIN, SWP, CAS, CASP -> atomic(in, pc);
 
             case HINT, DSB, DMB, ISB -> {
-                // No architectural effect in a single-PE, in-order model (WFE: no other PE to wait for).
-                if (isWfi(in) && !platform.canWakeFromWfi(cpu)) {
+                // No architectural effect in an in-order model, but for the hints the board decides.
+                if (isWfi(in)) {
+                    sys.wfi(interruptPending()); // EL0 with SCTLR_EL1.nTWI = 0: trapped
+                }
+                if (isEventHint(in) && !eventHint((int) in.imm())) {
                     stop = Stop.wfiNoWakeup(pc); // ends its block: the run stops right after it
                 }
             }
@@ -1291,12 +1314,17 @@ public final class Interpreter {
         boolean ordered = op == Op.LDAR || op == Op.STLR;
         switch (op) {
             case LDR, LDAR -> {
-                long v = Lsu.read(cpu, mem, addr, size, ordered);
+                long v = in.has(Insn.FLAG_UNPRIV) ? Lsu.readUnprivileged(cpu, mem, addr, size, false)
+                        : Lsu.read(cpu, mem, addr, size, ordered);
                 Lsu.writeback(cpu, in, addr);
                 wz(in.rd(), loaded(in, v));
             }
             case STR, STLR -> {
-                Lsu.write(cpu, mem, addr, size, rz(in.rd()), ordered);
+                if (in.has(Insn.FLAG_UNPRIV)) {
+                    Lsu.writeUnprivileged(cpu, mem, addr, size, rz(in.rd()), false);
+                } else {
+                    Lsu.write(cpu, mem, addr, size, rz(in.rd()), ordered);
+                }
                 Lsu.writeback(cpu, in, addr);
             }
             case LDP -> {
@@ -1446,9 +1474,29 @@ public final class Interpreter {
         };
     }
 
-    /** WFI (HINT #3): it ends its block, and the translator leaves it to the interpreter. */
+    /** WFI (HINT #3). */
     public static boolean isWfi(Insn in) {
         return in.op() == Op.HINT && in.imm() == 3;
+    }
+
+    /**
+     * WFE, WFI, SEV and SEVL (HINT #2 to #5): the board decides what they do, so each ends its block
+     * and the translator leaves it to the interpreter.
+     */
+    public static boolean isEventHint(Insn in) {
+        return in.op() == Op.HINT && in.imm() >= 2 && in.imm() <= 5;
+    }
+
+    /** Runs an event hint; false: the vCPU waits (the run stops after it, {@link Stop.Kind#WFI_NO_WAKEUP}). */
+    private boolean eventHint(int imm) {
+        return switch (imm) {
+            case 2 -> platform.canWakeFromWfe(cpu);
+            case 3 -> platform.canWakeFromWfi(cpu);
+            default -> {
+                platform.sendEvent(cpu, imm == 4); // SEV: every PE; SEVL: this one
+                yield true;
+            }
+        };
     }
 
     static boolean isBranch(Op op) {

@@ -6,6 +6,7 @@ import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
 import dev.a64trap.mem.BusFault;
+import dev.a64trap.mem.GuestMemory;
 import dev.a64trap.mem.PhysicalMemory;
 import dev.a64trap.mem.mmu.Mmu;
 import dev.a64trap.mem.mmu.Walker;
@@ -15,10 +16,12 @@ import dev.a64trap.sysreg.BaseSysRegs;
  * Load/store semantics shared by the interpreter and the JIT: address generation, the alignment
  * rules, bus faults turned into data aborts, sign extension and the LSE atomic operations.
  *
- * <p>Translation: with the MMU on, an aligned access whose page is in the current EL's TLB with
- * the access's permission costs one tag compare and an add ({@code cpu.tlb}); everything else
- * (TLB miss, unaligned, page-crossing) takes {@link #readMapped}/{@link #writeMapped}, which walk
- * and raise the translation, access-flag, permission or address-size fault the guest must see.
+ * <p>Translation: with the MMU on, an aligned access to RAM whose page is in the current EL's TLB
+ * with the access's permission costs one compare (tag and alignment together) and an access to
+ * the host array the entry holds ({@code cpu.tlb}, {@link Mmu.Tlb#load}/{@link Mmu.Tlb#store});
+ * everything else (TLB miss, unaligned, page-crossing, MMIO, flash, stores into pages holding
+ * translated code) takes {@link #readMapped}/{@link #writeMapped}, which walk and raise the
+ * translation, access-flag, permission or address-size fault the guest must see.
  *
  * <p>Alignment: with the MMU off (SCTLR_EL1.M = 0) every data access is to Device-nGnRnE memory,
  * so any unaligned access faults; with it on, unaligned accesses fault on Device memory (after
@@ -44,10 +47,10 @@ public final class Lsu {
             return readPhysical(cpu, mem, address, size, alwaysAligned);
         }
         int i = (int) (address >>> 12) & Mmu.TLB_MASK;
-        if (t.read[i] == address >>> 12 && (address & ((1 << size) - 1)) == 0) {
-            return readAt(cpu, mem, address, address + t.addend[i], 1 << size);
+        if ((address & (~0xFFFL | ((1 << size) - 1))) == t.load[i]) {
+            return GuestMemory.getDirect(t.page[i], (int) address + t.delta[i], size);
         }
-        return readMapped(cpu, mem, address, 1 << size, alwaysAligned);
+        return readMapped(cpu, mem, address, 1 << size, alwaysAligned, cpu.el);
     }
 
     public static void write(Cpu cpu, PhysicalMemory mem, long address, int size, long value, boolean alwaysAligned) {
@@ -57,11 +60,45 @@ public final class Lsu {
             return;
         }
         int i = (int) (address >>> 12) & Mmu.TLB_MASK;
-        if (t.write[i] == address >>> 12 && (address & ((1 << size) - 1)) == 0) {
-            writeAt(cpu, mem, address, address + t.addend[i], 1 << size, value);
+        if ((address & (~0xFFFL | ((1 << size) - 1))) == t.store[i]) {
+            GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], size, value);
             return;
         }
-        writeMapped(cpu, mem, address, 1 << size, value, alwaysAligned);
+        writeMapped(cpu, mem, address, 1 << size, value, alwaysAligned, cpu.el);
+    }
+
+    /**
+     * LDTR and its kin: at EL1 the access is checked with EL0's permissions (AP[1]; execute
+     * permissions do not matter for data), as if EL0 made it; a fault is still taken from EL1 (EC
+     * 0x25). At EL0 and with the MMU off it is an ordinary load. (No FEAT_UAO or FEAT_PAN on the
+     * modelled cores.)
+     */
+    public static long readUnprivileged(Cpu cpu, PhysicalMemory mem, long address, int size, boolean alwaysAligned) {
+        if (cpu.el == 0 || cpu.tlb == null) {
+            return read(cpu, mem, address, size, alwaysAligned);
+        }
+        Mmu.Tlb t = cpu.mmu.tlb(0);
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & (~0xFFFL | ((1 << size) - 1))) == t.load[i]) {
+            return GuestMemory.getDirect(t.page[i], (int) address + t.delta[i], size);
+        }
+        return readMapped(cpu, mem, address, 1 << size, alwaysAligned, 0);
+    }
+
+    /** STTR and its kin: see {@link #readUnprivileged}. */
+    public static void writeUnprivileged(Cpu cpu, PhysicalMemory mem, long address, int size, long value,
+            boolean alwaysAligned) {
+        if (cpu.el == 0 || cpu.tlb == null) {
+            write(cpu, mem, address, size, value, alwaysAligned);
+            return;
+        }
+        Mmu.Tlb t = cpu.mmu.tlb(0);
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & (~0xFFFL | ((1 << size) - 1))) == t.store[i]) {
+            GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], size, value);
+            return;
+        }
+        writeMapped(cpu, mem, address, 1 << size, value, alwaysAligned, 0);
     }
 
     /** MMU off: VA = PA, Device memory (every unaligned access faults). */
@@ -123,13 +160,18 @@ public final class Lsu {
      * {@code va} with the MMU on: the TLB, else a walk; throws the data abort on a fault.
      */
     public static long translateData(Cpu cpu, long va, int kind) {
-        Mmu.Tlb t = cpu.tlb;
+        return translateData(cpu, va, kind, cpu.el);
+    }
+
+    /** {@link #translateData} with the permissions of {@code el} (0 for an unprivileged access at EL1). */
+    static long translateData(Cpu cpu, long va, int kind, int el) {
+        Mmu.Tlb t = cpu.mmu.tlb(el);
         int i = (int) (va >>> 12) & Mmu.TLB_MASK;
         long[] tags = kind == Walker.WRITE ? t.write : t.read;
         if (tags[i] == va >>> 12) {
             return va + t.addend[i];
         }
-        long pa = cpu.mmu.translate(va, cpu.el, kind);
+        long pa = cpu.mmu.translate(va, el, kind);
         if (pa == Mmu.FAULT) {
             throw GuestFault.dataAbort(cpu, cpu.mmu.lastFault, va, kind == Walker.WRITE);
         }
@@ -137,17 +179,17 @@ public final class Lsu {
     }
 
     /** The slow path of a translated access: alignment, translation of each page it touches, Device checks. */
-    private static long[] mapped(Cpu cpu, long address, int bytes, boolean alwaysAligned, boolean write) {
+    private static long[] mapped(Cpu cpu, long address, int bytes, boolean alwaysAligned, boolean write, int el) {
         boolean aligned = (address & (bytes - 1)) == 0;
         if (!aligned && (alwaysAligned || (cpu.sys.sctlr & BaseSysRegs.SCTLR_A) != 0)) {
             throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, write);
         }
         int kind = write ? Walker.WRITE : Walker.READ;
-        long pa = translateData(cpu, address, kind);
+        long pa = translateData(cpu, address, kind, el);
         if (aligned) {
             return new long[] {pa};
         }
-        if (deviceAt(cpu, address)) {
+        if (deviceAt(cpu, address, el)) {
             throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, write);
         }
         long last = address + bytes - 1;
@@ -155,23 +197,25 @@ public final class Lsu {
             return new long[] {pa};
         }
         long second = last & ~0xFFFL;
-        long pa2 = translateData(cpu, second, kind);
-        if (deviceAt(cpu, second)) {
+        long pa2 = translateData(cpu, second, kind, el);
+        if (deviceAt(cpu, second, el)) {
             throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, write);
         }
         return new long[] {pa, pa2, second - address};
     }
 
     /** Whether the TLB entry just filled or hit for {@code va} is Device memory. */
-    private static boolean deviceAt(Cpu cpu, long va) {
-        return cpu.tlb.device[(int) (va >>> 12) & Mmu.TLB_MASK];
+    private static boolean deviceAt(Cpu cpu, long va, int el) {
+        return cpu.mmu.tlb(el).device[(int) (va >>> 12) & Mmu.TLB_MASK];
     }
 
-    static long readMapped(Cpu cpu, PhysicalMemory mem, long address, int bytes, boolean alwaysAligned) {
-        long[] m = mapped(cpu, address, bytes, alwaysAligned, false);
+    static long readMapped(Cpu cpu, PhysicalMemory mem, long address, int bytes, boolean alwaysAligned, int el) {
+        long[] m = mapped(cpu, address, bytes, alwaysAligned, false, el);
         try {
             if (m.length == 1) {
-                return mem.read(m[0], bytes);
+                long v = mem.read(m[0], bytes);
+                cpu.mmu.direct(address, el);
+                return v;
             }
             long v = 0;
             for (int k = bytes - 1; k >= 0; k--) {
@@ -183,11 +227,13 @@ public final class Lsu {
         }
     }
 
-    static void writeMapped(Cpu cpu, PhysicalMemory mem, long address, int bytes, long value, boolean alwaysAligned) {
-        long[] m = mapped(cpu, address, bytes, alwaysAligned, true);
+    static void writeMapped(Cpu cpu, PhysicalMemory mem, long address, int bytes, long value, boolean alwaysAligned,
+            int el) {
+        long[] m = mapped(cpu, address, bytes, alwaysAligned, true, el);
         try {
             if (m.length == 1) {
                 mem.write(m[0], bytes, value);
+                cpu.mmu.direct(address, el); // the write may have allocated the page
                 return;
             }
             for (int k = 0; k < bytes; k++) {

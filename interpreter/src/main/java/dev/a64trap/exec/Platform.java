@@ -32,6 +32,19 @@ public interface Platform {
     }
 
     /**
+     * WFE with the PE's event register: true completes it (the board cleared a set event register, or
+     * the WFE wakes at once, as on a board with one CPU: a WFE may always complete spuriously); false
+     * makes the vCPU wait as for a WFI that cannot complete yet ({@link Stop.Kind#WFI_NO_WAKEUP}).
+     */
+    default boolean canWakeFromWfe(Cpu cpu) {
+        return true;
+    }
+
+    /** SEV ({@code global}: every PE's event register) or SEVL (this PE's). Nothing to do with one CPU. */
+    default void sendEvent(Cpu cpu, boolean global) {
+    }
+
+    /**
      * The board's checkpoint ({@link Interpreter#setDeviceCheckpoint}) was reached at a block
      * boundary: fire what is due (timers), update the interrupt lines, set the next checkpoint.
      */

@@ -88,6 +88,21 @@ final class SystemOps {
      * EL0 may use DC ZVA (SCTLR_EL1.DZE) and the by-VA cache operations (SCTLR_EL1.UCI); otherwise
      * these trap (EC 0x18); everything else is UNDEFINED at EL0.
      */
+    /** EC 0x01: a trapped WFI or WFE (ISS: CV = 1, COND = 0xE as QEMU reports them, TI = 0 for WFI, 1 for WFE). */
+    static final int EC_WFX = 0x01;
+
+    /**
+     * WFI at EL0 with SCTLR_EL1.nTWI = 0 traps to EL1 when it would wait, that is when no
+     * interrupt is pending (masked or not), as QEMU 7.2 does; an EL0 WFE never traps (a64trap has
+     * no event register: a WFE completes at once, as if an event were always pending, which is
+     * also QEMU 7.2's behaviour).
+     */
+    void wfi(boolean interruptPending) {
+        if (cpu.el == 0 && (cpu.sys.sctlr & BaseSysRegs.SCTLR_NTWI) == 0 && !interruptPending) {
+            throw GuestFault.of(Syndrome.esr(EC_WFX, 1 << 24 | 0xE << 20));
+        }
+    }
+
     void sys(Insn in) {
         int enc = (int) in.imm();
         int op1 = SysRegEncoding.op1(enc), crn = SysRegEncoding.crn(enc), crm = SysRegEncoding.crm(enc),

@@ -85,11 +85,46 @@ public final class SimdFp {
     /** Mnemonic, or null, of each U:a:opcode of the FP two-register group (opcode 01100..11111). */
     public static final int FCMGT0 = 0b0101100, FCMEQ0 = 0b0101101, FCMLT0 = 0b0101110, FABS = 0b0101111,
             FCMGE0 = 0b1101100, FCMLE0 = 0b1101101, FNEG = 0b1101111, FSQRT = 0b1111111,
-            SCVTF = 0b0011101, UCVTF = 0b1011101;
+            SCVTF = 0b0011101, UCVTF = 0b1011101, FCVTN = 0b0010110, FCVTXN = 0b1010110, FCVTL = 0b0010111,
+            FRECPE = 0b0111101, FRSQRTE = 0b1111101, URECPE = 0b0111100, URSQRTE = 0b1111100, FRECPX = 0b0111111;
 
-    /** Vd = op(Vn) lane by lane. */
+    /** Whether an FP two-register op narrows (FCVTN, FCVTXN): {@code size} names the destination. */
+    public static boolean narrows(int op) {
+        return op == FCVTN || op == FCVTXN;
+    }
+
+    /**
+     * Vd = op(Vn) lane by lane. {@code size} is the lane size, for FCVTN/FCVTXN the narrow
+     * destination's and for FCVTL the wide destination's (1 = half, 2 = single, 3 = double).
+     */
     public static void twoMisc(long[] v, FpStatus st, int op, int size, boolean q, int d, int n) {
         long[] a = {v[2 * n], v[2 * n + 1]}, out = new long[2];
+        if (narrows(op)) { // to the lower half (Q=0) or the upper half keeping the lower (FCVTN2)
+            int lanes = 8 >> size, bits = 8 << size;
+            long packed = 0;
+            for (int e = 0; e < lanes; e++) {
+                long x = Lanes.get(v, n, e, size + 1);
+                long r = op == FCVTXN ? SoftFloat.convert(x, 3, 2, SoftFloat.RO, st) : SoftFloat.convert(x, size + 1, size, st);
+                packed |= (r & ((1L << bits) - 1)) << (e * bits);
+            }
+            if (q) {
+                v[2 * d + 1] = packed;
+            } else {
+                v[2 * d] = packed;
+                v[2 * d + 1] = 0;
+            }
+            return;
+        }
+        if (op == FCVTL) { // from the lower or upper (FCVTL2) half
+            int lanes = 16 >> size;
+            for (int e = 0; e < lanes; e++) {
+                long x = Lanes.get(v, n, e + (q ? lanes : 0), size - 1);
+                out[e >> (3 - size)] |= SoftFloat.convert(x, size - 1, size, st) << (size == 3 ? 0 : 32 * (e & 1));
+            }
+            v[2 * d] = out[0];
+            v[2 * d + 1] = out[1];
+            return;
+        }
         int lanes = (q ? 16 : 8) >> size, bits = 8 << size;
         long ones = size == 3 ? -1L : 0xffffffffL;
         int u = op >> 6, hi = op >> 5 & 1, opcode = op & 31;
@@ -105,6 +140,11 @@ public final class SimdFp {
                 case FNEG -> r = SoftFloat.neg(x, size);
                 case FSQRT -> r = SoftFloat.sqrt(x, size, st);
                 case SCVTF, UCVTF -> r = SoftFloat.fromFixed(x, bits, op == UCVTF, 0, size, st);
+                case FRECPE -> r = Estimates.recip(x, size, st);
+                case FRSQRTE -> r = Estimates.rsqrt(x, size, st);
+                case URECPE -> r = Estimates.unsignedRecip(x);
+                case URSQRTE -> r = Estimates.unsignedRsqrt(x);
+                case FRECPX -> r = Estimates.recipExponent(x, size, st);
                 default -> {
                     if ((opcode & 0b11111) == 0b11000 || (opcode & 0b11111) == 0b11001) {
                         // FRINTN/M (a=0), FRINTP/Z (a=1), FRINTA/X (U=1, a=0), FRINTI (U=1, a=1, 11001)
@@ -127,6 +167,26 @@ public final class SimdFp {
     private static final int[] FRINT_MODES = {SoftFloat.RN, SoftFloat.RM, SoftFloat.RP, SoftFloat.RZ, SoftFloat.RA, -1, -1, -1};
     /** FCVT*S/U modes by a:(opcode - 0b11010): N, M, A / P, Z. */
     private static final int[] CVT_MODES = {SoftFloat.RN, SoftFloat.RM, SoftFloat.RA, 0, SoftFloat.RP, SoftFloat.RZ, 0, 0};
+
+    /** Shift-by-immediate conversions (U:opcode): SCVTF, UCVTF, FCVTZS, FCVTZU with {@code fbits} fraction bits. */
+    public static final int SCVTF_FIXED = 0b011100, UCVTF_FIXED = 0b111100, FCVTZS_FIXED = 0b011111, FCVTZU_FIXED = 0b111111;
+
+    public static boolean isFixedConvert(int op) {
+        return (op & 0b11111) == 0b11100 || (op & 0b11111) == 0b11111;
+    }
+
+    public static void fixedConvert(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int fbits) {
+        long[] a = {v[2 * n], v[2 * n + 1]}, out = new long[2];
+        int lanes = (q ? 16 : 8) >> size, bits = 8 << size;
+        boolean unsigned = op >= 0b100000;
+        for (int e = 0; e < lanes; e++) {
+            long x = lane(a, e, size);
+            setLane(out, e, size, (op & 0b11111) == 0b11100 ? SoftFloat.fromFixed(x, bits, unsigned, fbits, size, st)
+                    : SoftFloat.toFixed(x, size, fbits, unsigned, bits, SoftFloat.RZ, st));
+        }
+        v[2 * d] = out[0];
+        v[2 * d + 1] = q ? out[1] : 0;
+    }
 
     public static final int FMAXNMV = 0b1001100, FMAXV = 0b1001111, FMINNMV = 0b1101100, FMINV = 0b1101111;
 

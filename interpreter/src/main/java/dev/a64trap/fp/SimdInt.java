@@ -66,10 +66,20 @@ public final class SimdInt {
             SMIN = 0b001101, UMIN = 0b101101, SABD = 0b001110, UABD = 0b101110, SABA = 0b001111, UABA = 0b101111,
             ADD = 0b010000, SUB = 0b110000, CMTST = 0b010001, CMEQ = 0b110001, MLA = 0b010010, MLS = 0b110010,
             MUL = 0b010011, PMUL = 0b110011, SMAXP = 0b010100, UMAXP = 0b110100, SMINP = 0b010101,
-            UMINP = 0b110101, ADDP = 0b010111;
+            UMINP = 0b110101, ADDP = 0b010111, SQADD = 0b000001, UQADD = 0b100001, SQSUB = 0b000101,
+            UQSUB = 0b100101, SHSUB = 0b000100, UHSUB = 0b100100, SQSHL = 0b001001, UQSHL = 0b101001,
+            SRSHL = 0b001010, URSHL = 0b101010, SQRSHL = 0b001011, UQRSHL = 0b101011, SQDMULH = 0b010110,
+            SQRDMULH = 0b110110;
 
     /** Vd = Vn op Vm for the three-same group. */
-    public static void threeSame(long[] v, int op, int size, boolean q, int d, int n, int m) {
+    public static void threeSame(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int m) {
+        if (op == ADD || op == SUB) { // the commonest: lane-wise add/sub on whole words, no allocation
+            long h = HIGH[size];
+            long lo = swar(op, v[2 * n], v[2 * m], h), hi = q ? swar(op, v[2 * n + 1], v[2 * m + 1], h) : 0;
+            v[2 * d] = lo;
+            v[2 * d + 1] = hi;
+            return;
+        }
         long[] a = read(v, n), b = read(v, m), r = read(v, d);
         if (op == LOGIC_A || op == LOGIC_B) {
             for (int k = 0; k < 2; k++) {
@@ -94,9 +104,20 @@ public final class SimdInt {
         long[] out = new long[2];
         for (int e = 0; e < lanes; e++) {
             long x = lane(a, e, size), y = lane(b, e, size), acc = lane(r, e, size);
-            setLane(out, e, size, element(op, x, y, acc, size));
+            setLane(out, e, size, element(op, x, y, acc, size, st));
         }
         write(v, d, out, q);
+    }
+
+    /** The top bit of every lane, by element size. */
+    private static final long[] HIGH = {0x8080808080808080L, 0x8000800080008000L, 0x8000000080000000L, 0x8000000000000000L};
+
+    /** Lane-wise x + y or x - y within one 64-bit word: carries and borrows stop at lane tops. */
+    private static long swar(int op, long x, long y, long h) {
+        if (op == ADD) {
+            return ((x & ~h) + (y & ~h)) ^ ((x ^ y) & h);
+        }
+        return ((x | h) - (y & ~h)) ^ ((x ^ ~y) & h);
     }
 
     private static long logic(boolean u, int size, long n, long m, long d) {
@@ -126,7 +147,7 @@ public final class SimdInt {
         };
     }
 
-    private static long element(int op, long x, long y, long acc, int size) {
+    private static long element(int op, long x, long y, long acc, int size, FpStatus st) {
         long all = ones(size);
         long sxv = sx(x, size), syv = sx(y, size);
         return switch (op) {
@@ -155,6 +176,12 @@ public final class SimdInt {
             case MLS -> acc - x * y;
             case MUL -> x * y;
             case PMUL -> polyMul(x, y, 8 << size);
+            case SQADD, UQADD, SQSUB, UQSUB -> SimdSat.addSub(x, y, size, op >= 0b100000, (op & 4) != 0, st);
+            case SHSUB -> size < 3 ? (sxv - syv) >> 1 : (x >> 1) - (y >> 1) - (~x & y & 1);
+            case UHSUB -> size < 3 ? (x - y) >> 1 : (x >>> 1) - (y >>> 1) - (~x & y & 1);
+            case SQSHL, UQSHL, SRSHL, URSHL, SQRSHL, UQRSHL -> SimdSat.shift(x, size, (byte) y, op < 0b100000,
+                    (op & 2) != 0, (op & 1) != 0, st);
+            case SQDMULH, SQRDMULH -> SimdSat.doublingMulHigh(x, y, size, op == SQRDMULH, st);
             default -> throw new IllegalArgumentException("three-same op " + op);
         };
     }
@@ -189,26 +216,46 @@ public final class SimdInt {
     public static final int REV64 = 0b000000, REV32 = 0b100000, REV16 = 0b000001, SADDLP = 0b000010,
             UADDLP = 0b100010, CLS = 0b000100, CLZ = 0b100100, CNT = 0b000101, NOT_RBIT = 0b100101,
             CMGT0 = 0b001000, CMGE0 = 0b101000, CMEQ0 = 0b001001, CMLE0 = 0b101001, CMLT0 = 0b001010,
-            ABS = 0b001011, NEG = 0b101011, XTN = 0b010010;
+            ABS = 0b001011, NEG = 0b101011, XTN = 0b010010, SUQADD = 0b000011, USQADD = 0b100011,
+            SADALP = 0b000110, UADALP = 0b100110, SQABS = 0b000111, SQNEG = 0b100111, SQXTUN = 0b110010,
+            SQXTN = 0b010100, UQXTN = 0b110100, SHLL = 0b110011;
 
-    public static void twoMisc(long[] v, int op, int size, boolean q, int d, int n) {
+    /** Whether a two-register op narrows (its source lanes are twice {@code size}). */
+    public static boolean narrows(int op) {
+        return op == XTN || op == SQXTUN || op == SQXTN || op == UQXTN;
+    }
+
+    public static void twoMisc(long[] v, FpStatus st, int op, int size, boolean q, int d, int n) {
         long[] a = read(v, n);
         long[] out = new long[2];
-        if (op == XTN) {
+        if (narrows(op)) {
             // Narrow to half-width lanes into the lower (Q=0) or upper (Q=1, XTN2) half of Vd.
             int lanes = 8 >> size;
             long packed = 0;
             for (int e = 0; e < lanes; e++) {
-                packed |= (lane(a, e, size + 1) & ones(size)) << (e * (8 << size));
+                long x = lane(a, e, size + 1);
+                long r = op == XTN ? x : SimdSat.narrow(op == UQXTN ? x : sx(x, size + 1), size, op != UQXTN, op == SQXTN, st);
+                packed |= (r & ones(size)) << (e * (8 << size));
             }
             writeNarrow(v, d, packed, q);
             return;
         }
-        if (op == SADDLP || op == UADDLP) {
+        if (op == SHLL) { // SHLL/SHLL2: widen the lower or upper half, shifted left by the element width
+            int lanes = 8 >> size;
+            for (int e = 0; e < lanes; e++) {
+                setLane(out, e, size + 1, lane(a, e + (q ? lanes : 0), size) << (8 << size));
+            }
+            write(v, d, out, true);
+            return;
+        }
+        if (op == SADDLP || op == UADDLP || op == SADALP || op == UADALP) {
             int lanes = lanes(q, size + 1);
+            boolean signed = op == SADDLP || op == SADALP, acc = op == SADALP || op == UADALP;
+            long[] r = read(v, d);
             for (int e = 0; e < lanes; e++) {
                 long x = lane(a, 2 * e, size), y = lane(a, 2 * e + 1, size);
-                setLane(out, e, size + 1, op == SADDLP ? sx(x, size) + sx(y, size) : x + y);
+                long sum = signed ? sx(x, size) + sx(y, size) : x + y;
+                setLane(out, e, size + 1, acc ? sum + lane(r, e, size + 1) : sum);
             }
             write(v, d, out, q);
             return;
@@ -227,9 +274,12 @@ public final class SimdInt {
         int lanes = lanes(q, size);
         long all = ones(size);
         int bits = 8 << size;
+        long[] dv = read(v, d);
         for (int e = 0; e < lanes; e++) {
             long x = lane(a, e, size), s = sx(x, size);
             long r = switch (op) {
+                case SUQADD, USQADD -> SimdSat.accumulate(lane(dv, e, size), x, size, op == USQADD, st);
+                case SQABS, SQNEG -> SimdSat.absNeg(x, size, op == SQNEG, st);
                 case CLS -> Long.numberOfLeadingZeros(s < 0 ? ~s : s) - (64 - bits) - 1;
                 case CLZ -> Long.numberOfLeadingZeros(x) - (64 - bits);
                 case CNT -> Long.bitCount(x);
@@ -290,22 +340,22 @@ public final class SimdInt {
     public static final int UZP1 = 1, TRN1 = 2, ZIP1 = 3, UZP2 = 5, TRN2 = 6, ZIP2 = 7;
 
     public static void permute(long[] v, int op, int size, boolean q, int d, int n, int m) {
-        long[] a = read(v, n), b = read(v, m), out = new long[2];
+        long[] out = new long[2];
         int lanes = lanes(q, size), half = lanes / 2, part = op >> 2;
         for (int e = 0; e < lanes; e++) {
             long x;
             switch (op & 3) {
                 case 1 -> { // UZP: even (1) or odd (2) lanes of Vn:Vm
                     int i = 2 * e + part;
-                    x = i < lanes ? lane(a, i, size) : lane(b, i - lanes, size);
+                    x = i < lanes ? Lanes.get(v, n, i, size) : Lanes.get(v, m, i - lanes, size);
                 }
                 case 2 -> { // TRN
                     int pair = e / 2;
-                    x = (e & 1) == 0 ? lane(a, 2 * pair + part, size) : lane(b, 2 * pair + part, size);
+                    x = (e & 1) == 0 ? Lanes.get(v, n, 2 * pair + part, size) : Lanes.get(v, m, 2 * pair + part, size);
                 }
                 default -> { // ZIP
                     int i = e / 2 + part * half;
-                    x = (e & 1) == 0 ? lane(a, i, size) : lane(b, i, size);
+                    x = (e & 1) == 0 ? Lanes.get(v, n, i, size) : Lanes.get(v, m, i, size);
                 }
             }
             setLane(out, e, size, x);
@@ -345,39 +395,60 @@ public final class SimdInt {
     // ---- shift by immediate (U:opcode)
 
     public static final int SSHR = 0b000000, USHR = 0b100000, SSRA = 0b000010, USRA = 0b100010,
-            SHL = 0b001010, SHRN = 0b010000, SSHLL = 0b010100, USHLL = 0b110100;
+            SHL = 0b001010, SHRN = 0b010000, SSHLL = 0b010100, USHLL = 0b110100, SRSHR = 0b000100,
+            URSHR = 0b100100, SRSRA = 0b000110, URSRA = 0b100110, SRI = 0b101000, SLI = 0b101010,
+            SQSHLU = 0b101100, SQSHL_IMM = 0b001110, UQSHL_IMM = 0b101110, SQSHRUN = 0b110000, RSHRN = 0b010001,
+            SQRSHRUN = 0b110001, SQSHRN = 0b010010, UQSHRN = 0b110010, SQRSHRN = 0b010011, UQRSHRN = 0b110011;
+
+    /** Whether a shift-by-immediate op narrows (opcode 100xx): {@code size} names the wide source. */
+    public static boolean shiftNarrows(int op) {
+        return (op & 0b11100) == 0b10000;
+    }
 
     /** {@code size} is the source element size (the wide one for SHRN); {@code shift} the amount. */
-    public static void shiftImmediate(long[] v, int op, int size, boolean q, int d, int n, int shift) {
-        long[] a = read(v, n), r = read(v, d), out = new long[2];
+    public static void shiftImmediate(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int shift) {
+        long[] out = new long[2]; // lanes read straight from v: Vd is written only at the end
         if (op == SSHLL || op == USHLL) {
             int lanes = 8 >> size; // from the lower (Q=0) or upper (Q=1, sshll2) half
             for (int e = 0; e < lanes; e++) {
-                long x = lane(a, e + (q ? lanes : 0), size);
+                long x = Lanes.get(v, n, e + (q ? lanes : 0), size);
                 setLane(out, e, size + 1, (op == SSHLL ? sx(x, size) : x) << shift);
             }
             write(v, d, out, true);
             return;
         }
-        if (op == SHRN) {
+        if (shiftNarrows(op)) {
             int lanes = 8 >> (size - 1);
+            boolean srcSigned = op != UQSHRN && op != UQRSHRN, round = (op & 1) != 0;
             long packed = 0;
             for (int e = 0; e < lanes; e++) {
-                packed |= (lane(a, e, size) >>> shift & ones(size - 1)) << (e * (8 << (size - 1)));
+                long x = SimdSat.shift(Lanes.get(v, n, e, size), size, -shift, srcSigned, round, false, st);
+                if (op != SHRN && op != RSHRN) {
+                    x = SimdSat.narrow(x, size - 1, srcSigned, op == SQSHRN || op == SQRSHRN, st);
+                }
+                packed |= (x & ones(size - 1)) << (e * (8 << (size - 1)));
             }
             writeNarrow(v, d, packed, q);
             return;
         }
         int lanes = lanes(q, size), bits = 8 << size;
         for (int e = 0; e < lanes; e++) {
-            long x = lane(a, e, size);
+            long x = Lanes.get(v, n, e, size);
             long s = switch (op) {
                 case SSHR, SSRA -> shift >= bits ? sx(x, size) >> 63 : sx(x, size) >> shift;
                 case USHR, USRA -> shift >= bits ? 0 : x >>> shift;
+                case SRSHR, SRSRA, URSHR, URSRA -> SimdSat.shift(x, size, -shift, op < 0b100000, true, false, st);
+                case SRI -> {
+                    long mask = shift >= bits ? 0 : ones(size) >>> shift;
+                    yield Lanes.get(v, d, e, size) & ~mask | (shift >= bits ? 0 : x >>> shift) & mask;
+                }
+                case SLI -> Lanes.get(v, d, e, size) & ~(ones(size) << shift) | x << shift;
+                case SQSHLU -> SimdSat.shiftLeftUnsigned(x, size, shift, st);
+                case SQSHL_IMM, UQSHL_IMM -> SimdSat.shift(x, size, shift, op == SQSHL_IMM, false, true, st);
                 default -> x << shift; // SHL
             };
-            if (op == SSRA || op == USRA) {
-                s += lane(r, e, size);
+            if (op == SSRA || op == USRA || op == SRSRA || op == URSRA) {
+                s += Lanes.get(v, d, e, size);
             }
             setLane(out, e, size, s);
         }
@@ -389,15 +460,16 @@ public final class SimdInt {
     public static final int SADDL = 0b00000, UADDL = 0b10000, SADDW = 0b00001, UADDW = 0b10001, SSUBL = 0b00010,
             USUBL = 0b10010, SSUBW = 0b00011, USUBW = 0b10011, ADDHN = 0b00100, RADDHN = 0b10100, SABAL = 0b00101,
             UABAL = 0b10101, SUBHN = 0b00110, RSUBHN = 0b10110, SABDL = 0b00111, UABDL = 0b10111, SMLAL = 0b01000,
-            UMLAL = 0b11000, SMLSL = 0b01010, UMLSL = 0b11010, SMULL = 0b01100, UMULL = 0b11100, PMULL = 0b01110;
+            UMLAL = 0b11000, SMLSL = 0b01010, UMLSL = 0b11010, SMULL = 0b01100, UMULL = 0b11100, PMULL = 0b01110,
+            SQDMLAL = 0b01001, SQDMLSL = 0b01011, SQDMULL = 0b01101;
 
     /** {@code size} is the narrow element size; {@code q} picks the upper halves (the "2" forms). */
-    public static void threeDifferent(long[] v, int op, int size, boolean q, int d, int n, int m) {
-        long[] a = read(v, n), b = read(v, m), acc = read(v, d), out = new long[2];
+    public static void threeDifferent(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int m) {
+        long[] out = new long[2]; // lanes read straight from v: Vd is written only at the end
         boolean unsigned = (op & 0b10000) != 0;
         int opc = op & 15;
         if (op == PMULL && size == 3) { // 64 x 64 -> 128 carry-less (crypto)
-            long x = a[q ? 1 : 0], y = b[q ? 1 : 0], lo = 0, hi = 0;
+            long x = v[2 * n + (q ? 1 : 0)], y = v[2 * m + (q ? 1 : 0)], lo = 0, hi = 0;
             for (int i = 0; i < 64; i++) {
                 if ((y >>> i & 1) != 0) {
                     lo ^= x << i;
@@ -412,7 +484,7 @@ public final class SimdInt {
         if (opc == 0b0100 || opc == 0b0110) { // ADDHN, RADDHN, SUBHN, RSUBHN
             long packed = 0;
             for (int e = 0; e < elements; e++) {
-                long x = lane(a, e, size + 1), y = lane(b, e, size + 1);
+                long x = Lanes.get(v, n, e, size + 1), y = Lanes.get(v, m, e, size + 1);
                 long r = opc == 0b0100 ? x + y : x - y;
                 if (unsigned) {
                     r += 1L << (bits - 1); // the rounding forms
@@ -424,22 +496,32 @@ public final class SimdInt {
         }
         boolean wide = opc == 0b0001 || opc == 0b0011;
         for (int e = 0; e < elements; e++) {
-            long x = wide ? lane(a, e, size + 1) : ext(lane(a, base + e, size), size, unsigned);
-            long y = ext(lane(b, base + e, size), size, unsigned);
+            long x = wide ? Lanes.get(v, n, e, size + 1) : ext(Lanes.get(v, n, base + e, size), size, unsigned);
+            long y = ext(Lanes.get(v, m, base + e, size), size, unsigned);
             long r = switch (opc) {
                 case 0b0000, 0b0001 -> x + y;
                 case 0b0010, 0b0011 -> x - y;
-                case 0b0101 -> lane(acc, e, size + 1) + Math.abs(x - y);
+                case 0b0101 -> Lanes.get(v, d, e, size + 1) + Math.abs(x - y);
                 case 0b0111 -> Math.abs(x - y);
-                case 0b1000 -> lane(acc, e, size + 1) + x * y;
-                case 0b1010 -> lane(acc, e, size + 1) - x * y;
+                case 0b1000 -> Lanes.get(v, d, e, size + 1) + x * y;
+                case 0b1010 -> Lanes.get(v, d, e, size + 1) - x * y;
                 case 0b1100 -> x * y;
-                case 0b1110 -> polyMul(lane(a, base + e, size), lane(b, base + e, size), bits);
+                case 0b1110 -> polyMul(Lanes.get(v, n, base + e, size), Lanes.get(v, m, base + e, size), bits);
+                case 0b1001, 0b1011, 0b1101 -> doublingLong(opc, x, y, Lanes.get(v, d, e, size + 1), size, st);
                 default -> throw new IllegalArgumentException("three-different op " + op);
             };
             setLane(out, e, size + 1, r);
         }
         write(v, d, out, true);
+    }
+
+    /** SQDMULL (opc 1101), SQDMLAL (1001), SQDMLSL (1011): saturated product, then saturated accumulate. */
+    private static long doublingLong(int opc, long x, long y, long acc, int size, FpStatus st) {
+        long p = SimdSat.doublingMulLong(x, y, size, st);
+        if (opc == 0b1101) {
+            return p;
+        }
+        return SimdSat.addS(sx(acc, size + 1), opc == 0b1001 ? p : -p, size + 1, st);
     }
 
     private static long ext(long x, int size, boolean unsigned) {
@@ -448,15 +530,39 @@ public final class SimdInt {
 
     // ---- by element (vector MUL, MLA, MLS with one lane of Vm)
 
-    public static final int ELEM_MLA = 0b10000, ELEM_MLS = 0b10100, ELEM_MUL = 0b01000;
+    public static final int ELEM_MLA = 0b10000, ELEM_MLS = 0b10100, ELEM_MUL = 0b01000, ELEM_SQDMULH = 0b01100,
+            ELEM_SQRDMULH = 0b01101;
+    /** The long by-element forms, U:opcode -> the three-different op computing the same lanes. */
+    private static final java.util.Map<Integer, Integer> ELEM_LONG = java.util.Map.of(0b00010, SMLAL, 0b00110, SMLSL,
+            0b01010, SMULL, 0b10010, UMLAL, 0b10110, UMLSL, 0b11010, UMULL, 0b00011, SQDMLAL, 0b00111, SQDMLSL,
+            0b01011, SQDMULL);
 
-    public static void byElement(long[] v, int op, int size, boolean q, int d, int n, int m, int index) {
+    /** Whether a by-element op widens (SMULL..SQDMULL by element). */
+    public static boolean elementWidens(int op) {
+        return ELEM_LONG.containsKey(op);
+    }
+
+    public static void byElement(long[] v, FpStatus st, int op, int size, boolean q, int d, int n, int m, int index) {
         long[] a = read(v, n), acc = read(v, d), out = new long[2];
         long y = lane(read(v, m), index, size);
+        Integer wide = ELEM_LONG.get(op);
+        if (wide != null) {
+            // Same lanes as the three-different form with every lane of Vm equal to the element.
+            long[] scratch = {a[0], a[1], acc[0], acc[1], Lanes.replicate(y, size), Lanes.replicate(y, size)};
+            threeDifferent(scratch, st, wide, size, q, 1, 0, 2);
+            v[2 * d] = scratch[2];
+            v[2 * d + 1] = scratch[3];
+            return;
+        }
         int lanes = lanes(q, size);
         for (int e = 0; e < lanes; e++) {
-            long p = lane(a, e, size) * y;
-            setLane(out, e, size, op == ELEM_MUL ? p : op == ELEM_MLA ? lane(acc, e, size) + p : lane(acc, e, size) - p);
+            long x = lane(a, e, size), p = x * y;
+            setLane(out, e, size, switch (op) {
+                case ELEM_MUL -> p;
+                case ELEM_MLA -> lane(acc, e, size) + p;
+                case ELEM_MLS -> lane(acc, e, size) - p;
+                default -> SimdSat.doublingMulHigh(x, y, size, op == ELEM_SQRDMULH, st);
+            });
         }
         write(v, d, out, q);
     }

@@ -23,6 +23,8 @@ public final class SoftFloat {
 
     /** Rounding modes: FPCR.RMode values, plus ties-away (FCVTA*, FRINTA). */
     public static final int RN = 0, RP = 1, RM = 2, RZ = 3, RA = 4;
+    /** Round to odd (FCVTXN): truncate, then set the lowest bit when inexact. */
+    public static final int RO = 5;
 
     // ---- formats
 
@@ -231,6 +233,9 @@ public final class SoftFloat {
         if (roundUp) {
             intMant++;
         }
+        if (rmode == RO && errNonzero) {
+            intMant |= 1;
+        }
         // intMant includes the implicit bit for normals, so a carry moves into the exponent field.
         long bits = denormal ? intMant : ((long) (exponent - minExp) << f) + intMant;
         if (bits >>> f >= (1L << eb) - 1) {
@@ -269,11 +274,17 @@ public final class SoftFloat {
     // ---- arithmetic
 
     public static long add(long a, long b, int size, FpStatus st) {
-        return addSub(a, b, false, size, st);
+        long r = FastFloat.add(a, b, size, st);
+        return r != FastFloat.FAIL ? r : addSub(a, b, false, size, st);
     }
 
     public static long sub(long a, long b, int size, FpStatus st) {
-        return addSub(a, b, true, size, st);
+        long r = FastFloat.add(a, neg(b, size), size, st);
+        return r != FastFloat.FAIL ? r : addSub(a, b, true, size, st);
+    }
+
+    static long addSubExact(long a, long b, boolean subtract, int size, FpStatus st) {
+        return addSub(a, b, subtract, size, st);
     }
 
     private static long addSub(long a, long b, boolean subtract, int size, FpStatus st) {
@@ -302,6 +313,11 @@ public final class SoftFloat {
     }
 
     public static long mul(long a, long b, int size, FpStatus st) {
+        long r = FastFloat.mul(a, b, size, st);
+        return r != FastFloat.FAIL ? r : exactMul(a, b, size, st);
+    }
+
+    static long exactMul(long a, long b, int size, FpStatus st) {
         Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
         Long nan = processNaNs(x, a, y, b, size, st);
         if (nan != null) {
@@ -322,7 +338,8 @@ public final class SoftFloat {
 
     /** FPMulAdd: addend + op1 * op2 with one rounding (negations are the caller's, on the operands). */
     public static long mulAdd(long addend, long a, long b, int size, FpStatus st) {
-        return mulAdd(addend, a, b, 0, size, st);
+        long r = FastFloat.mulAdd(addend, a, b, size, st);
+        return r != FastFloat.FAIL ? r : mulAdd(addend, a, b, 0, size, st);
     }
 
     /** FPMulAdd of the value scaled by 2^scale before its one rounding (FRSQRTS halves). */
@@ -357,6 +374,11 @@ public final class SoftFloat {
     }
 
     public static long div(long a, long b, int size, FpStatus st) {
+        long r = FastFloat.div(a, b, size, st);
+        return r != FastFloat.FAIL ? r : exactDiv(a, b, size, st);
+    }
+
+    static long exactDiv(long a, long b, int size, FpStatus st) {
         Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
         Long nan = processNaNs(x, a, y, b, size, st);
         if (nan != null) {
@@ -382,6 +404,11 @@ public final class SoftFloat {
     }
 
     public static long sqrt(long a, int size, FpStatus st) {
+        long r = FastFloat.sqrt(a, size, st);
+        return r != FastFloat.FAIL ? r : exactSqrt(a, size, st);
+    }
+
+    static long exactSqrt(long a, int size, FpStatus st) {
         Unpacked x = unpack(a, size, st);
         if (x.isNaN()) {
             return processNaN(x, a, size, st);
@@ -409,6 +436,11 @@ public final class SoftFloat {
 
     /** FPMax / FPMin ({@code max} picks which); {@code numeric}: FMAXNM/FMINNM (a single quiet NaN loses). */
     public static long maxMin(long a, long b, boolean max, boolean numeric, int size, FpStatus st) {
+        long r = FastFloat.maxMin(a, b, max, size);
+        return r != FastFloat.FAIL ? r : exactMaxMin(a, b, max, numeric, size, st);
+    }
+
+    static long exactMaxMin(long a, long b, boolean max, boolean numeric, int size, FpStatus st) {
         if (numeric) {
             Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
             if (x.type == QNAN && y.type != QNAN) {
@@ -457,6 +489,11 @@ public final class SoftFloat {
 
     /** FPCompare: NZCV (0b0110 equal, 0b1000 less, 0b0010 greater, 0b0011 unordered). */
     public static int compare(long a, long b, int size, boolean signalNaNs, FpStatus st) {
+        int r = FastFloat.compare(a, b, size);
+        return r >= 0 ? r : exactCompare(a, b, size, signalNaNs, st);
+    }
+
+    static int exactCompare(long a, long b, int size, boolean signalNaNs, FpStatus st) {
         Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
         if (x.isNaN() || y.isNaN()) {
             if (x.type == SNAN || y.type == SNAN || signalNaNs) {
@@ -522,6 +559,12 @@ public final class SoftFloat {
 
     /** FPConvert between precisions (FCVT); half precision is IEEE (FPCR.AHP not modelled). */
     public static long convert(long a, int from, int to, FpStatus st) {
+        long r = FastFloat.convert(a, from, to, st);
+        return r != FastFloat.FAIL ? r : convert(a, from, to, st.rmode(), st);
+    }
+
+    /** FPConvert with an explicit rounding mode (FCVTXN rounds to odd). */
+    public static long convert(long a, int from, int to, int rmode, FpStatus st) {
         Unpacked x = unpack(a, from, st, from != 1);
         if (x.isNaN()) {
             long r;
@@ -544,7 +587,7 @@ public final class SoftFloat {
         if (x.type == ZERO) {
             return zero(to, x.sign);
         }
-        return round(x.sign, BigInteger.valueOf(x.mant), x.exp, false, to, st, st.rmode(), to != 1 && st.fz());
+        return round(x.sign, BigInteger.valueOf(x.mant), x.exp, false, to, st, rmode, to != 1 && st.fz());
     }
 
     /**
@@ -552,6 +595,16 @@ public final class SoftFloat {
      * bits, saturating (IOC on overflow and on NaN, which gives 0); IXC when inexact.
      */
     public static long toFixed(long a, int size, int fbits, boolean unsigned, int intBits, int rmode, FpStatus st) {
+        if (fbits == 0 && rmode == RZ) {
+            long r = FastFloat.toIntTowardZero(a, size, unsigned, intBits, st);
+            if (r != FastFloat.FAIL) {
+                return r;
+            }
+        }
+        return exactToFixed(a, size, fbits, unsigned, intBits, rmode, st);
+    }
+
+    static long exactToFixed(long a, int size, int fbits, boolean unsigned, int intBits, int rmode, FpStatus st) {
         Unpacked x = unpack(a, size, st);
         if (x.isNaN()) {
             st.raise(IOC);
@@ -600,6 +653,11 @@ public final class SoftFloat {
 
     /** FixedToFP: a signed or unsigned {@code intBits}-bit integer with {@code fbits} fraction bits, rounded per FPCR. */
     public static long fromFixed(long v, int intBits, boolean unsigned, int fbits, int size, FpStatus st) {
+        long r = fbits == 0 ? FastFloat.fromInt(v, intBits, unsigned, size, st) : FastFloat.FAIL;
+        return r != FastFloat.FAIL ? r : exactFromFixed(v, intBits, unsigned, fbits, size, st);
+    }
+
+    static long exactFromFixed(long v, int intBits, boolean unsigned, int fbits, int size, FpStatus st) {
         BigInteger b;
         if (intBits == 32) {
             b = BigInteger.valueOf(unsigned ? v & 0xffffffffL : (int) v);
@@ -654,6 +712,14 @@ public final class SoftFloat {
      * and raises IOC (for equality only a signalling NaN does).
      */
     public static boolean compareOrdered(long a, long b, int size, int kind, FpStatus st) {
+        int c = FastFloat.compare(a, b, size);
+        if (c >= 0) {
+            return kind == CMP_EQ ? c == 0b0110 : kind == CMP_GE ? c != 0b1000 : c == 0b0010;
+        }
+        return exactCompareOrdered(a, b, size, kind, st);
+    }
+
+    static boolean exactCompareOrdered(long a, long b, int size, int kind, FpStatus st) {
         Unpacked x = unpack(a, size, st), y = unpack(b, size, st);
         if (x.isNaN() || y.isNaN()) {
             if (kind != CMP_EQ || x.type == SNAN || y.type == SNAN) {

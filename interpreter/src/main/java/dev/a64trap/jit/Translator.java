@@ -47,9 +47,9 @@ final class Translator {
             Op.LDR, Op.STR, Op.LDP, Op.STP, Op.LDAR, Op.STLR, Op.PRFM,
             Op.HINT, Op.DSB, Op.DMB, Op.ISB);
 
-    /** Whether {@code in} is translated; WFI is not: the interpreter asks the board whether it may complete. */
+    /** Whether {@code in} is translated; WFI, WFE, SEV and SEVL are not: the interpreter asks the board. */
     static boolean supported(Insn in) {
-        return (SUPPORTED.contains(in.op()) || FpSimdOps.handles(in.op())) && !dev.a64trap.exec.Interpreter.isWfi(in);
+        return (SUPPORTED.contains(in.op()) || FpSimdOps.handles(in.op())) && !dev.a64trap.exec.Interpreter.isEventHint(in);
     }
 
     /** Longest block translated (the interpreter's cap is lower; this keeps methods far below 64 KiB). */
@@ -1554,6 +1554,7 @@ final class Translator {
         }
         address(in, pc);
         mv.visitVarInsn(LSTORE, T_ADDR);
+        unprivileged = in.has(Insn.FLAG_UNPRIV); // LDTR/STTR: Lsu checks EL0's permissions at EL1
         int size = in.size();
         Op op = in.op();
         boolean ordered = op == Op.LDAR || op == Op.STLR;
@@ -1627,6 +1628,9 @@ final class Translator {
         }
     }
 
+    /** The load/store being translated is LDTR/STTR-like (unprivileged). */
+    private boolean unprivileged;
+
     private void read(int size, boolean ordered, long offset) {
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitVarInsn(ALOAD, L_MEM);
@@ -1637,7 +1641,7 @@ final class Translator {
         }
         iconst(size);
         bool(ordered);
-        lsu("read", "(" + CPU_D + MEM_D + "JIZ)J");
+        lsu(unprivileged ? "readUnprivileged" : "read", "(" + CPU_D + MEM_D + "JIZ)J");
     }
 
     private void write(int size, boolean ordered, long offset, Runnable value) {
@@ -1651,7 +1655,7 @@ final class Translator {
         iconst(size);
         value.run();
         bool(ordered);
-        lsu("write", "(" + CPU_D + MEM_D + "JIJZ)V");
+        lsu(unprivileged ? "writeUnprivileged" : "write", "(" + CPU_D + MEM_D + "JIJZ)V");
     }
 
     private void writeback(Insn in) {

@@ -20,10 +20,24 @@ public final class VirtDeviceTree {
     /** QEMU's FDT_MAX_SIZE: its blob's totalsize, which decides whether it fits below an ELF image. */
     public static final int QEMU_FDT_SIZE = 1 << 20;
 
-    // QEMU's phandles (virt.c allocates from 0x8000: clock, then CPU, then GIC).
+    // QEMU's phandles (virt.c allocates from 0x8000: clock, then the CPUs from the last to the first, then GIC).
     static final int PHANDLE_CLOCK = 0x8000;
-    static final int PHANDLE_CPU0 = 0x8001;
-    static final int PHANDLE_GIC = 0x8002;
+
+    static int phandleCpu(int i, int cpus) {
+        return PHANDLE_CLOCK + cpus - i;
+    }
+
+    static int phandleGic(int cpus) {
+        return PHANDLE_CLOCK + cpus + 1;
+    }
+
+    /**
+     * CPU {@code i}'s MPIDR affinity on QEMU's virt with GICv3 (virt_cpu_mp_affinity): clusters of 16
+     * (the GICv3 SGI target list), Aff0 = i % 16, Aff1 = i / 16. MPIDR_EL1 is 0x8000_0000 | this.
+     */
+    public static long affinity(int i) {
+        return (long) (i / 16) << 8 | i % 16;
+    }
 
     // the GIC and timer as the board models them, so the tree cannot disagree with the devices
     static final long GICD_BASE = Gicv3.DIST_BASE;
@@ -52,13 +66,27 @@ public final class VirtDeviceTree {
      * @param pmu      whether the vCPU has a vPMU (adds the pmu node)
      */
     public static byte[] blob(long ramSize, String bootargs, boolean pmu) {
-        return Fdt.write(tree(ramSize, bootargs, pmu), List.of(), QEMU_FDT_SIZE);
+        return blob(ramSize, bootargs, pmu, 1);
+    }
+
+    /** The tree for {@code -smp cpus}. */
+    public static byte[] blob(long ramSize, String bootargs, boolean pmu, int cpus) {
+        return Fdt.write(tree(ramSize, bootargs, pmu, cpus), List.of(), QEMU_FDT_SIZE);
     }
 
     /** The tree itself, in QEMU's order. */
     public static Fdt.Node tree(long ramSize, String bootargs, boolean pmu) {
+        return tree(ramSize, bootargs, pmu, 1);
+    }
+
+    /** The tree for {@code -smp cpus}, in QEMU's order. */
+    public static Fdt.Node tree(long ramSize, String bootargs, boolean pmu, int cpus) {
+        if (cpus < 1 || cpus > Gicv3.MAX_PES) {
+            throw new IllegalArgumentException("1 to " + Gicv3.MAX_PES + " CPUs, not " + cpus);
+        }
+        int gic = phandleGic(cpus);
         Fdt.Node root = new Fdt.Node("")
-                .u32("interrupt-parent", PHANDLE_GIC)
+                .u32("interrupt-parent", gic)
                 .string("model", "linux,dummy-virt")
                 .u32("#size-cells", 2)
                 .u32("#address-cells", 2)
@@ -90,7 +118,7 @@ public final class VirtDeviceTree {
         }
 
         root.child(unit("intc", GICD_BASE))
-                .phandle(PHANDLE_GIC)
+                .phandle(gic)
                 .u64("reg", GICD_BASE, GICD_SIZE, GICR_BASE, GICR_SIZE)
                 .u32("#redistributor-regions", 1)
                 .string("compatible", "arm,gic-v3")
@@ -105,16 +133,23 @@ public final class VirtDeviceTree {
                 .u64("reg", GuestMemory.FLASH_BASE, FLASH_BANK, GuestMemory.FLASH_BASE + FLASH_BANK, FLASH_BANK)
                 .string("compatible", "cfi-flash");
 
-        Fdt.Node cpus = root.child("cpus")
+        Fdt.Node cpusNode = root.child("cpus")
                 .u32("#size-cells", 0)
                 .u32("#address-cells", 1);
-        cpus.child("cpu-map").child("socket0").child("cluster0").child("core0").u32("cpu", PHANDLE_CPU0);
-        // No enable-method: QEMU adds "psci" only with more than one CPU.
-        cpus.child("cpu@0")
-                .phandle(PHANDLE_CPU0)
-                .u32("reg", 0)
-                .string("compatible", "arm,cortex-a57")
-                .string("device_type", "cpu");
+        Fdt.Node cluster = cpusNode.child("cpu-map").child("socket0").child("cluster0");
+        for (int i = 0; i < cpus; i++) {
+            cluster.child("core" + i).u32("cpu", phandleCpu(i, cpus));
+        }
+        for (int i = 0; i < cpus; i++) {
+            Fdt.Node cpu = cpusNode.child("cpu@" + i)
+                    .phandle(phandleCpu(i, cpus))
+                    .u32("reg", (int) affinity(i));
+            if (cpus > 1) {
+                cpu.string("enable-method", "psci"); // QEMU adds it only with more than one CPU
+            }
+            cpu.string("compatible", "arm,cortex-a57")
+                    .string("device_type", "cpu");
+        }
 
         root.child("timer")
                 .cells("interrupts", PPI, SECURE_TIMER_INTID - PPI_BASE, LEVEL_HI,

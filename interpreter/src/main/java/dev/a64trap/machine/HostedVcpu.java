@@ -147,12 +147,43 @@ public final class HostedVcpu implements RunObserver, EventClock {
 
     /** A vCPU the caller already created (see {@link #detached} and {@link #adopt}). */
     private HostedVcpu(Host host, KvmVm vm, KvmVcpu vcpu, Scheduler scheduler) {
+        this(host, vm, vcpu, scheduler, null);
+    }
+
+    private HostedVcpu(Host host, KvmVm vm, KvmVcpu vcpu, Scheduler scheduler, VmmPolicy.Plan plan) {
         this.host = host;
         this.scheduler = scheduler;
-        this.plan = null;
+        this.plan = plan;
         this.vm = vm;
         this.vcpu = vcpu;
         this.pmu = vcpu.pmu();
+    }
+
+    /**
+     * Another vCPU of this one's VM, as a VMM brings up vCPU n of an SMP guest: KVM_CREATE_VCPU,
+     * then the same KVM_ARM_VCPU_INIT and attribute calls as this vCPU's (the VM-wide ones, SET_PMU,
+     * the event filter, SET_NR_COUNTERS, FIXED_COUNTERS_ONLY, land on the same VM, so every vCPU sees
+     * one PMU configuration; once any vCPU ran, KVM refuses them with EBUSY). It runs where
+     * {@code scheduler} places it. Call before any vCPU of the VM runs.
+     *
+     * @throws dev.a64trap.pmu.KvmException when KVM refuses a step for this vCPU
+     */
+    public HostedVcpu sibling(Scheduler scheduler, int vmmCpu) {
+        if (plan == null) {
+            throw new IllegalStateException("a sibling needs the VMM plan this vCPU was built with");
+        }
+        KvmVcpu v = vm.createVcpu();
+        plan.apply(v, vmmCpu);
+        HostedVcpu h = new HostedVcpu(host, vm, v, scheduler, plan);
+        h.pmu.setIrqListener(high -> {
+            if (high && !h.irqLevel) {
+                h.irqRises++;
+            }
+            h.irqLevel = high;
+            h.irqForward.accept(high);
+        });
+        h.plantedBug = plantedBug;
+        return h;
     }
 
     /**
@@ -215,6 +246,10 @@ public final class HostedVcpu implements RunObserver, EventClock {
             switch (r.name()) {
                 case "ID_AA64DFR0_EL1" -> rows.add(SysReg.of(r.name(), r.encoding(),
                         (c, x) -> (BaseSysRegs.ID_AA64DFR0 & ~0xF00L) | (long) vm.pmuVer() << 8, null));
+                case "ID_AA64DFR1_EL1" -> { // PMICNTR [39:36]: only the experimental fixed-counters-only+icntr
+                    long v = r.read(null) & ~(0xFL << 36) | (vm.icntr() ? 1L << 36 : 0);
+                    rows.add(SysReg.of(r.name(), r.encoding(), (c, x) -> v, null));
+                }
                 case "ID_DFR0_EL1" -> {
                     long v = r.read(null);
                     rows.add(SysReg.of(r.name(), r.encoding(),
@@ -230,7 +265,11 @@ public final class HostedVcpu implements RunObserver, EventClock {
                 default -> rows.add(r);
             }
         }
-        for (PmuRegTable.Entry e : PmuRegTable.entries()) {
+        List<PmuRegTable.Entry> pmuRows = new ArrayList<>(PmuRegTable.entries());
+        if (vm.icntr()) {
+            pmuRows.addAll(PmuRegTable.icntrEntries());
+        }
+        for (PmuRegTable.Entry e : pmuRows) {
             PmuReg reg = e.reg();
             int index = e.index();
             long oneRegId = PmuRegTable.oneRegId(e.encoding());

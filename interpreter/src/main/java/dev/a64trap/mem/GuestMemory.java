@@ -11,8 +11,9 @@ import java.util.List;
  * Guest physical memory laid out as QEMU's {@code virt} board:
  * <ul>
  *   <li>flash: two 64 MiB banks at 0x0 and 0x0400_0000. Without a firmware image QEMU's pflash
- *       storage is zero-filled RAM, so it reads as zero. Guest writes are ignored (QEMU would feed
- *       them to the CFI command state machine; no guest of ours programs flash). Loaders may fill it.</li>
+ *       storage is zero-filled RAM, so it reads as zero. Guest writes go to the bank's
+ *       {@link FlashCommands} (the CFI command set) if one is attached, else they are ignored;
+ *       while a bank is in a command mode its reads go there too. Loaders may fill it.</li>
  *   <li>RAM at 0x4000_0000, {@code ramSize} bytes, in 64 KiB pages allocated on the first write
  *       (reads of untouched pages return zero without allocating), so a large RAM costs nothing
  *       until used.</li>
@@ -30,6 +31,7 @@ public final class GuestMemory implements PhysicalMemory {
     public static final long MAX_RAM_SIZE = 64L << 30;
     public static final long FLASH_BASE = 0;
     public static final long FLASH_SIZE = 128L << 20;
+    public static final long FLASH_BANK_SIZE = 64L << 20;
 
     static final int PAGE_SHIFT = 16;
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -44,12 +46,16 @@ public final class GuestMemory implements PhysicalMemory {
     private final long ramSize;
     private final byte[][] ramPages;
     private final byte[][] flashPages = new byte[(int) (FLASH_SIZE >>> PAGE_SHIFT)][];
+    /** Per flash bank: its command set, or null (writes ignored). */
+    private final FlashCommands[] flashCommands = new FlashCommands[(int) (FLASH_SIZE / FLASH_BANK_SIZE)];
     private final List<Mapping> mappings = new ArrayList<>();
     /** Per 64 KiB RAM page: how many of its 4 KiB code granules are watched (0 = none). */
     private final short[] watchedGranules;
     /** One bit per 4 KiB RAM granule: writes there are reported to the watcher. */
     private final long[] watchBits;
     private WriteWatcher watcher;
+    /** Told when a granule becomes watched (TLBs that write RAM directly must stop doing so there). */
+    private final List<java.util.function.LongConsumer> watchListeners = new ArrayList<>();
     private Mapping[] mmio = new Mapping[0];
 
     // One-entry caches of the last RAM page used by fetches, by data reads and by writes
@@ -121,6 +127,67 @@ public final class GuestMemory implements PhysicalMemory {
             if (writeIndex == page) {
                 writeIndex = -1; // writes to this page must take the checked path now
             }
+            for (java.util.function.LongConsumer l : watchListeners) {
+                l.accept(RAM_BASE + (g << GRANULE_SHIFT));
+            }
+        }
+    }
+
+    /**
+     * Calls {@code listener} with the base of each 4 KiB RAM granule that becomes watched, before
+     * {@link #watch} returns: whoever holds a {@link #directPage} for writes there must drop it.
+     */
+    public void addWatchListener(java.util.function.LongConsumer listener) {
+        watchListeners.add(listener);
+    }
+
+    public void removeWatchListener(java.util.function.LongConsumer listener) {
+        watchListeners.remove(listener);
+    }
+
+    // ---- direct access for software TLBs ----
+
+    /**
+     * The host array holding the 4 KiB RAM granule at {@code pa}, for a TLB that then reads (or,
+     * with {@code write}, writes) it without calling this class: null when {@code pa} is not RAM,
+     * when the granule has never been written (it reads as zero without a page) or, for writes,
+     * when it is watched (its writes must be reported). The granule starts at index
+     * {@link #directOffset}; pages are never freed, so the array stays valid. A write use must be
+     * dropped when {@link #addWatchListener the granule becomes watched}.
+     */
+    public byte[] directPage(long pa, boolean write) {
+        if (!isRam(pa, 1)) {
+            return null;
+        }
+        long g = (pa - RAM_BASE) >>> GRANULE_SHIFT;
+        if (write && (watchBits[(int) (g >>> 6)] & (1L << g)) != 0) {
+            return null;
+        }
+        return ramPages[(int) ((pa - RAM_BASE) >>> PAGE_SHIFT)];
+    }
+
+    /** Where the 4 KiB granule of RAM address {@code pa} starts in its {@link #directPage}. */
+    public static int directOffset(long pa) {
+        return (int) (pa - RAM_BASE) & PAGE_MASK & ~((1 << GRANULE_SHIFT) - 1);
+    }
+
+    /** Reads {@code 1 << size} bytes at {@code in} of a {@link #directPage}, zero-extended. */
+    public static long getDirect(byte[] page, int in, int size) {
+        return switch (size) {
+            case 0 -> page[in] & 0xffL;
+            case 1 -> (short) SHORT.get(page, in) & 0xffffL;
+            case 2 -> (int) INT.get(page, in) & 0xffff_ffffL;
+            default -> (long) LONG.get(page, in);
+        };
+    }
+
+    /** Writes the low {@code 1 << size} bytes of {@code value} at {@code in} of a {@link #directPage}. */
+    public static void putDirect(byte[] page, int in, int size, long value) {
+        switch (size) {
+            case 0 -> page[in] = (byte) value;
+            case 1 -> SHORT.set(page, in, (short) value);
+            case 2 -> INT.set(page, in, (int) value);
+            default -> LONG.set(page, in, value);
         }
     }
 
@@ -186,6 +253,21 @@ public final class GuestMemory implements PhysicalMemory {
     public boolean isFlash(long address, long length) {
         return length >= 0 && Long.compareUnsigned(address, FLASH_SIZE) <= 0
                 && Long.compareUnsigned(length, FLASH_SIZE - address) <= 0;
+    }
+
+    /** Attaches the command set of the flash bank starting at {@code bankBase} (0 or 64 MiB). */
+    public void attachFlash(long bankBase, FlashCommands commands) {
+        if (bankBase % FLASH_BANK_SIZE != 0 || !isFlash(bankBase, FLASH_BANK_SIZE)) {
+            throw new IllegalArgumentException(String.format("no flash bank at 0x%x", bankBase));
+        }
+        flashCommands[(int) (bankBase / FLASH_BANK_SIZE)] = commands;
+    }
+
+    /** The command set of the bank holding {@code address} if it answers reads itself now, else null. */
+    private FlashCommands flashInCommandMode(long address, int size) {
+        FlashCommands c = flashCommands[(int) (address / FLASH_BANK_SIZE)];
+        boolean oneBank = address / FLASH_BANK_SIZE == (address + size - 1) / FLASH_BANK_SIZE;
+        return c != null && oneBank && !c.readsArray() ? c : null;
     }
 
     /**
@@ -430,6 +512,12 @@ public final class GuestMemory implements PhysicalMemory {
 
     private long readSlow(long address, int size) {
         checkSize(size);
+        if (isFlash(address, size)) {
+            FlashCommands c = flashInCommandMode(address, size);
+            if (c != null) {
+                return c.read(address, size);
+            }
+        }
         if (isRam(address, size) || isFlash(address, size)) {
             long v = 0;
             for (int i = size - 1; i >= 0; i--) {
@@ -456,7 +544,11 @@ public final class GuestMemory implements PhysicalMemory {
             return;
         }
         if (isFlash(address, size)) {
-            return; // read-only from the guest's side; see the class comment
+            FlashCommands c = flashCommands[(int) (address / FLASH_BANK_SIZE)];
+            if (c != null) {
+                c.write(address, size, value);
+            }
+            return; // without a command set: read-only from the guest's side (class comment)
         }
         Mapping m = device(address, size, true);
         m.device.write(address - m.base, size, value);

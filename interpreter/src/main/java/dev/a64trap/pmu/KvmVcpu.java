@@ -130,6 +130,8 @@ public final class KvmVcpu {
             setFixedCountersOnly();
         } else if (vm.abi().partitionAttr() >= 0 && attr == vm.abi().partitionAttr()) {
             setPartition();
+        } else if (attr == PmuAttr.A64TRAP_ICNTR) {
+            setIcntr();
         } else {
             throw new KvmException(Errno.ENXIO, "unknown PMU attribute " + attr);
         }
@@ -245,6 +247,7 @@ public final class KvmVcpu {
         vm.supportedCpus = p.cpus();
         if (vm.abi().setPmuClearsFixed()) {
             vm.fixedCountersOnly = false;
+            vm.icntr = false;
         }
         vm.setNrCounters(p.counters());
         reloadAll();
@@ -265,6 +268,23 @@ public final class KvmVcpu {
             throw new KvmException(Errno.EINVAL, n + " counters exceed the maximum " + vm.maxCounters());
         }
         vm.setNrCounters((int) n);
+    }
+
+    /**
+     * a64trap's experimental FEAT_PMUv3_ICNTR (docs/vpmu-upstream.md): after fixed-counters-only,
+     * the guest also gets PMICNTR_EL0, which like the cycle counter follows the vCPU from core to
+     * core and counts retired instructions exactly. Only on top of fixed-counters-only (EINVAL
+     * otherwise) and before the first run (EBUSY).
+     */
+    private void setIcntr() {
+        if (!vm.fixedCountersOnly) {
+            throw new KvmException(Errno.EINVAL, "FEAT_PMUv3_ICNTR needs fixed-counters-only first");
+        }
+        if (vm.hasRun) {
+            throw new KvmException(Errno.EBUSY, "VM has run");
+        }
+        vm.icntr = true;
+        reloadAll();
     }
 
     private void setFixedCountersOnly() {

@@ -55,6 +55,8 @@ public final class KvmVm {
     BitSet filter;
     boolean fixedCountersOnly;
     boolean partitioned;
+    /** Experimental: fixed-counters-only with FEAT_PMUv3_ICNTR's PMICNTR_EL0 ({@link PmuAttr#A64TRAP_ICNTR}). */
+    boolean icntr;
     Boolean strict;
     /** Host CPUs offline when the VMM creates the vCPUs (hotplug): KVM's coverage checks skip them. */
     CpuSet offlineCpus = CpuSet.EMPTY;
@@ -166,6 +168,11 @@ public final class KvmVm {
     }
 
     /** Whether ENABLE_PARTITION is set (the guest owns counters [0, N) of whichever PMU it runs on). */
+    /** Whether the guest has FEAT_PMUv3_ICNTR (experimental, fixed-counters-only+icntr): ID_AA64DFR1_EL1.PMICNTR = 1. */
+    public boolean icntr() {
+        return icntr;
+    }
+
     public boolean partitioned() {
         return partitioned;
     }

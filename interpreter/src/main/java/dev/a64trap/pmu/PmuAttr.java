@@ -23,6 +23,13 @@ public final class PmuAttr {
      */
     public static final long FIXED_COUNTERS_ONLY = 5;
 
+    /**
+     * arg: none. Not a KVM attribute: a64trap's experimental FEAT_PMUv3_ICNTR on top of
+     * fixed-counters-only ({@code --pmu fixed-counters-only+icntr}; docs/vpmu-upstream.md). No
+     * upstream series defines a uAPI for it, so the number is out of KVM's range.
+     */
+    public static final long A64TRAP_ICNTR = 0x1_0000;
+
     /** Pass as the argument to model a bad user pointer (the call fails EFAULT where KVM copies from it). */
     public static final Object BAD_ADDRESS = new Object() {
         @Override
@@ -47,7 +54,7 @@ public final class PmuAttr {
                 return abi.hasFixedCountersOnly() ? abi.fixedAttrName()
                         : abi.partitionAttr() == 5 ? "KVM_ARM_VCPU_PMU_V3_ENABLE_PARTITION" : "attr 5";
             default:
-                return "attr " + attr;
+                return attr == A64TRAP_ICNTR ? "a64trap experimental: FEAT_PMUv3_ICNTR (PMICNTR_EL0)" : "attr " + attr;
         }
     }
 }

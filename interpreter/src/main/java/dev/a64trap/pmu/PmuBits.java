@@ -30,6 +30,8 @@ public final class PmuBits {
 
     /** Index of the cycle counter in bitmaps and in the type space (PMCCFILTR). */
     public static final int CYCLE_IDX = 31;
+    /** FEAT_PMUv3_ICNTR: PMICNTR_EL0 is counter 32 (bit 32 of PMCNTEN/PMOVS/PMINTEN). */
+    public static final int ICNTR_IDX = 32;
 
     // ID_AA64DFR0_EL1.PMUVer values
     public static final int PMUVER_NI = 0;

@@ -34,7 +34,15 @@ public enum PmuReg {
     PMEVCNTR(ER | EN, ER | EN, true, true, true),
     /** PMEVTYPER&lt;n&gt;_EL0, index n = 0..30. */
     PMEVTYPER(EN, EN, false, true, true),
-    PMCCFILTR(EN, EN, false, true, true);
+    PMCCFILTR(EN, EN, false, true, true),
+    /**
+     * PMICNTR_EL0, FEAT_PMUv3_ICNTR's fixed instruction counter (counter index 32). Only the
+     * experimental {@code fixed-counters-only+icntr} mode has it ({@link KvmVm#icntr()}); otherwise
+     * UNDEFINED, as KVM since 6.16. EL0 rules as the event counters.
+     */
+    PMICNTR(ER | EN, ER | EN, true, true, true),
+    /** PMICFILTR_EL0, the instruction counter's filter (P, U; evtCount reads INST_RETIRED). */
+    PMICFILTR(EN, EN, false, true, true);
 
     public final int el0Read;
     public final int el0Write;

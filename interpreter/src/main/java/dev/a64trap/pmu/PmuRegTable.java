@@ -51,6 +51,9 @@ public final class PmuRegTable {
     }
 
     private static final List<Entry> ENTRIES;
+    private static final List<Entry> ICNTR = List.of(
+            new Entry("PMICNTR_EL0", encode(3, 3, 9, 4, 0), PmuReg.PMICNTR, PmuBits.ICNTR_IDX),
+            new Entry("PMICFILTR_EL0", encode(3, 3, 9, 6, 0), PmuReg.PMICFILTR, PmuBits.ICNTR_IDX));
     private static final Entry[] BY_ENCODING = new Entry[1 << 16];
 
     static {
@@ -89,6 +92,15 @@ public final class PmuRegTable {
         Entry e = new Entry(name, enc, reg, index);
         BY_ENCODING[enc] = e;
         l.add(e);
+    }
+
+    /**
+     * FEAT_PMUv3_ICNTR's two registers, which only the experimental {@code fixed-counters-only+icntr}
+     * mode adds to a vCPU's table (not in {@link #entries()} or {@link #lookup}: KVM exposes them
+     * nowhere, so elsewhere they stay unknown, UNDEFINED encodings).
+     */
+    public static List<Entry> icntrEntries() {
+        return ICNTR;
     }
 
     /** All PMU registers, sorted by encoding. */

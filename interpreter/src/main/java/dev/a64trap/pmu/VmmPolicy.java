@@ -89,6 +89,12 @@ public final class VmmPolicy {
                 f.action() == EventFilter.ALLOW ? "ALLOW" : "DENY"));
     }
 
+    /**
+     * The experimental mode: fixed-counters-only plus FEAT_PMUv3_ICNTR's PMICNTR_EL0, counting
+     * retired instructions exactly across migrations. No upstream series has it (docs/vpmu-upstream.md).
+     */
+    public static final String ICNTR_MODE = "fixed-counters-only+icntr";
+
     /** PPI used by QEMU virt, kvmtool and the selftest for the PMU. */
     public static final int PMU_PPI = 23;
 
@@ -162,12 +168,15 @@ public final class VmmPolicy {
             mode = "pmu:" + p.name();
             steps.add(new Step(PmuAttr.SET_PMU, p.typeId(), "KVM_ARM_VCPU_PMU_V3_SET_PMU " + p.typeId() + " ("
                     + p.name() + ", CPUs " + p.cpus() + ")"));
-        } else if (mode.equals("fixed-counters-only")) {
+        } else if (mode.equals("fixed-counters-only") || mode.equals(ICNTR_MODE)) {
             if (!abi.hasFixedCountersOnly()) {
-                throw new IllegalArgumentException("--pmu fixed-counters-only: KVM ABI mainline has no such attribute"
-                        + " (use --kvm-abi v2, v5, v8 or v11)");
+                throw new IllegalArgumentException("--pmu " + mode + ": KVM ABI " + abi.optionName()
+                        + " has no fixed-counters-only (use --kvm-abi v2, v5, v8 or v11)");
             }
             steps.add(new Step(abi.fixedCountersOnlyAttr(), null, abi.fixedAttrName()));
+            if (mode.equals(ICNTR_MODE)) { // experimental, beyond upstream: docs/vpmu-upstream.md
+                steps.add(new Step(PmuAttr.A64TRAP_ICNTR, null, PmuAttr.name(PmuAttr.A64TRAP_ICNTR, abi)));
+            }
         } else if (mode.startsWith("partitioned:")) {
             if (abi.partitionAttr() < 0) {
                 throw new IllegalArgumentException("--pmu " + option + ": KVM ABI " + abi.optionName()
@@ -192,7 +201,8 @@ public final class VmmPolicy {
             steps.add(nrCounters(hpmn));
         } else if (!mode.equals("default")) {
             throw new IllegalArgumentException("--pmu " + option
-                    + ": expected none, default, pmu:NAME, fixed-counters-only, partitioned:HPMN or auto");
+                    + ": expected none, default, pmu:NAME, fixed-counters-only, " + ICNTR_MODE
+                    + " (experimental), partitioned:HPMN or auto");
         }
         if (irqchip) {
             steps.add(new Step(PmuAttr.IRQ, PMU_PPI, "KVM_ARM_VCPU_PMU_V3_IRQ " + PMU_PPI));

@@ -4,6 +4,7 @@ import static dev.a64trap.pmu.PmuBits.CYCLE_IDX;
 import static dev.a64trap.pmu.PmuBits.EN;
 import static dev.a64trap.pmu.PmuBits.EVTYPER_P;
 import static dev.a64trap.pmu.PmuBits.EVTYPER_U;
+import static dev.a64trap.pmu.PmuBits.ICNTR_IDX;
 import static dev.a64trap.pmu.PmuBits.PMCR_C;
 import static dev.a64trap.pmu.PmuBits.PMCR_E;
 import static dev.a64trap.pmu.PmuBits.PMCR_LC;
@@ -54,15 +55,17 @@ public final class Vpmu {
     private long intenset;
     private long ovsset;
     private long userenr;
-    private final long[] evtyper = new long[32]; // [31] = PMCCFILTR
-    private final long[] value = new long[32]; // counter shadows, [31] = PMCCNTR
+    /** Counters 0-30, the cycle counter (31) and FEAT_PMUv3_ICNTR's instruction counter (32). */
+    private static final int SLOTS = 33;
+    private final long[] evtyper = new long[SLOTS]; // [31] = PMCCFILTR, [32] = PMICFILTR
+    private final long[] value = new long[SLOTS]; // counter shadows, [31] = PMCCNTR, [32] = PMICNTR
 
     // lazy-counting state
     private EventClock clock = EventClock.ZERO;
-    private int counting; // bit i: counter i accumulates from the clock
-    private final int[] source = new int[32];
-    private final int[] elBits = new int[32]; // bit 0: counts at EL0, bit 1: at EL1
-    private final long[] snap = new long[32];
+    private long counting; // bit i: counter i accumulates from the clock (bit 32: PMICNTR)
+    private final int[] source = new int[SLOTS];
+    private final int[] elBits = new int[SLOTS]; // bit 0: counts at EL0, bit 1: at EL1
+    private final long[] snap = new long[SLOTS];
     private int cpu = -1;
     private HostPmu cycleBacking;
     private long cycleReloads;
@@ -75,7 +78,7 @@ public final class Vpmu {
     Vpmu(KvmVm vm, KvmVcpu vcpu) {
         this.vm = vm;
         this.vcpu = vcpu;
-        this.perCpu = new long[32][vm.host.cpuCount()];
+        this.perCpu = new long[SLOTS][vm.host.cpuCount()];
     }
 
     private Vpmu(Vpmu o) {
@@ -87,13 +90,13 @@ public final class Vpmu {
         this.intenset = o.intenset;
         this.ovsset = o.ovsset;
         this.userenr = o.userenr;
-        System.arraycopy(o.evtyper, 0, evtyper, 0, 32);
-        System.arraycopy(o.value, 0, value, 0, 32);
+        System.arraycopy(o.evtyper, 0, evtyper, 0, SLOTS);
+        System.arraycopy(o.value, 0, value, 0, SLOTS);
         this.clock = o.clock;
         this.counting = o.counting;
-        System.arraycopy(o.source, 0, source, 0, 32);
-        System.arraycopy(o.elBits, 0, elBits, 0, 32);
-        System.arraycopy(o.snap, 0, snap, 0, 32);
+        System.arraycopy(o.source, 0, source, 0, SLOTS);
+        System.arraycopy(o.elBits, 0, elBits, 0, SLOTS);
+        System.arraycopy(o.snap, 0, snap, 0, SLOTS);
         this.cpu = o.cpu;
         this.perCpu = null; // a debugger copy attributes nothing
     }
@@ -101,7 +104,7 @@ public final class Vpmu {
     public void attachClock(EventClock c) {
         syncAll();
         this.clock = c;
-        for (int i = 0; i < 32; i++) {
+        for (int i = 0; i < SLOTS; i++) {
             reprogram(i);
         }
     }
@@ -127,9 +130,11 @@ public final class Vpmu {
         }
         value[CYCLE_IDX] = UNKNOWN_POISON;
         evtyper[CYCLE_IDX] = 0;
+        value[ICNTR_IDX] = UNKNOWN_POISON;
+        evtyper[ICNTR_IDX] = 0;
         counting = 0;
         reloadPending = false;
-        for (int i = 0; i < 32; i++) {
+        for (int i = 0; i < SLOTS; i++) {
             reprogram(i);
         }
         updateIrq();
@@ -143,12 +148,13 @@ public final class Vpmu {
         return vm.nrCounters();
     }
 
+    /** mask(N), with bit 32 when the guest has PMICNTR_EL0. */
     private long mask() {
-        return PmuBits.counterMask(n());
+        return PmuBits.counterMask(n()) | (vm.icntr ? 1L << ICNTR_IDX : 0);
     }
 
     private boolean validIdx(int i) {
-        return i < n() || i == CYCLE_IDX;
+        return i < n() || i == CYCLE_IDX || i == ICNTR_IDX && vm.icntr;
     }
 
     private boolean p5() {
@@ -156,12 +162,15 @@ public final class Vpmu {
     }
 
     private boolean is64(int i) {
-        return i == CYCLE_IDX || p5();
+        return i >= CYCLE_IDX || p5();
     }
 
-    /** KVM's kvm_pmc_has_64bit_overflow: LC for the cycle counter, LP for event counters. */
+    /**
+     * KVM's kvm_pmc_has_64bit_overflow: LC for the cycle counter, LP for event counters; PMICNTR
+     * always overflows at 64 bits (a64trap's choice for the experimental counter).
+     */
     private boolean overflowFlag64(int i) {
-        return (pmcr & (i == CYCLE_IDX ? PMCR_LC : PMCR_LP)) != 0;
+        return i == ICNTR_IDX || (pmcr & (i == CYCLE_IDX ? PMCR_LC : PMCR_LP)) != 0;
     }
 
     private boolean overflowsAt64(int i) {
@@ -177,7 +186,8 @@ public final class Vpmu {
     }
 
     private int eventOf(int i) {
-        return i == CYCLE_IDX ? Events.CPU_CYCLES : (int) (evtyper[i] & vm.eventMask());
+        return i == CYCLE_IDX ? Events.CPU_CYCLES : i == ICNTR_IDX ? Events.INST_RETIRED
+                : (int) (evtyper[i] & vm.eventMask());
     }
 
     private long readValue(int i) {
@@ -226,9 +236,9 @@ public final class Vpmu {
     }
 
     private void syncAll() {
-        int c = counting;
+        long c = counting;
         while (c != 0) {
-            int i = Integer.numberOfTrailingZeros(c);
+            int i = Long.numberOfTrailingZeros(c);
             c &= c - 1;
             materialise(i);
         }
@@ -280,12 +290,12 @@ public final class Vpmu {
     }
 
     private void programme(int i) {
-        counting &= ~(1 << i);
+        counting &= ~(1L << i);
         if (!enabled(i)) {
             return;
         }
         int evt = eventOf(i);
-        if (evt == Events.SW_INCR && i != CYCLE_IDX || evt == Events.CHAIN) {
+        if (evt == Events.SW_INCR && i < CYCLE_IDX || evt == Events.CHAIN) {
             return;
         }
         int src = Events.source(evt);
@@ -301,12 +311,12 @@ public final class Vpmu {
         source[i] = src;
         elBits[i] = bits;
         snap[i] = clockSum(i);
-        counting |= 1 << i;
+        counting |= 1L << i;
     }
 
     private void reprogramAll() {
         syncAll();
-        for (int i = 0; i < 32; i++) {
+        for (int i = 0; i < SLOTS; i++) {
             reprogram(i);
         }
     }
@@ -333,7 +343,7 @@ public final class Vpmu {
         syncAll();
         cpu = pcpu;
         applyReload();
-        for (int i = 0; i < 32; i++) {
+        for (int i = 0; i < SLOTS; i++) {
             reprogram(i);
         }
         updateIrq();
@@ -365,9 +375,9 @@ public final class Vpmu {
      */
     public long nextDeadline() {
         long min = Long.MAX_VALUE;
-        int c = counting;
+        long c = counting;
         while (c != 0) {
-            int i = Integer.numberOfTrailingZeros(c);
+            int i = Long.numberOfTrailingZeros(c);
             c &= c - 1;
             long h = headroom(i);
             if (h == Long.MAX_VALUE) {
@@ -508,9 +518,21 @@ public final class Vpmu {
                 return evtyper[checkIdx(selIdx())];
             case PMCCFILTR:
                 return evtyper[CYCLE_IDX];
+            case PMICNTR:
+                return counterRead(icntr());
+            case PMICFILTR:
+                return evtyper[icntr()] | Events.INST_RETIRED; // evtCount reads as INST_RETIRED
             default:
                 throw undef(reg + " not readable");
         }
+    }
+
+    /** The instruction counter's index, or UNDEFINED when the guest has no FEAT_PMUv3_ICNTR (KVM 6.16's FGU). */
+    private int icntr() {
+        if (!vm.icntr) {
+            throw undef("no FEAT_PMUv3_ICNTR");
+        }
+        return ICNTR_IDX;
     }
 
     private int checkIdx(int i) {
@@ -620,6 +642,12 @@ public final class Vpmu {
             case PMCCFILTR:
                 typeWrite(CYCLE_IDX, v);
                 break;
+            case PMICNTR:
+                counterWrite(icntr(), v, el0);
+                break;
+            case PMICFILTR:
+                typeWrite(icntr(), v);
+                break;
             default:
                 throw undef(reg + " not writable");
         }
@@ -640,14 +668,14 @@ public final class Vpmu {
             materialise(i - 1); // the partner's overflows so far chain (or not) under the old type
         }
         materialise(i);
-        evtyper[i] = v & vm.evtyperMask();
+        evtyper[i] = v & (i == ICNTR_IDX ? EVTYPER_P | EVTYPER_U : vm.evtyperMask());
         reprogram(i);
     }
 
     private void setEnables(long newBits) {
         syncAll();
         cntenset = newBits;
-        for (int i = 0; i < 32; i++) {
+        for (int i = 0; i < SLOTS; i++) {
             reprogram(i);
         }
     }
@@ -669,8 +697,11 @@ public final class Vpmu {
             for (int i = 0; i < n(); i++) {
                 value[i] = 0;
             }
+            if (vm.icntr) {
+                value[ICNTR_IDX] = 0; // PMICNTR is an event counter for PMCR.P
+            }
         }
-        for (int i = 0; i < 32; i++) {
+        for (int i = 0; i < SLOTS; i++) {
             reprogram(i);
         }
     }
@@ -717,6 +748,13 @@ public final class Vpmu {
             case PMEVTYPER:
             case PMCCFILTR:
                 return evtyper[reg == PmuReg.PMCCFILTR ? CYCLE_IDX : index];
+            case PMICNTR:
+            case PMICFILTR:
+                if (!vm.icntr) {
+                    throw new KvmException(Errno.ENOENT, reg + " not exposed");
+                }
+                materialise(ICNTR_IDX);
+                return reg == PmuReg.PMICNTR ? value[ICNTR_IDX] : evtyper[ICNTR_IDX] | Events.INST_RETIRED;
             default:
                 throw new KvmException(Errno.ENOENT, reg + " not exposed");
         }

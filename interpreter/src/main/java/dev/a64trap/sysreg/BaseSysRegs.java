@@ -35,7 +35,8 @@ public final class BaseSysRegs {
     public static final long CNTFRQ = 1_000_000_000L;
 
     public static final int SCTLR_M = 1, SCTLR_A = 1 << 1, SCTLR_SA = 1 << 3, SCTLR_SA0 = 1 << 4,
-            SCTLR_UMA = 1 << 9, SCTLR_DZE = 1 << 14, SCTLR_UCT = 1 << 15, SCTLR_UCI = 1 << 26;
+            SCTLR_UMA = 1 << 9, SCTLR_DZE = 1 << 14, SCTLR_UCT = 1 << 15, SCTLR_NTWI = 1 << 16, SCTLR_NTWE = 1 << 18,
+            SCTLR_UCI = 1 << 26;
 
     private static final long[] CCSIDR = {0x701FE00AL, 0x201FE012L, 0x70FFE07AL};
 

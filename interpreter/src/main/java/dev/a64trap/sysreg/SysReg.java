@@ -1,5 +1,6 @@
 package dev.a64trap.sysreg;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -118,6 +119,38 @@ public final class SysReg {
     /** A write-only register (e.g. OSLAR_EL1) whose writes are ignored. */
     public static SysReg writeIgnored(String name, int enc) {
         return new SysReg(name, enc, EL1_ONLY, null, (c, r, v) -> {}, false, 0, -1);
+    }
+
+    /**
+     * One row standing for the same register of several CPUs: every access goes to
+     * {@code variants[c.cpuIndex()]} (its handlers, access rule and debugger paths), so CPUs can
+     * share one table while each has its own device state (timers, a vPMU). Name, encoding and reset
+     * come from the first variant; all must have the same encoding.
+     */
+    public static SysReg perCpu(List<SysReg> variants) {
+        SysReg[] v = variants.toArray(new SysReg[0]);
+        SysReg first = v[0];
+        for (SysReg r : v) {
+            if (r.encoding != first.encoding) {
+                throw new IllegalArgumentException("per-CPU rows differ: " + first + " and " + r);
+            }
+        }
+        return new SysReg(first.name, first.encoding,
+                (c, w) -> {
+                    SysReg r = v[c.cpuIndex()];
+                    return (w ? r.writer == null : r.reader == null) ? Access.UNDEFINED : r.el0.check(c, w);
+                },
+                first.reader == null ? null : (c, r) -> v[c.cpuIndex()].reader.read(c, r),
+                first.writer == null ? null : (c, r, x) -> v[c.cpuIndex()].writer.write(c, r, x),
+                first.hasReset, first.reset, first.index,
+                (c, r) -> {
+                    SysReg own = v[c.cpuIndex()];
+                    return (own.peek != null ? own.peek : own.reader).read(c, r);
+                },
+                (c, r, x) -> {
+                    SysReg own = v[c.cpuIndex()];
+                    (own.userWriter != null ? own.userWriter : own.writer).write(c, r, x);
+                });
     }
 
     // ---- withers

@@ -38,4 +38,9 @@ public interface SysRegContext {
      * changed (the CPU empties its TLB). Contexts without an MMU ignore it.
      */
     default void translationChanged() {}
+
+    /** Which PE of the board this is (0 on a single-CPU board): per-CPU devices pick their state by it. */
+    default int cpuIndex() {
+        return 0;
+    }
 }

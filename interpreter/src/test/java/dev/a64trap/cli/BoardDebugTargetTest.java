@@ -392,7 +392,7 @@ class BoardDebugTargetTest {
     void pmuMonitorCommandsDescribeTheVpmuAndHost() throws Exception {
         BoardDebugTarget t = target("hello.elf");
         assertTrue(monitor(t, "pmu", "").contains("PMCCNTR"));
-        assertTrue(monitor(t, "host", "").contains("vCPU 0 runs on pCPU"));
+        assertTrue(monitor(t, "host", "").contains("vCPU 0 not placed yet"), "before the first entry it sits on no pCPU");
         assertTrue(monitor(t, "migrate", "1").contains("not running"), "before the first entry there is no vCPU load");
         assertTrue(monitor(t, "migrate", "one").startsWith("usage: monitor migrate CPU"));
     }
@@ -485,5 +485,36 @@ class BoardDebugTargetTest {
         String fault = monitor(t, "translate", "0x40200000");
         assertTrue(fault.contains("translation fault, level 3 (FSC 0x07)"), fault);
         assertTrue(monitor(t, "translate", "nope").startsWith("usage:"));
+    }
+
+    /** --smp 8: one gdb thread per vCPU; a breakpoint in code the secondaries run stops the one that got there. */
+    @Test
+    void everyVcpuIsAThreadAndABreakpointStopsTheVcpuThatHitIt() throws Exception {
+        VirtBoard.Options o = new VirtBoard.Options();
+        o.stdout = console;
+        o.smp = 8;
+        o.lse = true;
+        VirtBoard board = VirtBoard.load(PREBUILT.resolve("smp.elf"), o);
+        BoardDebugTarget t = new BoardDebugTarget(board, 0, new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertEquals(8, t.cpuCount());
+        assertEquals("vCPU 3, MPIDR 0x80000003, powered off", t.cpuDescription(3));
+        long secondary = symbol("smp.elf", "secondary_main");
+        assertTrue(t.insertBreakpoint(BreakKind.SOFTWARE, secondary, 4));
+        StopEvent first = t.resume();
+        assertEquals(Reason.SW_BREAK, first.reason());
+        assertEquals(1, first.cpu(), "vCPU 1 is the first secondary CPU_ON starts");
+        assertEquals(secondary, t.readCoreRegister(1, DebugTarget.PC));
+        assertEquals(0xc0de0001L, t.readCoreRegister(1, DebugTarget.X0), "its context id");
+        assertFalse(secondary == t.readCoreRegister(0, DebugTarget.PC), "vCPU 0 stopped elsewhere (all-stop)");
+        StopEvent second = t.resume();
+        assertEquals(2, second.cpu(), "resuming passes vCPU 1's breakpoint; vCPU 2 hits it next");
+        assertEquals(Reason.STEPPED, t.step(2).reason());
+        assertEquals(secondary + 4, t.readCoreRegister(2, DebugTarget.PC), "a step runs only that vCPU");
+        org.junit.jupiter.api.Assertions.assertNotEquals(secondary, t.readCoreRegister(1, DebugTarget.PC),
+                "vCPU 1 went on when the board resumed");
+        assertEquals(Reason.SIGNAL, t.step(5).reason(), "vCPU 5 is still off: nothing to step");
+        assertTrue(t.removeBreakpoint(BreakKind.SOFTWARE, secondary, 4));
+        assertEquals(Reason.EXITED, t.resume().reason());
+        assertTrue(console.toString(StandardCharsets.UTF_8).endsWith("smp: 19 passed, 0 failed\n"));
     }
 }

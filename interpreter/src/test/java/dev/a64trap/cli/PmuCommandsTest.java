@@ -108,7 +108,9 @@ class PmuCommandsTest {
         // partitioned: N = HPMN, PMCEID the core's own, the cycle counter follows the vCPU too
         assertTrue(rows[5].startsWith("partitioned:4 (partition-v9) ") && rows[5].contains(" 4  0x")
                 && rows[5].contains("exit 0: calibrated"), rows[5]);
-        assertTrue(rows[6].startsWith("auto (fixed-counters-only)"), rows[6]);
+        assertTrue(rows[6].startsWith("fixed-counters-only+icntr (experimental) ") && rows[6].contains(" 0  0x0000000000000000")
+                && rows[6].contains("exit 0: calibrated"), rows[6]);
+        assertTrue(rows[7].startsWith("auto (fixed-counters-only)"), rows[7]);
         // the calibrated frequency is between the two clusters' clocks
         String mhz = rows[4].replaceAll(".*ticks: ([0-9.]+) MHz.*", "$1");
         double f = Double.parseDouble(mhz);
@@ -133,7 +135,9 @@ class PmuCommandsTest {
         assertTrue(rows[5].matches("fixed-counters-only +- +- +- +- +- +refused: ENXIO \\(KVM ABI mainline has no "
                 + "fixed-counters-only attribute\\)"), rows[5]);
         assertTrue(rows[6].startsWith("partitioned:4 (partition-v9) ") && rows[6].contains("exit 0: calibrated"), rows[6]);
-        assertTrue(rows[7].startsWith("auto (none)"), rows[7]);
+        assertTrue(rows[7].matches("fixed-counters-only\\+icntr \\(experimental\\) +- +- +- +- +- +refused: ENXIO.*"),
+                rows[7]);
+        assertTrue(rows[8].startsWith("auto (none)"), rows[8]);
         assertTrue(!r.out().contains("--- fixed-counters-only: console"), r.out());
     }
 
@@ -169,8 +173,9 @@ class PmuCommandsTest {
         assertTrue(r.status() != ExitStatus.USAGE, r.out() + r.err());
         assertTrue(r.out().matches("(?s).*\nfixed-counters-only +- .*refused: EINVAL \\(host PMUs do not cover all CPUs online at vCPU init.*"),
                 r.out());
-        // v8 refuses a vPMU on such a host in every mode; auto chooses none and runs
-        assertEquals(3, r.out().lines().filter(l -> l.contains("refused: EINVAL (host PMUs do not cover all CPUs online at vCPU init")).count(),
+        // v8 refuses a vPMU on such a host in every mode (fixed, fixed+icntr, and the rows needing
+        // every CPU covered); auto chooses none and runs
+        assertEquals(4, r.out().lines().filter(l -> l.contains("refused: EINVAL (host PMUs do not cover all CPUs online at vCPU init")).count(),
                 r.out());
         assertTrue(r.out().contains("\n--- auto (none): console\n"), r.out());
         // --pmu-report: one JSON report per row that ran (none, partitioned, auto (none))

@@ -111,7 +111,8 @@ class PmuPlotTest {
         assertTrue(plain.out().contains("KMODE_EXCEPTION_NOT_HANDLED"), plain.out());
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(2 * 1100, img.getWidth());
-        assertEquals(3 * 650, img.getHeight(), "five modes: none, default / set-pmu, fixed / auto");
+        assertEquals(4 * 650, img.getHeight(),
+                "seven modes: none, default / set-pmu, fixed / partitioned, fixed+icntr / auto");
         // the right half of the middle row is fixed-counters-only, which reaches cpu6; the left half
         // is set-pmu, pinned to the A55s (cpu0-3), so no A76 colour there
         assertTrue(hasColour(img, 1100, 650, 2200, 1300, PmuPlot.colourOf(6).getRGB()), "cpu6 in fixed-counters-only");

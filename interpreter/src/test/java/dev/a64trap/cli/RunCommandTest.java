@@ -261,6 +261,10 @@ class RunCommandTest {
                 args.add("--append");
                 args.add(f[2]);
             }
+            if (f.length > 4 && !f[4].isEmpty()) {
+                args.add("--smp");
+                args.add(f[4]);
+            }
             args.add("--max-insns");
             args.add("200000000");
             Path elf = GUESTS.resolve("prebuilt/" + name + ".elf");
@@ -316,6 +320,39 @@ class RunCommandTest {
     }
 
     @Test
+    void smpRunReportsEveryVcpusPmu() throws IOException {
+        Result r = run("--smp", "8", "--pmu", "fixed-counters-only", "--pmu-report", "text",
+                GUESTS.resolve("prebuilt/smp.elf").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().endsWith("smp: 19 passed, 0 failed\n"), r.out());
+        for (int i = 0; i < 8; i++) {
+            assertTrue(r.err().contains("vCPU " + i + ":\nvPMU report: mode fixed-counters-only"), r.err());
+        }
+        assertEquals(8, r.err().split("PMCR_EL0.N=0,", -1).length - 1, "every vCPU sees the same PMCR_EL0.N");
+    }
+
+    /**
+     * pmu-smp on 4 vCPUs of the rk3588 host: every vCPU sees the same PMCR_EL0.N; under
+     * fixed-counters-only each vCPU's cycle counter counts in every round wherever it runs, under
+     * KVM's default PMU (the A55's) it stalls on some vCPU while that one sits on an A76.
+     */
+    @Test
+    void smpPmuFixedCountersOnlyCountsOnEveryVcpuWhereTheDefaultPmuStalls() throws IOException {
+        String image = GUESTS.resolve("prebuilt/pmu-smp.elf").toString();
+        Result fixed = run("--smp", "4", "--pmu", "fixed-counters-only", image);
+        assertEquals(0, fixed.status(), fixed.err());
+        for (int i = 0; i < 4; i++) {
+            assertTrue(fixed.out().contains("cpu" + i + ": PMCR_EL0.N=0, cycle counter stalled in 0 of 8 rounds"),
+                    fixed.out());
+        }
+        Result dflt = run("--smp", "4", "--pmu", "default", image);
+        assertEquals(0, dflt.status(), dflt.err());
+        assertEquals(4, dflt.out().split("PMCR_EL0.N=6,", -1).length - 1, dflt.out());
+        assertTrue(java.util.regex.Pattern.compile("stalled in [1-8] of 8").matcher(dflt.out()).find(),
+                "some vCPU's cycle counter stopped on an A76: " + dflt.out());
+    }
+
+    @Test
     void qemuSpellingsMapOntoRunsOptions() throws IOException {
         // -m 256M is QEMU's --memory: the image after it is the image, not an unknown option
         Result r = run("-m", "256M", tmp.resolve("x.elf").toString());
@@ -328,7 +365,12 @@ class RunCommandTest {
         assertEquals("", r.err());
         r = run("-smp", "4", "--load-addr", "0x40000000", raw(MOV_W0_8, MOVK_W0_8400_LSL16, HVC_0).toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.err().contains("-smp 4: SMP is not modelled yet"), r.err());
+        assertEquals("", r.err(), "-smp 4 is --smp 4: vCPU 0 powers the board off");
+        assertEquals(ExitStatus.USAGE, run("-smp", "4", "--smp", "4", raw(B_SELF).toString()).status());
+        r = run("-smp", "cpus=124", "--load-addr", "0x40000000", raw(B_SELF).toString());
+        assertEquals(ExitStatus.USAGE, r.status());
+        assertTrue(r.err().contains("--smp 124: expected 1 to 123 vCPUs"), r.err());
+        assertEquals(ExitStatus.USAGE, run("-smp", "0", raw(B_SELF).toString()).status());
         assertEquals(ExitStatus.USAGE, run("-M", "sbsa-ref", "--load-addr", "0x40000000", raw(B_SELF).toString()).status());
         assertEquals(ExitStatus.USAGE, run("--memory", "1G", "-m", "1G", "--load-addr", "0x40000000",
                 raw(B_SELF).toString()).status());

@@ -100,7 +100,9 @@ class DecodeTableTest {
             int w = ((k >>> 4) & 0xff) << 21 | (k & 0xf) << 10;
             max = Math.max(max, Decoder.bucketSize(w));
         }
-        assertTrue(max <= 12, "longest bucket scan " + max);
+        // 16: the Advanced SIMD two-register group keeps U and opcode<4:2> outside the key; a scan
+        // happens once per decoded word (blocks are cached), never per execution.
+        assertTrue(max <= 16, "longest bucket scan " + max);
     }
 
     @Test

@@ -157,4 +157,93 @@ class Gicv3Test {
         gic.distributor.write(0x400 + 40, 1, 0xff);
         assertEquals(0xf8, gic.distributor.read(0x400 + 40, 1));
     }
+
+    /** Three PEs with QEMU virt's affinities 0, 1 and 2, each with its own CPU and lines. */
+    private static final class ThreePes {
+        final Gicv3 gic = new Gicv3(new long[] {0, 1, 2});
+        final Cpu[] cpu = new Cpu[3];
+        final boolean[] irq = new boolean[3];
+
+        ThreePes() {
+            dev.a64trap.sysreg.SysRegTable table = SysRegTable.of(gic.sysRegs());
+            gic.distributor.write(0, 4, 1 << 4 | 1 << 1);
+            for (int p = 0; p < 3; p++) {
+                int pe = p;
+                cpu[p] = new Cpu(table, false);
+                cpu[p].index = p;
+                gic.connect(p, (i, f) -> irq[pe] = i);
+                long sgi = p * Gicv3.REDIST_STRIDE + 0x1_0000;
+                gic.redistributor.write(sgi + 0x080, 4, ~0L); // Group 1
+                gic.redistributor.write(sgi + 0x100, 4, 0xFFFF); // SGIs enabled
+                table.byName("ICC_PMR_EL1").write(cpu[p], 0xff);
+                table.byName("ICC_IGRPEN1_EL1").write(cpu[p], 1);
+            }
+        }
+
+        long icc(int p, String name) {
+            return cpu[p].sysRegs.byName(name).read(cpu[p]);
+        }
+
+        void icc(int p, String name, long v) {
+            cpu[p].sysRegs.byName(name).write(cpu[p], v);
+        }
+    }
+
+    @Test
+    void sgisReachTheTargetListOrWithIrmEveryOtherPe() {
+        ThreePes g = new ThreePes();
+        g.icc(0, "ICC_SGI1R_EL1", 3L << 24 | 0b110); // INTID 3 to PEs 1 and 2
+        assertFalse(g.irq[0]);
+        assertTrue(g.irq[1] && g.irq[2]);
+        assertEquals(3, g.icc(1, "ICC_IAR1_EL1"));
+        assertEquals(Gicv3.SPURIOUS, g.icc(0, "ICC_IAR1_EL1"), "the sender got nothing");
+        assertTrue(g.irq[2], "PE 2's SGI is its own: still pending after PE 1 took its copy");
+        g.icc(1, "ICC_EOIR1_EL1", 3);
+        g.icc(2, "ICC_SGI1R_EL1", 7L << 24 | 1L << 40); // IRM: everyone but PE 2
+        assertTrue(g.irq[0]);
+        assertEquals(7, g.icc(0, "ICC_IAR1_EL1"));
+        assertEquals(7, g.icc(1, "ICC_IAR1_EL1"));
+        assertEquals(3, g.icc(2, "ICC_IAR1_EL1"), "PE 2 still has the INTID 3 it was sent, not 7");
+        g.icc(0, "ICC_SGI1R_EL1", 4L << 24 | 1L << 16 | 1); // Aff1 = 1: no such PE
+        assertEquals(0, g.gic.redistributor.read(0x1_0000 + 0x200, 4) & 1 << 4);
+        g.gic.redistributor.write(Gicv3.REDIST_STRIDE + 0x1_0000 + 0x080, 4, 0); // PE 1: SGIs in Group 0
+        g.icc(0, "ICC_SGI1R_EL1", 5L << 24 | 0b10);
+        assertEquals(0, g.gic.redistributor.read(Gicv3.REDIST_STRIDE + 0x1_0000 + 0x200, 4) & 1 << 5,
+                "SGI1R does not pend a Group 0 SGI (QEMU's gicv3_redist_send_sgi)");
+        g.icc(0, "ICC_SGI0R_EL1", 5L << 24 | 0b10);
+        assertEquals(1 << 5, g.gic.redistributor.read(Gicv3.REDIST_STRIDE + 0x1_0000 + 0x200, 4) & 1 << 5);
+    }
+
+    @Test
+    void eachPeHasItsRedistributorAndPpisAndSpisGoWhereIrouterSays() {
+        ThreePes g = new ThreePes();
+        for (int p = 0; p < 3; p++) {
+            long typer = g.gic.redistributor.read(p * Gicv3.REDIST_STRIDE + 8, 8);
+            assertEquals((long) p << 32 | (long) p << 8 | (p == 2 ? 1 << 4 : 0), typer, "GICR_TYPER of PE " + p);
+            assertEquals(6, g.gic.redistributor.read(p * Gicv3.REDIST_STRIDE + 0x14, 4));
+        }
+        g.gic.redistributor.write(Gicv3.REDIST_STRIDE + 0x14, 4, 0);
+        assertEquals(0, g.gic.redistributor.read(Gicv3.REDIST_STRIDE + 0x14, 4), "PE 1 awake");
+        assertEquals(6, g.gic.redistributor.read(0x14, 4), "PE 0 still asleep");
+        assertEquals(0, g.gic.redistributor.read(3 * Gicv3.REDIST_STRIDE + 8, 8), "no fourth PE");
+        // PPI 27 of PE 1 only
+        g.gic.redistributor.write(Gicv3.REDIST_STRIDE + 0x1_0000 + 0x100, 4, 1 << 27);
+        g.gic.setInput(1, 27, true);
+        assertTrue(g.irq[1]);
+        assertFalse(g.irq[0] || g.irq[2]);
+        assertEquals(27, g.icc(1, "ICC_IAR1_EL1"));
+        g.icc(1, "ICC_EOIR1_EL1", 27);
+        // SPI 40 to affinity 2
+        g.gic.distributor.write(0x080 + 4, 4, 1 << 8);
+        g.gic.distributor.write(0x100 + 4, 4, 1 << 8);
+        g.gic.distributor.write(0x6000 + 8 * 40, 8, 2);
+        g.gic.setInput(40, true);
+        assertTrue(g.irq[2]);
+        assertFalse(g.irq[0]);
+        g.gic.distributor.write(0x6000 + 8 * 40, 8, 1L << 31 | 0);
+        assertEquals(0, g.gic.distributor.read(0x6000 + 8 * 40, 8), "IRM is RES0 (GICD_TYPER.No1N)");
+        assertTrue(g.irq[0], "affinity 0 now");
+        assertFalse(g.irq[2]);
+        assertEquals(3, g.gic.distributor.read(4, 4) >> 24 & 3, "GICD_TYPER: A3V, No1N as QEMU");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.a64trap.devices;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,8 +78,63 @@ class PsciTest {
     @Test
     void otherMpidr() {
         Psci psci = new Psci(Psci.Conduit.HVC, 0x100);
-        assertEquals(Psci.ALREADY_ON, psci.call(Psci.CPU_ON64, 0x80000100L, 0, 0)); // MPIDR bit 31 ignored
+        assertEquals(Psci.ALREADY_ON, psci.call(Psci.CPU_ON64, 0x100L, 0, 0));
+        // all 64 bits compared, as QEMU (guest-images/expected/smp.out: CPU_ON(0x80000001) = -2)
+        assertEquals(Psci.INVALID_PARAMETERS, psci.call(Psci.CPU_ON64, 0x80000100L, 0, 0));
         assertEquals(Psci.INVALID_PARAMETERS, psci.call(Psci.CPU_ON64, 0, 0, 0));
         assertEquals("CPU_ON64", Psci.functionName(Psci.CPU_ON64));
+    }
+
+    /** Four CPUs whose power state the test sees. */
+    private static final class FourCpus implements Psci.Power {
+        final int[] state = {Psci.STATE_ON, Psci.STATE_OFF, Psci.STATE_OFF, Psci.STATE_ON_PENDING};
+        final long[][] started = new long[4][];
+
+        @Override
+        public int cpus() {
+            return 4;
+        }
+
+        @Override
+        public long affinity(int i) {
+            return i;
+        }
+
+        @Override
+        public int state(int i) {
+            return state[i];
+        }
+
+        @Override
+        public void on(int i, long entry, long context) {
+            state[i] = Psci.STATE_ON;
+            started[i] = new long[] {entry, context};
+        }
+
+        @Override
+        public void off(int caller) {
+            state[caller] = Psci.STATE_OFF;
+        }
+    }
+
+    @Test
+    void cpuOnOffAndAffinityInfoWithSeveralCpus() {
+        FourCpus cpus = new FourCpus();
+        Psci psci = new Psci(Psci.Conduit.HVC, cpus);
+        assertEquals(Psci.STATE_OFF, psci.call(0, Psci.AFFINITY_INFO64, 1, 0, 0));
+        assertEquals(Psci.STATE_ON_PENDING, psci.call(0, Psci.AFFINITY_INFO64, 3, 0, 0));
+        assertEquals(Psci.INVALID_PARAMETERS, psci.call(0, Psci.AFFINITY_INFO64, 4, 0, 0));
+        assertEquals(0, psci.call(0, Psci.AFFINITY_INFO64, 4, 1, 0), "levels above 0 are always on");
+        assertEquals(Psci.INVALID_PARAMETERS, psci.call(0, Psci.CPU_ON64, 1, 0x4000_0002L, 7), "misaligned entry");
+        assertEquals(null, cpus.started[1]);
+        assertEquals(Psci.INVALID_PARAMETERS, psci.call(0, Psci.CPU_ON64, 9, 0x4000_0000L, 7), "no such CPU");
+        assertEquals(Psci.ALREADY_ON, psci.call(0, Psci.CPU_ON64, 0, 0x4000_0000L, 7));
+        assertEquals(Psci.ON_PENDING, psci.call(0, Psci.CPU_ON64, 3, 0x4000_0000L, 7));
+        assertEquals(Psci.SUCCESS, psci.call(0, Psci.CPU_ON64, 1, 0x4000_1000L, 0xc0de));
+        assertArrayEquals(new long[] {0x4000_1000L, 0xc0de}, cpus.started[1]);
+        assertEquals(Psci.STATE_ON, psci.call(0, Psci.AFFINITY_INFO, 1, 0, 0));
+        psci.call(1, Psci.CPU_OFF, 0, 0, 0);
+        assertEquals(Psci.STATE_OFF, psci.call(0, Psci.AFFINITY_INFO64, 1, 0, 0), "CPU_OFF turns off the caller");
+        assertEquals(Psci.STATE_ON, psci.call(0, Psci.AFFINITY_INFO64, 0, 0, 0));
     }
 }

@@ -126,4 +126,31 @@ class FpSimdOpsTest {
         r.run(1);
         assertEquals(42, r.cpu.v[0]);
     }
+
+    @Test
+    void saturatingRoundingAndEstimatesSetQcAndScalarFormsZeroTheRest() {
+        Rig r = rig(
+                0x5e220c20, // sqadd b0, b1, b2
+                0x6e652c83, // uqsub v3.8h, v4.8h, v5.8h
+                0x2f0d8ce6, // sqrshrun v6.8b, v7.8h, #3
+                0x4ea1c928, // urecpe v8.4s, v9.4s
+                0x5ee1d96a); // frecpe d10, d11
+        long[] v = r.cpu.v;
+        v[2] = 0x1122_3344_5566_777fL; // b1 = 0x7f, other lanes ignored
+        v[3] = -1L;
+        v[4] = 0x01;
+        v[8] = 0x0009_0005_0005_0005L; // v4.8h
+        v[10] = 0x0002_0007_0007_0007L; // v5.8h
+        v[14] = 0x7fff_fff8_0014_000cL; // v7.8h: 32767, -8, 20, 12
+        v[18] = 0x0000_0001_8000_0000L; // v9.4s: 0x80000000, 1
+        v[22] = 0x4000_0000_0000_0000L; // d11 = 2.0
+        r.run(5);
+        assertEquals(0x7f, v[0], "sqadd b saturates at 127");
+        assertEquals(0, v[1], "a scalar result zeroes the rest of the register");
+        assertEquals(0x0007_0000_0000_0000L, v[6], "uqsub saturates at 0, 9 - 2 = 7");
+        assertEquals(0x00_00_00_00_ff_00_03_02L, v[12], "sqrshrun: (12+4)>>3 = 2, (20+4)>>3 = 3, -8 -> 0, 32767 -> 255");
+        assertEquals(0xffff_ffff_ff80_0000L, v[16], "urecpe: 0x80000000 -> 0xff800000, below 2^31 -> all ones");
+        assertEquals(0x3fdf_f000_0000_0000L, v[20], "frecpe(2.0) = 0.4990234375 (the table's 8-bit estimate)");
+        assertEquals(dev.a64trap.fp.FpStatus.QC, r.cpu.sys.fp.fpsr & dev.a64trap.fp.FpStatus.QC, "QC is sticky");
+    }
 }

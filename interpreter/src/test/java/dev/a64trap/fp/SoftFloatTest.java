@@ -397,4 +397,98 @@ class SoftFloatTest {
             }
         }
     }
+
+    /**
+     * The Java-arithmetic fast paths (FastFloat) give the exact path's result and FPSR, bit for
+     * bit: random operands (edges included), round-to-nearest with FZ and DN either way, IXC
+     * already set or not. A fast path that declines is fine; one that answers must be right.
+     */
+    @Test
+    void fastPathsAgreeWithTheExactPathResultsAndFlags() {
+        SplittableRandom r = new SplittableRandom(SEED + 7);
+        int answered = 0;
+        for (int k = 0; k < 20 * N; k++) {
+            int size = r.nextBoolean() ? 2 : 3;
+            long a = operand(r, size), b = operand(r, size), c = operand(r, size);
+            long fpcr = (r.nextBoolean() ? FpStatus.FZ : 0) | (r.nextBoolean() ? FpStatus.DN : 0);
+            long fpsr = r.nextBoolean() ? FpStatus.IXC : 0;
+            int op = r.nextInt(7);
+            FpStatus fast = new FpStatus(), slow = new FpStatus();
+            fast.fpcr = slow.fpcr = fpcr;
+            fast.fpsr = slow.fpsr = fpsr;
+            long got = switch (op) {
+                case 0 -> FastFloat.add(a, b, size, fast);
+                case 1 -> FastFloat.mul(a, b, size, fast);
+                case 2 -> FastFloat.div(a, b, size, fast);
+                case 3 -> FastFloat.sqrt(a, size, fast);
+                case 4 -> FastFloat.mulAdd(c, a, b, size, fast);
+                case 5 -> FastFloat.convert(a, size, 5 - size, fast);
+                default -> FastFloat.add(a, SoftFloat.neg(b, size), size, fast); // sub
+            };
+            if (got == FastFloat.FAIL) {
+                continue;
+            }
+            answered++;
+            long want = switch (op) {
+                case 0 -> SoftFloat.addSubExact(a, b, false, size, slow);
+                case 1 -> SoftFloat.exactMul(a, b, size, slow);
+                case 2 -> SoftFloat.exactDiv(a, b, size, slow);
+                case 3 -> SoftFloat.exactSqrt(a, size, slow);
+                case 4 -> SoftFloat.mulAdd(c, a, b, 0, size, slow);
+                case 5 -> SoftFloat.convert(a, size, 5 - size, SoftFloat.RN, slow);
+                default -> SoftFloat.addSubExact(a, b, true, size, slow);
+            };
+            assertEquals(want, got, String.format("op %d size %d a %x b %x c %x fpcr %x fpsr %x", op, size, a, b, c, fpcr, fpsr));
+            assertEquals(slow.fpsr, fast.fpsr, String.format("flags of op %d size %d a %x b %x c %x", op, size, a, b, c));
+        }
+        assertEquals(true, answered > N, "the fast paths answered " + answered + " times");
+        // integer conversions (SCVTF/UCVTF, FCVTZS/FCVTZU) against the exact path
+        for (int k = 0; k < 10 * N; k++) {
+            int size = r.nextBoolean() ? 2 : 3, bits = r.nextBoolean() ? 64 : 32;
+            boolean unsigned = r.nextBoolean();
+            long iv = r.nextLong() >> r.nextInt(64), a = operand(r, size);
+            FpStatus fast = new FpStatus(), slow = new FpStatus();
+            fast.fpcr = slow.fpcr = r.nextBoolean() ? FpStatus.FZ : 0;
+            long got = FastFloat.fromInt(iv, bits, unsigned, size, fast);
+            if (got != FastFloat.FAIL) {
+                assertEquals(SoftFloat.exactFromFixed(iv, bits, unsigned, 0, size, slow), got, "scvtf " + Long.toHexString(iv));
+                assertEquals(slow.fpsr, fast.fpsr, "scvtf flags " + Long.toHexString(iv));
+            }
+            fast.fpsr = slow.fpsr = 0;
+            got = FastFloat.toIntTowardZero(a, size, unsigned, bits, fast);
+            if (got != FastFloat.FAIL) {
+                assertEquals(SoftFloat.exactToFixed(a, size, 0, unsigned, bits, SoftFloat.RZ, slow), got, "fcvtzs " + Long.toHexString(a));
+                assertEquals(slow.fpsr, fast.fpsr, "fcvtzs flags " + Long.toHexString(a));
+            }
+        }
+    }
+
+    /** The comparison fast paths (FCMP, FCMxx, FMAX/FMIN(NM)) against the exact path, with FZ either way. */
+    @Test
+    void fastComparisonsAgreeWithTheExactPath() {
+        SplittableRandom r = new SplittableRandom(SEED + 11);
+        int answered = 0;
+        for (int k = 0; k < 20 * N; k++) {
+            int size = r.nextBoolean() ? 2 : 3;
+            long a = operand(r, size), b = r.nextInt(8) == 0 ? a ^ (r.nextBoolean() ? SoftFloat.signBit(size) : 0) : operand(r, size);
+            FpStatus fast = new FpStatus(), slow = new FpStatus();
+            fast.fpcr = slow.fpcr = (r.nextBoolean() ? FpStatus.FZ : 0) | (long) r.nextInt(4) << FpStatus.RMODE_SHIFT;
+            int c = FastFloat.compare(a, b, size);
+            if (c >= 0) {
+                answered++;
+                assertEquals(SoftFloat.exactCompare(a, b, size, r.nextBoolean(), slow), c, String.format("fcmp %x %x", a, b));
+                for (int kind = 0; kind < 3; kind++) {
+                    assertEquals(SoftFloat.exactCompareOrdered(a, b, size, kind, slow), SoftFloat.compareOrdered(a, b, size, kind, fast),
+                            String.format("fcm kind %d %x %x", kind, a, b));
+                }
+            }
+            boolean max = r.nextBoolean(), numeric = r.nextBoolean();
+            long m = FastFloat.maxMin(a, b, max, size);
+            if (m != FastFloat.FAIL) {
+                assertEquals(SoftFloat.exactMaxMin(a, b, max, numeric, size, slow), m, String.format("max %b %x %x", max, a, b));
+            }
+            assertEquals(slow.fpsr, fast.fpsr, String.format("flags %x %x", a, b));
+        }
+        assertEquals(true, answered > N, "the comparison fast path answered " + answered + " times");
+    }
 }

@@ -3,6 +3,7 @@ package dev.a64trap.jit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.a64trap.cpu.Cpu;
 import dev.a64trap.exec.Stop;
 import dev.a64trap.sysreg.BaseSysRegs;
 import java.util.Random;
@@ -150,5 +151,34 @@ class JitMmuDifferentialTest {
         pair.run(2 * 1000 + 1, "unmapped");
         assertEquals(0x8600_0007L, pair.compiled.cpu.sys.esr);
         assertEquals(VA + 0x1000, pair.compiled.cpu.sys.far);
+    }
+
+    @Test
+    void unprivilegedLoadsAndStoresUseEl0PermissionsInCompiledCode() {
+        // loop: ldtr x1, [x28] ; add x0, x0, x1 ; sttr x0, [x28, #8] ; subs x2, x2, #1 ; b.ne loop
+        // then ldtr x3, [x28, #0x78] ; sttrh w0, [x28, #0x7a] ; ldtrsb x4, [x28, #-0xf0] ;
+        // ldtr x5, [x28, #0x80] (the next page: EL1 only, a permission fault) ; b .
+        Pair pair = new Pair();
+        pair.code(Pair.CODE, 0xF8400B81, 0x8B010000, 0xF8008B80, 0xF1000442, 0x54FFFF81, 0xF8478B83, 0x7807AB80,
+                0x38910B84, 0xF8480B85, 0x14000000);
+        pair.vectors();
+        mmuOn(pair);
+        long page = Pair.DATA + 0xF000; // VA + 0x20000
+        pair.both(s -> {
+            s.mem.write(TABLES + 0x2000 + 8 * 0x20, 8, page | NORMAL | PAGE | 1L << 6 | 1L << 53 | 1L << 54);
+            s.cpu.mmu.flushVa(VA + 0x20000);
+            s.cpu.x[28] = VA + 0x20F80;
+            s.cpu.x[2] = 1000;
+            s.mem.write(page + 0xF80, 8, 3);
+            s.mem.write(page + 0xE90, 1, 0xFF);
+        });
+        pair.run(5 * 1000 + 10, "unprivileged");
+        assertTrue(pair.jit.compiledCount() > 0);
+        Cpu c = pair.compiled.cpu;
+        assertEquals(3 * 1000, c.x[0]);
+        assertEquals(-1L, c.x[4]); // ldtrsb of 0xFF
+        assertEquals(0x9600_000FL, c.sys.esr); // from EL1 (EC 0x25), EL0's permission fault at level 3, read
+        assertEquals(VA + 0x21000, c.sys.far);
+        assertEquals(3 * 1000 & 0xFFFF, pair.compiled.mem.read(page + 0xFFA, 2));
     }
 }

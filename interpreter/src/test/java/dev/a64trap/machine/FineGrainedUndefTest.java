@@ -86,4 +86,21 @@ class FineGrainedUndefTest {
         int want = hostPmuVer == PmuBits.PMUVER_IMP_DEF ? 0 : Math.min(hostPmuVer, PmuBits.PMUV3P5);
         assertEquals(want, vm.pmuVer());
     }
+
+    /** The experimental fixed-counters-only+icntr advertises FEAT_PMUv3_ICNTR: its two registers work, the rest still UNDEF. */
+    @org.junit.jupiter.api.Test
+    void withTheExperimentalIcntrModeOnlyPmicntrAndPmicfiltrAreThere() throws ImageLoadException {
+        Host host = Host.preset("rk3588");
+        HostedVcpu v = new HostedVcpu(host, Scheduler.parse("pinned:0", null, host, 1),
+                VmmPolicy.plan(VmmPolicy.ICNTR_MODE, host, KvmAbi.V11, true), KvmVm.Options.defaults(), 0, -1);
+        VirtBoard.Options o = new VirtBoard.Options();
+        o.loadAddress = OptionalLong.of(0x4000_0000L);
+        o.vcpu = v;
+        VirtBoard b = VirtBoard.load(image(), "fgu.bin", o);
+        Stop s = b.run(MAIN_INSNS + (UNDEFS - 4) * 8L);
+        assertEquals(Stop.Kind.BUDGET, s.kind());
+        assertEquals(0x4000_0000L + 4L * MAIN_INSNS, b.cpu().pc, "reached done: every exception was EC 0x00");
+        assertEquals(UNDEFS - 4, b.cpu().x[20], "UNDEFs taken: PMUACR, PMZR, PMSSCR only");
+        assertEquals(1, b.cpu().x[4] >>> 36 & 0xF, "ID_AA64DFR1_EL1.PMICNTR = 1");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.a64trap.mem.mmu;
 
+import dev.a64trap.mem.GuestMemory;
 import dev.a64trap.mem.PhysicalMemory;
 import java.util.Arrays;
 
@@ -33,6 +34,16 @@ public final class Mmu {
         public final long[] addend = new long[TLB_SIZE];
         /** Device memory: unaligned accesses fault. */
         public final boolean[] device = new boolean[TLB_SIZE];
+        /**
+         * Direct host access, the common case of an aligned load or store to RAM: the page-aligned
+         * VA when the entry permits the access and its RAM is at hand, else {@link #EMPTY}. A hit
+         * is {@code (va & (~0xFFF | bytes - 1)) == load[i]} (the compare also rejects unaligned
+         * accesses) and the bytes are at {@code page[i]}, index {@code (int) va + delta[i]}.
+         */
+        public final long[] load = new long[TLB_SIZE];
+        public final long[] store = new long[TLB_SIZE];
+        public final byte[][] page = new byte[TLB_SIZE][];
+        public final int[] delta = new int[TLB_SIZE];
 
         Tlb() {
             clear();
@@ -42,16 +53,33 @@ public final class Mmu {
             Arrays.fill(read, EMPTY);
             Arrays.fill(write, EMPTY);
             Arrays.fill(exec, EMPTY);
+            Arrays.fill(load, EMPTY);
+            Arrays.fill(store, EMPTY);
         }
 
         void clear(int i) {
-            read[i] = write[i] = exec[i] = EMPTY;
+            read[i] = write[i] = exec[i] = load[i] = store[i] = EMPTY;
+        }
+
+        /** Drops direct stores into the RAM granule at {@code pa} (it is now watched for code). */
+        void dropStores(long pa) {
+            for (int i = 0; i < TLB_SIZE; i++) {
+                if (store[i] != EMPTY && store[i] + addend[i] == pa) {
+                    store[i] = EMPTY;
+                }
+            }
         }
     }
 
     private final Tlb[] tlbs = {new Tlb(), new Tlb()};
     private final boolean has16k;
     private PhysicalMemory memory;
+    /** {@link #memory} when its RAM can be accessed directly by the TLB, else null. */
+    private GuestMemory guest;
+    private final java.util.function.LongConsumer watched = pa -> {
+        tlbs[0].dropStores(pa);
+        tlbs[1].dropStores(pa);
+    };
     private final Walker.Tables tables = pa -> memory.read(pa, 8);
     private Walker.Regs regs = new Walker.Regs(0, 0, 0, 0, 0);
     private boolean enabled;
@@ -67,7 +95,15 @@ public final class Mmu {
 
     /** The memory the walker reads descriptors from (physical). */
     public void attach(PhysicalMemory memory) {
+        if (guest != null) {
+            guest.removeWatchListener(watched);
+        }
         this.memory = memory;
+        guest = memory instanceof GuestMemory g ? g : null;
+        if (guest != null) {
+            guest.addWatchListener(watched);
+        }
+        flush(); // no direct entry may point into the old memory
     }
 
     public PhysicalMemory memory() {
@@ -164,8 +200,46 @@ public final class Mmu {
         tlb.exec[i] = (p & Translation.EL1_X) != 0 ? tag : EMPTY;
         tlb.addend[i] = (t.pa & ~0xFFFL) - (va & ~0xFFFL);
         tlb.device[i] = t.device();
+        tlb.load[i] = tlb.store[i] = EMPTY;
+        direct(tlb, i);
         if (t.sizeShift > 12) {
             large = true;
+        }
+    }
+
+    /**
+     * Gives the TLB entry of {@code va} at {@code el} direct host access where it now can (after a
+     * slow access: the RAM page may have been allocated since the fill). Call only with the MMU on.
+     */
+    public void direct(long va, int el) {
+        Tlb tlb = tlbs[el == 0 ? 0 : 1];
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (tlb.read[i] == va >>> 12 || tlb.write[i] == va >>> 12) {
+            direct(tlb, i);
+        }
+    }
+
+    private void direct(Tlb tlb, int i) {
+        if (guest == null) {
+            return;
+        }
+        long tag = tlb.read[i] != EMPTY ? tlb.read[i] : tlb.write[i] != EMPTY ? tlb.write[i] : tlb.exec[i];
+        if (tag == EMPTY) {
+            return;
+        }
+        long va = tag << 12;
+        long pa = va + tlb.addend[i];
+        byte[] p = guest.directPage(pa, false);
+        if (p == null) {
+            return;
+        }
+        tlb.page[i] = p;
+        tlb.delta[i] = GuestMemory.directOffset(pa) - (int) va;
+        if (tlb.read[i] != EMPTY) {
+            tlb.load[i] = va;
+        }
+        if (tlb.write[i] != EMPTY && guest.directPage(pa, true) != null) {
+            tlb.store[i] = va;
         }
     }
 

@@ -42,6 +42,8 @@ class WalkerPropertiesTest {
         long sctlr = 1, tcr = 25 | 25L << 16 | 2L << 30 | 5L << 32, ttbr0 = table(0), ttbr1 = table(1), mair = 0x00FF_4404L;
         final Map<Long, Long> mem = new HashMap<>();
         final List<Long> accessed = new ArrayList<>();
+        /** Successful accesses, to repeat exactly (the same EL and kind: TLB and direct-entry hits). */
+        final List<Access> succeeded = new ArrayList<>();
         boolean has16k;
 
         ReferenceWalk.Result walk(long va) {
@@ -49,25 +51,55 @@ class WalkerPropertiesTest {
         }
     }
 
+    /** Accesses served by a direct TLB entry (the property must reach them). */
+    static long directHits;
+
     static final class Impl {
         final GuestMemory memory = new GuestMemory(RAM_SIZE);
         final Mmu mmu;
 
         Impl(Model m) {
             mmu = new Mmu(m.has16k);
+            for (long a = RAM; a < TABLES; a += 0x10000) {
+                memory.write(a, 1, 0); // RAM pages that exist: their TLB entries get direct access
+            }
             mmu.attach(memory);
             mmu.configure(m.sctlr, m.tcr, m.ttbr0, m.ttbr1, m.mair);
         }
 
-        /** An access as exec.Lsu makes it: the TLB tag of its kind, else a walk that fills the TLB. */
+        /**
+         * An access as exec.Lsu makes it: a load or store through the entry's direct host page
+         * (the PA is recovered from which RAM page array that is, independently of the addend),
+         * else the TLB tag of its kind, else a walk that fills the TLB; then the entry is given
+         * direct access as Lsu's slow path does.
+         */
         long access(long va, int el, int kind) {
             Mmu.Tlb t = mmu.tlb(el);
             int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+            long[] direct = kind == Walker.READ ? t.load : kind == Walker.WRITE ? t.store : null;
+            if (direct != null && (va & ~0xFFFL) == direct[i]) {
+                directHits++;
+                return ramAddressOf(t.page[i], (int) va + t.delta[i]);
+            }
             long[] tags = kind == Walker.READ ? t.read : kind == Walker.WRITE ? t.write : t.exec;
             if (tags[i] == va >>> 12) {
                 return va + t.addend[i];
             }
-            return mmu.translate(va, el, kind);
+            long pa = mmu.translate(va, el, kind);
+            if (pa != Mmu.FAULT) {
+                mmu.direct(va, el);
+            }
+            return pa;
+        }
+
+        /** The RAM address whose 64 KiB host page is {@code page}, at {@code index} in it. */
+        long ramAddressOf(byte[] page, int index) {
+            for (long a = RAM; a < RAM + RAM_SIZE; a += 0x10000) {
+                if (memory.directPage(a, false) == page) {
+                    return a + index;
+                }
+            }
+            throw new AssertionError("a direct TLB entry holds an array that is no RAM page");
         }
     }
 
@@ -267,6 +299,11 @@ class WalkerPropertiesTest {
             }
         }).describedBy(p -> String.format("[%x]=%x", p.address(), p.descriptor())));
         actions.add(Action.<Model, Impl, Access>of("access", 12, m -> r -> {
+            if (!m.succeeded.isEmpty() && r.nextBoolean()) { // the same again, maybe at another offset
+                Access a = m.succeeded.get(r.nextInt(m.succeeded.size()));
+                long va = r.nextBoolean() ? a.va() : a.va() & ~0xFFFL | r.nextInt(0x1000);
+                return dev.a64trap.proptest.Shrinkable.of(new Access(va, a.el(), a.kind()));
+            }
             if (!m.accessed.isEmpty() && r.nextBoolean()) { // again, maybe a TLB hit (or a stale entry)
                 long va = m.accessed.get(r.nextInt(m.accessed.size()));
                 return dev.a64trap.proptest.Shrinkable.of(new Access(va, r.nextInt(2), r.nextInt(3)));
@@ -284,6 +321,7 @@ class WalkerPropertiesTest {
             }
             if (want == -1) {
                 m.accessed.add(p.va());
+                m.succeeded.add(p);
             }
         }).describedBy(p -> String.format("va=%x el=%d kind=%d", p.va(), p.el(), p.kind())));
         actions.add(Action.<Model, Impl, Access>of("walk (AT)", 4, WalkerPropertiesTest::guided, (m, i, p) -> {
@@ -309,8 +347,10 @@ class WalkerPropertiesTest {
 
     @Test
     void walksAndTlbAgreeWithTheReferenceWalk() {
+        directHits = 0;
         Runner.Outcome o = Runner.assertHolds(machine(false), 1, 400);
         assertTrue(o.steps() > 400 * 10);
+        assertTrue(directHits > 5, "accesses through direct TLB entries: " + directHits);
     }
 
     @Test
