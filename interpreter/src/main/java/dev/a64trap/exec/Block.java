@@ -16,6 +16,12 @@ public final class Block {
      * interpreter checks before running it; writes are tracked by this physical page.
      */
     public long pa;
+    /**
+     * Physical code the block's translation depends on, [codeLo, codeHi): its own instructions, and
+     * for a unit of several blocks on its page all of theirs (set by the JIT); a write there drops it.
+     */
+    public long codeLo;
+    public long codeHi;
     public final Insn[] insns;
     final Uop[] uops;
     /** The uops packed for the hot loop: kind | d<<6 | n<<12 | m<<18 | carry<<24 | aux<<25. */
@@ -34,6 +40,10 @@ public final class Block {
     boolean compiledPrefix;
     /** {@link CompiledBlock#region()} of {@link #compiled}, read once. */
     boolean compiledRegion;
+    /** Entries of the run loop into {@link #compiled} counted towards the second tier; negative once asked. */
+    int hot;
+    /** {@link CompiledBlock#graph()} of {@link #compiled}, read once. */
+    boolean compiledGraph;
     /** Set when the block is dropped for a write to its page: a compiled loop must not go round again. */
     public boolean stale;
     /** The {@link RunObserver}'s own per-block data (e.g. its event sums), computed once on first use. */
@@ -42,6 +52,8 @@ public final class Block {
     Block(long pc, Insn[] insns, SysReg sysReg) {
         this.pc = pc;
         this.pa = pc;
+        this.codeLo = pc;
+        this.codeHi = pc + 4L * insns.length;
         this.insns = insns;
         this.uops = new Uop[insns.length];
         this.code = new int[insns.length];

@@ -6,8 +6,10 @@ import dev.a64trap.mem.PhysicalMemory;
 /**
  * Decoded blocks keyed by PC (a VA) in a direct-mapped table, plus a bitmap of the physical pages
  * that hold decoded code ({@link Block#pa}; the caller checks that a block's PC still translates
- * to its PA before running it). A write into such a page drops every block of that page (self-modifying
- * code, loaders, semihosting reads, debugger writes). With {@link GuestMemory} the memory's own
+ * to its PA before running it) and, per such page, its blocks. A write into such a page drops the
+ * blocks whose code (for a unit of several blocks: all of their code, {@link Block#codeLo}..
+ * {@link Block#codeHi}) the written bytes overlap, and nothing else: data beside hot code costs
+ * one look at the page's few blocks (self-modifying code, loaders, semihosting reads, debugger writes). With {@link GuestMemory} the memory's own
  * 4 KiB write watch reports every writer; any other memory is wrapped ({@link #memory}) so that
  * at least CPU stores are seen.
  */
@@ -18,6 +20,8 @@ public final class BlockCache {
     private static final long MAX_PAGE = 1L << 22;
 
     private final Block[] table = new Block[1 << BITS];
+    /** Physical page -> the cached blocks on it (and blocks since replaced in {@link #table}, dropped with it). */
+    private final java.util.HashMap<Long, java.util.ArrayList<Block>> byPage = new java.util.HashMap<>();
     private final long[] codePages = new long[(int) (MAX_PAGE >>> 6)];
     private final PhysicalMemory memory;
     private final GuestMemory guest;
@@ -27,7 +31,17 @@ public final class BlockCache {
         if (raw instanceof GuestMemory g) {
             guest = g;
             memory = raw;
-            g.setWriteWatcher(this::invalidatePage);
+            g.setWriteWatcher(new GuestMemory.WriteWatcher() {
+                @Override
+                public void written(long granuleBase) {
+                    invalidatePage(granuleBase);
+                }
+
+                @Override
+                public void written(long granuleBase, long address, long length) {
+                    invalidate(address, length);
+                }
+            });
         } else {
             guest = null;
             memory = new Watch(raw);
@@ -52,6 +66,7 @@ public final class BlockCache {
         }
         codePages[(int) (page >>> 6)] |= 1L << page;
         table[(int) (b.pc >>> 2) & MASK] = b;
+        byPage.computeIfAbsent(page, k -> new java.util.ArrayList<>()).add(b);
         if (guest != null) {
             guest.watch(b.pa);
         }
@@ -64,19 +79,45 @@ public final class BlockCache {
 
     /** Drops every block on the physical page of {@code address}. */
     public void invalidatePage(long address) {
+        invalidate(address & ~0xFFFL, 0x1000);
+    }
+
+    /**
+     * Drops the blocks whose code overlaps physical [address, address+length) (within one page):
+     * marked stale (a compiled loop or unit running one stops at its next block boundary) and
+     * removed. The page stays watched while blocks remain on it.
+     */
+    public void invalidate(long address, long length) {
         long page = address >>> 12;
-        codePages[(int) (page >>> 6)] &= ~(1L << page);
-        for (int i = 0; i < table.length; i++) {
-            Block b = table[i];
-            if (b != null && b.pa >>> 12 == page) {
+        java.util.ArrayList<Block> list = byPage.get(page);
+        if (list == null) {
+            return;
+        }
+        long end = address + length;
+        boolean dropped = false;
+        for (int k = list.size() - 1; k >= 0; k--) {
+            Block b = list.get(k);
+            if (b.codeLo < end && address < b.codeHi) {
                 b.stale = true;
-                table[i] = null;
+                int slot = (int) (b.pc >>> 2) & MASK;
+                if (table[slot] == b) {
+                    table[slot] = null;
+                }
+                list.set(k, list.get(list.size() - 1));
+                list.remove(list.size() - 1);
+                dropped = true;
             }
         }
-        if (guest != null) {
-            guest.unwatch(address);
+        if (list.isEmpty()) {
+            byPage.remove(page);
+            codePages[(int) (page >>> 6)] &= ~(1L << page);
+            if (guest != null) {
+                guest.unwatch(address);
+            }
         }
-        invalidations++;
+        if (dropped) {
+            invalidations++;
+        }
     }
 
     public void invalidateAll() {
@@ -94,6 +135,7 @@ public final class BlockCache {
         }
         java.util.Arrays.fill(table, null);
         java.util.Arrays.fill(codePages, 0);
+        byPage.clear();
         invalidations++;
     }
 
@@ -116,12 +158,13 @@ public final class BlockCache {
         @Override
         public void write(long address, int size, long value) {
             raw.write(address, size, value);
+            long bytes = 1L << size;
+            long last = address + bytes - 1;
             if (isCodePage(address)) {
-                invalidatePage(address);
+                invalidate(address, Math.min(bytes, 0x1000 - (address & 0xFFF)));
             }
-            long last = address + size - 1;
             if ((last ^ address) >>> 12 != 0 && isCodePage(last)) {
-                invalidatePage(last);
+                invalidate(last & ~0xFFFL, (last & 0xFFF) + 1);
             }
         }
 

@@ -13,4 +13,17 @@ public interface BlockCompiler {
 
     /** Executions of a block before it is compiled (0 or 1: at its first execution). */
     int threshold();
+
+    /**
+     * A second tier for a block whose unit the run loop has entered {@link #hotThreshold()} times: a
+     * larger unit (a graph of blocks) to swap in, or null to keep the current one.
+     */
+    default CompiledBlock compileHot(Block b, LongFunction<Block> blockAt) {
+        return null;
+    }
+
+    /** Entries into a block's first unit before {@link #compileHot} is asked (Integer.MAX_VALUE: never). */
+    default int hotThreshold() {
+        return Integer.MAX_VALUE;
+    }
 }

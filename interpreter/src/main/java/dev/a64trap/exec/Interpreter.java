@@ -61,7 +61,7 @@ public final class Interpreter {
     /** The vPMU wiring (null = none): sees every retired block and the checkpoints. */
     private RunObserver observer;
     /** The earlier of the observer's and the board's checkpoints (or now, for a poll of the interrupt lines). */
-    private long checkpoint = Long.MAX_VALUE;
+    long checkpoint = Long.MAX_VALUE;
     /** {@code cpu.retired} at which {@link RunObserver#checkpoint()} runs (a block boundary). */
     private long observerCheckpoint = Long.MAX_VALUE;
     /** {@code cpu.retired} at which {@link Platform#deviceCheckpoint} runs. */
@@ -327,6 +327,9 @@ public final class Interpreter {
                     cb = compile(b);
                 }
                 if (cb != null) {
+                    if (b.hot >= 0 && ++b.hot >= compiler.hotThreshold()) {
+                        cb = compileHot(b, cb);
+                    }
                     runCompiled(b, cb, remaining);
                     continue;
                 }
@@ -525,9 +528,27 @@ public final class Interpreter {
         } else {
             b.compiledPrefix = cb.prefixOnly();
             b.compiledRegion = cb.region();
+            b.compiledGraph = cb.graph();
         }
         b.compiled = cb;
         return cb;
+    }
+
+    /** The second tier for {@code b} (asked once): swapped in when the compiler gives one, else {@code cb} stays. */
+    private CompiledBlock compileHot(Block b, CompiledBlock cb) {
+        b.hot = -1;
+        if (b.compiledGraph || b.compiledRegion) {
+            return cb;
+        }
+        CompiledBlock hot = compiler.compileHot(b, this::peekBlock);
+        if (hot == null) {
+            return cb;
+        }
+        b.compiledPrefix = hot.prefixOnly();
+        b.compiledRegion = hot.region();
+        b.compiledGraph = hot.graph();
+        b.compiled = hot;
+        return hot;
     }
 
     /**
@@ -535,15 +556,22 @@ public final class Interpreter {
      * stopping at the first block boundary at or past the checkpoint, as the loop above would.
      */
     private void runCompiled(Block b, CompiledBlock cb, long remaining) {
+        if (b.compiledGraph) {
+            runGraph(cb, b, remaining);
+            return;
+        }
         if (b.compiledRegion) {
             runRegion(b, cb, remaining);
             return;
         }
         int len = b.length();
         long base = cpu.retired;
-        long max = Math.min(remaining / len, MAX_PASSES);
         long toCheckpoint = checkpoint - base; // > 0 here
-        max = Math.min(max, toCheckpoint / len + (toCheckpoint % len != 0 ? 1 : 0));
+        long max = MAX_PASSES;
+        if (remaining < MAX_PASSES * len || toCheckpoint < MAX_PASSES * len) { // rare: no divisions per block
+            max = Math.min(remaining / len, MAX_PASSES);
+            max = Math.min(max, toCheckpoint / len + (toCheckpoint % len != 0 ? 1 : 0));
+        }
         final int el = cpu.el;
         JitFrame f = jitFrame;
         f.fault = null;
@@ -590,17 +618,61 @@ public final class Interpreter {
         regionEpoch = cpu.mmu.epoch();
         cb.run(cpu, b, f, MAX_PASSES);
         regionHead = null;
-        GuestFault fault = f.fault;
-        if (fault != null) {
-            Block fb = f.faultBlock;
-            int i = f.faultIndex;
-            f.fault = null;
-            f.faultBlock = null;
-            faultInBlock(fb, regionStart + i, i, regionEl, fb.pc + 4L * i, fault);
+        if (f.fault != null) {
+            unitFault(f, regionStart, regionEl);
             return;
         }
         cpu.retired = regionStart;
         cpu.pc = f.nextPc;
+    }
+
+    /** A region or graph unit stopped at a fault in {@code f.faultBlock}, which started at retired count {@code start}. */
+    private void unitFault(JitFrame f, long start, int el) {
+        GuestFault fault = f.fault;
+        Block fb = f.faultBlock;
+        int i = f.faultIndex;
+        f.fault = null;
+        f.faultBlock = null;
+        faultInBlock(fb, start + i, i, el, fb.pc + 4L * i, fault);
+    }
+
+    /** The EL a graph unit runs at (its edges are reported at exit). */
+    private int graphEl;
+
+    /**
+     * Runs a graph unit from {@code b} with the budget ending at {@code remaining} more instructions;
+     * the unit reports its edges ({@link #graphEdge}) and stops where this loop would look.
+     */
+    private void runGraph(CompiledBlock cb, Block b, long remaining) {
+        JitFrame f = jitFrame;
+        f.fault = null;
+        int el = cpu.el;
+        graphEl = el;
+        long r = cb.run(cpu, b, f, cpu.retired + remaining);
+        if (f.fault != null) {
+            unitFault(f, r, el);
+            return;
+        }
+        cpu.retired = r;
+        cpu.pc = f.nextPc;
+    }
+
+    /** A graph unit's edge: {@code b} retired whole {@code times} times, each on to {@code nextPc}. */
+    void graphEdge(Block b, long times, long nextPc) {
+        Events e = events;
+        e.branches += times * b.branches;
+        e.loads += times * b.loads;
+        e.stores += times * b.stores;
+        RunObserver o = observer;
+        if (o != null) {
+            if (times == 1) {
+                o.retired(b, b.insns.length, graphEl, nextPc);
+            } else if (nextPc == b.pc) {
+                o.retiredLoop(b, times, graphEl);
+            } else {
+                o.retiredTimes(b, times, graphEl, nextPc);
+            }
+        }
     }
 
     /** Before the MRS/MSR ending {@code b}: it is the executing block, everything before it retired. */
@@ -743,6 +815,8 @@ public final class Interpreter {
         }
         Block b = new Block(pc, list.toArray(new Insn[0]), desc);
         b.pa = pa;
+        b.codeLo = pa;
+        b.codeHi = pa + 4L * b.length();
         if (cacheIt) {
             cache.put(b);
         }

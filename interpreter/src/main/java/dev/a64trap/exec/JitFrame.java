@@ -20,6 +20,11 @@ public final class JitFrame {
     /** Region units: the block (of the unit's chain) holding the faulting instruction. */
     public Block faultBlock;
 
+    /** Graph units: their edge counters, stored here at exit for {@link #flushGraph} (zeroed by it). */
+    public final long[] counts = new long[MAX_EDGES];
+    /** Most distinct edges (block, next PC) a graph unit may count. */
+    public static final int MAX_EDGES = 512;
+
     private final Interpreter interp;
 
     JitFrame(PhysicalMemory mem, Interpreter interp) {
@@ -65,5 +70,35 @@ public final class JitFrame {
      */
     public boolean next(Block done, long nextPc, Block next) {
         return interp.regionNext(done, nextPc, next);
+    }
+
+    /**
+     * Graph units, at a block boundary: the retired count at which the run loop looks next (its
+     * checkpoint: a vPMU deadline, a device deadline, or now for a pending interrupt). A unit goes on
+     * into the next block only while its retired count is below it.
+     */
+    public long checkpoint() {
+        return interp.checkpoint;
+    }
+
+    /**
+     * Graph units, at exit: edge {@code e < n} (block {@code chain[block[e]]} retired whole
+     * {@link #counts}{@code [e]} times, each on to {@code next[e]}) gets the interpreter's block
+     * accounting (events, observer); then the counter is zeroed.
+     */
+    public void flushGraph(Block[] chain, int[] block, long[] next, int n) {
+        long[] c = counts;
+        for (int e = 0; e < n; e++) {
+            long t = c[e];
+            if (t != 0) {
+                c[e] = 0;
+                interp.graphEdge(chain[block[e]], t, next[e]);
+            }
+        }
+    }
+
+    /** Graph units, at an exit through an indirect branch: {@code b} retired once, on to {@code nextPc}. */
+    public void graphExit(Block b, long nextPc) {
+        interp.graphEdge(b, 1, nextPc);
     }
 }

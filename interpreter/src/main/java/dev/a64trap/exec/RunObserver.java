@@ -26,6 +26,17 @@ public interface RunObserver {
     }
 
     /**
+     * {@code b} retired whole {@code times} times at {@code el}, each time continuing at {@code nextPc}
+     * (a compiled unit reports each edge it took once, with its count, when it returns). Same as that
+     * many {@link #retired} calls; an observer whose sums are linear may override it.
+     */
+    default void retiredTimes(Block b, long times, int el, long nextPc) {
+        for (long j = 0; j < times; j++) {
+            retired(b, b.length(), el, nextPc);
+        }
+    }
+
+    /**
      * A checkpoint was reached. The observer must move the checkpoint past {@code cpu.retired}.
      * Returns a stop to end the run, or null to continue.
      */

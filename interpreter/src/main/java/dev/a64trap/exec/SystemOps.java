@@ -133,8 +133,12 @@ final class SystemOps {
                 for (int i = 0; i < 64; i += 8) {
                     Lsu.write(cpu, mem, base + i, 3, 0, false);
                 }
-            } else if (crm == 5) {
-                cache.invalidateAll(); // IC IVAU
+            } else if (crm == 5) { // IC IVAU: stores already dropped what they overwrote; this line's blocks go too
+                if (cpu.mmu.enabled()) {
+                    cache.invalidateAll();
+                } else {
+                    cache.invalidate(rt & ~63L, 64);
+                }
             }
             return;
         }

@@ -5,6 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
 import dev.a64trap.exec.Block;
+import dev.a64trap.exec.FpSimdOps;
 import dev.a64trap.sysreg.SysReg;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -48,7 +49,7 @@ final class Translator {
 
     /** Whether {@code in} is translated; WFI, WFE, SEV and SEVL are not: the interpreter asks the board. */
     static boolean supported(Insn in) {
-        return SUPPORTED.contains(in.op()) && !dev.a64trap.exec.Interpreter.isEventHint(in);
+        return (SUPPORTED.contains(in.op()) || FpSimdOps.handles(in.op())) && !dev.a64trap.exec.Interpreter.isEventHint(in);
     }
 
     /** Longest block translated (the interpreter's cap is lower; this keeps methods far below 64 KiB). */
@@ -75,7 +76,8 @@ final class Translator {
     // Local variable slots.
     private static final int THIS = 0, L_CPU = 1, L_BLOCK = 2, L_FRAME = 3, L_MAX = 4, L_MEM = 6, L_NZCV = 7,
             L_IDX = 8, L_ITER = 9, L_NEXT = 11, T_A = 13, T_B = 15, T_ADDR = 17, T_V = 19, T_V2 = 21,
-            L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64, L_BLK = T_C + 1, T_OBJ = L_BLK + 1;
+            L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64, L_BLK = T_C + 1, T_OBJ = L_BLK + 1,
+            L_R = T_OBJ + 1, L_LEFT = L_R + 2, L_DYN = L_LEFT + 1, L_COUNTS = L_DYN + 1;
 
     private final Block block;
     private final Insn[] insns;
@@ -95,10 +97,12 @@ final class Translator {
     private final List<String> constantTypes = new ArrayList<>();
 
     /** A translated unit: class bytes and the class data its static initializer reads. */
-    record Unit(byte[] bytes, List<Object> classData) {}
+    record Unit(byte[] bytes, List<Object> classData, Block[] blocks) {}
     private MethodVisitor mv;
     /** Registers 0..31 (31 = the current SP) that the block reads or writes. */
     private final boolean[] touched = new boolean[32];
+    /** Registers the emitted code has stored to so far (complete once the body is emitted). */
+    private final boolean[] written = new boolean[32];
     private boolean usesMemory;
     private boolean stores;
     /** Within addSub: PSTATE.C has been saved to T_C. */
@@ -108,6 +112,21 @@ final class Translator {
     private final Label spill = new Label();
 
     private final boolean prefix;
+
+    /** A graph unit (see {@link #graph}). */
+    private boolean graph;
+    /** Graph units: chain index of each block's PC. */
+    private final java.util.Map<Long, Integer> indexOf = new java.util.HashMap<>();
+    /** Graph units: the label of each block and of its entry check. */
+    private Label[] blockLabel;
+    private Label[] entryLabel;
+    /** Graph units: edge counters, key (block index, next PC) -> counter number. */
+    private final java.util.Map<List<Long>, Integer> edgeIndex = new java.util.LinkedHashMap<>();
+    private final List<long[]> edgeList = new ArrayList<>();
+    /** Graph units: PCs after a BL/BLR in the unit (where its RETs are predicted to go). */
+    private final Set<Long> returnSites = new java.util.HashSet<>();
+    /** Graph units: length of the generated run method, for the size check. */
+    private int codeLength;
 
     private Translator(Block block) {
         this.block = block;
@@ -123,6 +142,105 @@ final class Translator {
         this.insns = block.insns;
         this.chain = chain;
         this.region = true;
+    }
+
+    private Translator(Block[] blocks, boolean graph) {
+        this.block = blocks[0];
+        this.prefix = false;
+        this.insns = block.insns;
+        this.chain = blocks;
+        this.region = false;
+        this.graph = graph;
+    }
+
+    // ---- graph units
+
+    /** Most blocks and instructions in a graph unit: its method stays well below HotSpot's 8000-byte limit. */
+    static final int MAX_GRAPH_BLOCKS = Integer.getInteger("a64trap.jit.graph.blocks", 16);
+    static final int MAX_GRAPH_INSNS = Integer.getInteger("a64trap.jit.graph.insns", 96);
+    /**
+     * Longest run method of a graph unit. HotSpot does not compile methods over 8000 bytes of bytecode
+     * at all, and its compilers take long over (or give up on) ones far below that.
+     */
+    static final int MAX_CODE = 3000;
+    /** Block boundaries a graph unit crosses per call before it returns to the run loop. */
+    static final int MAX_EDGES_PER_CALL = 4096;
+
+    /** Whether every instruction of {@code b}, its last included, translates. */
+    static boolean graphBlock(Block b) {
+        if (b.insns.length > MAX_INSNS) {
+            return false;
+        }
+        for (Insn in : b.insns) {
+            if (!supported(in)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The PCs a block may continue at that are known at translation time (return sites included). */
+    static long[] successors(Block b) {
+        Insn last = b.insns[b.insns.length - 1];
+        long pc = b.pc + 4L * (b.insns.length - 1);
+        return switch (last.op()) {
+            case B -> new long[] {pc + last.imm()};
+            case BL -> new long[] {pc + last.imm(), pc + 4};
+            case B_COND, CBZ, CBNZ, TBZ, TBNZ -> new long[] {pc + last.imm(), pc + 4};
+            case BLR -> new long[] {pc + 4};
+            case BR, RET -> new long[0];
+            default -> new long[] {b.endPc()};
+        };
+    }
+
+    /**
+     * The blocks of a graph unit headed by {@code b} (breadth first along the successors, on
+     * {@code b}'s page, every instruction translatable, at most {@code maxBlocks}), or null when
+     * {@code b} itself does not translate whole. One page: the run loop checks that the head's page
+     * still translates to the same PA and a write to the page drops the head, so both hold for all.
+     */
+    static Block[] graph(Block b, LongFunction<Block> blockAt, int maxBlocks) {
+        if (!graphBlock(b)) {
+            return null;
+        }
+        List<Block> out = new ArrayList<>();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        out.add(b);
+        seen.add(b.pc);
+        int total = b.insns.length;
+        for (int q = 0; q < out.size() && out.size() < maxBlocks; q++) {
+            for (long t : successors(out.get(q))) {
+                if (t >>> 12 != b.pc >>> 12 || (t & 3) != 0 || !seen.add(t) || out.size() >= maxBlocks) {
+                    continue;
+                }
+                Block n = blockAt.apply(t);
+                if (n == null || n.pc != t || !graphBlock(n) || total + n.insns.length > MAX_GRAPH_INSNS) {
+                    continue;
+                }
+                out.add(n);
+                total += n.insns.length;
+            }
+        }
+        return out.toArray(new Block[0]);
+    }
+
+    /**
+     * The graph unit of {@code b}, or null when {@code b} does not translate whole. Shrinks the graph
+     * until the method fits {@link #MAX_CODE}.
+     */
+    static Unit translateGraph(Block b, LongFunction<Block> blockAt) {
+        for (int max = MAX_GRAPH_BLOCKS; max >= 1; max = max / 2) {
+            Block[] blocks = graph(b, blockAt, max);
+            if (blocks == null) {
+                return null;
+            }
+            Translator t = new Translator(blocks, true);
+            byte[] bytes = t.emitClass();
+            if (t.codeLength <= MAX_CODE || max == 1) {
+                return new Unit(bytes, List.copyOf(t.constants), blocks);
+            }
+        }
+        return null;
     }
 
     /** Whether {@code b} ends with an MRS/MSR (register) whose descriptor exists: a region unit runs it. */
@@ -180,7 +298,7 @@ final class Translator {
     static Unit translateRegion(Block[] chain) {
         Translator t = new Translator(chain);
         byte[] bytes = t.emitClass();
-        return new Unit(bytes, List.copyOf(t.constants));
+        return new Unit(bytes, List.copyOf(t.constants), chain);
     }
 
     /**
@@ -209,8 +327,10 @@ final class Translator {
     }
 
     /** Class bytes for {@code b} (check {@link #unsupported} first). */
-    static byte[] translate(Block b) {
-        return new Translator(b).emitClass();
+    static Unit translate(Block b) {
+        Translator t = new Translator(b);
+        byte[] bytes = t.emitClass();
+        return new Unit(bytes, List.copyOf(t.constants), new Block[] {b});
     }
 
     private byte[] emitClass() {
@@ -247,9 +367,22 @@ final class Translator {
         rg.visitInsn(IRETURN);
         rg.visitMaxs(0, 0);
         rg.visitEnd();
+        MethodVisitor gr = cw.visitMethod(ACC_PUBLIC, "graph", "()Z", null, null);
+        gr.visitCode();
+        gr.visitInsn(graph ? ICONST_1 : ICONST_0);
+        gr.visitInsn(IRETURN);
+        gr.visitMaxs(0, 0);
+        gr.visitEnd();
         mv = cw.visitMethod(ACC_PUBLIC, "run", "(" + CPU_D + "L" + BLOCK + ";L" + FRAME + ";J)J", null, null);
         mv.visitCode();
-        emitRun();
+        if (graph) {
+            emitGraph();
+        } else {
+            emitRun();
+        }
+        Label codeEnd = new Label();
+        mv.visitLabel(codeEnd);
+        codeLength = codeEnd.getOffset();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         if (!constants.isEmpty()) {
@@ -266,7 +399,7 @@ final class Translator {
                 ci.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
                         "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;",
                         false);
-                ci.visitTypeInsn(CHECKCAST, desc.substring(1, desc.length() - 1));
+                ci.visitTypeInsn(CHECKCAST, desc.startsWith("[") ? desc : desc.substring(1, desc.length() - 1));
                 ci.visitFieldInsn(PUTSTATIC, UNIT_NAME, "K" + k, desc);
             }
             ci.visitInsn(RETURN);
@@ -284,8 +417,10 @@ final class Translator {
         }
         for (Insn in : all) {
             Op op = in.op();
-            for (int r : new int[] {in.rd(), in.rn(), in.rm(), in.ra()}) {
-                touched[r] = true;
+            if (!FpSimdOps.handles(op)) { // those work on the CPU's registers, written back around the call
+                for (int r : new int[] {in.rd(), in.rn(), in.rm(), in.ra()}) {
+                    touched[r] = true;
+                }
             }
             if (op == Op.BL || op == Op.BLR) {
                 touched[30] = true;
@@ -296,7 +431,12 @@ final class Translator {
                     usesMemory = true;
                     stores = true;
                 }
-                default -> { }
+                default -> {
+                    if (FpSimdOps.handles(op)) { // a call with the memory; it may store (counted as one)
+                        usesMemory = true;
+                        stores = true;
+                    }
+                }
             }
         }
     }
@@ -305,8 +445,8 @@ final class Translator {
         return L_REG0 + 2 * r;
     }
 
-    private void emitRun() {
-        // Prologue: registers and flags into locals.
+    /** Registers and flags into locals, the memory, fault index and block at zero. */
+    private void prologue() {
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitFieldInsn(GETFIELD, CPU, "x", "[J");
         mv.visitVarInsn(ASTORE, L_X);
@@ -322,6 +462,10 @@ final class Translator {
         mv.visitVarInsn(ISTORE, L_IDX);
         iconst(0);
         mv.visitVarInsn(ISTORE, L_BLK);
+    }
+
+    private void emitRun() {
+        prologue();
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, L_ITER);
         mv.visitInsn(LCONST_0);
@@ -360,7 +504,7 @@ final class Translator {
 
         // Epilogue: write back and report.
         mv.visitLabel(spill);
-        spillState();
+        spillWritten();
         mv.visitVarInsn(ALOAD, L_FRAME);
         mv.visitVarInsn(LLOAD, L_NEXT);
         mv.visitFieldInsn(PUTFIELD, FRAME, "nextPc", "J");
@@ -370,7 +514,7 @@ final class Translator {
         // Fault: the locals hold the state before the faulting instruction.
         mv.visitLabel(handler);
         mv.visitVarInsn(ASTORE, T_A);
-        spillState();
+        spillWritten();
         mv.visitVarInsn(ALOAD, L_FRAME);
         mv.visitVarInsn(ALOAD, T_A);
         mv.visitFieldInsn(PUTFIELD, FRAME, "fault", "L" + FAULT + ";");
@@ -387,6 +531,236 @@ final class Translator {
         }
         mv.visitVarInsn(LLOAD, L_ITER);
         mv.visitInsn(LRETURN);
+    }
+
+    // ---- graph units
+
+    private final Label graphExit = new Label();
+
+    /**
+     * The graph unit's method: the blocks one after the other, each internal branch a jump through the
+     * target's entry check, edge counters in the frame's array (zero on entry, zeroed again by the
+     * report), and one exit that spills the registers and reports the edges.
+     */
+    private void emitGraph() {
+        int n = chain.length;
+        blockLabel = new Label[n];
+        entryLabel = new Label[n];
+        for (int j = 0; j < n; j++) {
+            indexOf.put(chain[j].pc, j);
+            blockLabel[j] = new Label();
+            entryLabel[j] = new Label();
+            Insn last = chain[j].insns[chain[j].insns.length - 1];
+            if (last.op() == Op.BL || last.op() == Op.BLR) {
+                returnSites.add(chain[j].endPc());
+            }
+        }
+        prologue();
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, L_NEXT);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitFieldInsn(GETFIELD, CPU, "retired", "J");
+        mv.visitVarInsn(LSTORE, L_R);
+        iconst(MAX_EDGES_PER_CALL);
+        mv.visitVarInsn(ISTORE, L_LEFT);
+        iconst(-1);
+        mv.visitVarInsn(ISTORE, L_DYN);
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitFieldInsn(GETFIELD, FRAME, "counts", "[J");
+        mv.visitVarInsn(ASTORE, L_COUNTS);
+
+        Label tryStart = new Label();
+        Label tryEnd = new Label();
+        Label handler = new Label();
+        mv.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
+        mv.visitLabel(tryStart);
+        for (int j = 0; j < n; j++) {
+            cur = j;
+            Block b = chain[j];
+            mv.visitLabel(blockLabel[j]);
+            iconst(j);
+            mv.visitVarInsn(ISTORE, L_BLK);
+            boolean branched = false;
+            for (int i = 0; i < b.insns.length; i++) {
+                branched = emit(b.insns[i], b.pc + 4L * i, i);
+            }
+            if (!branched) {
+                exitTo(b.endPc());
+            }
+        }
+        mv.visitLabel(tryEnd);
+
+        // Entry checks: go on into block k only where the run loop would not look first.
+        for (int k = 0; k < n; k++) {
+            Label fail = new Label();
+            mv.visitLabel(entryLabel[k]);
+            mv.visitVarInsn(LLOAD, L_R);
+            mv.visitVarInsn(ALOAD, L_FRAME);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "checkpoint", "()J", false);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, fail);
+            mv.visitVarInsn(LLOAD, L_MAX);
+            mv.visitVarInsn(LLOAD, L_R);
+            mv.visitInsn(LSUB);
+            lconst(chain[k].insns.length);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, fail);
+            mv.visitVarInsn(ALOAD, L_FRAME);
+            mv.visitFieldInsn(GETFIELD, FRAME, "interrupt", "Z");
+            mv.visitJumpInsn(IFNE, fail);
+            if (stores) {
+                mv.visitVarInsn(ALOAD, L_BLOCK);
+                mv.visitFieldInsn(GETFIELD, BLOCK, "stale", "Z");
+                mv.visitJumpInsn(IFNE, fail);
+            }
+            mv.visitIincInsn(L_LEFT, -1);
+            mv.visitVarInsn(ILOAD, L_LEFT);
+            mv.visitJumpInsn(IFLE, fail);
+            mv.visitJumpInsn(GOTO, blockLabel[k]);
+            mv.visitLabel(fail);
+            lconst(chain[k].pc);
+            mv.visitVarInsn(LSTORE, L_NEXT);
+            mv.visitJumpInsn(GOTO, graphExit);
+        }
+
+        // Fault: the locals hold the state before the faulting instruction of block L_BLK.
+        mv.visitLabel(handler);
+        mv.visitVarInsn(ASTORE, T_A);
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitVarInsn(ALOAD, T_A);
+        mv.visitFieldInsn(PUTFIELD, FRAME, "fault", "L" + FAULT + ";");
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitVarInsn(ILOAD, L_IDX);
+        mv.visitFieldInsn(PUTFIELD, FRAME, "faultIndex", "I");
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitVarInsn(ALOAD, THIS);
+        mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
+        mv.visitVarInsn(ILOAD, L_BLK);
+        mv.visitInsn(AALOAD);
+        mv.visitFieldInsn(PUTFIELD, FRAME, "faultBlock", "L" + BLOCK + ";");
+        iconst(-1);
+        mv.visitVarInsn(ISTORE, L_DYN);
+
+        // Exit: registers back, the edges reported, the retired count returned.
+        mv.visitLabel(graphExit);
+        spillWritten();
+        int edges = edgeList.size();
+        if (edges > 0) {
+            int[] eb = new int[edges];
+            long[] en = new long[edges];
+            for (int e = 0; e < edges; e++) {
+                eb[e] = (int) edgeList.get(e)[0];
+                en[e] = edgeList.get(e)[1];
+            }
+            mv.visitVarInsn(ALOAD, L_FRAME);
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
+            constant(eb, "[I");
+            constant(en, "[J");
+            iconst(edges);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "flushGraph", "(" + CHAIN_D + "[I[JI)V", false);
+        }
+        Label noDyn = new Label();
+        mv.visitVarInsn(ILOAD, L_DYN);
+        mv.visitJumpInsn(IFLT, noDyn);
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitVarInsn(ALOAD, THIS);
+        mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
+        mv.visitVarInsn(ILOAD, L_DYN);
+        mv.visitInsn(AALOAD);
+        mv.visitVarInsn(LLOAD, L_NEXT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "graphExit", "(L" + BLOCK + ";J)V", false);
+        mv.visitLabel(noDyn);
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitVarInsn(LLOAD, L_NEXT);
+        mv.visitFieldInsn(PUTFIELD, FRAME, "nextPc", "J");
+        mv.visitVarInsn(LLOAD, L_R);
+        mv.visitInsn(LRETURN);
+    }
+
+    /** Counts one pass of the current block on to {@code next} and adds its length to the retired count. */
+    private void countEdge(long next) {
+        int e = edgeIndex.computeIfAbsent(List.of((long) cur, next), k -> {
+            edgeList.add(new long[] {cur, next});
+            return edgeList.size() - 1;
+        });
+        mv.visitVarInsn(ALOAD, L_COUNTS);
+        iconst(e);
+        mv.visitInsn(DUP2);
+        mv.visitInsn(LALOAD);
+        mv.visitInsn(LCONST_1);
+        mv.visitInsn(LADD);
+        mv.visitInsn(LASTORE);
+    }
+
+    private void retire() {
+        mv.visitVarInsn(LLOAD, L_R);
+        lconst(chain[cur].insns.length);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, L_R);
+    }
+
+    /** The current block ends with a branch to the constant {@code target}: into the unit, or out. */
+    private void graphEdge(long target) {
+        countEdge(target);
+        retire();
+        Integer k = indexOf.get(target);
+        if (k != null) {
+            mv.visitJumpInsn(GOTO, entryLabel[k]);
+        } else {
+            lconst(target);
+            mv.visitVarInsn(LSTORE, L_NEXT);
+            mv.visitJumpInsn(GOTO, graphExit);
+        }
+    }
+
+    /**
+     * The current block ends with an indirect branch to L_NEXT: a RET to one of the unit's return
+     * sites, or a BR to any of its blocks, stays in the unit (a switch on the page offset); anything
+     * else leaves with the block reported at the exit.
+     */
+    private void graphDynamic() {
+        retire();
+        Op op = chain[cur].insns[chain[cur].insns.length - 1].op();
+        java.util.TreeMap<Integer, Integer> cases = new java.util.TreeMap<>();
+        if (op != Op.BLR) {
+            for (var en : indexOf.entrySet()) {
+                if (op == Op.BR || returnSites.contains(en.getKey())) {
+                    cases.put((int) (en.getKey() & 0xFFF), en.getValue());
+                }
+            }
+        }
+        Label dyn = new Label();
+        if (!cases.isEmpty() && edgeList.size() + cases.size() <= dev.a64trap.exec.JitFrame.MAX_EDGES - 2 * MAX_GRAPH_BLOCKS) {
+            mv.visitVarInsn(LLOAD, L_NEXT);
+            iconst(12);
+            mv.visitInsn(LUSHR);
+            lconst(block.pc >>> 12);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFNE, dyn);
+            mv.visitVarInsn(LLOAD, L_NEXT);
+            mv.visitInsn(L2I);
+            iconst(0xFFF);
+            mv.visitInsn(IAND);
+            int[] keys = new int[cases.size()];
+            Label[] labels = new Label[cases.size()];
+            int c = 0;
+            for (int key : cases.keySet()) {
+                keys[c] = key;
+                labels[c++] = new Label();
+            }
+            mv.visitLookupSwitchInsn(dyn, keys, labels);
+            c = 0;
+            for (int k : cases.values()) {
+                mv.visitLabel(labels[c++]);
+                countEdge(chain[k].pc);
+                mv.visitJumpInsn(GOTO, entryLabel[k]);
+            }
+        }
+        mv.visitLabel(dyn);
+        iconst(cur);
+        mv.visitVarInsn(ISTORE, L_DYN);
+        mv.visitJumpInsn(GOTO, graphExit);
     }
 
     // ---- region units
@@ -497,7 +871,7 @@ final class Translator {
             reloadState();
             if (in.rd() != 31) {
                 mv.visitVarInsn(LLOAD, T_V);
-                mv.visitVarInsn(LSTORE, slot(in.rd()));
+                store(in.rd());
             }
         }
     }
@@ -537,9 +911,22 @@ final class Translator {
         mv.visitVarInsn(ISTORE, L_NZCV);
     }
 
+    /**
+     * Spill at an exit emitted after the whole body: only the registers the unit writes (the others
+     * still equal the CPU's, from which they were loaded), so they need not live to every exit.
+     */
+    private void spillWritten() {
+        spill(written);
+    }
+
     private void spillState() {
+        spill(touched);
+    }
+
+    /** Registers {@code regs} and the flags from locals to the CPU. */
+    private void spill(boolean[] regs) {
         for (int r = 0; r < 32; r++) {
-            if (touched[r]) {
+            if (regs[r]) {
                 mv.visitVarInsn(ALOAD, L_X);
                 iconst(r);
                 mv.visitVarInsn(LLOAD, slot(r));
@@ -555,6 +942,10 @@ final class Translator {
 
     /** Leaves the current execution of the block for the constant {@code target}. */
     private void exitTo(long target) {
+        if (graph) {
+            graphEdge(target);
+            return;
+        }
         if (region) {
             regionExitTo(target);
             return;
@@ -585,6 +976,10 @@ final class Translator {
     /** Leaves for the target on the stack (a long). */
     private void exitToStack() {
         mv.visitVarInsn(LSTORE, L_NEXT);
+        if (graph) {
+            graphDynamic();
+            return;
+        }
         if (region) {
             mv.visitVarInsn(ALOAD, L_FRAME);
             chainBlock(cur);
@@ -657,8 +1052,14 @@ final class Translator {
         if (r == 31 && !sp) {
             mv.visitInsn(POP2);
         } else {
-            mv.visitVarInsn(LSTORE, slot(r));
+            store(r);
         }
+    }
+
+    /** Pops a long into register {@code r}'s local and notes that the unit writes it. */
+    private void store(int r) {
+        written[r] = true;
+        mv.visitVarInsn(LSTORE, slot(r));
     }
 
     private void wz(int r) {
@@ -921,7 +1322,7 @@ final class Translator {
             }
             case BL -> {
                 lconst(pc + 4);
-                mv.visitVarInsn(LSTORE, slot(30));
+                store(30);
                 exitTo(pc + in.imm());
                 return true;
             }
@@ -972,7 +1373,7 @@ final class Translator {
             case BLR -> {
                 rz(in.rn());
                 lconst(pc + 4);
-                mv.visitVarInsn(LSTORE, slot(30));
+                store(30);
                 exitToStack();
                 return true;
             }
@@ -981,7 +1382,12 @@ final class Translator {
             case PRFM, HINT, DSB, DMB, ISB -> {
                 // no architectural effect (as in the interpreter)
             }
-            default -> throw new IllegalStateException("not translatable: " + in.op());
+            default -> {
+                if (!FpSimdOps.handles(in.op())) {
+                    throw new IllegalStateException("not translatable: " + in.op());
+                }
+                fpSimd(in, pc, index);
+            }
         }
         return false;
     }
@@ -1112,6 +1518,29 @@ final class Translator {
         mv.visitLabel(done);
         width(in.sf());
         wz(in.rd());
+    }
+
+    /**
+     * SIMD&FP: a call to the interpreter's own {@code FpSimdOps.exec} (one definition), the decoded
+     * instruction a constant of the unit. It reads and writes the general registers and flags in the
+     * CPU, so they are written back before and reloaded after; a fault reports this instruction.
+     */
+    private void fpSimd(Insn in, long pc, int index) {
+        iconst(index);
+        mv.visitVarInsn(ISTORE, L_IDX);
+        if (region) {
+            iconst(cur);
+            mv.visitVarInsn(ISTORE, L_BLK);
+        }
+        spillState();
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        constant(in, "Ldev/a64trap/decode/Insn;");
+        lconst(pc);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/a64trap/exec/FpSimdOps", "exec",
+                "(" + CPU_D + MEM_D + "Ldev/a64trap/decode/Insn;J)J", false);
+        mv.visitInsn(POP2);
+        reloadState();
     }
 
     // ---- loads and stores

@@ -34,6 +34,16 @@
  * whether the unit may go on (budget, checkpoint, interrupt, a write to the page), so a counter read
  * mid-chain includes exactly what the interpreter would have retired.
  *
+ * <p>Graph units ({@code Translator.translateGraph}), a second tier: a block the run loop has entered
+ * {@code a64trap.jit.graph.threshold} times through its unit (off by default) is recompiled with the
+ * blocks it reaches by direct branches on its 4 KiB page (up to 16 blocks, 96 instructions, 3000
+ * bytes of bytecode) into one method. Internal branches are jumps through the target's entry check
+ * (checkpoint, budget, interrupt, a write to the code, at most 4096 block boundaries per call); a RET
+ * to a return site of the unit, or a BR to any of its blocks, stays in the unit through a switch on
+ * the page offset. Each edge (block, next PC) is counted in {@code JitFrame.counts} and reported at
+ * exit with the interpreter's block accounting, so the observer sees the same sums per block and
+ * successor and the checkpoints fire at the same retired counts (JitGraphDifferentialTest).
+ *
  * <p>Retired counts, event sums, observer calls and checkpoints are the interpreter's own block
  * accounting: a unit reports how many whole passes it made. Debugging:
  * {@code -Da64trap.jit.verify=true} checks every unit with ASM's CheckClassAdapter, and

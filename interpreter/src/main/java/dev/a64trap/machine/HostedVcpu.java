@@ -427,6 +427,13 @@ public final class HostedVcpu implements RunObserver, EventClock {
         retiredWhole(BlockSums.of(b), el, b.pc, times);
     }
 
+    /** A compiled unit's edge: {@code times} whole passes of {@code b}, each on to {@code nextPc}. */
+    @Override
+    public void retiredTimes(Block b, long times, int el, long nextPc) {
+        pending = null;
+        retiredWhole(BlockSums.of(b), el, nextPc, times);
+    }
+
     /**
      * {@code times} whole executions of a block: its cycles at once (guest time and the cycle
      * counter, read most, stay plain sums), its other events deferred (usually one increment).
@@ -451,14 +458,22 @@ public final class HostedVcpu implements RunObserver, EventClock {
     }
 
     private void defer(BlockSums s, int el, long pcWrites, long nextPc, long times) {
-        if (s.lazyCount != 0 || deferredN == DEFERRED_MAX) {
-            flushDeferred(); // deferred at another EL or with other PC writes, or the list is full
+        if (s.lazyCount != 0) {
+            // deferred at another EL or with other PC writes: add just its deferred part now and
+            // keep its place in the list (a block that branches both ways would flush it all)
+            if (anyCounting) {
+                addEvents(s, totals[s.lazyEl], s.lazyPcw, s.lazyCount);
+            }
+        } else {
+            if (deferredN == DEFERRED_MAX) {
+                flushDeferred(); // the list is full
+            }
+            deferred[deferredN++] = s;
         }
         s.lazyEl = el;
         s.lazyPcw = pcWrites;
         s.lazyNext = nextPc;
         s.lazyCount = times;
-        deferred[deferredN++] = s;
     }
 
     /** Adds the deferred executions' events (not cycles: added at once) to the totals. */

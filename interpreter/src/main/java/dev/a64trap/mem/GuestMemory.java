@@ -102,6 +102,11 @@ public final class GuestMemory implements PhysicalMemory {
          * The watch stays until {@link #unwatch} (typically the watcher drops its translations and unwatches).
          */
         void written(long granuleBase);
+
+        /** The same, with the bytes written there: [address, address+length) within the granule. */
+        default void written(long granuleBase, long address, long length) {
+            written(granuleBase);
+        }
     }
 
     public void setWriteWatcher(WriteWatcher watcher) {
@@ -223,7 +228,9 @@ public final class GuestMemory implements PhysicalMemory {
         long last = (address + length - 1 - RAM_BASE) >>> GRANULE_SHIFT;
         for (long g = first; g <= last; g++) {
             if ((watchBits[(int) (g >>> 6)] & (1L << g)) != 0 && watcher != null) {
-                watcher.written(RAM_BASE + (g << GRANULE_SHIFT));
+                long base = RAM_BASE + (g << GRANULE_SHIFT);
+                long from = Math.max(address, base);
+                watcher.written(base, from, Math.min(address + length, base + (1L << GRANULE_SHIFT)) - from);
             }
         }
     }

@@ -28,4 +28,36 @@ class GuestMemoryInvalidationTest {
         in.run(cpu.retired + 2);
         assertEquals(7, cpu.x[0], "the block was re-decoded");
     }
+
+    @Test
+    void aWriteBesideCodeOnItsPageKeepsTheBlocksAndOneOverTheCodeDropsOnlyThem() {
+        GuestMemory mem = new GuestMemory(1 << 20);
+        long base = GuestMemory.RAM_BASE;
+        mem.write(base, 4, MOV_X0_1);
+        mem.write(base + 4, 4, B_SELF);
+        mem.write(base + 0x100, 4, MOV_X0_7);
+        mem.write(base + 0x104, 4, B_SELF);
+        Cpu cpu = new Cpu(BaseSysRegs.cortexA57Table(false), false);
+        Interpreter in = new Interpreter(cpu, mem, Platform.NONE, null);
+        cpu.pc = base;
+        in.run(3);
+        cpu.pc = base + 0x100;
+        in.run(cpu.retired + 3);
+        BlockCache cache = in.cache();
+        Block first = cache.get(base);
+        Block second = cache.get(base + 0x100);
+        assertEquals(base, first.pc);
+        mem.write(base + 0x80, 8, -1L); // data on the same page, no code there
+        assertEquals(0, cache.invalidations(), "nothing dropped");
+        assertEquals(first, cache.get(base));
+        mem.write(base + 0x104, 4, B_SELF); // over the second block's branch
+        assertEquals(1, cache.invalidations());
+        assertEquals(first, cache.get(base), "the first block stays");
+        assertEquals(null, cache.get(base + 0x100));
+        assertEquals(true, second.stale);
+        assertEquals(false, first.stale);
+        mem.write(base + 0x102, 2, 0); // between blocks now
+        assertEquals(1, cache.invalidations());
+        assertEquals(true, mem.isWatched(base), "the page stays watched while code is on it");
+    }
 }

@@ -115,6 +115,11 @@ class JitDifferentialTest {
     }
 
     private static void randomState(Pair pair, Random rnd) {
+        randomState(pair, rnd, true);
+    }
+
+    /** Random registers, flags and data; with {@code installVectors} maybe a parking vector table. */
+    static void randomState(Pair pair, Random rnd, boolean installVectors) {
         long[] x = new long[32];
         for (int r = 0; r < 31; r++) {
             x[r] = rnd.nextBoolean() ? EDGES[rnd.nextInt(EDGES.length)] : rnd.nextLong();
@@ -124,7 +129,7 @@ class JitDifferentialTest {
         x[31] = Pair.DATA + 0x8000;
         int nzcv = rnd.nextInt(16);
         boolean mmu = rnd.nextBoolean();
-        boolean vectors = rnd.nextBoolean();
+        boolean vectors = installVectors && rnd.nextBoolean();
         byte[] data = new byte[(int) Pair.DATA_SIZE];
         rnd.nextBytes(data);
         if (vectors) {

@@ -1,5 +1,6 @@
 package dev.a64trap.jit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -170,5 +171,35 @@ class JitRunTest {
             assertTrue(ref.log.size() > 500, "one call per pass at least");
             assertTrue(pair.jit.compiledCount() > 0);
         }
+    }
+
+    @Test
+    void simdAndFpInstructionsCompileAsCallsAndAgreeWithTheInterpreter() {
+        // loop: fadd d0, d0, d1 ; add x0, x0, #1 ; ldr q2, [x2], #16 ; add v3.2d, v3.2d, v2.2d ;
+        //       subs x4, x4, #1 ; b.ne loop   (aarch64-linux-gnu-objdump), then b .
+        Pair pair = new Pair();
+        pair.code(Pair.CODE, 0x1E612800, 0x91000400, 0x3CC10442, 0x4EE28463, 0xF1000484, 0x54FFFF61, B_SELF);
+        pair.both(s -> {
+            s.cpu.sys.cpacr = 3L << 20;
+            s.cpu.x[2] = Pair.DATA;
+            s.cpu.x[4] = 300;
+            s.cpu.v[2] = Double.doubleToRawLongBits(0.25); // d1
+            for (int k = 0; k < 600; k++) {
+                s.mem.write(Pair.DATA + 8L * k, 8, 0x0101_0101_0101_0101L * (k & 7) + k);
+            }
+        });
+        for (long budget : new long[] {7, 601, 1799, 5000}) {
+            pair.run(budget, "budget " + budget);
+            assertArrayEquals(pair.interp.cpu.v, pair.compiled.cpu.v, "budget " + budget + ": V registers");
+        }
+        assertEquals(300, pair.compiled.cpu.x[0]);
+        assertEquals(75.0, Double.longBitsToDouble(pair.compiled.cpu.v[0]));
+        assertTrue(pair.jit.compiledCount() > 0);
+        assertEquals(0, pair.jit.rejectedCount(), "the SIMD&FP block is compiled, not left to the interpreter");
+        // with the unit disabled for the vCPU's FP (CPACR), the access traps in both at the same instruction
+        Pair trap = new Pair();
+        trap.code(Pair.CODE, 0x91000400, 0x1E612800, B_SELF);
+        trap.vectors();
+        trap.run(50, "FP access trap");
     }
 }

@@ -24,8 +24,18 @@ final class Pair {
     static final long VBAR = RAM + 0x800;
 
     final Side interp = new Side(null);
-    final Jit jit = new Jit(0, true, null);
-    final Side compiled = new Side(jit);
+    final Jit jit;
+    final Side compiled;
+
+    Pair() {
+        this(new Jit(0, true, null));
+    }
+
+    /** With this JIT on the compiled side (e.g. one that makes graph units from the start). */
+    Pair(Jit jit) {
+        this.jit = jit;
+        this.compiled = new Side(jit);
+    }
 
     static final class Side {
         final GuestMemory mem = new GuestMemory(1 << 20);
