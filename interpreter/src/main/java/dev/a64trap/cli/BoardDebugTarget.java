@@ -558,11 +558,22 @@ final class BoardDebugTarget implements DebugTarget {
         return String.format(Locale.ROOT, "%d.%03d us", ns / 1000, ns % 1000);
     }
 
-    /** monitor pmu: every counter through the side-effect-free peek (nothing materialised). */
+    /** monitor pmu: every counter through the side-effect-free peek (nothing materialised); with --smp, every vCPU's. */
     private String pmu() {
         if (hosted == null || !hosted.vcpu().hasPmu()) {
             return "this vCPU has no vPMU (run with --pmu ...)\n";
         }
+        if (vcpus.size() == 1) {
+            return pmu(hosted);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (VirtBoard.Vcpu v : vcpus) {
+            sb.append("vCPU ").append(v.index()).append(": ").append(pmu(v.hosted()));
+        }
+        return sb.toString();
+    }
+
+    private String pmu(HostedVcpu hosted) {
         Vpmu p = hosted.pmu();
         Vpmu.Snapshot now = p.snapshot(); // every counter at the same instant
         HostPmu vmPmu = hosted.vm().pmu();

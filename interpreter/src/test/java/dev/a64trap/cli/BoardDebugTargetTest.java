@@ -487,6 +487,24 @@ class BoardDebugTargetTest {
         assertTrue(monitor(t, "translate", "nope").startsWith("usage:"));
     }
 
+    /** monitor pmu with --smp 2: one section per vCPU, each its own vPMU (one vCPU: no prefix, as before). */
+    @Test
+    void pmuMonitorShowsEveryVcpu() throws Exception {
+        VirtBoard.Options o = new VirtBoard.Options();
+        o.stdout = console;
+        o.smp = 2;
+        PmuOptions pmu = picocli.CommandLine.populateCommand(new PmuOptions());
+        o.vcpu = pmu.build(null);
+        o.moreVcpus = pmu.siblings(o.vcpu, 2);
+        VirtBoard board = VirtBoard.load(PREBUILT.resolve("hello.elf"), o);
+        BoardDebugTarget t = new BoardDebugTarget(board, 0, new PrintStream(log, true, StandardCharsets.UTF_8));
+        String out = monitor(t, "pmu", "");
+        assertTrue(out.startsWith("vCPU 0: vPMU: mode "), out);
+        assertTrue(out.contains("\nvCPU 1: vPMU: mode "), out);
+        assertEquals(2, out.split("PMCCNTR ", -1).length - 1, out);
+        assertTrue(monitor(target("hello.elf"), "pmu", "").startsWith("vPMU: mode "));
+    }
+
     /** --smp 8: one gdb thread per vCPU; a breakpoint in code the secondaries run stops the one that got there. */
     @Test
     void everyVcpuIsAThreadAndABreakpointStopsTheVcpuThatHitIt() throws Exception {
