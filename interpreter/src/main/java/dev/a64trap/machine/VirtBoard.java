@@ -259,8 +259,9 @@ public final class VirtBoard {
             v.cpu = new Cpu(table, o.lse);
             v.cpu.index = i;
             Firmware platform = new Firmware(v);
-            v.interpreter = cache == null ? new Interpreter(v.cpu, memory, platform, o.trace)
-                    : new Interpreter(v.cpu, cache, platform, o.trace);
+            PrintStream trace = o.trace == null || n == 1 ? o.trace : prefixed(o.trace, "cpu" + i + " ");
+            v.interpreter = cache == null ? new Interpreter(v.cpu, memory, platform, trace)
+                    : new Interpreter(v.cpu, cache, platform, trace);
             cache = v.interpreter.cache();
             v.interpreter.setCompiler(jit);
             if (v.hosted != null) {
@@ -290,6 +291,23 @@ public final class VirtBoard {
                 .hostRoot(o.semihostingRoot)
                 .build();
         vcpus[0].cpu.pc = image.resetPc();
+    }
+
+    /** With several vCPUs each trace line names its vCPU ("cpu3 "), so one stream shows who ran what. */
+    private static PrintStream prefixed(PrintStream to, String prefix) {
+        byte[] p = prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return new PrintStream(new java.io.OutputStream() {
+            private boolean lineStart = true;
+
+            @Override
+            public void write(int b) {
+                if (lineStart) {
+                    to.write(p, 0, p.length);
+                }
+                to.write(b);
+                lineStart = b == '\n';
+            }
+        }, true);
     }
 
     /** One table's rows from each vCPU's: the same row object stays, rows that differ become {@link SysReg#perCpu}. */

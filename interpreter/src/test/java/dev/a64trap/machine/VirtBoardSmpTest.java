@@ -35,6 +35,31 @@ class VirtBoardSmpTest {
         return new Run(s, out.toString(StandardCharsets.UTF_8), retired);
     }
 
+    /** --trace with several vCPUs: every line names the vCPU that executed it; one vCPU keeps the plain format. */
+    @Test
+    void traceLinesNameTheirVcpu() throws Exception {
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        VirtBoard.Options o = new VirtBoard.Options();
+        o.smp = 8;
+        o.lse = true;
+        o.stdout = new ByteArrayOutputStream();
+        o.trace = new java.io.PrintStream(trace, true, StandardCharsets.UTF_8);
+        VirtBoard b = VirtBoard.load(GUESTS.resolve("prebuilt/smp.elf"), o);
+        assertEquals(Stop.Kind.BUDGET, b.run(300_000).kind());
+        String[] lines = trace.toString(StandardCharsets.UTF_8).split("\n");
+        assertTrue(lines.length > 1000, "traced " + lines.length);
+        for (String l : lines) {
+            assertTrue(l.matches("cpu[0-7] [0-9a-f]{16}: [0-9a-f]{8}  .*"), l);
+        }
+        assertTrue(java.util.Arrays.stream(lines).anyMatch(l -> l.startsWith("cpu1 ")), "a secondary ran and was traced");
+        ByteArrayOutputStream one = new ByteArrayOutputStream();
+        VirtBoard.Options o1 = new VirtBoard.Options();
+        o1.stdout = new ByteArrayOutputStream();
+        o1.trace = new java.io.PrintStream(one, true, StandardCharsets.UTF_8);
+        VirtBoard.load(GUESTS.resolve("prebuilt/hello.elf"), o1).run(0);
+        assertTrue(one.toString(StandardCharsets.UTF_8).matches("(?s)[0-9a-f]{16}: .*"), "one vCPU: no prefix");
+    }
+
     @Test
     void theSmpGuestPrintsWhatQemuPrintsWhateverTheQuantum() throws Exception {
         String expected = Files.readString(GUESTS.resolve("expected/smp.out"));
