@@ -605,14 +605,7 @@ final class Translator {
             lconst(chain[k].insns.length);
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFLT, fail);
-            mv.visitVarInsn(ALOAD, L_FRAME);
-            mv.visitFieldInsn(GETFIELD, FRAME, "interrupt", "Z");
-            mv.visitJumpInsn(IFNE, fail);
-            if (stores) {
-                mv.visitVarInsn(ALOAD, L_BLOCK);
-                mv.visitFieldInsn(GETFIELD, BLOCK, "stale", "Z");
-                mv.visitJumpInsn(IFNE, fail);
-            }
+            jumpIfInterruptedOrStale(stores, fail);
             mv.visitIincInsn(L_LEFT, -1);
             mv.visitVarInsn(ILOAD, L_LEFT);
             mv.visitJumpInsn(IFLE, fail);
@@ -957,14 +950,7 @@ final class Translator {
             mv.visitVarInsn(LLOAD, L_MAX);
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFGE, exitAtHead);
-            mv.visitVarInsn(ALOAD, L_FRAME);
-            mv.visitFieldInsn(GETFIELD, FRAME, "interrupt", "Z");
-            mv.visitJumpInsn(IFNE, exitAtHead);
-            if (stores) {
-                mv.visitVarInsn(ALOAD, L_BLOCK);
-                mv.visitFieldInsn(GETFIELD, BLOCK, "stale", "Z");
-                mv.visitJumpInsn(IFNE, exitAtHead);
-            }
+            jumpIfInterruptedOrStale(stores, exitAtHead);
             mv.visitJumpInsn(GOTO, head);
             return;
         }
@@ -1077,6 +1063,18 @@ final class Translator {
             mv.visitIntInsn(SIPUSH, v);
         } else {
             mv.visitLdcInsn(v);
+        }
+    }
+
+    /** Jumps to {@code to} when the run loop must look first: an interrupt request, or (for a block that stores) its code was written. */
+    private void jumpIfInterruptedOrStale(boolean stores, Label to) {
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitFieldInsn(GETFIELD, FRAME, "interrupt", "Z");
+        mv.visitJumpInsn(IFNE, to);
+        if (stores) {
+            mv.visitVarInsn(ALOAD, L_BLOCK);
+            mv.visitFieldInsn(GETFIELD, BLOCK, "stale", "Z");
+            mv.visitJumpInsn(IFNE, to);
         }
     }
 
