@@ -500,7 +500,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         }
         if (s.lazyCount != 0 && s.lazyEl == el && s.lazyPcw == pcWrites) {
             s.lazyCount += times;
-        } else if (lazy) {
+        } else if (lazy && anyCounting) { // nothing counts: the totals stay as they are, nothing to defer
             defer(s, el, pcWrites, nextPc, times);
         } else if (anyCounting) {
             addEvents(s, totals[el], pcWrites, times);
