@@ -924,8 +924,18 @@ final class Translator {
         mv.visitVarInsn(ISTORE, L_IDX);
         iconst(cur);
         mv.visitVarInsn(ISTORE, L_BLK);
-        spillState();
-        if (write ? reg.writer() == null : reg.reader() == null) {
+        boolean direct = write ? reg.writer() != null : reg.reader() != null;
+        if (direct && !write) {
+            // A handler sees the CPU only through SysRegContext: of the registers, the flags and the
+            // current SP (SP_EL0 with SPSel = 0); a reader changes neither. A refusal or fault spills
+            // the rest in the unit's handler.
+            boolean[] sp = new boolean[32];
+            sp[31] = touched[31];
+            spill(sp);
+        } else {
+            spillState();
+        }
+        if (!direct) {
             mv.visitVarInsn(ALOAD, L_FRAME);
             chainBlock(cur);
             mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "sysAccess", "(L" + BLOCK + ";)V", false);
@@ -965,7 +975,6 @@ final class Translator {
             constant(reg, "L" + SYSREG + ";");
             mv.visitMethodInsn(INVOKEINTERFACE, SYSREG + "$Reader", "read", "(" + CTX_D + "L" + SYSREG + ";)J", true);
             mv.visitVarInsn(LSTORE, T_V);
-            reloadState();
             if (in.rd() != 31) {
                 mv.visitVarInsn(LLOAD, T_V);
                 store(in.rd());
