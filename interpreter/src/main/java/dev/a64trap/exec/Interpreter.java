@@ -821,6 +821,55 @@ public final class Interpreter {
     }
 
     /**
+     * A steady region loop ({@code chain} = [the block ending in its one MRS, the block after it that
+     * branches back]) right after that MRS: how many further whole passes it may run with their
+     * accounting deferred to {@link #regionSettle} — every block boundary of them would pass
+     * {@link #regionNext}'s checks (checkpoint, budget; nothing in such passes changes the others) and
+     * the observer says the MRS reads {@code step[0]} more each pass. 0: run them one by one.
+     */
+    long regionSteady(Block[] chain, long[] step) {
+        RunObserver o = observer;
+        if (o == null || regionHead.stale || interruptRequested || cpu.mmu.epoch() != regionEpoch || cpu.sys.debugArmed) {
+            return 0;
+        }
+        Block a = chain[0];
+        long len = a.insns.length + chain[1].insns.length;
+        // batched pass q starts at regionStart + (q + 1) * len; its last boundary, at the start of the
+        // pass after it, must still be below the checkpoint with room in the budget for the head block
+        long room = Math.min(checkpoint - 1, regionLimit - a.insns.length) - regionStart;
+        long passes = room / len - 1;
+        if (passes <= 0) {
+            return 0;
+        }
+        return Math.min(passes, o.steadyPasses(a.sysReg, chain, regionEl, step));
+    }
+
+    /**
+     * The accounting of {@code passes} whole passes of a steady loop's {@code chain} (see
+     * {@link #regionSteady}), then, if {@code partial}, of its first block once more (the pass in
+     * progress is past its MRS): what {@link #regionNext} would have done at each of their boundaries.
+     */
+    void regionSettle(Block[] chain, long passes, boolean partial) {
+        Block a = chain[0], b = chain[1];
+        RunObserver o = observer;
+        if (passes > 0) {
+            Events e = events;
+            e.branches += passes * (a.branches + b.branches);
+            e.loads += passes * (a.loads + b.loads);
+            e.stores += passes * (a.stores + b.stores);
+            regionStart += passes * (a.insns.length + b.insns.length);
+            if (o != null) {
+                o.retiredTimes(a, passes, regionEl, b.pc);
+                o.retiredTimes(b, passes, regionEl, a.pc);
+            }
+        }
+        if (partial) {
+            regionNext(a, b.pc, null);
+        }
+        cpu.retired = regionStart;
+    }
+
+    /**
      * The block at {@code pc} for the JIT to chain into a region: the cached one, else decoded
      * without caching it (nothing about the guest changes until the interpreter reaches it); null
      * when its first word cannot be fetched.
