@@ -60,6 +60,8 @@ final class Translator {
     static final String UNIT_NAME = "dev/a64trap/jit/Unit";
 
     private static final String ALU = "dev/a64trap/exec/Alu";
+    /** A unit's superclass. */
+    private static final String UNIT_SUPER = "dev/a64trap/exec/CompiledBlock";
     private static final String LSU = "dev/a64trap/exec/Lsu";
     private static final String CPU = "dev/a64trap/cpu/Cpu";
     private static final String CPU_D = "Ldev/a64trap/cpu/Cpu;";
@@ -380,14 +382,13 @@ final class Translator {
                 return "java/lang/Object"; // only our own fixed local types ever merge
             }
         };
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, UNIT_NAME, null, "java/lang/Object",
-                new String[] {"dev/a64trap/exec/CompiledBlock"});
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, UNIT_NAME, null, UNIT_SUPER, null);
         cw.visitSource(String.format("guest block 0x%x", block.pc), null);
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "chain", CHAIN_D, null, null).visitEnd();
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "(" + CHAIN_D + ")V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
-        init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitMethodInsn(INVOKESPECIAL, UNIT_SUPER, "<init>", "()V", false);
         init.visitVarInsn(ALOAD, 0);
         init.visitVarInsn(ALOAD, 1);
         init.visitFieldInsn(PUTFIELD, UNIT_NAME, "chain", CHAIN_D);

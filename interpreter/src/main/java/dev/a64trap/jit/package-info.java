@@ -6,7 +6,11 @@
  * {@link dev.a64trap.exec.BlockCompiler} ({@link dev.a64trap.jit.Jit}) for a
  * {@link dev.a64trap.exec.CompiledBlock} and keeps it in the block's volatile {@code compiled}
  * field. From then on the run loop calls the unit instead of interpreting the block, whenever the
- * budget allows the whole block and no tracer or debugger is attached.
+ * budget allows the whole block and no tracer or debugger is attached. After a block's unit returns,
+ * the run loop ({@code Interpreter.runCompiled}) enters the next block's unit at once where its
+ * block-boundary checks would find nothing to do (no interrupt, checkpoint, stop, guest debug, the
+ * next block cached through the block's successor links, compiled as a plain unit, in the budget and,
+ * with the MMU on, in the TLB), with the same accounting; anything else goes back to the full loop.
  *
  * <p>{@link dev.a64trap.jit.Translator} keeps guest registers and NZCV in JVM locals and writes them
  * back at every exit. A block that branches back to its own start becomes a JVM loop. The loop's
