@@ -529,6 +529,7 @@ public final class Interpreter {
             b.compiledPrefix = cb.prefixOnly();
             b.compiledRegion = cb.region();
             b.compiledGraph = cb.graph();
+            cache.watchCode(b); // a unit's code may reach past b's own
         }
         b.compiled = cb;
         return cb;
@@ -547,6 +548,7 @@ public final class Interpreter {
         b.compiledPrefix = hot.prefixOnly();
         b.compiledRegion = hot.region();
         b.compiledGraph = hot.graph();
+        cache.watchCode(b);
         b.compiled = hot;
         return hot;
     }

@@ -5,6 +5,7 @@ import dev.a64trap.cpu.GuestFault;
 import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.decode.Insn;
 import dev.a64trap.mem.PhysicalMemory;
+import dev.a64trap.mem.mmu.Mmu;
 import dev.a64trap.mem.mmu.Translation;
 import dev.a64trap.mem.mmu.Walker;
 import dev.a64trap.sysreg.BaseSysRegs;
@@ -134,10 +135,9 @@ final class SystemOps {
                     Lsu.write(cpu, mem, base + i, 3, 0, false);
                 }
             } else if (crm == 5) { // IC IVAU: stores already dropped what they overwrote; this line's blocks go too
-                if (cpu.mmu.enabled()) {
-                    cache.invalidateAll();
-                } else {
-                    cache.invalidate(rt & ~63L, 64);
+                long pa = cpu.mmu.enabled() ? codePa(rt) : rt;
+                if (pa != -1) {
+                    cache.invalidate(pa & ~63L, 64);
                 }
             }
             return;
@@ -155,6 +155,21 @@ final class SystemOps {
             return;
         }
         throw GuestFault.undefined();
+    }
+
+    /**
+     * The PA of IC IVAU's {@code va} with the MMU on: from the TLB when it holds the page, else a
+     * walk that fills nothing; -1 when {@code va} does not translate (no block can run from it
+     * before a walk that succeeds, and stores to its code were seen by PA). Never faults, as on QEMU.
+     */
+    private long codePa(long va) {
+        Mmu.Tlb t = cpu.tlb;
+        int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+        long tag = va >>> 12;
+        if (t.read[i] == tag || t.exec[i] == tag || t.write[i] == tag) {
+            return va + t.addend[i];
+        }
+        return cpu.mmu.debugTranslate(va);
     }
 
     /**
