@@ -150,6 +150,39 @@ class JitCodeLineTest {
     }
 
     @Test
+    void aCacheMaintenanceLoopIsOneCompiledBlockWithTheMmuOffAndOn() {
+        // loop: dc civac, x5 ; ic ivau, x5 ; add x5, x5, #64 ; subs x3, x3, #1 ; b.ne loop ; b .
+        for (boolean mmu : new boolean[] {false, true}) {
+            for (long start : new long[] {Pair.DATA, Pair.CODE}) { // over data, then over the loop's own code
+                String what = (mmu ? "MMU on" : "MMU off") + (start == Pair.CODE ? ", over its own code" : ", over data");
+                Pair pair = new Pair();
+                pair.code(Pair.CODE, 0xD50B7E25, IC_IVAU_X5, 0x910100A5, 0xF1000463, 0x54FFFF81, B_SELF);
+                pair.vectors();
+                if (mmu) {
+                    JitMmuDifferentialTest.mmuOn(pair);
+                }
+                long va = mmu && start == Pair.DATA ? JitMmuDifferentialTest.VA + 0x20000 : codeAddress(mmu, start);
+                pair.both(s -> {
+                    s.cpu.x[5] = va;
+                    s.cpu.x[3] = 1000;
+                });
+                Stop stop = pair.run(5 * 1000 + 1, what);
+                assertEquals(Stop.Kind.BUDGET, stop.kind(), what);
+                assertEquals(va + 64 * 1000, pair.compiled.cpu.x[5], what);
+                Block b = pair.compiled.interp.cache().get(codeAddress(mmu, Pair.CODE));
+                if (start == Pair.DATA) {
+                    assertNotNull(b, what);
+                    assertEquals(5, b.length(), what + ": DC and IC do not end the block");
+                    assertNotNull(b.compiled, what);
+                    assertEquals(0, pair.compiled.interp.cache().invalidations(), what);
+                } else {
+                    assertTrue(pair.compiled.interp.cache().invalidations() > 0, what + ": IC IVAU of its own line");
+                }
+            }
+        }
+    }
+
+    @Test
     void aBulkWriteBesideCodeKeepsItAndOneOverItDropsIt() {
         Pair pair = loop(false, Pair.DATA, 1);
         pair.run(4 * 1000 + 1, "warm");
