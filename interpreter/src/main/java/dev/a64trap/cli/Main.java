@@ -16,30 +16,21 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    /**
-     * The subcommands by name, in the order the help lists them. Registered in code rather than in
-     * the annotation so that a command line naming one builds only that one: picocli reflects over
-     * every registered command's options and loads its classes (fuzz: the property engine), a good
-     * part of a short run's start-up.
-     */
-    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
-
-    static {
-        SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
-        SUBCOMMANDS.put("disasm", DisasmCommand::new);
-        SUBCOMMANDS.put("run", RunCommand::new);
-        SUBCOMMANDS.put("compare", CompareCommand::new);
-        SUBCOMMANDS.put("demo", DemoCommand::new);
-        SUBCOMMANDS.put("hosts", HostsCommand::new);
-        SUBCOMMANDS.put("fuzz", FuzzCommand::new);
-    }
-
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
     /** Runs the command line and returns the exit status (used by tests). */
     public static int execute(String... args) {
+        RunCommand run = args.length > 0 && args[0].equals("run") ? RunArgs.parse(args, 1) : null;
+        if (run != null) { // a plain run line: no picocli (see RunArgs)
+            try {
+                return run.call();
+            } catch (RuntimeException e) { // as picocli's execute: the trace, exit 1
+                e.printStackTrace();
+                return 1;
+            }
+        }
         return commandLine(args).execute(args);
     }
 
@@ -55,8 +46,8 @@ public final class Main implements Runnable {
     static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
         String first = args.length > 0 ? args[0] : "";
-        for (Map.Entry<String, Supplier<Object>> c : SUBCOMMANDS.entrySet()) {
-            if (first.equals("help") || !SUBCOMMANDS.containsKey(first) || first.equals(c.getKey())) {
+        for (Map.Entry<String, Supplier<Object>> c : Subcommands.ALL.entrySet()) {
+            if (first.equals("help") || !Subcommands.ALL.containsKey(first) || first.equals(c.getKey())) {
                 cl.addSubcommand(c.getKey(), c.getValue().get());
             }
         }
@@ -89,6 +80,27 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.err);
+    }
+
+    /**
+     * The subcommands by name, in the order the help lists them. Registered in code rather than in
+     * the annotation so that a command line naming one builds only that one: picocli reflects over
+     * every registered command's options and loads its classes (fuzz: the property engine), a good
+     * part of a short run's start-up. In a class of its own so that a run {@link RunArgs} parses
+     * never loads picocli.
+     */
+    private static final class Subcommands {
+        static final Map<String, Supplier<Object>> ALL = new LinkedHashMap<>();
+
+        static {
+            ALL.put("help", CommandLine.HelpCommand::new);
+            ALL.put("disasm", DisasmCommand::new);
+            ALL.put("run", RunCommand::new);
+            ALL.put("compare", CompareCommand::new);
+            ALL.put("demo", DemoCommand::new);
+            ALL.put("hosts", HostsCommand::new);
+            ALL.put("fuzz", FuzzCommand::new);
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -29,28 +29,28 @@ import picocli.CommandLine.Option;
  */
 public final class PmuOptions {
 
-    @Option(names = "--host", paramLabel = "PRESET|FILE.json", defaultValue = Host.DEFAULT_PRESET,
+    @Option(names = "--host", paramLabel = "PRESET|FILE.json",
             description = "simulated host: a preset (see 'a64trap hosts'; default ${DEFAULT-VALUE}) or a host file")
-    String host;
+    String host = Host.DEFAULT_PRESET;
 
-    @Option(names = "--sched", paramLabel = "POLICY", defaultValue = Scheduler.DEFAULT,
+    @Option(names = "--sched", paramLabel = "POLICY",
             description = "where the vCPU runs over guest time: pinned:CPUS, round-robin:SLICE_US[:CPUS], "
                     + "random:SLICE_US[:CPUS], trace:FILE (default ${DEFAULT-VALUE})")
-    String sched;
+    String sched = Scheduler.DEFAULT;
 
     @Option(names = "--pin-after", paramLabel = "US:CPUS",
             description = "from guest time US on, restrict the vCPU to CPUS (a VMM pinning after vCPU init)")
     String pinAfter;
 
-    @Option(names = "--vmm-cpu", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--vmm-cpu", paramLabel = "N",
             description = "pCPU the VMM thread runs on at vCPU init; decides KVM's default PMU (default ${DEFAULT-VALUE})")
-    int vmmCpu;
+    int vmmCpu = 0;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--seed", paramLabel = "N",
             description = "seed of the random scheduler (default ${DEFAULT-VALUE}); same seed, same run")
-    long seed;
+    long seed = 1;
 
-    @Option(names = "--pmu", paramLabel = "MODE", defaultValue = "default",
+    @Option(names = "--pmu", paramLabel = "MODE",
             description = "VMM PMU policy: none, default (plain KVM: PMU of the VMM's CPU, vCPU unpinned), "
                     + "pmu:NAME (SET_PMU; the vCPU may only run on that PMU's CPUs), fixed-counters-only, "
                     + "fixed-counters-only+icntr (experimental, beyond upstream: also FEAT_PMUv3_ICNTR's PMICNTR_EL0, "
@@ -60,23 +60,23 @@ public final class PmuOptions {
                     + "auto (QEMU RFC v4 order: machine types up to 10.2 keep default, else a PMU covering all "
                     + "CPUs, else fixed-counters-only if the PMUs cover all CPUs, else none; the choice and why "
                     + "are printed). Default ${DEFAULT-VALUE}")
-    String pmu;
+    String pmu = "default";
 
     @Option(names = "--vcpu-strict",
             description = "KVM_ARM_VCPU_INIT with the proposed STRICT PMU feature: no implicit default PMU (needs "
                     + "--pmu pmu:NAME, else KVM_RUN fails), STALL_SLOT events kept in PMCEID1, no fixed-counters-only")
     boolean vcpuStrict;
 
-    @Option(names = "--qemu-machine", paramLabel = "VERSION", defaultValue = "latest",
+    @Option(names = "--qemu-machine", paramLabel = "VERSION",
             description = "QEMU virt machine version for --pmu auto's compat rule: latest, or e.g. 10.2 "
                     + "(up to 10.2 auto keeps KVM's legacy default PMU). Default ${DEFAULT-VALUE}")
     String qemuMachine = "latest";
 
-    @Option(names = "--kvm-abi", paramLabel = "REV", defaultValue = "v11",
+    @Option(names = "--kvm-abi", paramLabel = "REV",
             description = "KVM rule set: mainline (no fixed-counters-only), v2 (COMPOSITION), v5, v8, v11 "
                     + "(v8 plus SET_NR_COUNTERS frozen after the first run), partition-v9 (mainline plus the "
                     + "partitioned PMU; attribute 5 is its ENABLE_PARTITION). Default ${DEFAULT-VALUE}")
-    String kvmAbi;
+    String kvmAbi = "v11";
 
     @Option(names = "--pmu-version", paramLabel = "V",
             description = "guest PMUVer written before the first run: 3, 3p1, 3p4 or 3p5, at most KVM's limit "

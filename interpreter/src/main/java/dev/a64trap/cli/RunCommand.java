@@ -80,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
     boolean noJit;
 
     @Mixin
-    PmuOptions pmuOptions;
+    PmuOptions pmuOptions = new PmuOptions();
 
     @Option(names = "--stats", description = "print instructions executed and guest MIPS to stderr")
     boolean stats;
