@@ -183,6 +183,23 @@ class JitCodeLineTest {
     }
 
     @Test
+    void aWriteToARegionMemberOnAnotherLineDropsTheUnit() {
+        // CODE+0x3C: mrs x1, tpidr_el0 (the head, line 0) ; CODE+0x40: add x0, x0, #1 ; subs x3, x3, #1 ;
+        // b.ne CODE+0x3C (the chained member, line 1: run only inside the unit, so never cached) ; b .
+        Pair pair = new Pair();
+        pair.code(Pair.CODE + 0x3C, JitRegionTest.MRS_X1_TPIDR, 0x91000400, 0xF1000463, 0x54FFFFA1, B_SELF);
+        pair.both(s -> {
+            s.cpu.pc = Pair.CODE + 0x3C;
+            s.cpu.x[3] = 1000;
+        });
+        pair.run(4 * 10, "warm");
+        assertTrue(pair.jit.regionCount() > 0, "a region unit of head and member");
+        pair.code(Pair.CODE + 0x40, ADD_X0_100); // a debugger-style write over the member only
+        pair.run(4 * 20, "after the write");
+        assertEquals(10 + 10 * 100, pair.compiled.cpu.x[0]);
+    }
+
+    @Test
     void aBulkWriteBesideCodeKeepsItAndOneOverItDropsIt() {
         Pair pair = loop(false, Pair.DATA, 1);
         pair.run(4 * 1000 + 1, "warm");
