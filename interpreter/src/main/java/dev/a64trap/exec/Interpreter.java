@@ -772,50 +772,57 @@ public final class Interpreter {
     }
 
     /**
-     * A steady region loop ({@code chain} = [the block ending in its one MRS, the block after it that
-     * branches back]) right after that MRS: how many further whole passes it may run with their
-     * accounting deferred to {@link #regionSettle} — every block boundary of them would pass
-     * {@link #regionNext}'s checks (checkpoint, budget; nothing in such passes changes the others) and
-     * the observer says the MRS reads {@code step[0]} more each pass. 0: run them one by one.
+     * A steady region loop ({@code chain}: blocks ending in its MRSs, then one that branches back) right
+     * after the last MRS of a pass: how many further whole passes it may run with their accounting
+     * deferred to {@link #regionSettle} — every block boundary of them would pass {@link #regionNext}'s
+     * checks (checkpoint, budget; nothing in such passes changes the others) and the observer says
+     * each MRS reads {@code step[0]} more each pass. 0: run them one by one.
      */
     long regionSteady(Block[] chain, long[] step) {
         RunObserver o = observer;
         if (o == null || regionHead.stale || interruptRequested || cpu.mmu.epoch() != regionEpoch || cpu.sys.debugArmed) {
             return 0;
         }
-        Block a = chain[0];
-        long len = a.insns.length + chain[1].insns.length;
-        // batched pass q starts at regionStart + (q + 1) * len; its last boundary, at the start of the
-        // pass after it, must still be below the checkpoint with room in the budget for the head block
-        long room = Math.min(checkpoint - 1, regionLimit - a.insns.length) - regionStart;
+        int n = chain.length;
+        long len = 0;
+        long start = regionStart; // this pass's start: regionStart is that of its block n - 2
+        for (int j = 0; j < n; j++) {
+            len += chain[j].insns.length;
+            start -= j < n - 2 ? chain[j].insns.length : 0;
+        }
+        // batched pass q starts at start + (q + 1) * len; its last boundary, at the start of the pass
+        // after it, must still be below the checkpoint with room in the budget for the head block
+        long room = Math.min(checkpoint - 1, regionLimit - chain[0].insns.length) - start;
         long passes = room / len - 1;
         if (passes <= 0) {
             return 0;
         }
-        return Math.min(passes, o.steadyPasses(a.sysReg, chain, regionEl, step));
+        return Math.min(passes, o.steadyPasses(chain, regionEl, step));
     }
 
     /**
      * The accounting of {@code passes} whole passes of a steady loop's {@code chain} (see
-     * {@link #regionSteady}), then, if {@code partial}, of its first block once more (the pass in
-     * progress is past its MRS): what {@link #regionNext} would have done at each of their boundaries.
+     * {@link #regionSteady}), then of the first {@code blocks} blocks of the pass in progress: what
+     * {@link #regionNext} would have done at each of their boundaries.
      */
-    void regionSettle(Block[] chain, long passes, boolean partial) {
-        Block a = chain[0], b = chain[1];
-        RunObserver o = observer;
+    void regionSettle(Block[] chain, long passes, int blocks) {
+        int n = chain.length;
         if (passes > 0) {
+            RunObserver o = observer;
             Events e = events;
-            e.branches += passes * (a.branches + b.branches);
-            e.loads += passes * (a.loads + b.loads);
-            e.stores += passes * (a.stores + b.stores);
-            regionStart += passes * (a.insns.length + b.insns.length);
-            if (o != null) {
-                o.retiredTimes(a, passes, regionEl, b.pc);
-                o.retiredTimes(b, passes, regionEl, a.pc);
+            for (int j = 0; j < n; j++) {
+                Block b = chain[j];
+                e.branches += passes * b.branches;
+                e.loads += passes * b.loads;
+                e.stores += passes * b.stores;
+                regionStart += passes * b.insns.length;
+                if (o != null) {
+                    o.retiredTimes(b, passes, regionEl, chain[(j + 1) % n].pc);
+                }
             }
         }
-        if (partial) {
-            regionNext(a, b.pc, null);
+        for (int j = 0; j < blocks; j++) {
+            regionNext(chain[j], chain[j + 1].pc, null);
         }
         cpu.retired = regionStart;
     }
