@@ -1,11 +1,12 @@
 /* smc: stores beside hot code, cache maintenance over a buffer, self-modifying code.
- * Command line (SYS_GET_CMDLINE): "[mmu] [store|cache|smc] N", default "store 1000".
+ * Command line (SYS_GET_CMDLINE): "[mmu] [store|data|cache|smc] N", default "store 1000".
  * First, always, the self-modifying-code checks, with the MMU off and then with it on
  * (the first 2 MiB of RAM identity-mapped in 4 KiB pages, RWX, plus an alias page of the
  * patched code; the MMU goes off again afterwards). Then N iterations of one timed loop,
  * with the MMU on if "mmu" is given:
  *   store  7 instructions: load, add to and store a word that lies on the same 4 KiB page
  *          as the loop's own code (another 64-byte line of it);
+ *   data   the same loop on a word of a page without code (.bss), for comparison: same checksum;
  *   cache  9 instructions: a store, DC CVAU, DC CIVAC and IC IVAU on one 64-byte line of a
  *          64 KiB buffer, walking it, as cache tests do;
  *   smc    14 instructions: rewrite the immediate of a MOVZ, DC CVAU; DSB ISH; IC IVAU;
@@ -19,10 +20,12 @@
  * (aarch64-linux-gnu-objdump -d -j .text prebuilt/smc.elf: store_loop at 0x40002000,
  * hot_word at 0x40002040). */
 u64 store_loop(u64 n, u64 seed);
+u64 store_loop_at(u64 n, u64 seed, u64 *word); /* the same loop on another word */
 extern u64 hot_word;
-__asm__(".text\n.balign 4096\n.global store_loop, hot_word\n"
+__asm__(".text\n.balign 4096\n.global store_loop, store_loop_at, hot_word\n"
         "store_loop:\n"
         "    adr x2, hot_word\n"
+        "store_loop_at:\n"
         "1:  ldr x3, [x2]\n"
         "    add x3, x3, x1\n"
         "    str x3, [x2]\n"
@@ -130,6 +133,7 @@ static u64 l2[512] __attribute__((aligned(4096)));
 static u64 l3[512] __attribute__((aligned(4096)));
 static u64 l3_alias[512] __attribute__((aligned(4096)));
 static u64 buf[65536 / 8] __attribute__((aligned(65536)));
+static u64 data_word;
 
 #define ALIAS_VA 0x40200000UL  /* L2 entry 1: one page, the patched code's, read-write */
 
@@ -242,6 +246,8 @@ static u64 parse_cmdline(int *mmu, int *loop)
                 *loop = 1;
             if (p[0] == 's' && p[1] == 'm' && p[2] == 'c' && (p[3] == ' ' || !p[3]))
                 *loop = 2;
+            if (p[0] == 'd' && p[1] == 'a' && p[2] == 't' && p[3] == 'a' && (p[4] == ' ' || !p[4]))
+                *loop = 3;
         }
     }
     u64 v = 0;
@@ -261,8 +267,8 @@ int main(void)
     mmu_off();
     if (mmu)
         mmu_on();
-    static const char *const names[] = { "store", "cache", "smc" };
-    static const int insns[] = { 7, 9, 14 };
+    static const char *const names[] = { "store", "cache", "smc", "data" };
+    static const int insns[] = { 7, 9, 14, 7 };
     u64 sum = 0;
     if (n) {
         if (loop == 0) {
@@ -271,8 +277,10 @@ int main(void)
             cache_loop(n, buf);
             for (u64 k = 0; k < sizeof buf / 8; k += 8)
                 sum = (sum ^ buf[k]) * 31 + k;
-        } else {
+        } else if (loop == 2) {
             sum = smc_loop(n, patch_fn_insn);
+        } else {
+            sum = store_loop_at(n, 0x0123456789abcdefUL, &data_word);
         }
     }
     u64 sctlr;

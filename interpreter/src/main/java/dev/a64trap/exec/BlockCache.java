@@ -6,12 +6,20 @@ import dev.a64trap.mem.PhysicalMemory;
 /**
  * Decoded blocks keyed by PC (a VA) in a direct-mapped table, plus a bitmap of the physical pages
  * that hold decoded code ({@link Block#pa}; the caller checks that a block's PC still translates
- * to its PA before running it) and, per such page, its blocks. A write into such a page drops the
- * blocks whose code (for a unit of several blocks: all of their code, {@link Block#codeLo}..
- * {@link Block#codeHi}) the written bytes overlap, and nothing else: data beside hot code costs
- * one look at the page's few blocks (self-modifying code, loaders, semihosting reads, debugger writes). With {@link GuestMemory} the memory's own
- * 4 KiB write watch reports every writer; any other memory is wrapped ({@link #memory}) so that
- * at least CPU stores are seen.
+ * to its PA before running it) and, per such page, its blocks. A write over a block's code (for a
+ * unit of several blocks: all of their code, {@link Block#codeLo}..{@link Block#codeHi}) drops it,
+ * and nothing else: self-modifying code, loaders, semihosting reads, debugger writes.
+ *
+ * <p>With {@link GuestMemory} the memory watches exactly the 64-byte lines that hold cached code
+ * (always a superset of every cached block's code: {@link #put}, {@link #watchCode}, and after a
+ * drop the lines of the blocks that remain), so a store beside code, even on its page, stays on the
+ * memory's and the TLB's fast path and never reaches this class. Any other memory is wrapped
+ * ({@link #memory}) so that at least CPU stores to code pages are seen.
+ *
+ * <p>Invalidation contract: a dropped block gets {@link Block#stale} set (never cleared) and leaves
+ * the table before the write that dropped it returns; it is never handed out again by {@link #get}.
+ * Code holding a Block (a compiled unit, a successor cache) must check {@code stale} before running
+ * it again; a block that is not stale has had no byte of [codeLo, codeHi) written since it was decoded.
  */
 public final class BlockCache {
     private static final int BITS = 16;
@@ -68,7 +76,18 @@ public final class BlockCache {
         table[(int) (b.pc >>> 2) & MASK] = b;
         byPage.computeIfAbsent(page, k -> new java.util.ArrayList<>()).add(b);
         if (guest != null) {
-            guest.watch(b.pa);
+            guest.watch(b.codeLo, b.codeHi - b.codeLo);
+        }
+    }
+
+    /**
+     * After the JIT made {@code b} the head of a unit whose code ({@link Block#codeLo}..{@link
+     * Block#codeHi}, on b's page) goes beyond b's own: watches all of it (the members need not be cached).
+     */
+    public void watchCode(Block b) {
+        long page = b.pa >>> 12;
+        if (guest != null && !b.stale && page >= 0 && page < MAX_PAGE) {
+            guest.watch(b.codeLo, b.codeHi - b.codeLo);
         }
     }
 
@@ -85,9 +104,13 @@ public final class BlockCache {
     /**
      * Drops the blocks whose code overlaps physical [address, address+length) (within one page):
      * marked stale (a compiled loop or unit running one stops at its next block boundary) and
-     * removed. The page stays watched while blocks remain on it.
+     * removed. The memory then watches only the lines of the blocks that remain.
      */
     public void invalidate(long address, long length) {
+        if (guest != null && guest.isRam(address, length)
+                && (guest.watchedLines(address) & GuestMemory.lineMask(address, length)) == 0) {
+            return; // no cached code there (IC IVAU over data, a bulk write beside code)
+        }
         long page = address >>> 12;
         java.util.ArrayList<Block> list = byPage.get(page);
         if (list == null) {
@@ -111,21 +134,27 @@ public final class BlockCache {
         if (list.isEmpty()) {
             byPage.remove(page);
             codePages[(int) (page >>> 6)] &= ~(1L << page);
-            if (guest != null) {
-                guest.unwatch(address);
-            }
         }
         if (dropped) {
             invalidations++;
+            if (guest != null) {
+                long base = page << 12, mask = 0;
+                for (Block b : list) {
+                    long lo = Math.max(b.codeLo, base), hi = Math.min(b.codeHi, base + 0x1000);
+                    mask |= lo < hi ? GuestMemory.lineMask(lo, hi - lo) : 0;
+                }
+                guest.setWatchedLines(base, mask);
+            }
         }
     }
 
     public void invalidateAll() {
-        if (guest != null) {
-            for (Block b : table) {
-                if (b != null) {
-                    guest.unwatch(b.pa);
-                }
+        for (java.util.Map.Entry<Long, java.util.ArrayList<Block>> e : byPage.entrySet()) {
+            if (guest != null) {
+                guest.unwatch(e.getKey() << 12);
+            }
+            for (Block b : e.getValue()) {
+                b.stale = true;
             }
         }
         for (Block b : table) {

@@ -543,6 +543,7 @@ public final class Interpreter {
             b.compiledRegion = cb.region();
             b.compiledGraph = cb.graph();
             b.compiledPlain = !b.compiledPrefix && !b.compiledRegion && !b.compiledGraph;
+            cache.watchCode(b); // a unit's code may reach past b's own
         }
         b.compiled = cb;
         return cb;
@@ -562,6 +563,7 @@ public final class Interpreter {
         b.compiledRegion = hot.region();
         b.compiledGraph = hot.graph();
         b.compiledPlain = !b.compiledPrefix && !b.compiledRegion && !b.compiledGraph;
+        cache.watchCode(b);
         b.compiled = hot;
         return hot;
     }
@@ -960,7 +962,7 @@ public final class Interpreter {
             Insn in = decoder.apply(word);
             list.add(in);
             a += 4;
-            if (endsBlock(in.op()) || isEventHint(in)) {
+            if ((endsBlock(in.op()) && !isCacheMaintenance(in)) || isEventHint(in)) {
                 if (in.op() == Op.MRS || in.op() == Op.MSR_REG) {
                     desc = cpu.sysRegs.lookup((int) in.imm());
                     if (desc == null && cacheIt) {
@@ -1636,6 +1638,16 @@ public final class Interpreter {
                     SVC, HVC, SMC, BRK, HLT, MRS, MSR_REG, MSR_IMM, SYS, SYSL, ISB, UNDEFINED -> true;
             default -> false;
         };
+    }
+
+    /** DC CVAC/CVAU/CVAP/CIVAC and IC IVAU: SYS that does not end a block; compiled as a call to {@link JitFrame#cacheByVa}. */
+    public static boolean isCacheMaintenance(Insn in) {
+        return SystemOps.inBlock(in);
+    }
+
+    /** Compiled code's DC/IC by VA ({@link #isCacheMaintenance}). */
+    void cacheByVa(int enc, int rt, long va) {
+        sys.cacheByVa(enc, rt, va);
     }
 
     /** WFI (HINT #3). */

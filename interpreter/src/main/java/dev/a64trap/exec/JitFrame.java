@@ -32,6 +32,11 @@ public final class JitFrame {
         this.interp = interp;
     }
 
+    /** DC CVAC/CVAU/CVAP/CIVAC or IC IVAU of {@code va} in a compiled block (may throw the EL0 trap). */
+    public void cacheByVa(int enc, int rt, long va) {
+        interp.cacheByVa(enc, rt, va);
+    }
+
     /**
      * Region units: executes the MRS/MSR that ends {@code b} through the interpreter's own path (access
      * rule, UNDEFINED/trap syndromes, the descriptor's handler), with {@code b} as the executing block

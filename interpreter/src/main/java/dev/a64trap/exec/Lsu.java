@@ -19,7 +19,8 @@ import dev.a64trap.sysreg.BaseSysRegs;
  * <p>Translation: with the MMU on, an aligned access to RAM whose page is in the current EL's TLB
  * with the access's permission costs one compare (tag and alignment together) and an access to
  * the host array the entry holds ({@code cpu.tlb}, {@link Mmu.Tlb#load}/{@link Mmu.Tlb#store});
- * everything else (TLB miss, unaligned, page-crossing, MMIO, flash, stores into pages holding
+ * a store into a granule holding translated code tests its 64-byte line's bit first ({@link
+ * Mmu.Tlb#storeCode}); everything else (TLB miss, unaligned, page-crossing, MMIO, flash, stores over
  * translated code) takes {@link #readMapped}/{@link #writeMapped}, which walk and raise the
  * translation, access-flag, permission or address-size fault the guest must see.
  *
@@ -60,11 +61,18 @@ public final class Lsu {
             return;
         }
         int i = (int) (address >>> 12) & Mmu.TLB_MASK;
-        if ((address & (~0xFFFL | ((1 << size) - 1))) == t.store[i]) {
+        long tag = address & (~0xFFFL | ((1 << size) - 1));
+        if (tag == t.store[i] || tag == t.storeCode[i] && besideCode(t, i, address)) {
             GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], size, value);
             return;
         }
         writeMapped(cpu, mem, address, 1 << size, value, alwaysAligned, cpu.el);
+    }
+
+    /** For a {@link Mmu.Tlb#storeCode} hit: whether the aligned access at {@code address} misses every line of translated code. */
+    private static boolean besideCode(Mmu.Tlb t, int i, long address) {
+        int in = (int) address + t.delta[i];
+        return (t.lines[i][in >>> 12] >>> (in >>> 6) & 1) == 0;
     }
 
     /**
@@ -94,7 +102,8 @@ public final class Lsu {
         }
         Mmu.Tlb t = cpu.mmu.tlb(0);
         int i = (int) (address >>> 12) & Mmu.TLB_MASK;
-        if ((address & (~0xFFFL | ((1 << size) - 1))) == t.store[i]) {
+        long tag = address & (~0xFFFL | ((1 << size) - 1));
+        if (tag == t.store[i] || tag == t.storeCode[i] && besideCode(t, i, address)) {
             GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], size, value);
             return;
         }

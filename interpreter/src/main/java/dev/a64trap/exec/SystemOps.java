@@ -4,7 +4,9 @@ import dev.a64trap.cpu.Cpu;
 import dev.a64trap.cpu.GuestFault;
 import dev.a64trap.cpu.Syndrome;
 import dev.a64trap.decode.Insn;
+import dev.a64trap.decode.Op;
 import dev.a64trap.mem.PhysicalMemory;
+import dev.a64trap.mem.mmu.Mmu;
 import dev.a64trap.mem.mmu.Translation;
 import dev.a64trap.mem.mmu.Walker;
 import dev.a64trap.sysreg.BaseSysRegs;
@@ -133,12 +135,8 @@ final class SystemOps {
                 for (int i = 0; i < 64; i += 8) {
                     Lsu.write(cpu, mem, base + i, 3, 0, false);
                 }
-            } else if (crm == 5) { // IC IVAU: stores already dropped what they overwrote; this line's blocks go too
-                if (cpu.mmu.enabled()) {
-                    cache.invalidateAll();
-                } else {
-                    cache.invalidate(rt & ~63L, 64);
-                }
+            } else {
+                cacheByVa(enc, in.rd(), rt);
             }
             return;
         }
@@ -155,6 +153,54 @@ final class SystemOps {
             return;
         }
         throw GuestFault.undefined();
+    }
+
+    /**
+     * DC CVAC, CVAU, CVAP, CIVAC and IC IVAU of {@code va} (encoding {@code enc}, register {@code rt}):
+     * they do not end a block ({@link #inBlock}), so compiled code calls this directly. At EL0 they
+     * trap unless SCTLR_EL1.UCI; IC IVAU drops the blocks of its line (stores already dropped what
+     * they overwrote); the data-cache operations have nothing to do.
+     */
+    void cacheByVa(int enc, int rt, long va) {
+        if (cpu.el == 0 && (cpu.sys.sctlr & BaseSysRegs.SCTLR_UCI) == 0) {
+            throw GuestFault.of(Syndrome.sysreg(enc, rt, false));
+        }
+        if (SysRegEncoding.crm(enc) == 5) {
+            long pa = cpu.mmu.enabled() ? codePa(va) : va;
+            if (pa != -1) {
+                cache.invalidate(pa & ~63L, 64);
+            }
+        }
+    }
+
+    /**
+     * Whether {@code in} is one of {@link #cacheByVa}'s operations: they change nothing a block
+     * depends on (a block IC IVAU drops runs to its end, as after a store into it), so they need not
+     * end a block, and a cache-maintenance loop stays one block, compiled whole.
+     */
+    static boolean inBlock(Insn in) {
+        if (in.op() != Op.SYS) {
+            return false;
+        }
+        int enc = (int) in.imm();
+        int crm = SysRegEncoding.crm(enc);
+        return SysRegEncoding.op1(enc) == 3 && SysRegEncoding.crn(enc) == 7 && SysRegEncoding.op2(enc) == 1
+                && (crm == 5 || crm == 10 || crm == 11 || crm == 12 || crm == 14);
+    }
+
+    /**
+     * The PA of IC IVAU's {@code va} with the MMU on: from the TLB when it holds the page, else a
+     * walk that fills nothing; -1 when {@code va} does not translate (no block can run from it
+     * before a walk that succeeds, and stores to its code were seen by PA). Never faults, as on QEMU.
+     */
+    private long codePa(long va) {
+        Mmu.Tlb t = cpu.tlb;
+        int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+        long tag = va >>> 12;
+        if (t.read[i] == tag || t.exec[i] == tag || t.write[i] == tag) {
+            return va + t.addend[i];
+        }
+        return cpu.mmu.debugTranslate(va);
     }
 
     /**

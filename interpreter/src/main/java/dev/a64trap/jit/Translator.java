@@ -49,7 +49,8 @@ final class Translator {
 
     /** Whether {@code in} is translated; WFI, WFE, SEV and SEVL are not: the interpreter asks the board. */
     static boolean supported(Insn in) {
-        return (SUPPORTED.contains(in.op()) || FpSimdOps.handles(in.op())) && !dev.a64trap.exec.Interpreter.isEventHint(in);
+        return (SUPPORTED.contains(in.op()) || FpSimdOps.handles(in.op()) || dev.a64trap.exec.Interpreter.isCacheMaintenance(in))
+                && !dev.a64trap.exec.Interpreter.isEventHint(in);
     }
 
     /** Longest block translated (the interpreter's cap is lower; this keeps methods far below 64 KiB). */
@@ -1602,6 +1603,19 @@ final class Translator {
             case LDR, STR, LDP, STP, LDAR, STLR -> memory(in, pc, index);
             case PRFM, HINT, DSB, DMB, ISB -> {
                 // no architectural effect (as in the interpreter)
+            }
+            case SYS -> { // DC/IC by VA (supported() lets no other SYS in): the interpreter's own code
+                iconst(index);
+                mv.visitVarInsn(ISTORE, L_IDX); // an EL0 trap reports this instruction
+                if (region) {
+                    iconst(cur);
+                    mv.visitVarInsn(ISTORE, L_BLK);
+                }
+                mv.visitVarInsn(ALOAD, L_FRAME);
+                iconst((int) in.imm());
+                iconst(in.rd());
+                rz(in.rd());
+                mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "cacheByVa", "(IIJ)V", false);
             }
             default -> {
                 if (!FpSimdOps.handles(in.op())) {

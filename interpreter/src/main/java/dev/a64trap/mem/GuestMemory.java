@@ -20,9 +20,9 @@ import java.util.List;
  *   <li>MMIO devices registered with {@link #map}.</li>
  * </ul>
  * Anything else raises {@link BusFault}. Instruction fetch works from RAM and flash only (QEMU
- * refuses to execute from MMIO). A JIT can {@link #watch} 4 KiB granules of RAM holding translated
- * code and is told about every write there (guest stores, loads, debugger writes); unwatched
- * pages pay nothing for it. Not thread-safe: one vCPU thread owns it.
+ * refuses to execute from MMIO). A JIT can {@link #watch} the 64-byte lines of RAM holding translated
+ * code and is told about every write there (guest stores, loads, debugger writes); a store beside
+ * code, even on the same 4 KiB granule, costs one bit test. Not thread-safe: one vCPU thread owns it.
  */
 public final class GuestMemory implements PhysicalMemory {
     public static final long RAM_BASE = 0x4000_0000L;
@@ -49,10 +49,11 @@ public final class GuestMemory implements PhysicalMemory {
     /** Per flash bank: its command set, or null (writes ignored). */
     private final FlashCommands[] flashCommands = new FlashCommands[(int) (FLASH_SIZE / FLASH_BANK_SIZE)];
     private final List<Mapping> mappings = new ArrayList<>();
-    /** Per 64 KiB RAM page: how many of its 4 KiB code granules are watched (0 = none). */
-    private final short[] watchedGranules;
-    /** One bit per 4 KiB RAM granule: writes there are reported to the watcher. */
-    private final long[] watchBits;
+    /**
+     * Per 64 KiB RAM page, null until something in it is watched (then kept for good): one mask per
+     * 4 KiB granule, bit k = its 64-byte line k holds watched code; writes there are reported.
+     */
+    private final long[][] codeLines;
     private WriteWatcher watcher;
     /** Told when a granule becomes watched (TLBs that write RAM directly must stop doing so there). */
     private final List<java.util.function.LongConsumer> watchListeners = new ArrayList<>();
@@ -67,6 +68,8 @@ public final class GuestMemory implements PhysicalMemory {
     private byte[] readPage = ZERO_PAGE;
     private long writeIndex = -1;
     private byte[] writePage;
+    /** {@link #codeLines} of the write-cached page (null: nothing watched there). */
+    private long[] writeLines;
 
     private record Mapping(long base, long size, MmioDevice device) {
         boolean contains(long address) {
@@ -85,21 +88,23 @@ public final class GuestMemory implements PhysicalMemory {
         }
         this.ramSize = ramSize;
         this.ramPages = new byte[(int) (ramSize >>> PAGE_SHIFT)][];
-        this.watchedGranules = new short[ramPages.length];
-        this.watchBits = new long[(int) ((ramSize >>> GRANULE_SHIFT) + 63) >>> 6];
+        this.codeLines = new long[ramPages.length][];
     }
 
     // ---- write watching (for translated-code invalidation) ----
 
-    /** 4 KiB: the granularity of write watching. */
+    /** 4 KiB: the granule of direct TLB access, and of {@link #watch}ing listeners. */
     public static final int GRANULE_SHIFT = 12;
+    /** 64 bytes: the granularity of write watching (a cache line, as IC IVAU's). */
+    public static final int LINE_SHIFT = 6;
 
-    /** Told about guest and bulk writes to watched RAM granules. */
+    /** Told about guest and bulk writes to watched lines of RAM. */
     @FunctionalInterface
     public interface WriteWatcher {
         /**
-         * Called after a write that touched the watched 4 KiB granule at {@code granuleBase}.
-         * The watch stays until {@link #unwatch} (typically the watcher drops its translations and unwatches).
+         * Called after a write that touched a watched line of the 4 KiB granule at {@code granuleBase}.
+         * The watch stays until {@link #setWatchedLines} or {@link #unwatch} (typically the watcher
+         * drops its translations there and watches only what code remains).
          */
         void written(long granuleBase);
 
@@ -113,24 +118,77 @@ public final class GuestMemory implements PhysicalMemory {
         this.watcher = watcher;
     }
 
-    /** Reports future writes to the 4 KiB RAM granule holding {@code address} (no-op outside RAM). */
+    /** Reports future writes anywhere in the 4 KiB RAM granule holding {@code address} (no-op outside RAM). */
     public void watch(long address) {
+        if (isRam(address, 1)) {
+            setWatchedLines(address, -1L);
+        }
+    }
+
+    /** Reports future writes to the 64-byte lines of RAM that [address, address+length) touches (RAM only). */
+    public void watch(long address, long length) {
+        long end = address + length;
+        for (long a = address; a < end && isRam(a, 1); a = (a | 0xFFF) + 1) {
+            long gEnd = Math.min(end, (a | 0xFFF) + 1);
+            setWatchedLines(a, watchedLines(a) | lineMask(a, gEnd - a));
+        }
+    }
+
+    /** The mask of the 64-byte lines of one 4 KiB granule that [address, address+length) (within it, length > 0) touches. */
+    public static long lineMask(long address, long length) {
+        int first = (int) (address >>> LINE_SHIFT) & 63;
+        int last = (int) ((address + length - 1) >>> LINE_SHIFT) & 63;
+        return (-1L >>> (63 - last)) & (-1L << first);
+    }
+
+    /**
+     * Sets which 64-byte lines of the RAM granule holding {@code address} are watched (bit k: line
+     * k; 0: none). A granule that had none and gets some is announced to the {@link #addWatchListener
+     * listeners} before this returns.
+     */
+    public void setWatchedLines(long address, long mask) {
         if (!isRam(address, 1)) {
             return;
         }
-        long g = (address - RAM_BASE) >>> GRANULE_SHIFT;
-        long mask = 1L << g;
-        if ((watchBits[(int) (g >>> 6)] & mask) == 0) {
-            watchBits[(int) (g >>> 6)] |= mask;
-            int page = (int) ((address - RAM_BASE) >>> PAGE_SHIFT);
-            watchedGranules[page]++;
-            if (writeIndex == page) {
-                writeIndex = -1; // writes to this page must take the checked path now
+        int page = (int) ((address - RAM_BASE) >>> PAGE_SHIFT);
+        int g = (int) (address >>> GRANULE_SHIFT) & 15;
+        long[] lines = codeLines[page];
+        if (lines == null) {
+            if (mask == 0) {
+                return;
             }
-            for (java.util.function.LongConsumer l : watchListeners) {
-                l.accept(RAM_BASE + (g << GRANULE_SHIFT));
+            lines = codeLines[page] = new long[1 << (PAGE_SHIFT - GRANULE_SHIFT)];
+            if (writeIndex == page) {
+                writeLines = lines;
             }
         }
+        boolean was = lines[g] != 0;
+        lines[g] = mask;
+        if (!was && mask != 0) {
+            long base = address & ~((1L << GRANULE_SHIFT) - 1);
+            for (java.util.function.LongConsumer l : watchListeners) {
+                l.accept(base);
+            }
+        }
+    }
+
+    /** The watched 64-byte lines of the RAM granule holding {@code address} (0 outside RAM). */
+    public long watchedLines(long address) {
+        if (!isRam(address, 1)) {
+            return 0;
+        }
+        long[] lines = codeLines[(int) ((address - RAM_BASE) >>> PAGE_SHIFT)];
+        return lines == null ? 0 : lines[(int) (address >>> GRANULE_SHIFT) & 15];
+    }
+
+    /**
+     * The watched-line masks of the 64 KiB RAM page holding {@code pa} (index: granule in the page,
+     * {@code directOffset(pa) >>> 12}), for a TLB that stores directly into a watched granule after
+     * testing the line's bit; null when nothing on that page was ever watched. Once given, the
+     * array stays the page's for good.
+     */
+    public long[] codeLines(long pa) {
+        return isRam(pa, 1) ? codeLines[(int) ((pa - RAM_BASE) >>> PAGE_SHIFT)] : null;
     }
 
     /**
@@ -170,8 +228,7 @@ public final class GuestMemory implements PhysicalMemory {
         if (!isRam(pa, 1)) {
             return null;
         }
-        long g = (pa - RAM_BASE) >>> GRANULE_SHIFT;
-        if (write && (watchBits[(int) (g >>> 6)] & (1L << g)) != 0) {
+        if (write && watchedLines(pa) != 0) {
             return null;
         }
         return ramPages[(int) ((pa - RAM_BASE) >>> PAGE_SHIFT)];
@@ -202,35 +259,32 @@ public final class GuestMemory implements PhysicalMemory {
         }
     }
 
+    /** Stops reporting writes to the 4 KiB RAM granule holding {@code address}. */
     public void unwatch(long address) {
-        if (!isRam(address, 1)) {
-            return;
-        }
-        long g = (address - RAM_BASE) >>> GRANULE_SHIFT;
-        long mask = 1L << g;
-        if ((watchBits[(int) (g >>> 6)] & mask) != 0) {
-            watchBits[(int) (g >>> 6)] &= ~mask;
-            watchedGranules[(int) ((address - RAM_BASE) >>> PAGE_SHIFT)]--;
-        }
+        setWatchedLines(address, 0);
     }
 
     public boolean isWatched(long address) {
-        if (!isRam(address, 1)) {
-            return false;
-        }
-        long g = (address - RAM_BASE) >>> GRANULE_SHIFT;
-        return (watchBits[(int) (g >>> 6)] & (1L << g)) != 0;
+        return watchedLines(address) != 0;
     }
 
-    /** After a write of [address, address+length) to RAM: report watched granules it touched. */
+    /** Whether a write of {@code size} bytes at offset {@code in} of a 64 KiB page with masks {@code lines} touches a watched line. */
+    private static boolean touchesCode(long[] lines, int in, int size) {
+        int first = in >>> LINE_SHIFT;
+        int last = (in + size - 1) >>> LINE_SHIFT; // the shifts below take the line's bit from its low 6 bits
+        return (lines[first >>> 6] >>> first & 1) != 0 || (lines[last >>> 6] >>> last & 1) != 0;
+    }
+
+    /** After a write of [address, address+length) to RAM: report the watched granules whose watched lines it touched. */
     private void written(long address, long length) {
-        long first = (address - RAM_BASE) >>> GRANULE_SHIFT;
-        long last = (address + length - 1 - RAM_BASE) >>> GRANULE_SHIFT;
-        for (long g = first; g <= last; g++) {
-            if ((watchBits[(int) (g >>> 6)] & (1L << g)) != 0 && watcher != null) {
-                long base = RAM_BASE + (g << GRANULE_SHIFT);
-                long from = Math.max(address, base);
-                watcher.written(base, from, Math.min(address + length, base + (1L << GRANULE_SHIFT)) - from);
+        if (watcher == null) {
+            return;
+        }
+        long end = address + length;
+        for (long a = address; a < end; a = (a | 0xFFF) + 1) {
+            long gEnd = Math.min(end, (a | 0xFFF) + 1);
+            if ((watchedLines(a) & lineMask(a, gEnd - a)) != 0) {
+                watcher.written(a & ~0xFFFL, a, gEnd - a);
             }
         }
     }
@@ -326,13 +380,13 @@ public final class GuestMemory implements PhysicalMemory {
             int in = (int) off & PAGE_MASK;
             if (in <= PAGE_SIZE - size) {
                 long index = off >>> PAGE_SHIFT;
-                if (index == writeIndex) {
-                    put(writePage, in, size, value);
-                } else {
-                    put(ramPageForWrite(index), in, size, value);
-                    if (watchedGranules[(int) index] != 0) {
-                        written(address, size);
-                    }
+                if (index != writeIndex) {
+                    ramPageForWrite(index);
+                }
+                put(writePage, in, size, value);
+                long[] lines = writeLines;
+                if (lines != null && touchesCode(lines, in, size)) {
+                    written(address, size);
                 }
                 return;
             }
@@ -476,7 +530,7 @@ public final class GuestMemory implements PhysicalMemory {
         return readPage;
     }
 
-    /** The page for a write, allocated if needed; cached only if nothing in it is watched. */
+    /** The page for a write, allocated if needed, and made the write-cached page. */
     private byte[] ramPageForWrite(long index) {
         if (index == writeIndex) {
             return writePage;
@@ -492,10 +546,9 @@ public final class GuestMemory implements PhysicalMemory {
                 fetchPage = p;
             }
         }
-        if (watchedGranules[(int) index] == 0) {
-            writeIndex = index;
-            writePage = p;
-        }
+        writeIndex = index;
+        writePage = p;
+        writeLines = codeLines[(int) index];
         return p;
     }
 

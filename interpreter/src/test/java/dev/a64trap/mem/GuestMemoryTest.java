@@ -200,6 +200,48 @@ class GuestMemoryTest {
         assertFalse(m.isWatched(0x0900_0000L));
     }
 
+    @Test
+    void watchedLinesReportOnlyWritesOverThem() {
+        GuestMemory m = new GuestMemory();
+        List<Long> seen = new ArrayList<>();
+        m.setWriteWatcher(new GuestMemory.WriteWatcher() {
+            @Override
+            public void written(long granuleBase) {
+                throw new AssertionError("the three-argument form is called");
+            }
+
+            @Override
+            public void written(long granuleBase, long address, long length) {
+                seen.add(address);
+                seen.add(length);
+            }
+        });
+        long code = RAM + 0x3000;
+        m.write(code + 0x100, 8, 1); // the page is now write-cached
+        m.watch(code + 0x44, 8); // line 1 only
+        assertEquals(0b10, m.watchedLines(code));
+        assertTrue(m.isWatched(code));
+        m.write(code + 0x80, 8, 2); // same granule, line 2
+        m.write(code + 0x38, 8, 3); // line 0, ends where line 1 starts
+        m.write(code + 0x100, 8, 4);
+        assertEquals(List.of(), seen, "writes beside the watched line are not reported");
+        m.write(code + 0x7C, 4, 5); // line 1, its last word
+        m.write(code + 0x3E, 4, 6); // unaligned, straddles lines 0 and 1
+        m.load(code + 0x10, new byte[0x40]); // bulk, ends in line 1
+        m.fill(code + 0x80, 0x40, (byte) 0); // bulk over line 2: not reported
+        assertEquals(List.of(code + 0x7C, 4L, code + 0x3E, 4L, code + 0x10, 0x40L), seen);
+        assertEquals(4, m.read(code + 0x100, 8), "unreported writes land all the same");
+        m.watch(code + 0xFC0, 0x80); // the granule's last line and the next granule's first
+        assertEquals(0b10 | 1L << 63, m.watchedLines(code));
+        assertEquals(1, m.watchedLines(code + 0x1000));
+        m.setWatchedLines(code, 0);
+        assertFalse(m.isWatched(code));
+        m.write(code + 0x7C, 4, 7);
+        assertEquals(6, seen.size());
+        assertEquals(0b111L << 2, GuestMemory.lineMask(code + 0x80, 0xC0));
+        assertEquals(-1L, GuestMemory.lineMask(code, 0x1000));
+    }
+
     /** Records accesses; reads return offset-derived values. */
     static final class Probe implements MmioDevice {
         final List<String> log = new ArrayList<>();

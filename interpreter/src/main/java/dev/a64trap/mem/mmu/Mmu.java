@@ -45,6 +45,16 @@ public final class Mmu {
         public final long[] store = new long[TLB_SIZE];
         public final byte[][] page = new byte[TLB_SIZE][];
         public final int[] delta = new int[TLB_SIZE];
+        /**
+         * Direct stores into a granule that holds translated code: the page-aligned VA as in
+         * {@link #store} (which is {@link #EMPTY} for such a granule), and the memory's watched-line
+         * masks of the 64 KiB page ({@link GuestMemory#codeLines}). A store may go to {@code
+         * page[i]} at {@code in = (int) va + delta[i]} only when {@code lines[i][in >>> 12] >>> (in
+         * >>> 6) & 1} is 0 (an aligned access stays within its 64-byte line); else it takes the
+         * slow path, which reports it.
+         */
+        public final long[] storeCode = new long[TLB_SIZE];
+        public final long[][] lines = new long[TLB_SIZE][];
 
         Tlb() {
             clear();
@@ -56,16 +66,19 @@ public final class Mmu {
             Arrays.fill(exec, EMPTY);
             Arrays.fill(load, EMPTY);
             Arrays.fill(store, EMPTY);
+            Arrays.fill(storeCode, EMPTY);
         }
 
         void clear(int i) {
-            read[i] = write[i] = exec[i] = load[i] = store[i] = EMPTY;
+            read[i] = write[i] = exec[i] = load[i] = store[i] = storeCode[i] = EMPTY;
         }
 
-        /** Drops direct stores into the RAM granule at {@code pa} (it is now watched for code). */
-        void dropStores(long pa) {
+        /** Moves direct stores into the RAM granule at {@code pa} (now watched for code) to {@link #storeCode}. */
+        void dropStores(long pa, long[] codeLines) {
             for (int i = 0; i < TLB_SIZE; i++) {
                 if (store[i] != EMPTY && store[i] + addend[i] == pa) {
+                    storeCode[i] = store[i];
+                    lines[i] = codeLines;
                     store[i] = EMPTY;
                 }
             }
@@ -78,8 +91,9 @@ public final class Mmu {
     /** {@link #memory} when its RAM can be accessed directly by the TLB, else null. */
     private GuestMemory guest;
     private final java.util.function.LongConsumer watched = pa -> {
-        tlbs[0].dropStores(pa);
-        tlbs[1].dropStores(pa);
+        long[] lines = guest.codeLines(pa);
+        tlbs[0].dropStores(pa, lines);
+        tlbs[1].dropStores(pa, lines);
     };
     private final Walker.Tables tables = pa -> memory.read(pa, 8);
     private Walker.Regs regs = new Walker.Regs(0, 0, 0, 0, 0);
@@ -236,7 +250,7 @@ public final class Mmu {
         tlb.exec[i] = (p & Translation.EL1_X) != 0 ? tag : EMPTY;
         tlb.addend[i] = (t.pa & ~0xFFFL) - (va & ~0xFFFL);
         tlb.device[i] = t.device();
-        tlb.load[i] = tlb.store[i] = EMPTY;
+        tlb.load[i] = tlb.store[i] = tlb.storeCode[i] = EMPTY;
         direct(tlb, i);
         if (t.sizeShift > 12) {
             large = true;
@@ -274,8 +288,13 @@ public final class Mmu {
         if (tlb.read[i] != EMPTY) {
             tlb.load[i] = va;
         }
-        if (tlb.write[i] != EMPTY && guest.directPage(pa, true) != null) {
-            tlb.store[i] = va;
+        if (tlb.write[i] != EMPTY) {
+            if (guest.directPage(pa, true) != null) {
+                tlb.store[i] = va;
+            } else { // the granule holds code: stores test their line first
+                tlb.storeCode[i] = va;
+                tlb.lines[i] = guest.codeLines(pa);
+            }
         }
     }
 

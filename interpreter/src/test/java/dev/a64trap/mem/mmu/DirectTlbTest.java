@@ -67,6 +67,39 @@ class DirectTlbTest {
     }
 
     @Test
+    void storesIntoAWatchedGranuleTestTheirLineThroughTheMemorysMasks() {
+        mem.write(PA, 8, 1);
+        mmu.translate(VA, 1, Walker.WRITE);
+        Mmu.Tlb t = mmu.tlb(1);
+        assertEquals(VA, t.store[I]);
+        assertEquals(Mmu.EMPTY, t.storeCode[I]);
+        mem.watch(PA + 0x40, 0x10); // line 1 becomes code
+        assertEquals(Mmu.EMPTY, t.store[I]);
+        assertEquals(VA, t.storeCode[I]);
+        assertSame(mem.codeLines(PA), t.lines[I]);
+        int in = (int) (VA + 0x48) + t.delta[I];
+        assertEquals(1, t.lines[I][in >>> 12] >>> (in >>> 6) & 1, "line 1: code");
+        in = (int) (VA + 0x80) + t.delta[I];
+        assertEquals(0, t.lines[I][in >>> 12] >>> (in >>> 6) & 1, "line 2: no code");
+        mem.watch(PA + 0x80, 4); // the masks are the memory's own: a new watch is seen at once
+        assertEquals(1, t.lines[I][in >>> 12] >>> (in >>> 6) & 1);
+        mmu.flush();
+        mmu.translate(VA, 1, Walker.WRITE); // a fill of a watched granule
+        assertEquals(Mmu.EMPTY, t.store[I]);
+        assertEquals(VA, t.storeCode[I]);
+        mmu.flushVa(VA);
+        assertEquals(Mmu.EMPTY, t.storeCode[I]);
+        assertEquals(PA + 0x10, mmu.translate(VA + 0x10, 1, Walker.READ));
+        assertEquals(VA, t.storeCode[I]);
+        assertEquals(Mmu.EMPTY, t.storeCode[RO_I]);
+        mmu.translate(RO_VA, 1, Walker.READ);
+        mem.write(RO_PA, 8, 1);
+        mem.watch(RO_PA, 4);
+        mmu.direct(RO_VA, 1);
+        assertEquals(Mmu.EMPTY, t.storeCode[RO_I], "read-only: no direct store of either kind");
+    }
+
+    @Test
     void directEntriesFollowPermissionsAndMaintenance() {
         mem.write(PA, 8, 1);
         mem.write(RO_PA, 8, 1);
