@@ -1,8 +1,10 @@
 /* bench-mmu: the bench ALU loop and a load/store loop, with the MMU off or on.
- * Command line (SYS_GET_CMDLINE): "[on|off] N"; N iterations of the 9-instruction
- * ALU loop, then N of a 7-instruction loop that loads, adds and stores one word per
- * iteration, walking a 256 KiB buffer at a 64-byte stride (a new 4 KiB page every
- * 64 iterations). "on" first maps the first 2 MiB of RAM with 4 KiB pages (Normal,
+ * Command line (SYS_GET_CMDLINE): "[on|off] [alu|mem|copy] N"; without a kernel word,
+ * N iterations of the 9-instruction ALU loop ("alu"), then N of a 7-instruction loop
+ * that loads, adds and stores one word per iteration, walking a 256 KiB buffer at a
+ * 64-byte stride, a new 4 KiB page every 64 iterations ("mem"). "copy" is a
+ * 9-instruction loop that moves 16 bytes per iteration with LDP/STP from one 64 KiB
+ * buffer to another (tools/bench's load/store row); a kernel word runs that kernel only. "on" first maps the first 2 MiB of RAM with 4 KiB pages (Normal,
  * EL1 RWX) and the device space with a 1 GiB block, and turns the MMU on.
  * tools/bench-mmu runs it both ways and prints the MIPS ratio. PL011; SYS_EXIT 0. */
 #include "runtime.h"
@@ -11,6 +13,24 @@ static u64 l1[512] __attribute__((aligned(4096)));
 static u64 l2[512] __attribute__((aligned(4096)));
 static u64 l3[512] __attribute__((aligned(4096)));
 static u64 buf[256 * 1024 / 8] __attribute__((aligned(4096)));
+static u64 from[64 * 1024 / 8] __attribute__((aligned(4096)));
+static u64 to[64 * 1024 / 8] __attribute__((aligned(4096)));
+
+enum { ALU = 1, MEM = 2, COPY = 4 };
+
+/* the word at p names a kernel: its bit, else 0 */
+static int kernel_word(const char *p)
+{
+    static const struct { const char *name; int bit; } words[] = { { "alu", ALU }, { "mem", MEM }, { "copy", COPY } };
+    for (unsigned w = 0; w < sizeof words / sizeof words[0]; w++) {
+        const char *n = words[w].name, *q = p;
+        while (*n && *q == *n)
+            n++, q++;
+        if (!*n && (*q == ' ' || !*q))
+            return words[w].bit;
+    }
+    return 0;
+}
 
 static void mmu_on(void)
 {
@@ -31,7 +51,7 @@ int main(void)
 {
     static char cmd[256];
     u64 block[2] = { (u64)cmd, sizeof cmd };
-    int on = 0;
+    int on = 0, kernels = 0;
     u64 n = 1000;
     if (semihost(SYS_GET_CMDLINE, (u64)block) == 0) {
         const char *last = 0;
@@ -40,6 +60,7 @@ int main(void)
                 last = p;
                 if (p[0] == 'o' && p[1] == 'n' && (p[2] == ' ' || !p[2]))
                     on = 1;
+                kernels |= kernel_word(p);
             }
         }
         u64 v = 0;
@@ -51,9 +72,13 @@ int main(void)
     }
     if (on)
         mmu_on();
+    int plain = !kernels; /* the default pair, reported as before */
+    if (plain)
+        kernels = ALU | MEM;
     u64 a = 0x0123456789abcdefUL, b = 0xfedcba9876543210UL, c = 1, d = 2, e = 3, f;
-    if (n) {
-        u64 i = n;
+    u64 i;
+    if (n && (kernels & ALU)) {
+        i = n;
         __asm__ volatile("1: add %1, %1, %0\n"
                          "eor %2, %2, %1, ror #13\n"
                          "add %3, %3, %2, lsl #1\n"
@@ -64,6 +89,8 @@ int main(void)
                          "subs %0, %0, #1\n"
                          "b.ne 1b"
                          : "+r"(i), "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "=&r"(f) : : "cc");
+    }
+    if (n && (kernels & MEM)) {
         u64 off = 0, t;
         i = n;
         __asm__ volatile("2: ldr %3, [%4, %1]\n"
@@ -75,12 +102,35 @@ int main(void)
                          "b.ne 2b"
                          : "+r"(i), "+r"(off), "+r"(a), "=&r"(t) : "r"(buf) : "cc", "memory");
     }
+    if (n && (kernels & COPY)) {
+        for (u64 k = 0; k < sizeof from / 8; k++)
+            from[k] = k * 0x9e3779b97f4a7c15UL;
+        u64 off = 0, p, q, t1, t2;
+        i = n;
+        __asm__ volatile("3: add %2, %6, %1\n"
+                         "ldp %4, %5, [%2]\n"
+                         "add %3, %7, %1\n"
+                         "eor %4, %4, %5\n"
+                         "stp %5, %4, [%3]\n"
+                         "add %1, %1, #16\n"
+                         "and %1, %1, #0xffff\n"
+                         "subs %0, %0, #1\n"
+                         "b.ne 3b"
+                         : "+r"(i), "+r"(off), "=&r"(p), "=&r"(q), "=&r"(t1), "=&r"(t2) : "r"(from), "r"(to) : "cc", "memory");
+    }
     u64 sum = 0;
     for (u64 k = 0; k < sizeof buf / 8; k += 8)
         sum ^= buf[k] + k;
+    for (u64 k = 0; k < sizeof to / 8; k += 8)
+        sum ^= to[k] + k;
     u64 sctlr;
     __asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
-    printf("bench-mmu: MMU %s, %lu iterations x (9 + 7) instructions, checksum 0x%016lx\n", sctlr & 1 ? "on" : "off",
-           n, a ^ b ^ c ^ d ^ e ^ sum);
+    if (plain)
+        printf("bench-mmu: MMU %s, %lu iterations x (9 + 7) instructions, checksum 0x%016lx\n", sctlr & 1 ? "on" : "off",
+               n, a ^ b ^ c ^ d ^ e ^ sum);
+    else
+        printf("bench-mmu: MMU %s,%s%s%s, %lu iterations, checksum 0x%016lx\n", sctlr & 1 ? "on" : "off",
+               kernels & ALU ? " alu" : "", kernels & MEM ? " mem" : "", kernels & COPY ? " copy" : "", n,
+               a ^ b ^ c ^ d ^ e ^ sum);
     return 0;
 }

@@ -330,7 +330,7 @@ public final class Interpreter {
                     if (b.hot >= 0 && ++b.hot >= compiler.hotThreshold()) {
                         cb = compileHot(b, cb);
                     }
-                    runCompiled(b, cb, remaining);
+                    runCompiled(b, cb, limit);
                     continue;
                 }
             }
@@ -551,19 +551,74 @@ public final class Interpreter {
         return hot;
     }
 
+    /** Units entered straight from the unit before ({@link #runCompiled}), for tests and statistics. */
+    private long chained;
+
+    /** How many compiled units were entered straight from the unit before, without the run loop's full checks. */
+    public long chainedEntries() {
+        return chained;
+    }
+
+    /** Most units {@link #runCompiled} runs in a row before the slice loop looks again. */
+    private static final int CHAIN_BLOCKS = 256;
+
     /**
-     * Runs a compiled unit for as many whole executions of {@code b} as {@code remaining} allows,
-     * stopping at the first block boundary at or past the checkpoint, as the loop above would.
+     * Runs {@code b}'s unit, then, as long as the loop above would do nothing at a block boundary but
+     * find the next block and call its unit, the next block's unit, and so on: the same calls, the
+     * same accounting, without the loop's rarer checks. It hands back to the loop at anything else
+     * (a fault, a checkpoint, an interrupt, a block not compiled or not cached, a TLB miss).
      */
-    private void runCompiled(Block b, CompiledBlock cb, long remaining) {
+    private void runCompiled(Block b, CompiledBlock cb, long limit) {
         if (b.compiledGraph) {
-            runGraph(cb, b, remaining);
+            runGraph(cb, b, limit - cpu.retired);
             return;
         }
         if (b.compiledRegion) {
-            runRegion(b, cb, remaining);
+            runRegion(b, cb, limit - cpu.retired);
             return;
         }
+        if (b.compiledPrefix) {
+            runUnit(b, cb, limit - cpu.retired);
+            return;
+        }
+        for (int n = CHAIN_BLOCKS; runUnit(b, cb, limit - cpu.retired) && --n > 0; ) {
+            // the loop's checks at a block boundary, all of which must find nothing to do
+            if (interruptRequested || cpu.retired >= checkpoint || interruptLines != 0 || stop != null
+                    || cpu.sys.debugArmed || cpu.illegalState) {
+                return;
+            }
+            long pc = cpu.pc;
+            Block nb = cache.get(pc);
+            if (nb == null || (pc & 3) != 0) {
+                return;
+            }
+            Mmu.Tlb t = cpu.tlb;
+            if (t != null) { // MMU on: a TLB hit only (a walk is the loop's business)
+                int i = (int) (pc >>> 12) & Mmu.TLB_MASK;
+                if (t.exec[i] != pc >>> 12 || nb.pa != pc + t.addend[i]) {
+                    return;
+                }
+            }
+            cb = nb.compiled;
+            if (cb == null || nb.compiledGraph || nb.compiledRegion || nb.compiledPrefix
+                    || limit - cpu.retired < nb.insns.length
+                    || (nb.hot >= 0 && nb.hot >= compiler.hotThreshold() - 1)) {
+                return; // the loop compiles, counts towards the second tier, or runs it otherwise
+            }
+            if (nb.hot >= 0) {
+                nb.hot++;
+            }
+            chained++;
+            b = nb;
+        }
+    }
+
+    /**
+     * Runs a block's unit for as many whole executions of {@code b} as {@code remaining} allows,
+     * stopping at the first block boundary at or past the checkpoint, as the loop above would.
+     * Returns false when it stopped at a fault.
+     */
+    private boolean runUnit(Block b, CompiledBlock cb, long remaining) {
         int len = b.length();
         long base = cpu.retired;
         long toCheckpoint = checkpoint - base; // > 0 here
@@ -578,7 +633,7 @@ public final class Interpreter {
         long k = cb.run(cpu, b, f, max);
         if (b.compiledPrefix && f.fault == null) {
             finishPrefix(b, base, el);
-            return;
+            return false;
         }
         Events e = events;
         e.branches += k * b.branches;
@@ -597,10 +652,11 @@ public final class Interpreter {
             f.fault = null;
             int i = f.faultIndex;
             faultInBlock(b, base + k * len + i, i, el, b.pc + 4L * i, fault);
-            return;
+            return false;
         }
         cpu.retired = base + k * len;
         cpu.pc = f.nextPc;
+        return true;
     }
 
     /**
@@ -711,6 +767,55 @@ public final class Interpreter {
         return next != null && r < checkpoint && regionLimit - r >= next.insns.length && !regionHead.stale
                 && !interruptRequested && cpu.mmu.epoch() == regionEpoch
                 && !cpu.sys.debugArmed; // an MSR armed guest debug: one instruction at a time from here
+    }
+
+    /**
+     * A steady region loop ({@code chain} = [the block ending in its one MRS, the block after it that
+     * branches back]) right after that MRS: how many further whole passes it may run with their
+     * accounting deferred to {@link #regionSettle} — every block boundary of them would pass
+     * {@link #regionNext}'s checks (checkpoint, budget; nothing in such passes changes the others) and
+     * the observer says the MRS reads {@code step[0]} more each pass. 0: run them one by one.
+     */
+    long regionSteady(Block[] chain, long[] step) {
+        RunObserver o = observer;
+        if (o == null || regionHead.stale || interruptRequested || cpu.mmu.epoch() != regionEpoch || cpu.sys.debugArmed) {
+            return 0;
+        }
+        Block a = chain[0];
+        long len = a.insns.length + chain[1].insns.length;
+        // batched pass q starts at regionStart + (q + 1) * len; its last boundary, at the start of the
+        // pass after it, must still be below the checkpoint with room in the budget for the head block
+        long room = Math.min(checkpoint - 1, regionLimit - a.insns.length) - regionStart;
+        long passes = room / len - 1;
+        if (passes <= 0) {
+            return 0;
+        }
+        return Math.min(passes, o.steadyPasses(a.sysReg, chain, regionEl, step));
+    }
+
+    /**
+     * The accounting of {@code passes} whole passes of a steady loop's {@code chain} (see
+     * {@link #regionSteady}), then, if {@code partial}, of its first block once more (the pass in
+     * progress is past its MRS): what {@link #regionNext} would have done at each of their boundaries.
+     */
+    void regionSettle(Block[] chain, long passes, boolean partial) {
+        Block a = chain[0], b = chain[1];
+        RunObserver o = observer;
+        if (passes > 0) {
+            Events e = events;
+            e.branches += passes * (a.branches + b.branches);
+            e.loads += passes * (a.loads + b.loads);
+            e.stores += passes * (a.stores + b.stores);
+            regionStart += passes * (a.insns.length + b.insns.length);
+            if (o != null) {
+                o.retiredTimes(a, passes, regionEl, b.pc);
+                o.retiredTimes(b, passes, regionEl, a.pc);
+            }
+        }
+        if (partial) {
+            regionNext(a, b.pc, null);
+        }
+        cpu.retired = regionStart;
     }
 
     /**

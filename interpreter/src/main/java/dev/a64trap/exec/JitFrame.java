@@ -72,6 +72,27 @@ public final class JitFrame {
         return interp.regionNext(done, nextPc, next);
     }
 
+    /** Steady region loops: the step of the MRS's value per pass, set by {@link #steady}. */
+    public final long[] steadyStep = new long[1];
+
+    /**
+     * Steady region loops, right after the MRS ending {@code chain[0]} ran through its handler: how many
+     * further whole passes of {@code chain} the unit may run without calling {@link #next} or the
+     * handler, the MRS reading {@link #steadyStep} more each pass (0: none).
+     */
+    public long steady(Block[] chain) {
+        return interp.regionSteady(chain, steadyStep);
+    }
+
+    /**
+     * Steady region loops: the accounting of {@code passes} whole passes run without {@link #next}, then
+     * of {@code chain[0]} once more if {@code partial} (the pass in progress is past its MRS), before
+     * the unit leaves or calls the frame again.
+     */
+    public void settle(Block[] chain, long passes, boolean partial) {
+        interp.regionSettle(chain, passes, partial);
+    }
+
     /**
      * Graph units, at a block boundary: the retired count at which the run loop looks next (its
      * checkpoint: a vPMU deadline, a device deadline, or now for a pending interrupt). A unit goes on

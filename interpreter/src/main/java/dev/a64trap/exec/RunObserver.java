@@ -37,6 +37,19 @@ public interface RunObserver {
     }
 
     /**
+     * A region loop whose one system-register access is the MRS of {@code reg} ending {@code chain[0]}
+     * (just executed at {@code el}, nothing retired since) asks to run further whole passes of
+     * {@code chain} (each block once, in order, the last branching back to the first) without
+     * reporting them one by one. Returns how many passes it may run during which nothing the observer
+     * does would change but its linear sums, each MRS of {@code reg} reading {@code step[0]} more than
+     * the one before; 0 when the reads are not that steady. The passes are then reported with
+     * {@link #retiredTimes}, in one go.
+     */
+    default long steadyPasses(dev.a64trap.sysreg.SysReg reg, Block[] chain, int el, long[] step) {
+        return 0;
+    }
+
+    /**
      * A checkpoint was reached. The observer must move the checkpoint past {@code cpu.retired}.
      * Returns a stop to end the run, or null to continue.
      */

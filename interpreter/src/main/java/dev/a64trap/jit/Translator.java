@@ -77,7 +77,11 @@ final class Translator {
     private static final int THIS = 0, L_CPU = 1, L_BLOCK = 2, L_FRAME = 3, L_MAX = 4, L_MEM = 6, L_NZCV = 7,
             L_IDX = 8, L_ITER = 9, L_NEXT = 11, T_A = 13, T_B = 15, T_ADDR = 17, T_V = 19, T_V2 = 21,
             L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64, L_BLK = T_C + 1, T_OBJ = L_BLK + 1,
-            L_R = T_OBJ + 1, L_LEFT = L_R + 2, L_DYN = L_LEFT + 1, L_COUNTS = L_DYN + 1;
+            L_R = T_OBJ + 1, L_LEFT = L_R + 2, L_DYN = L_LEFT + 1, L_COUNTS = L_DYN + 1,
+            // steady region loops: passes that may still run batched, batched passes not yet settled,
+            // the MRS's value in the next batched pass and its step, whether the current pass is batched
+            L_SLEFT = L_COUNTS + 1, L_SDONE = L_SLEFT + 2, L_SVAL = L_SDONE + 2, L_SSTEP = L_SVAL + 2,
+            L_SBAT = L_SSTEP + 2;
 
     private final Block block;
     private final Insn[] insns;
@@ -87,6 +91,13 @@ final class Translator {
     private final boolean region;
     /** Region units: index in {@link #chain} of the block being emitted. */
     private int cur;
+    /**
+     * A steady region loop ({@link #steadyLoop}): after its MRS has run through the handler once, the
+     * frame may grant passes that run batched — the MRS's value computed in the unit, no block
+     * boundary calls — settled in one call ({@code JitFrame.settle}) before the unit leaves or calls
+     * the frame again.
+     */
+    private boolean steady;
     /** Region units: exits taken after a block boundary (label, next PC), emitted after the body. */
     private final List<Object[]> exitStubs = new ArrayList<>();
     /**
@@ -294,6 +305,28 @@ final class Translator {
         return out.toArray(new Block[0]);
     }
 
+    /**
+     * Whether a region chain is a steady loop: two blocks, the first ending in the chain's only access
+     * (an MRS with a reader), the second branching back to the first; no memory access (a device
+     * could see guest time, which batched passes report late) and no SIMD&FP call.
+     */
+    private boolean steadyLoop() {
+        if (chain.length != 2 || usesMemory || endsWithAccess(chain[1])) {
+            return false;
+        }
+        Block a = chain[0];
+        Insn access = a.insns[a.insns.length - 1];
+        if (access.op() != Op.MRS || a.sysReg.reader() == null) {
+            return false;
+        }
+        for (long t : successors(chain[1])) {
+            if (t == a.pc) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The region unit of {@code chain} (from {@link #regionChain}). */
     static Unit translateRegion(Block[] chain) {
         Translator t = new Translator(chain);
@@ -335,6 +368,7 @@ final class Translator {
 
     private byte[] emitClass() {
         scan();
+        steady = region && steadyLoop();
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -462,6 +496,14 @@ final class Translator {
         mv.visitVarInsn(ISTORE, L_IDX);
         iconst(0);
         mv.visitVarInsn(ISTORE, L_BLK);
+        if (steady) {
+            for (int slot : new int[] {L_SLEFT, L_SDONE, L_SVAL, L_SSTEP}) {
+                mv.visitInsn(LCONST_0);
+                mv.visitVarInsn(LSTORE, slot);
+            }
+            iconst(0);
+            mv.visitVarInsn(ISTORE, L_SBAT);
+        }
     }
 
     private void emitRun() {
@@ -504,6 +546,15 @@ final class Translator {
 
         // Epilogue: write back and report.
         mv.visitLabel(spill);
+        if (steady) {
+            Label none = new Label();
+            mv.visitVarInsn(LLOAD, L_SDONE);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFEQ, none);
+            settle(false);
+            mv.visitLabel(none);
+        }
         spillWritten();
         mv.visitVarInsn(ALOAD, L_FRAME);
         mv.visitVarInsn(LLOAD, L_NEXT);
@@ -514,6 +565,9 @@ final class Translator {
         // Fault: the locals hold the state before the faulting instruction.
         mv.visitLabel(handler);
         mv.visitVarInsn(ASTORE, T_A);
+        if (steady) {
+            settleBatched(true); // batched passes first: the faulting block starts after them
+        }
         spillWritten();
         mv.visitVarInsn(ALOAD, L_FRAME);
         mv.visitVarInsn(ALOAD, T_A);
@@ -777,12 +831,20 @@ final class Translator {
                 continue; // the last block: its branch has left or looped
             }
             if (j + 1 < chain.length) {
-                // Block boundary into the next block of the chain, unless the run loop must look first.
+                // Block boundary into the next block of the chain, unless the run loop must look first
+                // (a batched pass has none: the frame granted the whole pass).
                 Label out = new Label();
+                Label on = new Label();
                 exitStubs.add(new Object[] {out, b.endPc()});
+                if (steady) {
+                    mv.visitVarInsn(ILOAD, L_SBAT);
+                    mv.visitJumpInsn(IFNE, on);
+                }
                 boundary(j, b.endPc(), j + 1);
                 mv.visitJumpInsn(IFEQ, out);
+                mv.visitLabel(on);
             } else {
+                settleBatched(false);
                 boundary(j, b.endPc(), -1);
                 mv.visitInsn(POP);
                 lconst(b.endPc());
@@ -816,6 +878,29 @@ final class Translator {
         Insn in = b.insns[i];
         SysReg reg = b.sysReg;
         boolean write = in.op() == Op.MSR_REG;
+        Label accessed = new Label();
+        if (steady) {
+            // A batched pass: the value from the unit's locals, nothing else to do.
+            Label slow = new Label();
+            mv.visitVarInsn(LLOAD, L_SLEFT);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLE, slow);
+            longInc(L_SLEFT, -1);
+            iconst(1);
+            mv.visitVarInsn(ISTORE, L_SBAT);
+            if (in.rd() != 31) {
+                mv.visitVarInsn(LLOAD, L_SVAL);
+                store(in.rd());
+            }
+            mv.visitVarInsn(LLOAD, L_SVAL);
+            mv.visitVarInsn(LLOAD, L_SSTEP);
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(LSTORE, L_SVAL);
+            mv.visitJumpInsn(GOTO, accessed);
+            mv.visitLabel(slow);
+            settleBatched(true); // the frame is called next: the batched passes before this one first
+        }
         iconst(i);
         mv.visitVarInsn(ISTORE, L_IDX);
         iconst(cur);
@@ -866,7 +951,69 @@ final class Translator {
                 mv.visitVarInsn(LLOAD, T_V);
                 store(in.rd());
             }
+            if (steady) {
+                // Ask for batched passes after this one; the next batched read is this one plus a step.
+                mv.visitVarInsn(ALOAD, L_FRAME);
+                mv.visitVarInsn(ALOAD, THIS);
+                mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
+                mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "steady", "(" + CHAIN_D + ")J", false);
+                mv.visitVarInsn(LSTORE, L_SLEFT);
+                mv.visitVarInsn(ALOAD, L_FRAME);
+                mv.visitFieldInsn(GETFIELD, FRAME, "steadyStep", "[J");
+                iconst(0);
+                mv.visitInsn(LALOAD);
+                mv.visitVarInsn(LSTORE, L_SSTEP);
+                mv.visitVarInsn(LLOAD, T_V);
+                mv.visitVarInsn(LLOAD, L_SSTEP);
+                mv.visitInsn(LADD);
+                mv.visitVarInsn(LSTORE, L_SVAL);
+            }
         }
+        mv.visitLabel(accessed);
+    }
+
+    /** Steady loops: the frame's settle of the batched passes (and of the pass in progress if {@code partial}); both counts to zero. */
+    private void settle(boolean partialFromLocal) {
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitVarInsn(ALOAD, THIS);
+        mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
+        mv.visitVarInsn(LLOAD, L_SDONE);
+        if (partialFromLocal) {
+            mv.visitVarInsn(ILOAD, L_SBAT);
+        } else {
+            iconst(0);
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "settle", "(" + CHAIN_D + "JZ)V", false);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, L_SDONE);
+        iconst(0);
+        mv.visitVarInsn(ISTORE, L_SBAT);
+    }
+
+    /**
+     * Steady loops, before the frame is called or the unit leaves: settles the pass in progress if it
+     * is batched (with the whole passes before it); with {@code orDone} also whole batched passes alone.
+     * Emitted only where a batched pass can be (past the head block's MRS, or anywhere with orDone).
+     */
+    private void settleBatched(boolean orDone) {
+        if (!steady || (!orDone && cur == 0)) {
+            return;
+        }
+        Label none = new Label();
+        Label go = new Label();
+        mv.visitVarInsn(ILOAD, L_SBAT);
+        if (orDone) {
+            mv.visitJumpInsn(IFNE, go);
+            mv.visitVarInsn(LLOAD, L_SDONE);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFEQ, none);
+        } else {
+            mv.visitJumpInsn(IFEQ, none);
+        }
+        mv.visitLabel(go);
+        settle(true);
+        mv.visitLabel(none);
     }
 
     /** Pushes {@code value} from the unit's class data (static final field of type {@code desc}). */
@@ -967,6 +1114,7 @@ final class Translator {
             return;
         }
         if (region) {
+            settleBatched(false);
             mv.visitVarInsn(ALOAD, L_FRAME);
             chainBlock(cur);
             mv.visitVarInsn(LLOAD, L_NEXT);
@@ -986,6 +1134,25 @@ final class Translator {
     private void regionExitTo(long target) {
         Label out = new Label();
         exitStubs.add(new Object[] {out, target});
+        if (target == block.pc && steady) {
+            // A batched pass ends: one more to settle; round again unless the pass limit or an interrupt says stop.
+            Label slowEdge = new Label();
+            mv.visitVarInsn(ILOAD, L_SBAT);
+            mv.visitJumpInsn(IFEQ, slowEdge);
+            longInc(L_SDONE, 1);
+            iconst(0);
+            mv.visitVarInsn(ISTORE, L_SBAT);
+            countIteration();
+            mv.visitVarInsn(LLOAD, L_ITER);
+            mv.visitVarInsn(LLOAD, L_MAX);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, out);
+            jumpIfInterruptedOrStale(false, out);
+            mv.visitJumpInsn(GOTO, head);
+            mv.visitLabel(slowEdge);
+        } else {
+            settleBatched(false);
+        }
         if (target == block.pc) {
             boundary(cur, target, 0);
             mv.visitJumpInsn(IFEQ, out);
@@ -1003,10 +1170,15 @@ final class Translator {
     }
 
     private void countIteration() {
-        mv.visitVarInsn(LLOAD, L_ITER);
-        mv.visitInsn(LCONST_1);
+        longInc(L_ITER, 1);
+    }
+
+    /** Adds {@code d} to the long local {@code slot}. */
+    private void longInc(int slot, long d) {
+        mv.visitVarInsn(LLOAD, slot);
+        lconst(d);
         mv.visitInsn(LADD);
-        mv.visitVarInsn(LSTORE, L_ITER);
+        mv.visitVarInsn(LSTORE, slot);
     }
 
     /** Conditional branch: the int condition on the stack is non-zero when taken. */

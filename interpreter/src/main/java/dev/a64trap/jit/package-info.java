@@ -34,6 +34,15 @@
  * whether the unit may go on (budget, checkpoint, interrupt, a write to the page), so a counter read
  * mid-chain includes exactly what the interpreter would have retired.
  *
+ * <p>A steady region loop (two blocks: one ending in the chain's only access, an MRS, and one
+ * branching back to it; no load, store or SIMD&FP call) asks the frame after each MRS it runs through
+ * the handler how many further passes it may batch ({@code JitFrame.steady}): passes whose block
+ * boundaries would all pass the checks above and whose MRS the observer can answer as the value just
+ * read plus a constant step per pass (the vPMU's cycle counter: the pass's cycles if it counts at that
+ * EL, else nothing, and never across an overflow). Batched passes compute the MRS in locals and call
+ * nothing; their accounting is settled in one call ({@code JitFrame.settle}) before the unit leaves or
+ * calls the frame again, so every sum, counter and checkpoint is the interpreter's.
+ *
  * <p>Graph units ({@code Translator.translateGraph}), a second tier: a block the run loop has entered
  * {@code a64trap.jit.graph.threshold} times through its unit (off by default) is recompiled with the
  * blocks it reaches by direct branches on its 4 KiB page (up to 16 blocks, 96 instructions, 3000

@@ -104,6 +104,11 @@ public final class HostedVcpu implements RunObserver, EventClock {
     private boolean irqLevel;
     private long irqRises;
     private PlantedBug plantedBug;
+    /**
+     * The reader of this vCPU's own PMCCNTR_EL0 row (null while a planted bug wraps the rows): the
+     * table keeps it through its copies of the row, so a block's descriptor with it is that row.
+     */
+    private SysReg.Reader cycleReader;
 
     /**
      * Creates the VM and vCPU and performs the VMM's plan: KVM_ARM_VCPU_INIT, the attribute steps,
@@ -297,6 +302,9 @@ public final class HostedVcpu implements RunObserver, EventClock {
                         vpmuChanged(); // a counter it starts must see the blocks that follow
                     });
             rows.add(plantedBug == null ? row : plantedBug.apply(row));
+            if (reg == PmuReg.PMCCNTR && plantedBug == null) {
+                cycleReader = reader;
+            }
         }
         return rows;
     }
@@ -435,6 +443,43 @@ public final class HostedVcpu implements RunObserver, EventClock {
     }
 
     /**
+     * A region loop of {@code chain} that just read PMCCNTR_EL0 through this vCPU's reader at {@code el}
+     * (its only system-register access) and reads it again each pass: each pass adds the chain's
+     * cycles to the counter if it counts at {@code el} (else nothing), and no read folds an overflow
+     * while the vPMU's room lasts. Nothing else here changes between the passes but the sums
+     * {@link #retiredTimes} adds, which are linear.
+     */
+    @Override
+    public long steadyPasses(SysReg reg, Block[] chain, int el, long[] step) {
+        if (reg.reader() != cycleReader || cycleReader == null || model == null || failEntry != null) {
+            return 0;
+        }
+        long room = pmu.cycleCounterSteadyRoom(el);
+        if (room < 0) {
+            step[0] = 0;
+            steadyGrants++;
+            return Long.MAX_VALUE;
+        }
+        long perPass = 0;
+        for (Block b : chain) {
+            perPass += BlockSums.of(b).cycles(model);
+        }
+        if (perPass <= 0 || room < perPass) {
+            return 0;
+        }
+        step[0] = perPass;
+        steadyGrants++;
+        return room / perPass;
+    }
+
+    private long steadyGrants;
+
+    /** How often a region loop was allowed to batch passes of its PMCCNTR reads ({@link #steadyPasses}). */
+    public long steadyGrants() {
+        return steadyGrants;
+    }
+
+    /**
      * {@code times} whole executions of a block: its cycles at once (guest time and the cycle
      * counter, read most, stay plain sums), its other events deferred (usually one increment).
      */
@@ -450,7 +495,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         }
         if (s.lazyCount != 0 && s.lazyEl == el && s.lazyPcw == pcWrites) {
             s.lazyCount += times;
-        } else if (lazy) {
+        } else if (lazy && anyCounting) { // nothing counts: the totals stay as they are, nothing to defer
             defer(s, el, pcWrites, nextPc, times);
         } else if (anyCounting) {
             addEvents(s, totals[el], pcWrites, times);

@@ -568,6 +568,27 @@ public final class Vpmu {
         return v;
     }
 
+    /**
+     * Right after a PMCCNTR_EL0 read at {@code el} that did not UNDEF, for a loop that reads it again
+     * and does nothing else to the vPMU: how many more cycles may reach the clock (CPU_CYCLES at
+     * {@code el}) while each later read only adds them to the value read now — no overflow folds,
+     * nothing else changes. -1: the counter does not count at {@code el} (later reads return the same
+     * value); 0: none. No side effect.
+     */
+    public long cycleCounterSteadyRoom(int el) {
+        if (!vcpu.hasPmu()) {
+            return 0;
+        }
+        if ((counting >>> CYCLE_IDX & 1) == 0 || (elBits[CYCLE_IDX] >>> el & 1) == 0) {
+            return -1;
+        }
+        long h = headroom(CYCLE_IDX);
+        if (h == Long.MAX_VALUE) {
+            return Long.MAX_VALUE; // 2^63 cycles or more to go
+        }
+        return Math.max(0, h - 1 - (clockSum(CYCLE_IDX) - snap[CYCLE_IDX]));
+    }
+
     private long counterRead(int i) {
         materialise(i);
         updateIrq();

@@ -30,6 +30,27 @@ class JitGraphDifferentialTest {
     void randomProgramsOfManyBlocksAgreeWithTheInterpreter() {
         long seed = Long.getLong("a64trap.test.seed", 0x6A9F_0A64L);
         int programs = Integer.getInteger("a64trap.test.graphPrograms", 10_000);
+        long graphs = runPrograms(seed, programs, 0, null);
+        assertTrue(graphs > programs, "graph units were made: " + graphs);
+    }
+
+    /**
+     * The same programs with one unit per block (no graph units): the run loop goes from one unit
+     * straight into the next wherever it would find nothing else to do at the block boundary, and
+     * the budgets, checkpoints and observer sums must still be the interpreter's.
+     */
+    @Test
+    void randomProgramsOfChainedBlockUnitsAgreeWithTheInterpreter() {
+        long seed = Long.getLong("a64trap.test.seed", 0x6A9F_0A64L) + 1;
+        int programs = Integer.getInteger("a64trap.test.graphPrograms", 10_000);
+        long[] chained = new long[1];
+        long graphs = runPrograms(seed, programs, Integer.MAX_VALUE, chained);
+        assertEquals(0, graphs, "no graph units");
+        assertTrue(chained[0] > 10L * programs, "units entered straight from the unit before: " + chained[0]);
+    }
+
+    /** Runs {@code programs} random programs both ways; returns the graph units made, adds the chained entries to {@code chained}. */
+    private static long runPrograms(long seed, int programs, int hotThreshold, long[] chained) {
         Random rnd = new Random(seed);
         int[] pool = JitDifferentialTest.pool(seed);
         long graphs = 0;
@@ -39,8 +60,11 @@ class JitGraphDifferentialTest {
             if (p % 200 == 0) { // a fresh pair now and then; in between, new code drops the old blocks
                 if (jit != null) {
                     graphs += jit.graphCount();
+                    if (chained != null) {
+                        chained[0] += pair.compiled.interp.chainedEntries();
+                    }
                 }
-                jit = new Jit(0, 0, p % 1000 == 0, null);
+                jit = new Jit(0, hotThreshold, p % 1000 == 0, null);
                 pair = new Pair(jit);
                 pair.vectors();
             }
@@ -74,7 +98,10 @@ class JitGraphDifferentialTest {
             }
         }
         graphs += jit.graphCount();
-        assertTrue(graphs > programs, "graph units were made: " + graphs);
+        if (chained != null) {
+            chained[0] += pair.compiled.interp.chainedEntries();
+        }
+        return graphs;
     }
 
     /**

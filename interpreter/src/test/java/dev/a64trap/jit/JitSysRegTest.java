@@ -182,6 +182,47 @@ class JitSysRegTest {
         }
     }
 
+    /**
+     * Issue 14's loop (guest-images/src/pmccntr-loop.S: {@code loop: mrs x1, pmccntr_el0; sub x3, x1, x4;
+     * mov x4, x1; cmp x3, x5; csel x5, x3, x5, hi; subs x2, x2, #1; b.ne loop}, 3000 passes), a steady
+     * region loop whose passes run batched: after {@code msr pmccntr_el0} of 0xFFFFF000 with PMCR.LC = 0
+     * and the overflow interrupt enabled, so the counter overflows at 2^32 mid-loop and the batches
+     * must stop short of it. Runs cut by budgets anywhere, resumed, in each PMU mode, pinned and
+     * migrating every 20 us (the default PMU's counter stalls on the other cores): the interpreter's
+     * state, counters, overflow flag and interrupt line after every cut, and batches did run.
+     * Words from aarch64-linux-gnu-as 2.40.
+     */
+    @Test
+    void steadyPmccntrLoopBatchesAndMatchesTheInterpreter() throws ImageLoadException {
+        int[] words = {0xd2800020, 0xd51b9c00, 0xd2b00000, 0xd51b9c20, 0xd5189e20, 0xd29e0006, 0xf2bfffe6,
+            0xd51b9d06, 0xd2817702, 0xd2800004, 0xd2800005,
+            0xd53b9d01, 0xcb040023, 0xaa0103e4, 0xeb05007f, 0x9a858065, 0xf1000442, 0x54ffff41, 0x14000000};
+        for (String pmu : List.of("fixed-counters-only", "default", "pmu:armv8_cortex_a55")) {
+            for (String sched : List.of("pinned:0", "random:20")) {
+                if (pmu.startsWith("pmu:") && sched.startsWith("random")) {
+                    sched = "random:20:0-3"; // SET_PMU: the vCPU may only run on the A55s
+                }
+                for (int threshold : new int[] {0, 3}) {
+                    String what = pmu + " " + sched + " threshold " + threshold;
+                    Boards b = new Boards(bytes(words), pmu, sched, threshold);
+                    Random rnd = new Random(what.hashCode());
+                    long at = 0;
+                    while (at < 11 + 7 * 3000 + 50) {
+                        at += 1 + rnd.nextInt(rnd.nextBoolean() ? 30 : 4000);
+                        b.run(at, what + " budget " + at);
+                    }
+                    Cpu c = b.jit.cpu();
+                    assertEquals(0, c.x[2], what + ": loop finished");
+                    assertTrue(c.x[5] > 0, what + ": cycles between reads");
+                    assertTrue(b.jit.hostedVcpu().steadyGrants() > 0, what + ": passes ran batched");
+                    if (sched.equals("pinned:0")) {
+                        assertTrue(b.jit.hostedVcpu().irqLevel(), what + ": the cycle counter overflowed");
+                    }
+                }
+            }
+        }
+    }
+
     /** System-register words (aarch64-linux-gnu-as 2.40) with Rt = x0; the generator picks Rt. */
     static final int[] SYSREG = {
         0xd53b9d00, 0xd51b9d00, // mrs/msr pmccntr_el0
