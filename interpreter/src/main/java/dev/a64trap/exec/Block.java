@@ -44,6 +44,17 @@ public final class Block {
     int hot;
     /** {@link CompiledBlock#graph()} of {@link #compiled}, read once. */
     boolean compiledGraph;
+    /** Whether {@link #compiled} is a plain block unit (not a prefix, region or graph unit), read once. */
+    boolean compiledPlain;
+    /**
+     * The run loop's last two successors of this block, for going from unit to unit without the
+     * block cache; valid while {@link BlockCache#invalidations()} equals {@link #succGen}.
+     */
+    Block succ0;
+    Block succ1;
+    long succGen = -1;
+    /** {@code insns.length}, without a load of the array. */
+    final int len;
     /** Set when the block is dropped for a write to its page: a compiled loop must not go round again. */
     public boolean stale;
     /** The {@link RunObserver}'s own per-block data (e.g. its event sums), computed once on first use. */
@@ -55,6 +66,7 @@ public final class Block {
         this.codeLo = pc;
         this.codeHi = pc + 4L * insns.length;
         this.insns = insns;
+        this.len = insns.length;
         this.uops = new Uop[insns.length];
         this.code = new int[insns.length];
         this.imms = new long[insns.length];

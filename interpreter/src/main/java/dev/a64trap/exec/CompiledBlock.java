@@ -6,9 +6,13 @@ import dev.a64trap.cpu.Cpu;
  * A block translated to JVM bytecode (by {@code dev.a64trap.jit}). It runs the whole block, and
  * again while the block branches back to its own start, at most {@code maxIterations} times, with
  * exactly the interpreter's semantics; the interpreter does the block-level bookkeeping (retired
- * count, events, exception entry) from what it returns.
+ * count, events, exception entry) from what it returns. An abstract class rather than an interface:
+ * the run loop calls every unit from one site, and a virtual call costs less there than an
+ * interface call.
  */
-public interface CompiledBlock {
+public abstract class CompiledBlock {
+    protected CompiledBlock() {}
+
     /**
      * Runs from {@code b.pc} with the state in {@code cpu}. Returns the number of whole executions of
      * the block retired. On return {@code cpu.x}/{@code cpu.nzcv} hold the architectural state and
@@ -16,14 +20,14 @@ public interface CompiledBlock {
      * instruction {@code f.faultIndex} of the following (partial) execution, with the registers as
      * after the previous instruction.
      */
-    long run(Cpu cpu, Block b, JitFrame f, long maxIterations);
+    public abstract long run(Cpu cpu, Block b, JitFrame f, long maxIterations);
 
     /**
      * True when the unit covers all instructions but the block's last (a system or exception-generating
      * instruction the JIT leaves to the interpreter's general path). Such a unit runs at most once and
      * stops with {@code f.nextPc} = the last instruction's PC.
      */
-    boolean prefixOnly();
+    public abstract boolean prefixOnly();
 
     /**
      * True for a region unit: {@code b} ends with an MRS/MSR of a known system register and the unit
@@ -34,7 +38,7 @@ public interface CompiledBlock {
      * {@code f.faultBlock} and {@code f.faultIndex} (the registers as before that instruction). Its
      * return value is not used.
      */
-    boolean region();
+    public abstract boolean region();
 
     /**
      * True for a graph unit: {@code b} and the blocks reachable from it by direct branches (and returns
@@ -46,7 +50,7 @@ public interface CompiledBlock {
      * its page). On a fault, {@code f.faultBlock}/{@code f.faultIndex} as for region units, and the
      * return value is the retired count at the start of that block.
      */
-    default boolean graph() {
+    public boolean graph() {
         return false;
     }
 }

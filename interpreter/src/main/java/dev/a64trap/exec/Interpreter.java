@@ -111,7 +111,11 @@ public final class Interpreter {
     /** Installs a JIT (null: interpret only). Blocks are compiled once they have run {@code threshold()} times. */
     public void setCompiler(BlockCompiler c) {
         compiler = c;
+        hotThreshold = c == null ? Integer.MAX_VALUE : c.hotThreshold();
     }
+
+    /** {@link BlockCompiler#hotThreshold()} of {@link #compiler}, read once. */
+    private int hotThreshold = Integer.MAX_VALUE;
 
     /** The installed JIT, or null. */
     public BlockCompiler compiler() {
@@ -334,191 +338,200 @@ public final class Interpreter {
                     continue;
                 }
             }
-            // ---- run the block (inlined here: no call per block)
-            Uop[] ops = b.uops;
-            final int[] code = b.code;
-            final long[] imms = b.imms;
-            int n = ops.length;
-            boolean whole = true;
-            if (remaining < n) {
-                n = (int) remaining;
-                whole = false;
-            }
-            final long[] x = this.x;
-            final long base = cpu.retired;
-            final int el = cpu.el;
-            int i = 0;
-            if (trace != null) {
-                runTraced(b, n, whole);
-                continue;
-            }
-            if (debugHook != null) {
-                runDebug(b, n);
-                continue;
-            }
-            try {
-                for (; i < n; i++) {
-                    final int c = code[i];
-                    switch (c & 63) {
-                        case Uop.ADD64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + imms[i];
-                        case Uop.ADD32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] + imms[i]) & Alu.MASK32;
-                        case Uop.ADDS64 -> {
-                            long a = x[c >>> 12 & 63];
-                            cpu.nzcv = Alu.addFlags64(a, imms[i], (c >>> 24 & 1));
-                            x[c >>> 6 & 63] = a + imms[i] + (c >>> 24 & 1);
-                        }
-                        case Uop.ADDS32 -> {
-                            long a = x[c >>> 12 & 63];
-                            cpu.nzcv = Alu.addFlags32(a, imms[i], (c >>> 24 & 1));
-                            x[c >>> 6 & 63] = (a + imms[i] + (c >>> 24 & 1)) & Alu.MASK32;
-                        }
-                        case Uop.ADDS64_BC -> {
-                            long a = x[c >>> 12 & 63];
-                            long bv = imms[i];
-                            int cin = c >>> 24 & 1;
-                            int f = Alu.addFlags64(a, bv, cin);
-                            cpu.nzcv = f;
-                            x[c >>> 6 & 63] = a + bv + cin;
-                            if (i + 1 < n) { // the B.cond, unless the budget ends between them
-                                i++;
-                                pc += 4;
-                                if (Alu.condHolds(code[i] >>> 25, f)) {
-                                    pc = imms[i] - 4;
-                                }
-                            }
-                        }
-                        case Uop.ADDS32_BC -> {
-                            long a = x[c >>> 12 & 63];
-                            long bv = imms[i];
-                            int cin = c >>> 24 & 1;
-                            int f = Alu.addFlags32(a, bv, cin);
-                            cpu.nzcv = f;
-                            x[c >>> 6 & 63] = (a + bv + cin) & Alu.MASK32;
-                            if (i + 1 < n) {
-                                i++;
-                                pc += 4;
-                                if (Alu.condHolds(code[i] >>> 25, f)) {
-                                    pc = imms[i] - 4;
-                                }
-                            }
-                        }
-                        case Uop.ADDSR64_BC -> {
-                            long a = x[c >>> 12 & 63];
-                            long bv = x[c >>> 18 & 63] << imms[i];
-                            int cin = c >>> 24 & 1;
-                            if (cin != 0) {
-                                bv = ~bv;
-                            }
-                            int f = Alu.addFlags64(a, bv, cin);
-                            cpu.nzcv = f;
-                            x[c >>> 6 & 63] = a + bv + cin;
-                            if (i + 1 < n) {
-                                i++;
-                                pc += 4;
-                                if (Alu.condHolds(code[i] >>> 25, f)) {
-                                    pc = imms[i] - 4;
-                                }
-                            }
-                        }
-                        case Uop.ADDR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + (x[c >>> 18 & 63] << imms[i]);
-                        case Uop.SUBR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] - (x[c >>> 18 & 63] << imms[i]);
-                        case Uop.ADDR32 -> {
-                            long bv = x[c >>> 18 & 63] << imms[i];
-                            x[c >>> 6 & 63] = ((c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv) & Alu.MASK32;
-                        }
-                        case Uop.ADDSR64 -> {
-                            long a = x[c >>> 12 & 63];
-                            long bv = x[c >>> 18 & 63] << imms[i];
-                            if ((c >>> 24 & 1) != 0) {
-                                bv = ~bv;
-                            }
-                            cpu.nzcv = Alu.addFlags64(a, bv, (c >>> 24 & 1));
-                            x[c >>> 6 & 63] = a + bv + (c >>> 24 & 1);
-                        }
-                        case Uop.ADDSR32 -> {
-                            long a = x[c >>> 12 & 63];
-                            long bv = (x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                            if ((c >>> 24 & 1) != 0) {
-                                bv = ~bv;
-                            }
-                            cpu.nzcv = Alu.addFlags32(a, bv, (c >>> 24 & 1));
-                            x[c >>> 6 & 63] = (a + bv + (c >>> 24 & 1)) & Alu.MASK32;
-                        }
-                        case Uop.AND64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i];
-                        case Uop.ORR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i];
-                        case Uop.EOR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i];
-                        case Uop.AND32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                        case Uop.ORR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                        case Uop.EOR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                        case Uop.AND64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                        case Uop.ORR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                        case Uop.EOR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                        case Uop.BIC64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & ~(x[c >>> 18 & 63] << imms[i]);
-                        case Uop.ADDR64S -> {
-                            long bv = Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                            x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
-                        }
-                        case Uop.MOVI -> x[c >>> 6 & 63] = imms[i];
-                        case Uop.LDR_OFF -> x[c >>> 6 & 63] = Lsu.read(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), false);
-                        case Uop.STR_OFF -> Lsu.write(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), x[c >>> 6 & 63], false);
-                        case Uop.BCOND -> {
-                            if (Alu.condHolds((c >>> 25), cpu.nzcv)) {
-                                pc = imms[i] - 4;
-                            }
-                        }
-                        case Uop.CBZ64 -> {
-                            if (x[c >>> 12 & 63] == 0) {
-                                pc = imms[i] - 4;
-                            }
-                        }
-                        case Uop.CBNZ64 -> {
-                            if (x[c >>> 12 & 63] != 0) {
-                                pc = imms[i] - 4;
-                            }
-                        }
-                        case Uop.CBZ32 -> {
-                            if ((int) x[c >>> 12 & 63] == 0) {
-                                pc = imms[i] - 4;
-                            }
-                        }
-                        case Uop.CBNZ32 -> {
-                            if ((int) x[c >>> 12 & 63] != 0) {
-                                pc = imms[i] - 4;
-                            }
-                        }
-                        case Uop.BRANCH -> pc = imms[i] - 4;
-                        case Uop.BL -> {
-                            x[30] = pc + 4;
-                            pc = imms[i] - 4;
-                        }
-                        case Uop.RET -> pc = x[c >>> 12 & 63] - 4;
-                        default -> {
-                            // General path, out of line so the fast loop makes no calls of its own.
-                            // It may read the clock (MRS CNTVCT): retire what precedes it first.
-                            pc = slow(b, i, pc, base + i) - 4;
-                        }
-                    }
-                    pc += 4;
-                }
-            } catch (GuestFault f) {
-                faultInBlock(b, base + i, i, el, b.pc + 4L * i, f);
-                continue;
-            }
-            cpu.retired = base + n;
-            cpu.pc = pc;
-            if (whole) {
-                Events e = events;
-                e.branches += b.branches;
-                e.loads += b.loads;
-                e.stores += b.stores;
-            } else {
-                count(b, n);
-            }
-            if (observer != null) {
-                observer.retired(b, n, el, pc);
-            }
+            interpret(b, remaining, pc);
         }
         return stop;
+    }
+
+    /**
+     * Interprets {@code b} (at most {@code remaining} of its instructions) from {@code pc} = its start.
+     * Its own method, not part of the loop in {@link #slice}: HotSpot recompiles this large switch
+     * whenever a path it had not seen turns up (a new instruction kind, a flag case), and the run
+     * loop and the compiled-unit dispatch then stay compiled meanwhile.
+     */
+    private void interpret(Block b, long remaining, long pc) {
+        Uop[] ops = b.uops;
+        final int[] code = b.code;
+        final long[] imms = b.imms;
+        int n = ops.length;
+        boolean whole = true;
+        if (remaining < n) {
+            n = (int) remaining;
+            whole = false;
+        }
+        final long[] x = this.x;
+        final long base = cpu.retired;
+        final int el = cpu.el;
+        int i = 0;
+        if (trace != null) {
+            runTraced(b, n, whole);
+            return;
+        }
+        if (debugHook != null) {
+            runDebug(b, n);
+            return;
+        }
+        try {
+            for (; i < n; i++) {
+                final int c = code[i];
+                switch (c & 63) {
+                    case Uop.ADD64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + imms[i];
+                    case Uop.ADD32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] + imms[i]) & Alu.MASK32;
+                    case Uop.ADDS64 -> {
+                        long a = x[c >>> 12 & 63];
+                        cpu.nzcv = Alu.addFlags64(a, imms[i], (c >>> 24 & 1));
+                        x[c >>> 6 & 63] = a + imms[i] + (c >>> 24 & 1);
+                    }
+                    case Uop.ADDS32 -> {
+                        long a = x[c >>> 12 & 63];
+                        cpu.nzcv = Alu.addFlags32(a, imms[i], (c >>> 24 & 1));
+                        x[c >>> 6 & 63] = (a + imms[i] + (c >>> 24 & 1)) & Alu.MASK32;
+                    }
+                    case Uop.ADDS64_BC -> {
+                        long a = x[c >>> 12 & 63];
+                        long bv = imms[i];
+                        int cin = c >>> 24 & 1;
+                        int f = Alu.addFlags64(a, bv, cin);
+                        cpu.nzcv = f;
+                        x[c >>> 6 & 63] = a + bv + cin;
+                        if (i + 1 < n) { // the B.cond, unless the budget ends between them
+                            i++;
+                            pc += 4;
+                            if (Alu.condHolds(code[i] >>> 25, f)) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                    }
+                    case Uop.ADDS32_BC -> {
+                        long a = x[c >>> 12 & 63];
+                        long bv = imms[i];
+                        int cin = c >>> 24 & 1;
+                        int f = Alu.addFlags32(a, bv, cin);
+                        cpu.nzcv = f;
+                        x[c >>> 6 & 63] = (a + bv + cin) & Alu.MASK32;
+                        if (i + 1 < n) {
+                            i++;
+                            pc += 4;
+                            if (Alu.condHolds(code[i] >>> 25, f)) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                    }
+                    case Uop.ADDSR64_BC -> {
+                        long a = x[c >>> 12 & 63];
+                        long bv = x[c >>> 18 & 63] << imms[i];
+                        int cin = c >>> 24 & 1;
+                        if (cin != 0) {
+                            bv = ~bv;
+                        }
+                        int f = Alu.addFlags64(a, bv, cin);
+                        cpu.nzcv = f;
+                        x[c >>> 6 & 63] = a + bv + cin;
+                        if (i + 1 < n) {
+                            i++;
+                            pc += 4;
+                            if (Alu.condHolds(code[i] >>> 25, f)) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                    }
+                    case Uop.ADDR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + (x[c >>> 18 & 63] << imms[i]);
+                    case Uop.SUBR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] - (x[c >>> 18 & 63] << imms[i]);
+                    case Uop.ADDR32 -> {
+                        long bv = x[c >>> 18 & 63] << imms[i];
+                        x[c >>> 6 & 63] = ((c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv) & Alu.MASK32;
+                    }
+                    case Uop.ADDSR64 -> {
+                        long a = x[c >>> 12 & 63];
+                        long bv = x[c >>> 18 & 63] << imms[i];
+                        if ((c >>> 24 & 1) != 0) {
+                            bv = ~bv;
+                        }
+                        cpu.nzcv = Alu.addFlags64(a, bv, (c >>> 24 & 1));
+                        x[c >>> 6 & 63] = a + bv + (c >>> 24 & 1);
+                    }
+                    case Uop.ADDSR32 -> {
+                        long a = x[c >>> 12 & 63];
+                        long bv = (x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                        if ((c >>> 24 & 1) != 0) {
+                            bv = ~bv;
+                        }
+                        cpu.nzcv = Alu.addFlags32(a, bv, (c >>> 24 & 1));
+                        x[c >>> 6 & 63] = (a + bv + (c >>> 24 & 1)) & Alu.MASK32;
+                    }
+                    case Uop.AND64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i];
+                    case Uop.ORR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i];
+                    case Uop.EOR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i];
+                    case Uop.AND32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                    case Uop.ORR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                    case Uop.EOR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
+                    case Uop.AND64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                    case Uop.ORR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                    case Uop.EOR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                    case Uop.BIC64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & ~(x[c >>> 18 & 63] << imms[i]);
+                    case Uop.ADDR64S -> {
+                        long bv = Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
+                        x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
+                    }
+                    case Uop.MOVI -> x[c >>> 6 & 63] = imms[i];
+                    case Uop.LDR_OFF -> x[c >>> 6 & 63] = Lsu.read(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), false);
+                    case Uop.STR_OFF -> Lsu.write(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), x[c >>> 6 & 63], false);
+                    case Uop.BCOND -> {
+                        if (Alu.condHolds((c >>> 25), cpu.nzcv)) {
+                            pc = imms[i] - 4;
+                        }
+                    }
+                    case Uop.CBZ64 -> {
+                        if (x[c >>> 12 & 63] == 0) {
+                            pc = imms[i] - 4;
+                        }
+                    }
+                    case Uop.CBNZ64 -> {
+                        if (x[c >>> 12 & 63] != 0) {
+                            pc = imms[i] - 4;
+                        }
+                    }
+                    case Uop.CBZ32 -> {
+                        if ((int) x[c >>> 12 & 63] == 0) {
+                            pc = imms[i] - 4;
+                        }
+                    }
+                    case Uop.CBNZ32 -> {
+                        if ((int) x[c >>> 12 & 63] != 0) {
+                            pc = imms[i] - 4;
+                        }
+                    }
+                    case Uop.BRANCH -> pc = imms[i] - 4;
+                    case Uop.BL -> {
+                        x[30] = pc + 4;
+                        pc = imms[i] - 4;
+                    }
+                    case Uop.RET -> pc = x[c >>> 12 & 63] - 4;
+                    default -> {
+                        // General path, out of line so the fast loop makes no calls of its own.
+                        // It may read the clock (MRS CNTVCT): retire what precedes it first.
+                        pc = slow(b, i, pc, base + i) - 4;
+                    }
+                }
+                pc += 4;
+            }
+        } catch (GuestFault f) {
+            faultInBlock(b, base + i, i, el, b.pc + 4L * i, f);
+            return;
+        }
+        cpu.retired = base + n;
+        cpu.pc = pc;
+        if (whole) {
+            Events e = events;
+            e.branches += b.branches;
+            e.loads += b.loads;
+            e.stores += b.stores;
+        } else {
+            count(b, n);
+        }
+        if (observer != null) {
+            observer.retired(b, n, el, pc);
+        }
     }
 
     private CompiledBlock compile(Block b) {
@@ -529,6 +542,7 @@ public final class Interpreter {
             b.compiledPrefix = cb.prefixOnly();
             b.compiledRegion = cb.region();
             b.compiledGraph = cb.graph();
+            b.compiledPlain = !b.compiledPrefix && !b.compiledRegion && !b.compiledGraph;
         }
         b.compiled = cb;
         return cb;
@@ -547,6 +561,7 @@ public final class Interpreter {
         b.compiledPrefix = hot.prefixOnly();
         b.compiledRegion = hot.region();
         b.compiledGraph = hot.graph();
+        b.compiledPlain = !b.compiledPrefix && !b.compiledRegion && !b.compiledGraph;
         b.compiled = hot;
         return hot;
     }
@@ -578,85 +593,121 @@ public final class Interpreter {
             return;
         }
         if (b.compiledPrefix) {
-            runUnit(b, cb, limit - cpu.retired);
+            runUnit(b, cb, limit);
             return;
         }
-        for (int n = CHAIN_BLOCKS; runUnit(b, cb, limit - cpu.retired) && --n > 0; ) {
-            // the loop's checks at a block boundary, all of which must find nothing to do
-            if (interruptRequested || cpu.retired >= checkpoint || interruptLines != 0 || stop != null
-                    || cpu.sys.debugArmed || cpu.illegalState) {
+        for (int n = CHAIN_BLOCKS; runUnit(b, cb, limit) && --n > 0; ) {
+            b = nextUnit(b, cpu.pc, limit);
+            if (b == null) {
                 return;
             }
-            long pc = cpu.pc;
-            Block nb = cache.get(pc);
-            if (nb == null || (pc & 3) != 0) {
-                return;
-            }
-            Mmu.Tlb t = cpu.tlb;
-            if (t != null) { // MMU on: a TLB hit only (a walk is the loop's business)
-                int i = (int) (pc >>> 12) & Mmu.TLB_MASK;
-                if (t.exec[i] != pc >>> 12 || nb.pa != pc + t.addend[i]) {
-                    return;
-                }
-            }
-            cb = nb.compiled;
-            if (cb == null || nb.compiledGraph || nb.compiledRegion || nb.compiledPrefix
-                    || limit - cpu.retired < nb.insns.length
-                    || (nb.hot >= 0 && nb.hot >= compiler.hotThreshold() - 1)) {
-                return; // the loop compiles, counts towards the second tier, or runs it otherwise
-            }
-            if (nb.hot >= 0) {
-                nb.hot++;
-            }
-            chained++;
-            b = nb;
+            cb = b.compiled;
         }
     }
 
     /**
-     * Runs a block's unit for as many whole executions of {@code b} as {@code remaining} allows,
-     * stopping at the first block boundary at or past the checkpoint, as the loop above would.
-     * Returns false when it stopped at a fault.
+     * The block at {@code pc}, where {@code from} went on to, when the loop above would at this block
+     * boundary do nothing but find it and run its (plain) unit; else null. Counts the entry towards
+     * the second tier. The block comes from {@code from}'s successor links while no code has been
+     * invalidated since they were set (a block the cache has since replaced in its slot is the same
+     * code, still dropped on a write to it), else from the cache.
      */
-    private boolean runUnit(Block b, CompiledBlock cb, long remaining) {
-        int len = b.length();
-        long base = cpu.retired;
-        long toCheckpoint = checkpoint - base; // > 0 here
+    private Block nextUnit(Block from, long pc, long limit) {
+        // the loop's checks at a block boundary, all of which must find nothing to do
+        if (interruptRequested || cpu.retired >= checkpoint || interruptLines != 0 || stop != null
+                || cpu.sys.debugArmed || cpu.illegalState) {
+            return null;
+        }
+        long gen = cache.invalidations();
+        Block nb = from.succ0;
+        if (from.succGen != gen || nb == null || nb.pc != pc) {
+            nb = from.succ1;
+            if (from.succGen != gen || nb == null || nb.pc != pc) {
+                nb = cache.get(pc);
+                if (nb == null || (pc & 3) != 0) {
+                    return null;
+                }
+                if (from.succGen != gen) {
+                    from.succGen = gen;
+                    from.succ1 = null;
+                } else {
+                    from.succ1 = from.succ0;
+                }
+                from.succ0 = nb;
+            }
+        }
+        Mmu.Tlb t = cpu.tlb;
+        if (t != null) { // MMU on: a TLB hit only (a walk is the loop's business)
+            int i = (int) (pc >>> 12) & Mmu.TLB_MASK;
+            if (t.exec[i] != pc >>> 12 || nb.pa != pc + t.addend[i]) {
+                return null;
+            }
+        }
+        if (!nb.compiledPlain || limit - cpu.retired < nb.len || (nb.hot >= 0 && nb.hot >= hotThreshold - 1)) {
+            return null; // the loop compiles, counts towards the second tier, or runs it otherwise
+        }
+        if (nb.hot >= 0) {
+            nb.hot++;
+        }
+        chained++;
+        return nb;
+    }
+
+    /** Passes of {@code b}'s unit per call: the budget's {@code remaining} and the checkpoint allow no more. */
+    private long passes(Block b, long remaining) {
+        int len = b.len;
+        long toCheckpoint = checkpoint - cpu.retired; // > 0 here
         long max = MAX_PASSES;
         if (remaining < MAX_PASSES * len || toCheckpoint < MAX_PASSES * len) { // rare: no divisions per block
             max = Math.min(remaining / len, MAX_PASSES);
             max = Math.min(max, toCheckpoint / len + (toCheckpoint % len != 0 ? 1 : 0));
         }
+        return max;
+    }
+
+    /**
+     * Runs a block's unit for as many whole executions of {@code b} as the budget (ending at retired
+     * count {@code limit}) allows, stopping at the first block boundary at or past the checkpoint, as
+     * the loop above would. Returns false when it stopped at a fault.
+     */
+    private boolean runUnit(Block b, CompiledBlock cb, long limit) {
         final int el = cpu.el;
         JitFrame f = jitFrame;
         f.fault = null;
-        long k = cb.run(cpu, b, f, max);
-        if (b.compiledPrefix && f.fault == null) {
+        long base = cpu.retired;
+        long k = cb.run(cpu, b, f, passes(b, limit - base));
+        GuestFault fault = f.fault;
+        if (fault == null && b.compiledPrefix) {
             finishPrefix(b, base, el);
             return false;
         }
+        if (fault != null) {
+            f.fault = null;
+            retired(b, k, el, b.pc);
+            int i = f.faultIndex;
+            faultInBlock(b, base + k * b.len + i, i, el, b.pc + 4L * i, fault);
+            return false;
+        }
+        retired(b, k, el, f.nextPc);
+        cpu.retired = base + k * b.len;
+        cpu.pc = f.nextPc;
+        return true;
+    }
+
+    /** A unit's {@code k} whole passes of {@code b}, each but the last back to its start, the last on to {@code nextPc}: events and observer. */
+    private void retired(Block b, long k, int el, long nextPc) {
         Events e = events;
         e.branches += k * b.branches;
         e.loads += k * b.loads;
         e.stores += k * b.stores;
-        GuestFault fault = f.fault;
         if (observer != null) {
             if (k > 1) {
                 observer.retiredLoop(b, k - 1, el); // each pass but the last looped back to the start
             }
             if (k > 0) {
-                observer.retired(b, len, el, fault != null ? b.pc : f.nextPc);
+                observer.retired(b, b.len, el, nextPc);
             }
         }
-        if (fault != null) {
-            f.fault = null;
-            int i = f.faultIndex;
-            faultInBlock(b, base + k * len + i, i, el, b.pc + 4L * i, fault);
-            return false;
-        }
-        cpu.retired = base + k * len;
-        cpu.pc = f.nextPc;
-        return true;
     }
 
     /**
@@ -770,50 +821,57 @@ public final class Interpreter {
     }
 
     /**
-     * A steady region loop ({@code chain} = [the block ending in its one MRS, the block after it that
-     * branches back]) right after that MRS: how many further whole passes it may run with their
-     * accounting deferred to {@link #regionSettle} — every block boundary of them would pass
-     * {@link #regionNext}'s checks (checkpoint, budget; nothing in such passes changes the others) and
-     * the observer says the MRS reads {@code step[0]} more each pass. 0: run them one by one.
+     * A steady region loop ({@code chain}: blocks ending in its MRSs, then one that branches back) right
+     * after the last MRS of a pass: how many further whole passes it may run with their accounting
+     * deferred to {@link #regionSettle} — every block boundary of them would pass {@link #regionNext}'s
+     * checks (checkpoint, budget; nothing in such passes changes the others) and the observer says
+     * each MRS reads {@code step[0]} more each pass. 0: run them one by one.
      */
     long regionSteady(Block[] chain, long[] step) {
         RunObserver o = observer;
         if (o == null || regionHead.stale || interruptRequested || cpu.mmu.epoch() != regionEpoch || cpu.sys.debugArmed) {
             return 0;
         }
-        Block a = chain[0];
-        long len = a.insns.length + chain[1].insns.length;
-        // batched pass q starts at regionStart + (q + 1) * len; its last boundary, at the start of the
-        // pass after it, must still be below the checkpoint with room in the budget for the head block
-        long room = Math.min(checkpoint - 1, regionLimit - a.insns.length) - regionStart;
+        int n = chain.length;
+        long len = 0;
+        long start = regionStart; // this pass's start: regionStart is that of its block n - 2
+        for (int j = 0; j < n; j++) {
+            len += chain[j].insns.length;
+            start -= j < n - 2 ? chain[j].insns.length : 0;
+        }
+        // batched pass q starts at start + (q + 1) * len; its last boundary, at the start of the pass
+        // after it, must still be below the checkpoint with room in the budget for the head block
+        long room = Math.min(checkpoint - 1, regionLimit - chain[0].insns.length) - start;
         long passes = room / len - 1;
         if (passes <= 0) {
             return 0;
         }
-        return Math.min(passes, o.steadyPasses(a.sysReg, chain, regionEl, step));
+        return Math.min(passes, o.steadyPasses(chain, regionEl, step));
     }
 
     /**
      * The accounting of {@code passes} whole passes of a steady loop's {@code chain} (see
-     * {@link #regionSteady}), then, if {@code partial}, of its first block once more (the pass in
-     * progress is past its MRS): what {@link #regionNext} would have done at each of their boundaries.
+     * {@link #regionSteady}), then of the first {@code blocks} blocks of the pass in progress: what
+     * {@link #regionNext} would have done at each of their boundaries.
      */
-    void regionSettle(Block[] chain, long passes, boolean partial) {
-        Block a = chain[0], b = chain[1];
-        RunObserver o = observer;
+    void regionSettle(Block[] chain, long passes, int blocks) {
+        int n = chain.length;
         if (passes > 0) {
+            RunObserver o = observer;
             Events e = events;
-            e.branches += passes * (a.branches + b.branches);
-            e.loads += passes * (a.loads + b.loads);
-            e.stores += passes * (a.stores + b.stores);
-            regionStart += passes * (a.insns.length + b.insns.length);
-            if (o != null) {
-                o.retiredTimes(a, passes, regionEl, b.pc);
-                o.retiredTimes(b, passes, regionEl, a.pc);
+            for (int j = 0; j < n; j++) {
+                Block b = chain[j];
+                e.branches += passes * b.branches;
+                e.loads += passes * b.loads;
+                e.stores += passes * b.stores;
+                regionStart += passes * b.insns.length;
+                if (o != null) {
+                    o.retiredTimes(b, passes, regionEl, chain[(j + 1) % n].pc);
+                }
             }
         }
-        if (partial) {
-            regionNext(a, b.pc, null);
+        for (int j = 0; j < blocks; j++) {
+            regionNext(chain[j], chain[j + 1].pc, null);
         }
         cpu.retired = regionStart;
     }

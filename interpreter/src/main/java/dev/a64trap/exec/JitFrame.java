@@ -76,9 +76,9 @@ public final class JitFrame {
     public final long[] steadyStep = new long[1];
 
     /**
-     * Steady region loops, right after the MRS ending {@code chain[0]} ran through its handler: how many
-     * further whole passes of {@code chain} the unit may run without calling {@link #next} or the
-     * handler, the MRS reading {@link #steadyStep} more each pass (0: none).
+     * Steady region loops, right after the last MRS of a pass (ending {@code chain[chain.length - 2]})
+     * ran through its handler: how many further whole passes of {@code chain} the unit may run without
+     * calling {@link #next} or a handler, each MRS reading {@link #steadyStep} more each pass (0: none).
      */
     public long steady(Block[] chain) {
         return interp.regionSteady(chain, steadyStep);
@@ -86,11 +86,11 @@ public final class JitFrame {
 
     /**
      * Steady region loops: the accounting of {@code passes} whole passes run without {@link #next}, then
-     * of {@code chain[0]} once more if {@code partial} (the pass in progress is past its MRS), before
-     * the unit leaves or calls the frame again.
+     * of the first {@code blocks} blocks of the batched pass in progress, before the unit leaves or
+     * calls the frame again.
      */
-    public void settle(Block[] chain, long passes, boolean partial) {
-        interp.regionSettle(chain, passes, partial);
+    public void settle(Block[] chain, long passes, int blocks) {
+        interp.regionSettle(chain, passes, blocks);
     }
 
     /**

@@ -37,15 +37,15 @@ public interface RunObserver {
     }
 
     /**
-     * A region loop whose one system-register access is the MRS of {@code reg} ending {@code chain[0]}
-     * (just executed at {@code el}, nothing retired since) asks to run further whole passes of
-     * {@code chain} (each block once, in order, the last branching back to the first) without
+     * A region loop whose system-register accesses are the MRSs ending each block of {@code chain} but
+     * the last (each just executed at {@code el}, in order; the last one now) asks to run further whole
+     * passes of {@code chain} (each block once, in order, the last branching back to the first) without
      * reporting them one by one. Returns how many passes it may run during which nothing the observer
-     * does would change but its linear sums, each MRS of {@code reg} reading {@code step[0]} more than
-     * the one before; 0 when the reads are not that steady. The passes are then reported with
+     * does would change but its linear sums, each MRS reading {@code step[0]} more than it did in the
+     * pass before; 0 when the reads are not that steady. The passes are then reported with
      * {@link #retiredTimes}, in one go.
      */
-    default long steadyPasses(dev.a64trap.sysreg.SysReg reg, Block[] chain, int el, long[] step) {
+    default long steadyPasses(Block[] chain, int el, long[] step) {
         return 0;
     }
 

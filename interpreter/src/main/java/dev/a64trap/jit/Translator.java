@@ -60,6 +60,8 @@ final class Translator {
     static final String UNIT_NAME = "dev/a64trap/jit/Unit";
 
     private static final String ALU = "dev/a64trap/exec/Alu";
+    /** A unit's superclass. */
+    private static final String UNIT_SUPER = "dev/a64trap/exec/CompiledBlock";
     private static final String LSU = "dev/a64trap/exec/Lsu";
     private static final String CPU = "dev/a64trap/cpu/Cpu";
     private static final String CPU_D = "Ldev/a64trap/cpu/Cpu;";
@@ -80,8 +82,9 @@ final class Translator {
             L_R = T_OBJ + 1, L_LEFT = L_R + 2, L_DYN = L_LEFT + 1, L_COUNTS = L_DYN + 1,
             // steady region loops: passes that may still run batched, batched passes not yet settled,
             // the MRS's value in the next batched pass and its step, whether the current pass is batched
-            L_SLEFT = L_COUNTS + 1, L_SDONE = L_SLEFT + 2, L_SVAL = L_SDONE + 2, L_SSTEP = L_SVAL + 2,
-            L_SBAT = L_SSTEP + 2;
+            // (one value per access: L_SVAL + 2 * block index)
+            L_SLEFT = L_COUNTS + 1, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SBAT = L_SSTEP + 2,
+            L_SVAL = L_SBAT + 1;
 
     private final Block block;
     private final Insn[] insns;
@@ -92,12 +95,14 @@ final class Translator {
     /** Region units: index in {@link #chain} of the block being emitted. */
     private int cur;
     /**
-     * A steady region loop ({@link #steadyLoop}): after its MRS has run through the handler once, the
-     * frame may grant passes that run batched — the MRS's value computed in the unit, no block
+     * A steady region loop ({@link #steadyLoop}): after a pass whose MRSs ran through the handler, the
+     * frame may grant passes that run batched — each MRS's value computed in the unit, no block
      * boundary calls — settled in one call ({@code JitFrame.settle}) before the unit leaves or calls
      * the frame again.
      */
     private boolean steady;
+    /** Emitting the fault handler: a settle takes the pass's blocks done from L_BLK. */
+    private boolean handlerSettle;
     /** Region units: exits taken after a block boundary (label, next PC), emitted after the body. */
     private final List<Object[]> exitStubs = new ArrayList<>();
     /**
@@ -306,21 +311,23 @@ final class Translator {
     }
 
     /**
-     * Whether a region chain is a steady loop: two blocks, the first ending in the chain's only access
-     * (an MRS with a reader), the second branching back to the first; no memory access (a device
+     * Whether a region chain is a steady loop: every block but the last ends in an MRS with a reader
+     * (the chain's only accesses), the last branches back to the first; no memory access (a device
      * could see guest time, which batched passes report late) and no SIMD&FP call.
      */
     private boolean steadyLoop() {
-        if (chain.length != 2 || usesMemory || endsWithAccess(chain[1])) {
+        int n = chain.length;
+        if (n < 2 || usesMemory || endsWithAccess(chain[n - 1])) {
             return false;
         }
-        Block a = chain[0];
-        Insn access = a.insns[a.insns.length - 1];
-        if (access.op() != Op.MRS || a.sysReg.reader() == null) {
-            return false;
+        for (int j = 0; j < n - 1; j++) {
+            Block a = chain[j];
+            if (a.insns[a.insns.length - 1].op() != Op.MRS || a.sysReg.reader() == null) {
+                return false;
+            }
         }
-        for (long t : successors(chain[1])) {
-            if (t == a.pc) {
+        for (long t : successors(chain[n - 1])) {
+            if (t == chain[0].pc) {
                 return true;
             }
         }
@@ -375,14 +382,13 @@ final class Translator {
                 return "java/lang/Object"; // only our own fixed local types ever merge
             }
         };
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, UNIT_NAME, null, "java/lang/Object",
-                new String[] {"dev/a64trap/exec/CompiledBlock"});
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, UNIT_NAME, null, UNIT_SUPER, null);
         cw.visitSource(String.format("guest block 0x%x", block.pc), null);
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "chain", CHAIN_D, null, null).visitEnd();
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "(" + CHAIN_D + ")V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
-        init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitMethodInsn(INVOKESPECIAL, UNIT_SUPER, "<init>", "()V", false);
         init.visitVarInsn(ALOAD, 0);
         init.visitVarInsn(ALOAD, 1);
         init.visitFieldInsn(PUTFIELD, UNIT_NAME, "chain", CHAIN_D);
@@ -497,9 +503,13 @@ final class Translator {
         iconst(0);
         mv.visitVarInsn(ISTORE, L_BLK);
         if (steady) {
-            for (int slot : new int[] {L_SLEFT, L_SDONE, L_SVAL, L_SSTEP}) {
+            for (int slot = L_SLEFT; slot <= L_SSTEP; slot += 2) {
                 mv.visitInsn(LCONST_0);
                 mv.visitVarInsn(LSTORE, slot);
+            }
+            for (int j = 0; j < chain.length - 1; j++) {
+                mv.visitInsn(LCONST_0);
+                mv.visitVarInsn(LSTORE, L_SVAL + 2 * j);
             }
             iconst(0);
             mv.visitVarInsn(ISTORE, L_SBAT);
@@ -566,7 +576,9 @@ final class Translator {
         mv.visitLabel(handler);
         mv.visitVarInsn(ASTORE, T_A);
         if (steady) {
+            handlerSettle = true;
             settleBatched(true); // batched passes first: the faulting block starts after them
+            handlerSettle = false;
         }
         spillWritten();
         mv.visitVarInsn(ALOAD, L_FRAME);
@@ -879,34 +891,52 @@ final class Translator {
         SysReg reg = b.sysReg;
         boolean write = in.op() == Op.MSR_REG;
         Label accessed = new Label();
+        int sval = L_SVAL + 2 * cur;
         if (steady) {
-            // A batched pass: the value from the unit's locals, nothing else to do.
+            // A batched pass (decided at the first block's MRS): the value from the unit's locals.
             Label slow = new Label();
-            mv.visitVarInsn(LLOAD, L_SLEFT);
-            mv.visitInsn(LCONST_0);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFLE, slow);
-            longInc(L_SLEFT, -1);
-            iconst(1);
-            mv.visitVarInsn(ISTORE, L_SBAT);
+            if (cur == 0) {
+                mv.visitVarInsn(LLOAD, L_SLEFT);
+                mv.visitInsn(LCONST_0);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFLE, slow);
+                longInc(L_SLEFT, -1);
+                iconst(1);
+                mv.visitVarInsn(ISTORE, L_SBAT);
+            } else {
+                mv.visitVarInsn(ILOAD, L_SBAT);
+                mv.visitJumpInsn(IFEQ, slow);
+            }
             if (in.rd() != 31) {
-                mv.visitVarInsn(LLOAD, L_SVAL);
+                mv.visitVarInsn(LLOAD, sval);
                 store(in.rd());
             }
-            mv.visitVarInsn(LLOAD, L_SVAL);
+            mv.visitVarInsn(LLOAD, sval);
             mv.visitVarInsn(LLOAD, L_SSTEP);
             mv.visitInsn(LADD);
-            mv.visitVarInsn(LSTORE, L_SVAL);
+            mv.visitVarInsn(LSTORE, sval);
             mv.visitJumpInsn(GOTO, accessed);
             mv.visitLabel(slow);
-            settleBatched(true); // the frame is called next: the batched passes before this one first
+            if (cur == 0) {
+                settleBatched(true); // the frame is called next: the batched passes before this one first
+            }
         }
         iconst(i);
         mv.visitVarInsn(ISTORE, L_IDX);
         iconst(cur);
         mv.visitVarInsn(ISTORE, L_BLK);
-        spillState();
-        if (write ? reg.writer() == null : reg.reader() == null) {
+        boolean direct = write ? reg.writer() != null : reg.reader() != null;
+        if (direct && !write) {
+            // A handler sees the CPU only through SysRegContext: of the registers, the flags and the
+            // current SP (SP_EL0 with SPSel = 0); a reader changes neither. A refusal or fault spills
+            // the rest in the unit's handler.
+            boolean[] sp = new boolean[32];
+            sp[31] = touched[31];
+            spill(sp);
+        } else {
+            spillState();
+        }
+        if (!direct) {
             mv.visitVarInsn(ALOAD, L_FRAME);
             chainBlock(cur);
             mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "sysAccess", "(L" + BLOCK + ";)V", false);
@@ -946,13 +976,17 @@ final class Translator {
             constant(reg, "L" + SYSREG + ";");
             mv.visitMethodInsn(INVOKEINTERFACE, SYSREG + "$Reader", "read", "(" + CTX_D + "L" + SYSREG + ";)J", true);
             mv.visitVarInsn(LSTORE, T_V);
-            reloadState();
             if (in.rd() != 31) {
                 mv.visitVarInsn(LLOAD, T_V);
                 store(in.rd());
             }
             if (steady) {
-                // Ask for batched passes after this one; the next batched read is this one plus a step.
+                mv.visitVarInsn(LLOAD, T_V);
+                mv.visitVarInsn(LSTORE, sval);
+            }
+            if (steady && cur == chain.length - 2) {
+                // The pass's last MRS: ask for batched passes after this one; each batched read is the
+                // same MRS's read of this pass plus a step per pass.
                 mv.visitVarInsn(ALOAD, L_FRAME);
                 mv.visitVarInsn(ALOAD, THIS);
                 mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
@@ -963,27 +997,43 @@ final class Translator {
                 iconst(0);
                 mv.visitInsn(LALOAD);
                 mv.visitVarInsn(LSTORE, L_SSTEP);
-                mv.visitVarInsn(LLOAD, T_V);
-                mv.visitVarInsn(LLOAD, L_SSTEP);
-                mv.visitInsn(LADD);
-                mv.visitVarInsn(LSTORE, L_SVAL);
+                for (int j = 0; j < chain.length - 1; j++) {
+                    mv.visitVarInsn(LLOAD, L_SVAL + 2 * j);
+                    mv.visitVarInsn(LLOAD, L_SSTEP);
+                    mv.visitInsn(LADD);
+                    mv.visitVarInsn(LSTORE, L_SVAL + 2 * j);
+                }
             }
         }
         mv.visitLabel(accessed);
     }
 
-    /** Steady loops: the frame's settle of the batched passes (and of the pass in progress if {@code partial}); both counts to zero. */
-    private void settle(boolean partialFromLocal) {
+    /**
+     * Steady loops: the frame's settle of the batched passes and, if {@code partial}, of the blocks of
+     * the (batched) pass in progress before the current one (before L_BLK in the fault handler);
+     * both counts to zero.
+     */
+    private void settle(boolean partial) {
         mv.visitVarInsn(ALOAD, L_FRAME);
         mv.visitVarInsn(ALOAD, THIS);
         mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
         mv.visitVarInsn(LLOAD, L_SDONE);
-        if (partialFromLocal) {
-            mv.visitVarInsn(ILOAD, L_SBAT);
-        } else {
+        if (!partial) {
             iconst(0);
+        } else if (handlerSettle) {
+            Label notBatched = new Label();
+            Label pushed = new Label();
+            mv.visitVarInsn(ILOAD, L_SBAT);
+            mv.visitJumpInsn(IFEQ, notBatched);
+            mv.visitVarInsn(ILOAD, L_BLK);
+            mv.visitJumpInsn(GOTO, pushed);
+            mv.visitLabel(notBatched);
+            iconst(0);
+            mv.visitLabel(pushed);
+        } else {
+            iconst(cur);
         }
-        mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "settle", "(" + CHAIN_D + "JZ)V", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "settle", "(" + CHAIN_D + "JI)V", false);
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, L_SDONE);
         iconst(0);
@@ -999,6 +1049,7 @@ final class Translator {
         if (!steady || (!orDone && cur == 0)) {
             return;
         }
+        // cur == 0 with orDone: the head's MRS (nothing of the pass retired: SBAT is 0) or the handler
         Label none = new Label();
         Label go = new Label();
         mv.visitVarInsn(ILOAD, L_SBAT);

@@ -6,7 +6,11 @@
  * {@link dev.a64trap.exec.BlockCompiler} ({@link dev.a64trap.jit.Jit}) for a
  * {@link dev.a64trap.exec.CompiledBlock} and keeps it in the block's volatile {@code compiled}
  * field. From then on the run loop calls the unit instead of interpreting the block, whenever the
- * budget allows the whole block and no tracer or debugger is attached.
+ * budget allows the whole block and no tracer or debugger is attached. After a block's unit returns,
+ * the run loop ({@code Interpreter.runCompiled}) enters the next block's unit at once where its
+ * block-boundary checks would find nothing to do (no interrupt, checkpoint, stop, guest debug, the
+ * next block cached through the block's successor links, compiled as a plain unit, in the budget and,
+ * with the MMU on, in the TLB), with the same accounting; anything else goes back to the full loop.
  *
  * <p>{@link dev.a64trap.jit.Translator} keeps guest registers and NZCV in JVM locals and writes them
  * back at every exit. A block that branches back to its own start becomes a JVM loop. The loop's
@@ -34,14 +38,15 @@
  * whether the unit may go on (budget, checkpoint, interrupt, a write to the page), so a counter read
  * mid-chain includes exactly what the interpreter would have retired.
  *
- * <p>A steady region loop (two blocks: one ending in the chain's only access, an MRS, and one
- * branching back to it; no load, store or SIMD&FP call) asks the frame after each MRS it runs through
- * the handler how many further passes it may batch ({@code JitFrame.steady}): passes whose block
- * boundaries would all pass the checks above and whose MRS the observer can answer as the value just
- * read plus a constant step per pass (the vPMU's cycle counter: the pass's cycles if it counts at that
- * EL, else nothing, and never across an overflow). Batched passes compute the MRS in locals and call
- * nothing; their accounting is settled in one call ({@code JitFrame.settle}) before the unit leaves or
- * calls the frame again, so every sum, counter and checkpoint is the interpreter's.
+ * <p>A steady region loop (every block but the last ending in an MRS, the chain's only accesses, the
+ * last branching back to the first; no load, store or SIMD&FP call) asks the frame after a pass whose
+ * MRSs ran through the handler how many further passes it may batch ({@code JitFrame.steady}):
+ * passes whose block boundaries would all pass the checks above and whose MRSs the observer can answer
+ * as the values read in that pass plus a constant step per pass (the vPMU's cycle counter: the pass's
+ * cycles if it counts at that EL, else nothing, and never across an overflow). Batched passes compute
+ * the MRSs in locals and call nothing; their accounting is settled in one call
+ * ({@code JitFrame.settle}) before the unit leaves or calls the frame again, so every sum, counter and
+ * checkpoint is the interpreter's.
  *
  * <p>Graph units ({@code Translator.translateGraph}), a second tier: a block the run loop has entered
  * {@code a64trap.jit.graph.threshold} times through its unit (off by default) is recompiled with the

@@ -443,16 +443,21 @@ public final class HostedVcpu implements RunObserver, EventClock {
     }
 
     /**
-     * A region loop of {@code chain} that just read PMCCNTR_EL0 through this vCPU's reader at {@code el}
-     * (its only system-register access) and reads it again each pass: each pass adds the chain's
-     * cycles to the counter if it counts at {@code el} (else nothing), and no read folds an overflow
-     * while the vPMU's room lasts. Nothing else here changes between the passes but the sums
+     * A region loop of {@code chain} whose accesses all read PMCCNTR_EL0 through this vCPU's reader at
+     * {@code el}, the last just now: each pass adds the chain's cycles to the counter if it counts at
+     * {@code el} (else nothing), and no read folds an overflow while the vPMU's room (measured at the
+     * pass's last, largest read) lasts. Nothing else here changes between the passes but the sums
      * {@link #retiredTimes} adds, which are linear.
      */
     @Override
-    public long steadyPasses(SysReg reg, Block[] chain, int el, long[] step) {
-        if (reg.reader() != cycleReader || cycleReader == null || model == null || failEntry != null) {
+    public long steadyPasses(Block[] chain, int el, long[] step) {
+        if (cycleReader == null || model == null || failEntry != null) {
             return 0;
+        }
+        for (int j = 0; j < chain.length - 1; j++) {
+            if (chain[j].sysReg.reader() != cycleReader) {
+                return 0;
+            }
         }
         long room = pmu.cycleCounterSteadyRoom(el);
         if (room < 0) {

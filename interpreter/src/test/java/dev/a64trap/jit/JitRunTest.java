@@ -94,9 +94,15 @@ class JitRunTest {
         Pair pair = new Pair();
         pair.code(Pair.CODE, ADD_X0_1, bBack(1));
         Pair.Side side = pair.compiled;
+        // Interrupt soon after the unit has surely been compiled and run: the interpreter below must
+        // retire the same count again, so a long wait (with chained units, billions of instructions)
+        // would make the reference run the slow part of this test.
         Thread t = new Thread(() -> {
             try {
-                Thread.sleep(200);
+                Thread.sleep(20);
+                while (side.cpu.retired < 1_000_000) {
+                    Thread.sleep(5);
+                }
             } catch (InterruptedException e) {
                 return;
             }
