@@ -379,8 +379,6 @@ public final class Interpreter {
                 final long imm = imms[i];
                 final int d = c >>> Uop.D & 63, rn = c >>> Uop.N & 63, rm = c >>> Uop.M & 63;
                 final int aux = c >>> Uop.AUX;
-                long addr;
-                long wb; // the base register's new value (PRE/POST)
                 switch (c & Uop.KIND_MASK) {
                     case Uop.ADD64:
                         x[d] = x[rn] + imm;
@@ -647,58 +645,13 @@ public final class Interpreter {
                         pc = t - 4;
                         continue;
                     }
-                    case Uop.LDST_OFF:
-                        addr = x[rn] + imm;
-                        wb = 0;
-                        break;
-                    case Uop.LDST_SP:
-                        addr = sp() + imm;
-                        wb = 0;
-                        break;
-                    case Uop.LDST_PRE:
-                        addr = (rn == 31 ? sp() : x[rn]) + imm;
-                        wb = addr;
-                        break;
-                    case Uop.LDST_POST:
-                        addr = rn == 31 ? sp() : x[rn];
-                        wb = addr + imm;
-                        break;
-                    case Uop.LDST_REG:
-                        addr = (rn == 31 ? sp() : x[rn]) + Alu.extend(x[rm], (int) imm & 7, (int) (imm >>> 8));
-                        wb = 0;
-                        break;
+                    case Uop.LDST_OFF: case Uop.LDST_SP: case Uop.LDST_PRE: case Uop.LDST_POST: case Uop.LDST_REG:
+                        loadStore(c, imm);
+                        continue;
                     default:
                         // General path, out of line. It may read the clock (MRS CNTVCT): retire what precedes it first.
                         pc = slow(b, i, pc, base + i) - 4;
                         continue;
-                }
-                // The loads and stores: one access (two for a pair) at addr, then the writeback.
-                final int size = aux & 3;
-                final int k = c & Uop.KIND_MASK;
-                if ((aux & Uop.MEM_STORE) != 0) {
-                    long v2 = x[rm];
-                    Lsu.write(cpu, mem, addr, size, x[d], false);
-                    if ((aux & Uop.MEM_PAIR) != 0) {
-                        Lsu.write(cpu, mem, addr + (1L << size), size, v2, false);
-                    }
-                    if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
-                        x[rn] = wb;
-                    }
-                } else {
-                    long v = Lsu.read(cpu, mem, addr, size, false);
-                    long v2 = 0;
-                    if ((aux & Uop.MEM_PAIR) != 0) {
-                        v2 = Lsu.read(cpu, mem, addr + (1L << size), size, false);
-                    } else if ((aux & Uop.MEM_SIGNED) != 0) {
-                        v = Alu.width((aux & Uop.MEM_SF) != 0, Lsu.signExtend(v, size));
-                    }
-                    if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
-                        x[rn] = wb;
-                    }
-                    x[d] = v;
-                    if ((aux & Uop.MEM_PAIR) != 0) {
-                        x[rm] = v2;
-                    }
                 }
             }
         } catch (GuestFault f) {
@@ -717,6 +670,56 @@ public final class Interpreter {
         }
         if (observer != null) {
             observer.retired(b, n, el, pc);
+        }
+    }
+
+    /**
+     * A load or store uop ({@link Uop#LDST_OFF} and its kin): the address, one access (two for a
+     * pair), then the writeback. Out of line on purpose: the memory path it inlines is large, and
+     * kept apart it neither slows HotSpot's compiles of {@link #interpret} nor sends them back to
+     * the start when a path in it turns up for the first time.
+     */
+    private void loadStore(int c, long imm) {
+        final long[] x = this.x;
+        final int d = c >>> Uop.D & 63, rn = c >>> Uop.N & 63, rm = c >>> Uop.M & 63;
+        final int aux = c >>> Uop.AUX;
+        final int k = c & Uop.KIND_MASK;
+        long addr = rn == 31 && k != Uop.LDST_OFF ? sp() : x[rn];
+        long wb = 0; // the base register's new value (PRE/POST)
+        switch (k) {
+            case Uop.LDST_REG -> addr += Alu.extend(x[rm], (int) imm & 7, (int) (imm >>> 8));
+            case Uop.LDST_POST -> wb = addr + imm;
+            case Uop.LDST_PRE -> {
+                addr += imm;
+                wb = addr;
+            }
+            default -> addr += imm; // OFF, SP
+        }
+        final int size = aux & 3;
+        if ((aux & Uop.MEM_STORE) != 0) {
+            long v2 = x[rm];
+            Lsu.write(cpu, mem, addr, size, x[d], false);
+            if ((aux & Uop.MEM_PAIR) != 0) {
+                Lsu.write(cpu, mem, addr + (1L << size), size, v2, false);
+            }
+            if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
+                x[rn] = wb;
+            }
+            return;
+        }
+        long v = Lsu.read(cpu, mem, addr, size, false);
+        long v2 = 0;
+        if ((aux & Uop.MEM_PAIR) != 0) {
+            v2 = Lsu.read(cpu, mem, addr + (1L << size), size, false);
+        } else if ((aux & Uop.MEM_SIGNED) != 0) {
+            v = Alu.width((aux & Uop.MEM_SF) != 0, Lsu.signExtend(v, size));
+        }
+        if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
+            x[rn] = wb;
+        }
+        x[d] = v;
+        if ((aux & Uop.MEM_PAIR) != 0) {
+            x[rm] = v2;
         }
     }
 
