@@ -63,9 +63,6 @@ final class Uop {
     final Insn insn;
 
     private Uop(int kind, int d, int n, int m, long imm, int carry, int aux, Insn insn) {
-        if (d > 63 || n > 63 || m > 63 || carry > 1 || aux > 63 || d < 0 || n < 0 || m < 0 || aux < 0) {
-            throw new IllegalArgumentException("uop field out of range for " + insn);
-        }
         this.kind = kind;
         this.d = d;
         this.n = n;
@@ -93,7 +90,14 @@ final class Uop {
         return new Uop(SLOW, 0, 0, 0, 0, 0, 0, in);
     }
 
+    /** The uop for {@code in} at {@code pc}; {@link #SLOW} for anything whose fields would not pack. */
     static Uop of(Insn in, long pc) {
+        Uop u = shape(in, pc);
+        boolean fits = ((u.d | u.n | u.m | u.aux) & ~63) == 0 && (u.carry & ~1) == 0;
+        return fits ? u : slow(in);
+    }
+
+    private static Uop shape(Insn in, long pc) {
         boolean sf = in.sf();
         boolean s = in.setsFlags();
         int f = sf ? 1 : 0;
