@@ -1874,9 +1874,14 @@ final class Translator {
             lconst(offset);
             mv.visitInsn(LADD);
         }
-        iconst(size);
+        if (unprivileged) {
+            iconst(size);
+            bool(ordered);
+            lsu("readUnprivileged", "(" + CPU_D + MEM_D + "JIZ)J");
+            return;
+        }
         bool(ordered);
-        lsu(unprivileged ? "readUnprivileged" : "read", "(" + CPU_D + MEM_D + "JIZ)J");
+        lsu("read" + (8 << size), "(" + CPU_D + MEM_D + "JZ)J"); // one small method per size: C2 inlines its hit
     }
 
     private void write(int size, boolean ordered, long offset, Runnable value) {
@@ -1887,10 +1892,16 @@ final class Translator {
             lconst(offset);
             mv.visitInsn(LADD);
         }
-        iconst(size);
+        if (unprivileged) {
+            iconst(size);
+            value.run();
+            bool(ordered);
+            lsu("writeUnprivileged", "(" + CPU_D + MEM_D + "JIJZ)V");
+            return;
+        }
         value.run();
         bool(ordered);
-        lsu(unprivileged ? "writeUnprivileged" : "write", "(" + CPU_D + MEM_D + "JIJZ)V");
+        lsu("write" + (8 << size), "(" + CPU_D + MEM_D + "JJZ)V");
     }
 
     private void writeback(Insn in) {
