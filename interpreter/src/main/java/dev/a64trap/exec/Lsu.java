@@ -148,6 +148,64 @@ public final class Lsu {
         writeSlow(cpu, mem, address, 3, value, alwaysAligned);
     }
 
+    // LDP/STP of two aligned registers in one granule: one tag test for both halves. Anything else
+    // (a half on the next granule, a granule with translated code, a miss) runs the halves one
+    // after the other as the interpreter does, so faults and partial effects are the same.
+
+    /** LDP Xt1, Xt2: returns the first value; the second is then in {@code cpu.data.second}. */
+    public static long readPair64(Cpu cpu, PhysicalMemory mem, long address) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFF8L) == t.load[i] && (address & 0xFF8) != 0xFF8) {
+            byte[] p = t.page[i];
+            int in = (int) address + t.delta[i];
+            t.second = GuestMemory.getDirect(p, in + 8, 3);
+            return GuestMemory.getDirect(p, in, 3);
+        }
+        long v = read64(cpu, mem, address, false);
+        long v2 = read64(cpu, mem, address + 8, false);
+        cpu.data.second = v2;
+        return v;
+    }
+
+    /** LDP Wt1, Wt2 (and LDPSW): the first value in the low 32 bits, the second in the high ones. */
+    public static long readPair32(Cpu cpu, PhysicalMemory mem, long address) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFFCL) == t.load[i] && (address & 0xFFC) != 0xFFC) {
+            return GuestMemory.getDirect(t.page[i], (int) address + t.delta[i], 3);
+        }
+        long v = read32(cpu, mem, address, false);
+        return v | read32(cpu, mem, address + 4, false) << 32;
+    }
+
+    /** STP Xt1, Xt2. */
+    public static void writePair64(Cpu cpu, PhysicalMemory mem, long address, long v1, long v2) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFF8L) == t.store[i] && (address & 0xFF8) != 0xFF8) {
+            byte[] p = t.page[i];
+            int in = (int) address + t.delta[i];
+            GuestMemory.putDirect(p, in, 3, v1);
+            GuestMemory.putDirect(p, in + 8, 3, v2);
+            return;
+        }
+        write64(cpu, mem, address, v1, false);
+        write64(cpu, mem, address + 8, v2, false);
+    }
+
+    /** STP Wt1, Wt2. */
+    public static void writePair32(Cpu cpu, PhysicalMemory mem, long address, long v1, long v2) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFFCL) == t.store[i] && (address & 0xFFC) != 0xFFC) {
+            GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], 3, v1 & 0xFFFF_FFFFL | v2 << 32);
+            return;
+        }
+        write32(cpu, mem, address, v1, false);
+        write32(cpu, mem, address + 4, v2, false);
+    }
+
     /** A miss in {@link Cpu#data}: the walk (MMU on) or the physical access (MMU off), faults, devices, watched code. */
     static long readSlow(Cpu cpu, PhysicalMemory mem, long address, int size, boolean alwaysAligned) {
         if (cpu.tlb == null) {

@@ -55,6 +55,8 @@ public final class Mmu {
          */
         public final long[] storeCode = new long[TLB_SIZE];
         public final long[][] lines = new long[TLB_SIZE][];
+        /** exec.Lsu's second result of a 64-bit pair load (the JIT reads it right after the call); no TLB state. */
+        public long second;
 
         Tlb() {
             clear();
