@@ -155,6 +155,21 @@ class PhysicalDirectTest {
     }
 
     @Test
+    void aGranuleWatchedForAnotherPeDropsThisPesDirectStores() {
+        Cpu other = new Cpu(BaseSysRegs.cortexA57Table(false), false);
+        other.mmu.attach(mem);
+        Lsu.write(cpu, mem, DATA, 3, 1, false);
+        Lsu.write(other, mem, DATA + 8, 3, 2, false);
+        assertEquals(DATA, cpu.data.store[D]);
+        assertEquals(DATA, other.data.store[D]);
+        mem.watch(DATA + 0x40, 4); // the other PE translated code there
+        assertEquals(Mmu.EMPTY, cpu.data.store[D]);
+        assertEquals(Mmu.EMPTY, other.data.store[D]);
+        Lsu.write(cpu, mem, DATA + 0x44, 2, 3, false);
+        assertEquals(List.of(DATA), reported, "this PE's store onto the other's code is reported");
+    }
+
+    @Test
     void switchingTheMmuOnAndOffPicksTheTableOfTheMode() {
         long va = 0x1000_0000L, pa = RAM + 0x30_0000, root = RAM + 0x10_0000;
         TtbrAsidTest.tables(mem, root, pa);
