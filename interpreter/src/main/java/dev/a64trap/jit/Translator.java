@@ -1807,10 +1807,7 @@ final class Translator {
                 writeback(in);
             }
             case LDP -> {
-                read(size, false, 0);
-                mv.visitVarInsn(LSTORE, T_V);
-                read(size, false, 1L << size);
-                mv.visitVarInsn(LSTORE, T_V2);
+                readPair(size);
                 writeback(in);
                 mv.visitVarInsn(LLOAD, T_V);
                 loaded(in);
@@ -1824,8 +1821,7 @@ final class Translator {
                 mv.visitVarInsn(LSTORE, T_V);
                 rz(in.ra());
                 mv.visitVarInsn(LSTORE, T_V2);
-                write(size, false, 0, () -> mv.visitVarInsn(LLOAD, T_V));
-                write(size, false, 1L << size, () -> mv.visitVarInsn(LLOAD, T_V2));
+                writePair(size);
                 writeback(in);
             }
         }
@@ -1874,9 +1870,14 @@ final class Translator {
             lconst(offset);
             mv.visitInsn(LADD);
         }
-        iconst(size);
+        if (unprivileged) {
+            iconst(size);
+            bool(ordered);
+            lsu("readUnprivileged", "(" + CPU_D + MEM_D + "JIZ)J");
+            return;
+        }
         bool(ordered);
-        lsu(unprivileged ? "readUnprivileged" : "read", "(" + CPU_D + MEM_D + "JIZ)J");
+        lsu("read" + (8 << size), "(" + CPU_D + MEM_D + "JZ)J"); // one small method per size: C2 inlines its hit
     }
 
     private void write(int size, boolean ordered, long offset, Runnable value) {
@@ -1887,10 +1888,50 @@ final class Translator {
             lconst(offset);
             mv.visitInsn(LADD);
         }
-        iconst(size);
+        if (unprivileged) {
+            iconst(size);
+            value.run();
+            bool(ordered);
+            lsu("writeUnprivileged", "(" + CPU_D + MEM_D + "JIJZ)V");
+            return;
+        }
         value.run();
         bool(ordered);
-        lsu(unprivileged ? "writeUnprivileged" : "write", "(" + CPU_D + MEM_D + "JIJZ)V");
+        lsu("write" + (8 << size), "(" + CPU_D + MEM_D + "JJZ)V");
+    }
+
+    /** LDP: the two values to T_V and T_V2, with one tag test for both when they share a granule (Lsu.readPair*). */
+    private void readPair(int size) {
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        if (size == 3) {
+            lsu("readPair64", "(" + CPU_D + MEM_D + "J)J");
+            mv.visitVarInsn(LSTORE, T_V);
+            mv.visitVarInsn(ALOAD, L_CPU);
+            mv.visitFieldInsn(GETFIELD, "dev/a64trap/cpu/Cpu", "data", "Ldev/a64trap/mem/mmu/Mmu$Tlb;");
+            mv.visitFieldInsn(GETFIELD, "dev/a64trap/mem/mmu/Mmu$Tlb", "second", "J");
+            mv.visitVarInsn(LSTORE, T_V2);
+            return;
+        }
+        lsu("readPair32", "(" + CPU_D + MEM_D + "J)J"); // low word first, high word second
+        mv.visitInsn(DUP2);
+        lconst(0xFFFF_FFFFL);
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LSTORE, T_V);
+        iconst(32);
+        mv.visitInsn(LUSHR);
+        mv.visitVarInsn(LSTORE, T_V2);
+    }
+
+    /** STP of T_V and T_V2 (Lsu.writePair*). */
+    private void writePair(int size) {
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        mv.visitVarInsn(LLOAD, T_V);
+        mv.visitVarInsn(LLOAD, T_V2);
+        lsu(size == 3 ? "writePair64" : "writePair32", "(" + CPU_D + MEM_D + "JJJ)V");
     }
 
     private void writeback(Insn in) {
