@@ -4,6 +4,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
+import dev.a64trap.exec.Alu;
 import dev.a64trap.exec.Block;
 import dev.a64trap.exec.FpSimdOps;
 import dev.a64trap.sysreg.SysReg;
@@ -81,10 +82,13 @@ final class Translator {
             L_IDX = 8, L_ITER = 9, L_NEXT = 11, T_A = 13, T_B = 15, T_ADDR = 17, T_V = 19, T_V2 = 21,
             L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64, L_BLK = T_C + 1, T_OBJ = L_BLK + 1,
             L_R = T_OBJ + 1, L_LEFT = L_R + 2, L_DYN = L_LEFT + 1, L_COUNTS = L_DYN + 1,
+            // lazy flags: the pending flag-setting operation (Alu.LAZY_*, NONE: L_NZCV holds them) and
+            // its operands
+            L_FK = L_COUNTS + 1, F_A = L_FK + 1, F_B = F_A + 2,
             // steady region loops: passes that may still run batched, batched passes not yet settled,
             // the MRS's value in the next batched pass and its step, whether the current pass is batched
             // (one value per access: L_SVAL + 2 * block index)
-            L_SLEFT = L_COUNTS + 1, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SBAT = L_SSTEP + 2,
+            L_SLEFT = F_B + 2, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SBAT = L_SSTEP + 2,
             L_SVAL = L_SBAT + 1;
 
     private final Block block;
@@ -124,6 +128,14 @@ final class Translator {
     private boolean stores;
     /** Within addSub: PSTATE.C has been saved to T_C. */
     private boolean carrySaved;
+    /**
+     * The flags at the point being emitted, as known at translation time: an Alu.LAZY_* kind (LAZY_NONE:
+     * in L_NZCV), or {@link #FLAGS_UNKNOWN} where paths with different kinds meet (L_FK says at run time).
+     */
+    private int flags = FLAGS_UNKNOWN;
+    /** A block or region unit that branches back to its start (flags may still be pending where it stops). */
+    private boolean loops;
+    private static final int FLAGS_UNKNOWN = -1;
     private final Label head = new Label();
     private final Label exitAtHead = new Label();
     private final Label spill = new Label();
@@ -503,6 +515,10 @@ final class Translator {
         mv.visitVarInsn(ISTORE, L_IDX);
         iconst(0);
         mv.visitVarInsn(ISTORE, L_BLK);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, F_A);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, F_B);
         if (steady) {
             for (int slot = L_SLEFT; slot <= L_SSTEP; slot += 2) {
                 mv.visitInsn(LCONST_0);
@@ -530,6 +546,10 @@ final class Translator {
         mv.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
         mv.visitLabel(head);
         mv.visitLabel(tryStart);
+        // a loop's back-edges meet the entry here (with flags pending perhaps)
+        long[] next = successors(chain[chain.length - 1]);
+        loops = !prefix && java.util.Arrays.stream(next).anyMatch(t -> t == block.pc);
+        flags = loops ? FLAGS_UNKNOWN : Alu.LAZY_NONE;
         if (region) {
             emitChain();
         } else {
@@ -557,6 +577,9 @@ final class Translator {
 
         // Epilogue: write back and report.
         mv.visitLabel(spill);
+        // Every exit but a loop's stop at its head built NZCV where it left (then L_FK is 0 on each
+        // path here, and the spill only stores it).
+        flags = loops ? FLAGS_UNKNOWN : Alu.LAZY_NONE;
         if (steady) {
             Label none = new Label();
             mv.visitVarInsn(LLOAD, L_SDONE);
@@ -576,6 +599,7 @@ final class Translator {
         // Fault: the locals hold the state before the faulting instruction.
         mv.visitLabel(handler);
         mv.visitVarInsn(ASTORE, T_A);
+        flags = FLAGS_UNKNOWN;
         if (steady) {
             handlerSettle = true;
             settleBatched(true); // batched passes first: the faulting block starts after them
@@ -645,6 +669,7 @@ final class Translator {
             cur = j;
             Block b = chain[j];
             mv.visitLabel(blockLabel[j]);
+            flags = FLAGS_UNKNOWN;
             iconst(j);
             mv.visitVarInsn(ISTORE, L_BLK);
             boolean branched = false;
@@ -703,6 +728,7 @@ final class Translator {
 
         // Exit: registers back, the edges reported, the retired count returned.
         mv.visitLabel(graphExit);
+        flags = FLAGS_UNKNOWN;
         spillWritten();
         int edges = edgeList.size();
         if (edges > 0) {
@@ -857,6 +883,7 @@ final class Translator {
                 mv.visitJumpInsn(IFEQ, out);
                 mv.visitLabel(on);
             } else {
+                materialize();
                 settleBatched(false);
                 boundary(j, b.endPc(), -1);
                 mv.visitInsn(POP);
@@ -892,6 +919,7 @@ final class Translator {
         SysReg reg = b.sysReg;
         boolean write = in.op() == Op.MSR_REG;
         Label accessed = new Label();
+        materialize(); // the handler may read NZCV; a batched pass must meet the slow one with the same kind
         int sval = L_SVAL + 2 * cur;
         if (steady) {
             // A batched pass (decided at the first block's MRS): the value from the unit's locals.
@@ -1101,6 +1129,9 @@ final class Translator {
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitFieldInsn(GETFIELD, CPU, "nzcv", "I");
         mv.visitVarInsn(ISTORE, L_NZCV);
+        iconst(Alu.LAZY_NONE);
+        mv.visitVarInsn(ISTORE, L_FK);
+        flags = Alu.LAZY_NONE;
     }
 
     /**
@@ -1117,6 +1148,7 @@ final class Translator {
 
     /** Registers {@code regs} and the flags from locals to the CPU. */
     private void spill(boolean[] regs) {
+        materialize();
         for (int r = 0; r < 32; r++) {
             if (regs[r]) {
                 mv.visitVarInsn(ALOAD, L_X);
@@ -1134,6 +1166,9 @@ final class Translator {
 
     /** Leaves the current execution of the block for the constant {@code target}. */
     private void exitTo(long target) {
+        if (!internal(target) && flags != FLAGS_UNKNOWN) {
+            materialize(); // here, where the pending operation is known (the exit's own code knows no kind)
+        }
         if (graph) {
             graphEdge(target);
             return;
@@ -1158,9 +1193,36 @@ final class Translator {
         mv.visitJumpInsn(GOTO, spill);
     }
 
+    /** Before a two-way branch: NZCV built once here when both ways leave the unit (each would). */
+    private void materializeIfBothLeave(long a, long b) {
+        if (!internal(a) && !internal(b) && flags != FLAGS_UNKNOWN) {
+            materialize();
+        }
+    }
+
+    /** Whether a branch to {@code target} stays in the unit: the loop's head, or a graph unit's block. */
+    private boolean internal(long target) {
+        return graph ? indexOf.containsKey(target) : target == block.pc;
+    }
+
+    /**
+     * After a conditional jump to {@code l}: the fall-through leaves for {@code first}, {@code l} for
+     * {@code second}, each from the flags as they were at the jump.
+     */
+    private void twoWay(Label l, long first, long second) {
+        int f = flags;
+        exitTo(first);
+        flags = f;
+        mv.visitLabel(l);
+        exitTo(second);
+    }
+
     /** Leaves for the target on the stack (a long). */
     private void exitToStack() {
         mv.visitVarInsn(LSTORE, L_NEXT);
+        if (!graph && flags != FLAGS_UNKNOWN) {
+            materialize();
+        }
         if (graph) {
             graphDynamic();
             return;
@@ -1237,9 +1299,7 @@ final class Translator {
     private void branchIf(long taken, long notTaken) {
         Label t = new Label();
         mv.visitJumpInsn(IFNE, t);
-        exitTo(notTaken);
-        mv.visitLabel(t);
-        exitTo(taken);
+        twoWay(t, notTaken, taken);
     }
 
     // ---- registers
@@ -1341,20 +1401,276 @@ final class Translator {
         mv.visitVarInsn(ILOAD, L_NZCV);
     }
 
-    /** Pushes ConditionHolds(cond) as an int (0/1). */
-    private void cond(int cond) {
-        iconst(cond);
-        nzcv();
-        alu("condHolds", "(II)Z");
+    // ---- flags: lazy until a condition or an exit needs them
+
+    /**
+     * A flag-setting operation of kind {@code kind} (Alu.LAZY_*) with operands in T_A and T_B (for a
+     * subtraction T_B holds NOT b): kept as its operands in F_A/F_B, NZCV built only where needed.
+     */
+    private void setLazy(int kind) {
+        mv.visitVarInsn(LLOAD, T_A);
+        mv.visitVarInsn(LSTORE, F_A);
+        mv.visitVarInsn(LLOAD, T_B);
+        if (kind == Alu.LAZY_SUB64 || kind == Alu.LAZY_SUB32) {
+            not();
+        }
+        mv.visitVarInsn(LSTORE, F_B);
+        iconst(kind);
+        mv.visitVarInsn(ISTORE, L_FK);
+        flags = kind;
     }
 
-    /** Pushes Alu.shift(sf, rz(rm), shift, amount) of a shifted-register operand. */
+    /** NZCV into L_NZCV from the pending operation, if one may be pending (L_FK zero after). */
+    private void materialize() {
+        if (flags == Alu.LAZY_NONE) {
+            return;
+        }
+        if (flags == FLAGS_UNKNOWN) {
+            mv.visitVarInsn(ILOAD, L_FK);
+            mv.visitVarInsn(LLOAD, F_A);
+            mv.visitVarInsn(LLOAD, F_B);
+            nzcv();
+            alu("lazyNzcv", "(IJJI)I");
+        } else if (flags == Alu.LAZY_LOGIC64 || flags == Alu.LAZY_LOGIC32) {
+            bool(flags == Alu.LAZY_LOGIC64);
+            mv.visitVarInsn(LLOAD, F_A);
+            alu("logicFlags", "(ZJ)I");
+        } else {
+            boolean sub = flags == Alu.LAZY_SUB64 || flags == Alu.LAZY_SUB32;
+            mv.visitVarInsn(LLOAD, F_A);
+            mv.visitVarInsn(LLOAD, F_B);
+            if (sub) {
+                not();
+            }
+            iconst(sub ? 1 : 0);
+            alu(flags == Alu.LAZY_SUB64 || flags == Alu.LAZY_ADD64 ? "addFlags64" : "addFlags32", "(JJI)I");
+        }
+        mv.visitVarInsn(ISTORE, L_NZCV);
+        iconst(Alu.LAZY_NONE);
+        mv.visitVarInsn(ISTORE, L_FK);
+        flags = Alu.LAZY_NONE;
+    }
+
+    /** ConditionHolds(cond) as a jump to {@code holds}, from the pending operation where it can be. */
+    private void jumpIfCond(int cond, Label holds) {
+        if (cond >= 14) { // AL, NV
+            mv.visitJumpInsn(GOTO, holds);
+            return;
+        }
+        if (flags == FLAGS_UNKNOWN) {
+            materialize();
+        }
+        boolean negate = (cond & 1) != 0;
+        int base = cond >> 1; // EQ CS MI VS HI GE GT
+        boolean w = flags == Alu.LAZY_SUB32 || flags == Alu.LAZY_ADD32 || flags == Alu.LAZY_LOGIC32;
+        switch (flags) {
+            case Alu.LAZY_SUB64, Alu.LAZY_SUB32 -> {
+                // a - b: each condition is a comparison of a with b (or a test of a - b)
+                int op;
+                switch (base) {
+                    case 0, 5, 6 -> { // EQ, GE, GT: signed comparison
+                        operands(w, false);
+                        op = base == 0 ? IFEQ : base == 5 ? IFGE : IFGT;
+                    }
+                    case 1, 4 -> { // CS (a >= b), HI (a > b): unsigned comparison
+                        operands(w, true);
+                        op = base == 1 ? IFGE : IFGT;
+                    }
+                    case 2 -> { // MI: the difference is negative
+                        operands(w, false);
+                        op = IFLT;
+                        mv.visitInsn(w ? ISUB : LSUB);
+                        signOf(w);
+                    }
+                    default -> { // VS: ((a ^ b) & (a ^ (a - b))) < 0
+                        op = IFLT;
+                        pending(F_A, w);
+                        pending(F_B, w);
+                        mv.visitInsn(w ? IXOR : LXOR);
+                        pending(F_A, w);
+                        pending(F_A, w);
+                        pending(F_B, w);
+                        mv.visitInsn(w ? ISUB : LSUB);
+                        mv.visitInsn(w ? IXOR : LXOR);
+                        mv.visitInsn(w ? IAND : LAND);
+                        signOf(w);
+                    }
+                }
+                if (base != 2 && base != 3) {
+                    op = w ? op - IFEQ + IF_ICMPEQ : op;
+                    if (!w) {
+                        mv.visitInsn(LCMP);
+                    }
+                }
+                mv.visitJumpInsn(negate ? negated(op) : op, holds);
+            }
+            case Alu.LAZY_ADD64, Alu.LAZY_ADD32 -> {
+                if (base != 0 && base != 2) {
+                    materialize();
+                    jumpIfCond(cond, holds);
+                    return;
+                }
+                pending(F_A, w); // EQ, MI: a test of the sum
+                pending(F_B, w);
+                mv.visitInsn(w ? IADD : LADD);
+                signOf(w);
+                int op = base == 0 ? IFEQ : IFLT;
+                mv.visitJumpInsn(negate ? negated(op) : op, holds);
+            }
+            case Alu.LAZY_LOGIC64, Alu.LAZY_LOGIC32 -> {
+                // C = V = 0: CS, VS, HI never hold; EQ, MI, GE, GT test the result
+                if (base == 1 || base == 3 || base == 4) {
+                    if (negate) {
+                        mv.visitJumpInsn(GOTO, holds);
+                    }
+                    return;
+                }
+                pending(F_A, w);
+                signOf(w);
+                int op = base == 0 ? IFEQ : base == 2 ? IFLT : base == 5 ? IFGE : IFGT;
+                mv.visitJumpInsn(negate ? negated(op) : op, holds);
+            }
+            default -> { // NZCV in L_NZCV: the condition's 16-bit truth table indexed by it
+                iconst(Alu.condMask(cond));
+                nzcv();
+                mv.visitInsn(ISHR);
+                iconst(1);
+                mv.visitInsn(IAND);
+                mv.visitJumpInsn(IFNE, holds);
+            }
+        }
+    }
+
+    /** Pushes a pending operand: the long, or its low 32 bits as an int. */
+    private void pending(int slot, boolean w) {
+        mv.visitVarInsn(LLOAD, slot);
+        if (w) {
+            mv.visitInsn(L2I);
+        }
+    }
+
+    /** Pushes both pending operands, biased by MIN_VALUE for an unsigned comparison. */
+    private void operands(boolean w, boolean unsigned) {
+        for (int slot : new int[] {F_A, F_B}) {
+            pending(slot, w);
+            if (unsigned) {
+                if (w) {
+                    iconst(Integer.MIN_VALUE);
+                    mv.visitInsn(IXOR);
+                } else {
+                    mv.visitLdcInsn(Long.MIN_VALUE);
+                    mv.visitInsn(LXOR);
+                }
+            }
+        }
+    }
+
+    /** Turns the value on the stack into an int of its sign (a long is compared with zero). */
+    private void signOf(boolean w) {
+        if (!w) {
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+        }
+    }
+
+    /** The opposite conditional jump (IFEQ/IFNE, IFLT/IFGE, IFGT/IFLE and their IF_ICMP forms). */
+    private static int negated(int op) {
+        return (op & 1) != 0 ? op + 1 : op - 1;
+    }
+
+    // ---- shifts and extends with constant type and amount, as plain JVM operations
+
+    /** Pushes Alu.shift(sf, rz(rm), shift, amount) of a shifted-register operand (W: upper bits unspecified). */
     private void shifted(Insn in) {
-        bool(in.sf());
         rz(in.rm());
-        iconst(in.shift());
-        iconst(in.amount());
-        alu("shift", "(ZJII)J");
+        shiftConst(in.sf(), in.shift(), in.amount());
+    }
+
+    /**
+     * Alu.shift of the long on the stack by a constant. On 32 bits the result's upper half is
+     * unspecified: every user narrows (width, or a 32-bit flags or condition operation).
+     */
+    private void shiftConst(boolean sf, int type, int amount) {
+        if (amount == 0) {
+            return;
+        }
+        if (!sf) {
+            mv.visitInsn(L2I);
+        }
+        iconst(amount);
+        switch (type) {
+            case Insn.SHIFT_LSL -> mv.visitInsn(sf ? LSHL : ISHL);
+            case Insn.SHIFT_LSR -> mv.visitInsn(sf ? LUSHR : IUSHR);
+            case Insn.SHIFT_ASR -> mv.visitInsn(sf ? LSHR : ISHR);
+            default -> mv.visitMethodInsn(INVOKESTATIC, sf ? "java/lang/Long" : "java/lang/Integer", "rotateRight",
+                    sf ? "(JI)J" : "(II)I", false);
+        }
+        if (!sf) {
+            mv.visitInsn(I2L);
+        }
+    }
+
+    /** Alu.extend of the long on the stack by a constant type and amount. */
+    private void extendConst(int type, int amount) {
+        switch (type) {
+            case Insn.EXT_UXTB -> {
+                lconst(0xFFL);
+                mv.visitInsn(LAND);
+            }
+            case Insn.EXT_UXTH -> {
+                lconst(0xFFFFL);
+                mv.visitInsn(LAND);
+            }
+            case Insn.EXT_UXTW -> {
+                lconst(Alu.MASK32);
+                mv.visitInsn(LAND);
+            }
+            case Insn.EXT_SXTB, Insn.EXT_SXTH, Insn.EXT_SXTW -> {
+                mv.visitInsn(L2I);
+                if (type != Insn.EXT_SXTW) {
+                    mv.visitInsn(type == Insn.EXT_SXTB ? I2B : I2S);
+                }
+                mv.visitInsn(I2L);
+            }
+            default -> { } // UXTX, SXTX
+        }
+        if (amount != 0) {
+            iconst(amount);
+            mv.visitInsn(LSHL);
+        }
+    }
+
+    /**
+     * UBFM/SBFM of rn with constant immr/imms: the field moved to bit 63 and shifted back down to its
+     * place (logically or arithmetically), as Alu.ubfm/sbfm define it.
+     */
+    private void bitfield(Insn in) {
+        boolean sf = in.sf();
+        int size = sf ? 64 : 32;
+        int immr = (int) in.imm(), imms = in.amount();
+        boolean signed = in.op() == Op.SBFM;
+        int w = imms >= immr ? imms - immr + 1 : imms + 1; // field width
+        int pos = imms >= immr ? 0 : size - immr; // where its low bit lands
+        rz(in.rn());
+        if (63 - imms != 0) {
+            iconst(63 - imms);
+            mv.visitInsn(LSHL);
+        }
+        if (signed) {
+            if (64 - w != 0) {
+                iconst(64 - w);
+                mv.visitInsn(LSHR);
+            }
+            if (pos != 0) {
+                iconst(pos);
+                mv.visitInsn(LSHL);
+            }
+            width(sf);
+        } else if (64 - w - pos != 0) {
+            iconst(64 - w - pos);
+            mv.visitInsn(LUSHR);
+        }
+        wz(in.rd());
     }
 
     // ---- instructions
@@ -1381,9 +1697,7 @@ final class Translator {
             case ADD_EREG, SUB_EREG -> {
                 get(in.rn(), true);
                 rz(in.rm());
-                iconst(in.shift());
-                iconst(in.amount());
-                alu("extend", "(JII)J");
+                extendConst(in.shift(), in.amount());
                 boolean sub = in.op() == Op.SUB_EREG;
                 if (sub) {
                     not();
@@ -1439,14 +1753,7 @@ final class Translator {
                 lconst((pc & ~0xFFFL) + in.imm());
                 wz(in.rd());
             }
-            case SBFM, UBFM -> {
-                bool(sf);
-                rz(in.rn());
-                iconst((int) in.imm());
-                iconst(in.amount());
-                alu(in.op() == Op.SBFM ? "sbfm" : "ubfm", "(ZJII)J");
-                wz(in.rd());
-            }
+            case SBFM, UBFM -> bitfield(in);
             case BFM -> {
                 bool(sf);
                 rz(in.rd());
@@ -1456,14 +1763,7 @@ final class Translator {
                 alu("bfm", "(ZJJII)J");
                 wz(in.rd());
             }
-            case EXTR -> {
-                bool(sf);
-                rz(in.rn());
-                rz(in.rm());
-                iconst((int) in.imm());
-                alu("extr", "(ZJJI)J");
-                wz(in.rd());
-            }
+            case EXTR -> extr(in);
             case CCMN_REG, CCMP_REG, CCMN_IMM, CCMP_IMM -> condCompare(in);
             case CSEL, CSINC, CSINV, CSNEG -> condSelect(in);
             case MADD, MSUB -> {
@@ -1506,16 +1806,24 @@ final class Translator {
                 wz(in.rd());
             }
             case LSLV, LSRV, ASRV, RORV -> {
-                bool(sf);
+                // the JVM's shifts take the amount modulo the width, as these instructions do
                 rz(in.rn());
-                iconst(switch (in.op()) {
-                    case LSLV -> Insn.SHIFT_LSL;
-                    case LSRV -> Insn.SHIFT_LSR;
-                    case ASRV -> Insn.SHIFT_ASR;
-                    default -> Insn.SHIFT_ROR;
-                });
+                if (!sf) {
+                    mv.visitInsn(L2I);
+                }
                 rz(in.rm());
-                alu("shiftVar", "(ZJIJ)J");
+                mv.visitInsn(L2I);
+                switch (in.op()) {
+                    case LSLV -> mv.visitInsn(sf ? LSHL : ISHL);
+                    case LSRV -> mv.visitInsn(sf ? LUSHR : IUSHR);
+                    case ASRV -> mv.visitInsn(sf ? LSHR : ISHR);
+                    default -> mv.visitMethodInsn(INVOKESTATIC, sf ? "java/lang/Long" : "java/lang/Integer",
+                            "rotateRight", sf ? "(JI)J" : "(II)I", false);
+                }
+                if (!sf) {
+                    mv.visitInsn(I2L);
+                    width(false);
+                }
                 wz(in.rd());
             }
             case CRC32 -> {
@@ -1549,11 +1857,14 @@ final class Translator {
                 return true;
             }
             case B_COND -> {
-                cond(in.cond());
-                branchIf(pc + in.imm(), pc + 4);
+                materializeIfBothLeave(pc + 4, pc + in.imm());
+                Label taken = new Label();
+                jumpIfCond(in.cond(), taken);
+                twoWay(taken, pc + 4, pc + in.imm());
                 return true;
             }
             case CBZ, CBNZ -> {
+                materializeIfBothLeave(pc + 4, pc + in.imm());
                 rz(in.rd());
                 width(sf);
                 mv.visitInsn(LCONST_0);
@@ -1561,15 +1872,14 @@ final class Translator {
                 if (in.op() == Op.CBZ) {
                     Label nz = new Label();
                     mv.visitJumpInsn(IFNE, nz);
-                    exitTo(pc + in.imm());
-                    mv.visitLabel(nz);
-                    exitTo(pc + 4);
+                    twoWay(nz, pc + in.imm(), pc + 4);
                 } else {
                     branchIf(pc + in.imm(), pc + 4);
                 }
                 return true;
             }
             case TBZ, TBNZ -> {
+                materializeIfBothLeave(pc + 4, pc + in.imm());
                 rz(in.rd());
                 iconst(in.amount());
                 mv.visitInsn(LUSHR);
@@ -1581,9 +1891,7 @@ final class Translator {
                 } else {
                     Label set = new Label();
                     mv.visitJumpInsn(IFNE, set);
-                    exitTo(pc + in.imm());
-                    mv.visitLabel(set);
-                    exitTo(pc + 4);
+                    twoWay(set, pc + in.imm(), pc + 4);
                 }
                 return true;
             }
@@ -1627,6 +1935,35 @@ final class Translator {
         return false;
     }
 
+    /** EXTR (ROR by a constant when rn = rm) inlined. */
+    private void extr(Insn in) {
+        boolean sf = in.sf();
+        int lsb = (int) in.imm();
+        if (lsb == 0) {
+            rz(in.rm());
+            width(sf);
+        } else if (sf) {
+            rz(in.rm());
+            iconst(lsb);
+            mv.visitInsn(LUSHR);
+            rz(in.rn());
+            iconst(64 - lsb);
+            mv.visitInsn(LSHL);
+            mv.visitInsn(LOR);
+        } else {
+            rz(in.rm());
+            width(false);
+            iconst(lsb);
+            mv.visitInsn(LUSHR);
+            rz(in.rn());
+            iconst(32 - lsb);
+            mv.visitInsn(LSHL);
+            mv.visitInsn(LOR);
+            width(false);
+        }
+        wz(in.rd());
+    }
+
     /** The 64-bit form of Alu.width for constants folded at translation time. */
     private static long Alu_width(boolean sf, long v) {
         return dev.a64trap.exec.Alu.width(sf, v);
@@ -1651,11 +1988,14 @@ final class Translator {
         mv.visitVarInsn(LSTORE, T_B);
         mv.visitVarInsn(LSTORE, T_A);
         if (carry < 0) { // PSTATE.C as it was before this instruction sets the flags
+            materialize();
             carry(carry);
             mv.visitVarInsn(ISTORE, T_C);
             carrySaved = true;
         }
-        if (in.setsFlags()) {
+        if (in.setsFlags() && carry >= 0) { // ADDS/SUBS: lazy
+            setLazy(carry == 1 ? (sf ? Alu.LAZY_SUB64 : Alu.LAZY_SUB32) : (sf ? Alu.LAZY_ADD64 : Alu.LAZY_ADD32));
+        } else if (in.setsFlags()) {
             mv.visitVarInsn(LLOAD, T_A);
             mv.visitVarInsn(LLOAD, T_B);
             carry(carry);
@@ -1695,11 +2035,10 @@ final class Translator {
         width(sf);
         if (in.setsFlags()) {
             mv.visitInsn(DUP2);
-            mv.visitVarInsn(LSTORE, T_A);
-            bool(sf);
-            mv.visitVarInsn(LLOAD, T_A);
-            alu("logicFlags", "(ZJ)I");
-            mv.visitVarInsn(ISTORE, L_NZCV);
+            mv.visitVarInsn(LSTORE, F_A);
+            iconst(sf ? Alu.LAZY_LOGIC64 : Alu.LAZY_LOGIC32);
+            mv.visitVarInsn(ISTORE, L_FK);
+            flags = sf ? Alu.LAZY_LOGIC64 : Alu.LAZY_LOGIC32;
             wz(in.rd());
         } else {
             set(in.rd(), spDest);
@@ -1709,8 +2048,7 @@ final class Translator {
     private void condCompare(Insn in) {
         Label holds = new Label();
         Label done = new Label();
-        cond(in.cond());
-        mv.visitJumpInsn(IFNE, holds);
+        jumpIfCond(in.cond(), holds);
         iconst((int) in.imm() & 0xF);
         mv.visitVarInsn(ISTORE, L_NZCV);
         mv.visitJumpInsn(GOTO, done);
@@ -1730,13 +2068,15 @@ final class Translator {
         alu(in.sf() ? "addFlags64" : "addFlags32", "(JJI)I");
         mv.visitVarInsn(ISTORE, L_NZCV);
         mv.visitLabel(done);
+        iconst(Alu.LAZY_NONE); // both ways set NZCV itself
+        mv.visitVarInsn(ISTORE, L_FK);
+        flags = Alu.LAZY_NONE;
     }
 
     private void condSelect(Insn in) {
         Label holds = new Label();
         Label done = new Label();
-        cond(in.cond());
-        mv.visitJumpInsn(IFNE, holds);
+        jumpIfCond(in.cond(), holds);
         rz(in.rm());
         switch (in.op()) {
             case CSINC -> {
