@@ -23,7 +23,14 @@ import org.objectweb.asm.MethodVisitor;
  * written back at its exits; a block that ends with a branch to its own start becomes a JVM loop
  * (the back-edge checks the iteration limit, the interrupt flag and, if the block stores, whether
  * a store dropped it). Semantics are the interpreter's static helpers ({@code Alu}, {@code Lsu})
- * called with {@code invokestatic}; only moves, adds, logic and constants are inlined.
+ * called with {@code invokestatic}; moves, adds, logic, constants, shifts, extends and bitfield moves
+ * by constants, and condition tests are inlined.
+ *
+ * <p>Flags are lazy: ADDS/SUBS/ANDS/BICS (and CMP/CMN/TST) keep their operands in locals (F_A, F_B,
+ * the kind in L_FK) and a condition on them is a direct comparison (CMP a, b; B.LT is {@code a < b});
+ * NZCV is built only where it is live: at each exit (where the kind is known at translation time),
+ * before an instruction that reads it otherwise (ADC/SBC, SIMD&FP, MRS/MSR), and in the fault
+ * handler (by the run-time kind).
  *
  * <p>A faulting load/store throws {@code GuestFault} out of the helper; the handler sees the locals
  * as they were before the faulting instruction (nothing is written before the access), spills them
@@ -133,8 +140,20 @@ final class Translator {
      * in L_NZCV), or {@link #FLAGS_UNKNOWN} where paths with different kinds meet (L_FK says at run time).
      */
     private int flags = FLAGS_UNKNOWN;
-    /** A block or region unit that branches back to its start (flags may still be pending where it stops). */
+    /** A block or region unit that branches back to its start. */
     private boolean loops;
+    /** The unit has a flag setter kept lazy (else the flags are always in L_NZCV). */
+    private boolean hasLazy;
+    /** A load, store or cache operation that may fault is emitted while flags may be pending. */
+    private boolean lazyAtFault;
+    /** Flag setters whose flags stay lazy ({@link #setLazy}); ADCS/SBCS read C and build NZCV at once. */
+    private static final Set<Op> LAZY_SETTERS = EnumSet.of(Op.ADD_IMM, Op.SUB_IMM, Op.ADD_SREG, Op.SUB_SREG,
+            Op.ADD_EREG, Op.SUB_EREG, Op.AND_IMM, Op.AND_REG, Op.BIC_REG);
+
+    /** The flags where paths meet: pending on some perhaps (L_FK says), if the unit ever leaves them so. */
+    private int merged() {
+        return hasLazy ? FLAGS_UNKNOWN : Alu.LAZY_NONE;
+    }
     private static final int FLAGS_UNKNOWN = -1;
     private final Label head = new Label();
     private final Label exitAtHead = new Label();
@@ -470,6 +489,7 @@ final class Translator {
         }
         for (Insn in : all) {
             Op op = in.op();
+            hasLazy |= in.setsFlags() && LAZY_SETTERS.contains(op);
             if (!FpSimdOps.handles(op)) { // those work on the CPU's registers, written back around the call
                 for (int r : new int[] {in.rd(), in.rn(), in.rm(), in.ra()}) {
                     touched[r] = true;
@@ -515,10 +535,12 @@ final class Translator {
         mv.visitVarInsn(ISTORE, L_IDX);
         iconst(0);
         mv.visitVarInsn(ISTORE, L_BLK);
-        mv.visitInsn(LCONST_0);
-        mv.visitVarInsn(LSTORE, F_A);
-        mv.visitInsn(LCONST_0);
-        mv.visitVarInsn(LSTORE, F_B);
+        if (hasLazy) {
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, F_A);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, F_B);
+        }
         if (steady) {
             for (int slot = L_SLEFT; slot <= L_SSTEP; slot += 2) {
                 mv.visitInsn(LCONST_0);
@@ -549,7 +571,7 @@ final class Translator {
         // a loop's back-edges meet the entry here (with flags pending perhaps)
         long[] next = successors(chain[chain.length - 1]);
         loops = !prefix && java.util.Arrays.stream(next).anyMatch(t -> t == block.pc);
-        flags = loops ? FLAGS_UNKNOWN : Alu.LAZY_NONE;
+        flags = loops ? merged() : Alu.LAZY_NONE;
         if (region) {
             emitChain();
         } else {
@@ -577,9 +599,7 @@ final class Translator {
 
         // Epilogue: write back and report.
         mv.visitLabel(spill);
-        // Every exit but a loop's stop at its head built NZCV where it left (then L_FK is 0 on each
-        // path here, and the spill only stores it).
-        flags = loops ? FLAGS_UNKNOWN : Alu.LAZY_NONE;
+        flags = Alu.LAZY_NONE; // each exit built NZCV where it left
         if (steady) {
             Label none = new Label();
             mv.visitVarInsn(LLOAD, L_SDONE);
@@ -599,7 +619,7 @@ final class Translator {
         // Fault: the locals hold the state before the faulting instruction.
         mv.visitLabel(handler);
         mv.visitVarInsn(ASTORE, T_A);
-        flags = FLAGS_UNKNOWN;
+        flags = lazyAtFault ? FLAGS_UNKNOWN : Alu.LAZY_NONE;
         if (steady) {
             handlerSettle = true;
             settleBatched(true); // batched passes first: the faulting block starts after them
@@ -669,7 +689,7 @@ final class Translator {
             cur = j;
             Block b = chain[j];
             mv.visitLabel(blockLabel[j]);
-            flags = FLAGS_UNKNOWN;
+            flags = merged();
             iconst(j);
             mv.visitVarInsn(ISTORE, L_BLK);
             boolean branched = false;
@@ -728,7 +748,7 @@ final class Translator {
 
         // Exit: registers back, the edges reported, the retired count returned.
         mv.visitLabel(graphExit);
-        flags = FLAGS_UNKNOWN;
+        flags = merged(); // an entry check's exit: as the edge left them
         spillWritten();
         int edges = edgeList.size();
         if (edges > 0) {
@@ -1166,8 +1186,8 @@ final class Translator {
 
     /** Leaves the current execution of the block for the constant {@code target}. */
     private void exitTo(long target) {
-        if (!internal(target) && flags != FLAGS_UNKNOWN) {
-            materialize(); // here, where the pending operation is known (the exit's own code knows no kind)
+        if (!internal(target) || region) {
+            materialize(); // here, where the pending operation is known: the exits' common code stores L_NZCV
         }
         if (graph) {
             graphEdge(target);
@@ -1180,12 +1200,18 @@ final class Translator {
         countIteration();
         if (target == block.pc) {
             // The block's own loop: go round again unless the limit, an interrupt or a code write says stop.
+            Label stop = flags == Alu.LAZY_NONE ? exitAtHead : new Label();
             mv.visitVarInsn(LLOAD, L_ITER);
             mv.visitVarInsn(LLOAD, L_MAX);
             mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGE, exitAtHead);
-            jumpIfInterruptedOrStale(stores, exitAtHead);
+            mv.visitJumpInsn(IFGE, stop);
+            jumpIfInterruptedOrStale(stores, stop);
             mv.visitJumpInsn(GOTO, head);
+            if (stop != exitAtHead) { // stopping: NZCV built here, where the kind is known
+                mv.visitLabel(stop);
+                materialize();
+                mv.visitJumpInsn(GOTO, exitAtHead);
+            }
             return;
         }
         lconst(target);
@@ -1195,7 +1221,7 @@ final class Translator {
 
     /** Before a two-way branch: NZCV built once here when both ways leave the unit (each would). */
     private void materializeIfBothLeave(long a, long b) {
-        if (!internal(a) && !internal(b) && flags != FLAGS_UNKNOWN) {
+        if (!internal(a) && !internal(b)) {
             materialize();
         }
     }
@@ -1220,7 +1246,7 @@ final class Translator {
     /** Leaves for the target on the stack (a long). */
     private void exitToStack() {
         mv.visitVarInsn(LSTORE, L_NEXT);
-        if (!graph && flags != FLAGS_UNKNOWN) {
+        if (!graph) {
             materialize();
         }
         if (graph) {
@@ -1408,6 +1434,7 @@ final class Translator {
      * subtraction T_B holds NOT b): kept as its operands in F_A/F_B, NZCV built only where needed.
      */
     private void setLazy(int kind) {
+        lazySetter();
         mv.visitVarInsn(LLOAD, T_A);
         mv.visitVarInsn(LSTORE, F_A);
         mv.visitVarInsn(LLOAD, T_B);
@@ -1418,6 +1445,13 @@ final class Translator {
         iconst(kind);
         mv.visitVarInsn(ISTORE, L_FK);
         flags = kind;
+    }
+
+    /** A lazy setter is being emitted: {@link #scan} must have seen it (merge points depend on it). */
+    private void lazySetter() {
+        if (!hasLazy) {
+            throw new IllegalStateException("a lazy flag setter that LAZY_SETTERS does not list");
+        }
     }
 
     /** NZCV into L_NZCV from the pending operation, if one may be pending (L_FK zero after). */
@@ -1908,11 +1942,15 @@ final class Translator {
                 return true;
             }
 
-            case LDR, STR, LDP, STP, LDAR, STLR -> memory(in, pc, index);
+            case LDR, STR, LDP, STP, LDAR, STLR -> {
+                lazyAtFault |= flags != Alu.LAZY_NONE;
+                memory(in, pc, index);
+            }
             case PRFM, HINT, DSB, DMB, ISB -> {
                 // no architectural effect (as in the interpreter)
             }
             case SYS -> { // DC/IC by VA (supported() lets no other SYS in): the interpreter's own code
+                lazyAtFault |= flags != Alu.LAZY_NONE;
                 iconst(index);
                 mv.visitVarInsn(ISTORE, L_IDX); // an EL0 trap reports this instruction
                 if (region) {
@@ -2002,6 +2040,10 @@ final class Translator {
             alu(sf ? "addFlags64" : "addFlags32", "(JJI)I");
             mv.visitVarInsn(ISTORE, L_NZCV);
         }
+        if (in.setsFlags() && in.rd() == 31) { // CMP/CMN: flags only
+            carrySaved = false;
+            return;
+        }
         mv.visitVarInsn(LLOAD, T_A);
         mv.visitVarInsn(LLOAD, T_B);
         mv.visitInsn(LADD);
@@ -2034,6 +2076,7 @@ final class Translator {
         boolean sf = in.sf();
         width(sf);
         if (in.setsFlags()) {
+            lazySetter();
             mv.visitInsn(DUP2);
             mv.visitVarInsn(LSTORE, F_A);
             iconst(sf ? Alu.LAZY_LOGIC64 : Alu.LAZY_LOGIC32);
