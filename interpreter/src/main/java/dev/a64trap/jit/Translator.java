@@ -1430,17 +1430,14 @@ final class Translator {
     // ---- flags: lazy until a condition or an exit needs them
 
     /**
-     * A flag-setting operation of kind {@code kind} (Alu.LAZY_*) with operands in T_A and T_B (for a
-     * subtraction T_B holds NOT b): kept as its operands in F_A/F_B, NZCV built only where needed.
+     * A flag-setting operation of kind {@code kind} (Alu.LAZY_*) with operands in T_A and T_B: kept as
+     * its operands in F_A/F_B, NZCV built only where needed.
      */
     private void setLazy(int kind) {
         lazySetter();
         mv.visitVarInsn(LLOAD, T_A);
         mv.visitVarInsn(LSTORE, F_A);
         mv.visitVarInsn(LLOAD, T_B);
-        if (kind == Alu.LAZY_SUB64 || kind == Alu.LAZY_SUB32) {
-            not();
-        }
         mv.visitVarInsn(LSTORE, F_B);
         iconst(kind);
         mv.visitVarInsn(ISTORE, L_FK);
@@ -1716,27 +1713,19 @@ final class Translator {
             case ADD_IMM, SUB_IMM -> {
                 get(in.rn(), true);
                 boolean sub = in.op() == Op.SUB_IMM;
-                lconst(sub ? ~in.imm() : in.imm());
+                lconst(in.imm());
                 addSub(in, sub ? 1 : 0, true);
             }
             case ADD_SREG, SUB_SREG -> {
                 rz(in.rn());
                 shifted(in);
-                boolean sub = in.op() == Op.SUB_SREG;
-                if (sub) {
-                    not();
-                }
-                addSub(in, sub ? 1 : 0, false);
+                addSub(in, in.op() == Op.SUB_SREG ? 1 : 0, false);
             }
             case ADD_EREG, SUB_EREG -> {
                 get(in.rn(), true);
                 rz(in.rm());
                 extendConst(in.shift(), in.amount());
-                boolean sub = in.op() == Op.SUB_EREG;
-                if (sub) {
-                    not();
-                }
-                addSub(in, sub ? 1 : 0, true);
+                addSub(in, in.op() == Op.SUB_EREG ? 1 : 0, true);
             }
             case ADC, SBC -> {
                 rz(in.rn());
@@ -2018,8 +2007,9 @@ final class Translator {
     }
 
     /**
-     * ADD/SUB/ADC/SBC with a and b (already inverted for subtraction) on the stack; {@code carry} is
-     * 0/1, or -1 for PSTATE.C. {@code spDest}: rd is SP when flags are not set.
+     * ADD/SUB/ADC/SBC with a and b on the stack: {@code carry} 0 is a + b, 1 is a - b (AddWithCarry(a,
+     * NOT b, 1)), -1 is a + b + PSTATE.C (b already inverted for SBC). {@code spDest}: rd is SP when
+     * flags are not set.
      */
     private void addSub(Insn in, int carry, boolean spDest) {
         boolean sf = in.sf();
@@ -2046,8 +2036,8 @@ final class Translator {
         }
         mv.visitVarInsn(LLOAD, T_A);
         mv.visitVarInsn(LLOAD, T_B);
-        mv.visitInsn(LADD);
-        if (carry != 0) {
+        mv.visitInsn(carry == 1 ? LSUB : LADD);
+        if (carry < 0) {
             carry(carry);
             mv.visitInsn(I2L);
             mv.visitInsn(LADD);
