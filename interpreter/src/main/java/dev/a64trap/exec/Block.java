@@ -24,7 +24,7 @@ public final class Block {
     public long codeHi;
     public final Insn[] insns;
     final Uop[] uops;
-    /** The uops packed for the hot loop: kind | d<<6 | n<<12 | m<<18 | carry<<24 | aux<<25. */
+    /** The uops packed for the hot loop ({@link Uop#pack}). */
     final int[] code;
     final long[] imms;
     /** MRS/MSR descriptor of the last instruction, looked up once at decode time (null if none/unknown). */
@@ -82,17 +82,17 @@ public final class Block {
         for (int k = 0; k < insns.length; k++) {
             Uop u = Uop.of(insns[k], pc + 4L * k);
             uops[k] = u;
-            code[k] = u.kind | u.d << 6 | u.n << 12 | u.m << 18 | u.carry << 24 | u.aux << 25;
+            code[k] = u.pack();
             imms[k] = u.imm;
         }
         // Loops close with a compare and a conditional branch: run that pair as one dispatch.
         int last = insns.length - 1;
         if (last > 0 && uops[last].kind == Uop.BCOND) {
-            int prev = code[last - 1] & 63;
+            int prev = code[last - 1] & Uop.KIND_MASK;
             int fused = prev == Uop.ADDS64 ? Uop.ADDS64_BC : prev == Uop.ADDS32 ? Uop.ADDS32_BC
-                    : prev == Uop.ADDSR64 ? Uop.ADDSR64_BC : -1;
+                    : prev == Uop.ADDSR64 ? Uop.ADDSR64_BC : prev == Uop.ADDSR32 ? Uop.ADDSR32_BC : -1;
             if (fused >= 0) {
-                code[last - 1] = (code[last - 1] & ~63) | fused;
+                code[last - 1] = (code[last - 1] & ~Uop.KIND_MASK) | fused;
             }
         }
         this.sysReg = sysReg;

@@ -439,10 +439,9 @@ public final class Interpreter {
      * loop and the compiled-unit dispatch then stay compiled meanwhile.
      */
     private void interpret(Block b, long remaining, long pc) {
-        Uop[] ops = b.uops;
         final int[] code = b.code;
         final long[] imms = b.imms;
-        int n = ops.length;
+        int n = code.length;
         boolean whole = true;
         if (remaining < n) {
             n = (int) remaining;
@@ -460,149 +459,289 @@ public final class Interpreter {
             runDebug(b, n);
             return;
         }
+        // Kept small on purpose: HotSpot stops inlining helpers into a method once about 8000 bytes
+        // of bytecode are in, so every load and store shares the one access after the switch and
+        // the rarer instructions call out ({@link #exec} via {@link #slow}).
         try {
-            for (; i < n; i++) {
+            for (; i < n; i++, pc += 4) {
                 final int c = code[i];
-                switch (c & 63) {
-                    case Uop.ADD64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + imms[i];
-                    case Uop.ADD32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] + imms[i]) & Alu.MASK32;
-                    case Uop.ADDS64 -> {
-                        long a = x[c >>> 12 & 63];
-                        cpu.nzcv = Alu.addFlags64(a, imms[i], (c >>> 24 & 1));
-                        x[c >>> 6 & 63] = a + imms[i] + (c >>> 24 & 1);
+                final long imm = imms[i];
+                final int d = c >>> Uop.D & 63, rn = c >>> Uop.N & 63, rm = c >>> Uop.M & 63;
+                final int aux = c >>> Uop.AUX;
+                switch (c & Uop.KIND_MASK) {
+                    case Uop.ADD64:
+                        x[d] = x[rn] + imm;
+                        continue;
+                    case Uop.ADD32:
+                        x[d] = (x[rn] + imm) & Alu.MASK32;
+                        continue;
+                    case Uop.ADDS64: {
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        cpu.nzcv = Alu.addFlags64(a, imm, cin);
+                        x[d] = a + imm + cin;
+                        continue;
                     }
-                    case Uop.ADDS32 -> {
-                        long a = x[c >>> 12 & 63];
-                        cpu.nzcv = Alu.addFlags32(a, imms[i], (c >>> 24 & 1));
-                        x[c >>> 6 & 63] = (a + imms[i] + (c >>> 24 & 1)) & Alu.MASK32;
+                    case Uop.ADDS32: {
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        cpu.nzcv = Alu.addFlags32(a, imm, cin);
+                        x[d] = (a + imm + cin) & Alu.MASK32;
+                        continue;
                     }
-                    case Uop.ADDS64_BC -> {
-                        long a = x[c >>> 12 & 63];
-                        long bv = imms[i];
-                        int cin = c >>> 24 & 1;
-                        int f = Alu.addFlags64(a, bv, cin);
-                        cpu.nzcv = f;
-                        x[c >>> 6 & 63] = a + bv + cin;
-                        if (i + 1 < n) { // the B.cond, unless the budget ends between them
-                            i++;
-                            pc += 4;
-                            if (Alu.condHolds(code[i] >>> 25, f)) {
-                                pc = imms[i] - 4;
+                    case Uop.ADDS64_BC: case Uop.ADDS32_BC: case Uop.ADDSR64_BC: case Uop.ADDSR32_BC: {
+                        // the compare, then the block's closing B.cond unless the budget ends between them
+                        int k = c & Uop.KIND_MASK;
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        long bv = imm;
+                        if (k == Uop.ADDSR64_BC || k == Uop.ADDSR32_BC) {
+                            bv = x[rm] << imm;
+                            if (k == Uop.ADDSR32_BC) {
+                                bv &= Alu.MASK32;
+                            }
+                            if (cin != 0) {
+                                bv = ~bv;
                             }
                         }
-                    }
-                    case Uop.ADDS32_BC -> {
-                        long a = x[c >>> 12 & 63];
-                        long bv = imms[i];
-                        int cin = c >>> 24 & 1;
-                        int f = Alu.addFlags32(a, bv, cin);
+                        int f;
+                        if (k == Uop.ADDS64_BC || k == Uop.ADDSR64_BC) {
+                            f = Alu.addFlags64(a, bv, cin);
+                            x[d] = a + bv + cin;
+                        } else {
+                            f = Alu.addFlags32(a, bv, cin);
+                            x[d] = (a + bv + cin) & Alu.MASK32;
+                        }
                         cpu.nzcv = f;
-                        x[c >>> 6 & 63] = (a + bv + cin) & Alu.MASK32;
                         if (i + 1 < n) {
                             i++;
                             pc += 4;
-                            if (Alu.condHolds(code[i] >>> 25, f)) {
+                            if (Alu.condHolds(code[i] >>> Uop.AUX, f)) {
                                 pc = imms[i] - 4;
                             }
                         }
+                        continue;
                     }
-                    case Uop.ADDSR64_BC -> {
-                        long a = x[c >>> 12 & 63];
-                        long bv = x[c >>> 18 & 63] << imms[i];
-                        int cin = c >>> 24 & 1;
+                    case Uop.ADDR64:
+                        x[d] = x[rn] + (x[rm] << imm);
+                        continue;
+                    case Uop.SUBR64:
+                        x[d] = x[rn] - (x[rm] << imm);
+                        continue;
+                    case Uop.ADDR32: {
+                        long bv = x[rm] << imm;
+                        x[d] = ((c >>> Uop.CARRY & 1) == 0 ? x[rn] + bv : x[rn] - bv) & Alu.MASK32;
+                        continue;
+                    }
+                    case Uop.ADDSR64: case Uop.ADDSR32: {
+                        long a = x[rn];
+                        long bv = x[rm] << imm;
+                        int cin = c >>> Uop.CARRY & 1;
+                        boolean w64 = (c & Uop.KIND_MASK) == Uop.ADDSR64;
+                        if (!w64) {
+                            bv &= Alu.MASK32;
+                        }
                         if (cin != 0) {
                             bv = ~bv;
                         }
-                        int f = Alu.addFlags64(a, bv, cin);
-                        cpu.nzcv = f;
-                        x[c >>> 6 & 63] = a + bv + cin;
-                        if (i + 1 < n) {
-                            i++;
-                            pc += 4;
-                            if (Alu.condHolds(code[i] >>> 25, f)) {
-                                pc = imms[i] - 4;
-                            }
+                        cpu.nzcv = w64 ? Alu.addFlags64(a, bv, cin) : Alu.addFlags32(a, bv, cin);
+                        x[d] = w64 ? a + bv + cin : (a + bv + cin) & Alu.MASK32;
+                        continue;
+                    }
+                    case Uop.AND64:
+                        x[d] = x[rn] & x[rm] << imm;
+                        continue;
+                    case Uop.ORR64:
+                        x[d] = x[rn] | x[rm] << imm;
+                        continue;
+                    case Uop.EOR64:
+                        x[d] = x[rn] ^ x[rm] << imm;
+                        continue;
+                    case Uop.AND32:
+                        x[d] = (x[rn] & x[rm] << imm) & Alu.MASK32;
+                        continue;
+                    case Uop.ORR32:
+                        x[d] = (x[rn] | x[rm] << imm) & Alu.MASK32;
+                        continue;
+                    case Uop.EOR32:
+                        x[d] = (x[rn] ^ x[rm] << imm) & Alu.MASK32;
+                        continue;
+                    case Uop.AND64S:
+                        x[d] = x[rn] & Alu.shift(true, x[rm], aux, (int) imm);
+                        continue;
+                    case Uop.ORR64S:
+                        x[d] = x[rn] | Alu.shift(true, x[rm], aux, (int) imm);
+                        continue;
+                    case Uop.EOR64S:
+                        x[d] = x[rn] ^ Alu.shift(true, x[rm], aux, (int) imm);
+                        continue;
+                    case Uop.BIC64:
+                        x[d] = x[rn] & ~(x[rm] << imm);
+                        continue;
+                    case Uop.ADDR64S: {
+                        long bv = Alu.shift(true, x[rm], aux, (int) imm);
+                        x[d] = (c >>> Uop.CARRY & 1) == 0 ? x[rn] + bv : x[rn] - bv;
+                        continue;
+                    }
+                    case Uop.MOVI:
+                        x[d] = imm;
+                        continue;
+                    case Uop.UBFM: {
+                        int p = (int) imm;
+                        x[d] = x[rn] << p >>> (p >>> 8) << (p >>> 16);
+                        continue;
+                    }
+                    case Uop.SBFM64: case Uop.SBFM32: {
+                        int p = (int) imm;
+                        long r = x[rn] << p >> (p >>> 8) << (p >>> 16);
+                        x[d] = (c & Uop.KIND_MASK) == Uop.SBFM64 ? r : r & Alu.MASK32;
+                        continue;
+                    }
+                    case Uop.MADD64: case Uop.MADD32: {
+                        long p = x[rn] * x[rm];
+                        long acc = x[(int) imm];
+                        long r = (c >>> Uop.CARRY & 1) == 0 ? acc + p : acc - p;
+                        x[d] = (c & Uop.KIND_MASK) == Uop.MADD64 ? r : r & Alu.MASK32;
+                        continue;
+                    }
+                    case Uop.UMADDL: case Uop.SMADDL: {
+                        long p = (c & Uop.KIND_MASK) == Uop.UMADDL ? (x[rn] & Alu.MASK32) * (x[rm] & Alu.MASK32)
+                                : (long) (int) x[rn] * (int) x[rm];
+                        long acc = x[(int) imm];
+                        x[d] = (c >>> Uop.CARRY & 1) == 0 ? acc + p : acc - p;
+                        continue;
+                    }
+                    case Uop.UMULH:
+                        x[d] = Alu.umulh(x[rn], x[rm]);
+                        continue;
+                    case Uop.SMULH:
+                        x[d] = Math.multiplyHigh(x[rn], x[rm]);
+                        continue;
+                    case Uop.UDIV:
+                        x[d] = Alu.udiv((c >>> Uop.CARRY & 1) != 0, x[rn], x[rm]);
+                        continue;
+                    case Uop.SDIV:
+                        x[d] = Alu.sdiv((c >>> Uop.CARRY & 1) != 0, x[rn], x[rm]);
+                        continue;
+                    case Uop.SHIFTV:
+                        x[d] = Alu.shiftVar((c >>> Uop.CARRY & 1) != 0, x[rn], aux, x[rm]);
+                        continue;
+                    case Uop.ANDI:
+                        x[d] = x[rn] & imm;
+                        continue;
+                    case Uop.ORRI64:
+                        x[d] = x[rn] | imm;
+                        continue;
+                    case Uop.EORI64:
+                        x[d] = x[rn] ^ imm;
+                        continue;
+                    case Uop.ORRI32:
+                        x[d] = (x[rn] | imm) & Alu.MASK32;
+                        continue;
+                    case Uop.EORI32:
+                        x[d] = (x[rn] ^ imm) & Alu.MASK32;
+                        continue;
+                    case Uop.ANDSI: {
+                        long r = x[rn] & imm;
+                        cpu.nzcv = Alu.logicFlags((c >>> Uop.CARRY & 1) != 0, r);
+                        x[d] = r;
+                        continue;
+                    }
+                    case Uop.ADDX: {
+                        long e = Alu.extend(x[rm], aux & 7, aux >>> 3);
+                        x[d] = ((c >>> Uop.CARRY & 1) == 0 ? x[rn] + e : x[rn] - e) & imm;
+                        continue;
+                    }
+                    case Uop.CSEL: case Uop.CSINC: case Uop.CSINV: case Uop.CSNEG: {
+                        long r;
+                        if (Alu.condHolds(aux, cpu.nzcv)) {
+                            r = x[rn];
+                        } else {
+                            int k = c & Uop.KIND_MASK;
+                            long v = x[rm];
+                            r = k == Uop.CSEL ? v : k == Uop.CSINC ? v + 1 : k == Uop.CSINV ? ~v : -v;
                         }
+                        x[d] = r & imm;
+                        continue;
                     }
-                    case Uop.ADDR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] + (x[c >>> 18 & 63] << imms[i]);
-                    case Uop.SUBR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] - (x[c >>> 18 & 63] << imms[i]);
-                    case Uop.ADDR32 -> {
-                        long bv = x[c >>> 18 & 63] << imms[i];
-                        x[c >>> 6 & 63] = ((c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv) & Alu.MASK32;
-                    }
-                    case Uop.ADDSR64 -> {
-                        long a = x[c >>> 12 & 63];
-                        long bv = x[c >>> 18 & 63] << imms[i];
-                        if ((c >>> 24 & 1) != 0) {
-                            bv = ~bv;
+                    case Uop.CCMPI: case Uop.CCMPR: {
+                        // d = the NZCV if the condition fails; CCMPI: imm = operand, m = sf; CCMPR: imm = sf
+                        if (Alu.condHolds(aux, cpu.nzcv)) {
+                            int cin = c >>> Uop.CARRY & 1;
+                            boolean reg = (c & Uop.KIND_MASK) == Uop.CCMPR;
+                            long bv = reg ? (cin != 0 ? ~x[rm] : x[rm]) : imm;
+                            cpu.nzcv = Alu.addFlags(reg ? imm != 0 : rm != 0, x[rn], bv, cin);
+                        } else {
+                            cpu.nzcv = d & 15;
                         }
-                        cpu.nzcv = Alu.addFlags64(a, bv, (c >>> 24 & 1));
-                        x[c >>> 6 & 63] = a + bv + (c >>> 24 & 1);
+                        continue;
                     }
-                    case Uop.ADDSR32 -> {
-                        long a = x[c >>> 12 & 63];
-                        long bv = (x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                        if ((c >>> 24 & 1) != 0) {
-                            bv = ~bv;
+                    case Uop.MOVK: {
+                        long r = (x[d] & ~(0xFFFFL << aux)) | imm;
+                        x[d] = (c >>> Uop.CARRY & 1) == 0 ? r : r & Alu.MASK32;
+                        continue;
+                    }
+                    case Uop.NOP:
+                        continue;
+                    case Uop.BCOND:
+                        if (Alu.condHolds(aux, cpu.nzcv)) {
+                            pc = imm - 4;
                         }
-                        cpu.nzcv = Alu.addFlags32(a, bv, (c >>> 24 & 1));
-                        x[c >>> 6 & 63] = (a + bv + (c >>> 24 & 1)) & Alu.MASK32;
-                    }
-                    case Uop.AND64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i];
-                    case Uop.ORR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i];
-                    case Uop.EOR64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i];
-                    case Uop.AND32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] & x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                    case Uop.ORR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] | x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                    case Uop.EOR32 -> x[c >>> 6 & 63] = (x[c >>> 12 & 63] ^ x[c >>> 18 & 63] << imms[i]) & Alu.MASK32;
-                    case Uop.AND64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                    case Uop.ORR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] | Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                    case Uop.EOR64S -> x[c >>> 6 & 63] = x[c >>> 12 & 63] ^ Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                    case Uop.BIC64 -> x[c >>> 6 & 63] = x[c >>> 12 & 63] & ~(x[c >>> 18 & 63] << imms[i]);
-                    case Uop.ADDR64S -> {
-                        long bv = Alu.shift(true, x[c >>> 18 & 63], (c >>> 25), (int) imms[i]);
-                        x[c >>> 6 & 63] = (c >>> 24 & 1) == 0 ? x[c >>> 12 & 63] + bv : x[c >>> 12 & 63] - bv;
-                    }
-                    case Uop.MOVI -> x[c >>> 6 & 63] = imms[i];
-                    case Uop.LDR_OFF -> x[c >>> 6 & 63] = Lsu.read(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), false);
-                    case Uop.STR_OFF -> Lsu.write(cpu, mem, x[c >>> 12 & 63] + imms[i], (c >>> 25), x[c >>> 6 & 63], false);
-                    case Uop.BCOND -> {
-                        if (Alu.condHolds((c >>> 25), cpu.nzcv)) {
-                            pc = imms[i] - 4;
+                        continue;
+                    case Uop.CBZ64:
+                        if (x[rn] == 0) {
+                            pc = imm - 4;
                         }
-                    }
-                    case Uop.CBZ64 -> {
-                        if (x[c >>> 12 & 63] == 0) {
-                            pc = imms[i] - 4;
+                        continue;
+                    case Uop.CBNZ64:
+                        if (x[rn] != 0) {
+                            pc = imm - 4;
                         }
-                    }
-                    case Uop.CBNZ64 -> {
-                        if (x[c >>> 12 & 63] != 0) {
-                            pc = imms[i] - 4;
+                        continue;
+                    case Uop.CBZ32:
+                        if ((int) x[rn] == 0) {
+                            pc = imm - 4;
                         }
-                    }
-                    case Uop.CBZ32 -> {
-                        if ((int) x[c >>> 12 & 63] == 0) {
-                            pc = imms[i] - 4;
+                        continue;
+                    case Uop.CBNZ32:
+                        if ((int) x[rn] != 0) {
+                            pc = imm - 4;
                         }
-                    }
-                    case Uop.CBNZ32 -> {
-                        if ((int) x[c >>> 12 & 63] != 0) {
-                            pc = imms[i] - 4;
+                        continue;
+                    case Uop.TBZ:
+                        if ((x[rn] >>> aux & 1) == 0) {
+                            pc = imm - 4;
                         }
-                    }
-                    case Uop.BRANCH -> pc = imms[i] - 4;
-                    case Uop.BL -> {
+                        continue;
+                    case Uop.TBNZ:
+                        if ((x[rn] >>> aux & 1) != 0) {
+                            pc = imm - 4;
+                        }
+                        continue;
+                    case Uop.BRANCH:
+                        pc = imm - 4;
+                        continue;
+                    case Uop.BL:
                         x[30] = pc + 4;
-                        pc = imms[i] - 4;
+                        pc = imm - 4;
+                        continue;
+                    case Uop.RET:
+                        pc = x[rn] - 4;
+                        continue;
+                    case Uop.BLR: {
+                        long t = x[rn];
+                        x[30] = pc + 4;
+                        pc = t - 4;
+                        continue;
                     }
-                    case Uop.RET -> pc = x[c >>> 12 & 63] - 4;
-                    default -> {
-                        // General path, out of line so the fast loop makes no calls of its own.
-                        // It may read the clock (MRS CNTVCT): retire what precedes it first.
+                    case Uop.LDST_OFF: case Uop.LDST_SP: case Uop.LDST_PRE: case Uop.LDST_POST: case Uop.LDST_REG:
+                        loadStore(c, imm);
+                        continue;
+                    default:
+                        // General path, out of line. It may read the clock (MRS CNTVCT): retire what precedes it first.
                         pc = slow(b, i, pc, base + i) - 4;
-                    }
+                        continue;
                 }
-                pc += 4;
             }
         } catch (GuestFault f) {
             faultInBlock(b, base + i, i, el, b.pc + 4L * i, f);
@@ -621,6 +760,63 @@ public final class Interpreter {
         if (observer != null) {
             observer.retired(b, n, el, pc);
         }
+    }
+
+    /**
+     * A load or store uop ({@link Uop#LDST_OFF} and its kin): the address, one access (two for a
+     * pair), then the writeback. Out of line on purpose: the memory path it inlines is large, and
+     * kept apart it neither slows HotSpot's compiles of {@link #interpret} nor sends them back to
+     * the start when a path in it turns up for the first time.
+     */
+    private void loadStore(int c, long imm) {
+        final long[] x = this.x;
+        final int d = c >>> Uop.D & 63, rn = c >>> Uop.N & 63, rm = c >>> Uop.M & 63;
+        final int aux = c >>> Uop.AUX;
+        final int k = c & Uop.KIND_MASK;
+        long addr = rn == 31 && k != Uop.LDST_OFF ? sp() : x[rn];
+        long wb = 0; // the base register's new value (PRE/POST)
+        switch (k) {
+            case Uop.LDST_REG -> addr += Alu.extend(x[rm], (int) imm & 7, (int) (imm >>> 8));
+            case Uop.LDST_POST -> wb = addr + imm;
+            case Uop.LDST_PRE -> {
+                addr += imm;
+                wb = addr;
+            }
+            default -> addr += imm; // OFF, SP
+        }
+        final int size = aux & 3;
+        if ((aux & Uop.MEM_STORE) != 0) {
+            long v2 = x[rm];
+            Lsu.write(cpu, mem, addr, size, x[d], false);
+            if ((aux & Uop.MEM_PAIR) != 0) {
+                Lsu.write(cpu, mem, addr + (1L << size), size, v2, false);
+            }
+            if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
+                x[rn] = wb;
+            }
+            return;
+        }
+        long v = Lsu.read(cpu, mem, addr, size, false);
+        long v2 = 0;
+        if ((aux & Uop.MEM_PAIR) != 0) {
+            v2 = Lsu.read(cpu, mem, addr + (1L << size), size, false);
+        } else if ((aux & Uop.MEM_SIGNED) != 0) {
+            v = Alu.width((aux & Uop.MEM_SF) != 0, Lsu.signExtend(v, size));
+        }
+        if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
+            x[rn] = wb;
+        }
+        x[d] = v;
+        if ((aux & Uop.MEM_PAIR) != 0) {
+            x[rm] = v2;
+        }
+    }
+
+    /** SP as a load/store base: 16-byte aligned when SCTLR_EL1.SA/SA0 say so. */
+    private long sp() {
+        long b = x[31];
+        Lsu.checkSp(cpu, b);
+        return b;
     }
 
     private CompiledBlock compile(Block b) {

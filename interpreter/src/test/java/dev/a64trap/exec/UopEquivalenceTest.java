@@ -122,6 +122,8 @@ class UopEquivalenceTest {
             I.op(Op.ADD_IMM).rd(31).rn(1).imm(3).s(),
             I.op(Op.SUB_SREG).rd(31).rn(1).rm(2).amount(0).s(),
             I.op(Op.SUB_SREG).rd(3).rn(1).rm(2).amount(4).s(),
+            I.op(Op.SUB_SREG).w().rd(31).rn(1).rm(2).amount(0).s(),
+            I.op(Op.ADD_SREG).w().rd(3).rn(1).rm(2).amount(2).s(),
         };
         for (I cmp : compares) {
             for (int cond = 0; cond < 16; cond++) {
