@@ -322,9 +322,24 @@ public final class RunCommand implements Callable<Integer> {
             if (board.interpreter().compiler() instanceof dev.a64trap.jit.Jit jit) {
                 stderr.println("a64trap: " + jit.summary());
             }
+            stderr.println("a64trap: " + cpuTimes());
         }
         stderr.flush();
         return status;
+    }
+
+    /**
+     * CPU time of the thread that ran the guest and of HotSpot's compilers: unlike wall time, the
+     * guest thread's figure hardly moves when other processes load the machine (for benchmarks).
+     */
+    private static String cpuTimes() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long guestNs = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
+        long compileMs = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+        return String.format(Locale.ROOT, "CPU time: guest thread %s; HotSpot compiling %s (elapsed, summed over its threads)",
+                guestNs < 0 ? "n/a" : String.format(Locale.ROOT, "%.3f s", guestNs / 1e9),
+                compileMs < 0 ? "n/a" : String.format(Locale.ROOT, "%.3f s", compileMs / 1e3));
     }
 
     /** Writes the --pmu-report; false (message on stderr) when its FILE cannot be written. */

@@ -61,6 +61,8 @@ public final class Cpu implements SysRegContext {
     public final Mmu mmu = new Mmu(false);
     /** The TLB data accesses and fetches at the current EL use; null while the MMU is off (VA = PA). */
     public Mmu.Tlb tlb;
+    /** The direct entries data accesses test first ({@link Mmu#dataTlb}): {@link #tlb}'s, or RAM's identity entries with the MMU off. Never null. */
+    public Mmu.Tlb data;
 
     public Cpu(SysRegTable sysRegs, boolean lse) {
         this.sysRegs = sysRegs;
@@ -100,6 +102,7 @@ public final class Cpu implements SysRegContext {
         spsel = newSpsel;
         x[31] = spBank[spIndex()];
         tlb = mmu.tlb(newEl);
+        data = mmu.dataTlb(newEl);
     }
 
     /** The stack pointer of EL{@code n}, wherever it currently lives. */
@@ -244,6 +247,7 @@ public final class Cpu implements SysRegContext {
     public void translationChanged() {
         mmu.configure(sys.sctlr, sys.tcr, sys.ttbr0, sys.ttbr1, sys.mair);
         tlb = mmu.tlb(el);
+        data = mmu.dataTlb(el);
     }
 
     @Override

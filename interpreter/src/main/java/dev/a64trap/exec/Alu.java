@@ -85,6 +85,39 @@ public final class Alu {
         return COND[cond << 4 | nzcv];
     }
 
+    /** The 16 NZCV values for which {@code cond} holds, as a bit set (bit f set iff condHolds(cond, f)). */
+    public static int condMask(int cond) {
+        int m = 0;
+        for (int f = 0; f < 16; f++) {
+            m |= COND[cond << 4 | f] ? 1 << f : 0;
+        }
+        return m;
+    }
+
+    // ---- flags a JIT keeps as their operands (lazy flags): the flag-setting operation by kind
+
+    /** NZCV is the value itself (no operation pending). */
+    public static final int LAZY_NONE = 0;
+    /** SUBS/CMP a, b on 64 or 32 bits: AddWithCarry(a, NOT b, 1). */
+    public static final int LAZY_SUB64 = 1, LAZY_SUB32 = 2;
+    /** ADDS/CMN a, b: AddWithCarry(a, b, 0). */
+    public static final int LAZY_ADD64 = 3, LAZY_ADD32 = 4;
+    /** ANDS/BICS/TST with result a (b unused). */
+    public static final int LAZY_LOGIC64 = 5, LAZY_LOGIC32 = 6;
+
+    /** NZCV of the pending operation {@code kind} on a and b, or {@code nzcv} for {@link #LAZY_NONE}. */
+    public static int lazyNzcv(int kind, long a, long b, int nzcv) {
+        return switch (kind) {
+            case LAZY_SUB64 -> addFlags64(a, ~b, 1);
+            case LAZY_SUB32 -> addFlags32(a, ~b, 1);
+            case LAZY_ADD64 -> addFlags64(a, b, 0);
+            case LAZY_ADD32 -> addFlags32(a, b, 0);
+            case LAZY_LOGIC64 -> logicFlags(true, a);
+            case LAZY_LOGIC32 -> logicFlags(false, a);
+            default -> nzcv;
+        };
+    }
+
     // ---- shifts and extends
 
     /** ShiftReg: shift a register operand by a constant (type SHIFT_*), on 64 or 32 bits. */

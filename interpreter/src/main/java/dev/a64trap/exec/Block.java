@@ -57,6 +57,15 @@ public final class Block {
     final int len;
     /** Set when the block is dropped for a write to its page: a compiled loop must not go round again. */
     public boolean stale;
+    /**
+     * Whole executions by compiled code not yet reported to the observer ({@link Interpreter#settleRuns}):
+     * those that went on to the fall-through {@link #endPc()}, and those that went on to
+     * {@link #runsOtherNext}. Nonzero only while the block is on its interpreter's list ({@link #runsListed}).
+     */
+    long runsFall;
+    long runsOther;
+    long runsOtherNext;
+    boolean runsListed;
     /** The {@link RunObserver}'s own per-block data (e.g. its event sums), computed once on first use. */
     public Object observerData;
 

@@ -242,7 +242,95 @@ public final class Interpreter {
         while ((s = slice(limit)) == null) {
             // next slice
         }
+        settleRuns();
         return s;
+    }
+
+    /** Blocks whose compiled executions are counted in them and not yet reported (see {@link #settleRuns}). */
+    private Block[] runsList = new Block[256];
+    private int runsN;
+    /** The EL every listed block ran at. */
+    private int runsEl;
+
+    /**
+     * {@code k} whole passes of {@code b}'s plain unit at {@code el}, each but the last back to its
+     * start, the last on to {@code nextPc}: counted in the block, reported at the next
+     * {@link #settleRuns} (the sums are linear, so they are the same in one go). Keeps the observer's
+     * and the events' work off the path from one unit to the next.
+     */
+    private void deferRuns(Block b, long k, int el, long nextPc) {
+        list(b, el);
+        if (k > 1) {
+            deferOther(b, k - 1, b.pc); // each pass but the last looped back to the start
+        }
+        if (nextPc == b.pc + 4L * b.len) {
+            b.runsFall++;
+        } else {
+            deferOther(b, 1, nextPc);
+        }
+    }
+
+    /** {@code b} is about to get deferred executions at {@code el}: on the list, which holds one EL. */
+    private void list(Block b, int el) {
+        if (el != runsEl) {
+            settleRuns();
+            runsEl = el;
+        }
+        if (!b.runsListed) {
+            if (runsN == runsList.length) {
+                settleRuns();
+            }
+            runsList[runsN++] = b;
+            b.runsListed = true;
+        }
+    }
+
+    /** {@code t} whole executions of a listed {@code b} on to {@code next}, not its fall-through. */
+    private void deferOther(Block b, long t, long next) {
+        if (b.runsOther != 0 && b.runsOtherNext != next) { // another successor (an indirect branch): the old one now
+            report(b, b.runsOther, b.runsOtherNext);
+            b.runsOther = 0;
+        }
+        b.runsOther += t;
+        b.runsOtherNext = next;
+    }
+
+    private void report(Block b, long t, long next) {
+        Events e = events;
+        e.branches += t * b.branches;
+        e.loads += t * b.loads;
+        e.stores += t * b.stores;
+        if (observer != null) {
+            observer.retiredDeferred(b, t, runsEl, next);
+        }
+    }
+
+    /**
+     * Reports the executions compiled units ran since the last call: events and the observer's
+     * {@link RunObserver#retiredDeferred}. Called before the run returns and before the observer's
+     * checkpoint; an observer reads its totals or guest time only after calling it (the vPMU wiring
+     * does so wherever it looks), so nobody ever sees a count without them.
+     */
+    public void settleRuns() {
+        int n = runsN;
+        if (n == 0) {
+            return;
+        }
+        runsN = 0;
+        Block[] list = runsList;
+        for (int j = 0; j < n; j++) {
+            Block b = list[j];
+            list[j] = null;
+            b.runsListed = false;
+            if (b.runsOther != 0) {
+                report(b, b.runsOther, b.runsOtherNext);
+                b.runsOther = 0;
+            }
+            if (b.runsFall != 0) {
+                report(b, b.runsFall, b.pc + 4L * b.len);
+                b.runsFall = 0;
+            }
+        }
     }
 
     private boolean firstBlock;
@@ -275,6 +363,7 @@ public final class Interpreter {
                     platform.deviceCheckpoint(cpu); // timers fire, lines change, the next one is set
                 }
                 if (cpu.retired >= observerCheckpoint) {
+                    settleRuns();
                     Stop cs = observer.checkpoint();
                     if (cs != null) {
                         return cs;
@@ -739,6 +828,9 @@ public final class Interpreter {
             b.compiledRegion = cb.region();
             b.compiledGraph = cb.graph();
             b.compiledPlain = !b.compiledPrefix && !b.compiledRegion && !b.compiledGraph;
+            if (hotThreshold == Integer.MAX_VALUE) {
+                b.hot = -1; // no second tier: nothing to count
+            }
             cache.watchCode(b); // a unit's code may reach past b's own
         }
         b.compiled = cb;
@@ -782,10 +874,6 @@ public final class Interpreter {
      * (a fault, a checkpoint, an interrupt, a block not compiled or not cached, a TLB miss).
      */
     private void runCompiled(Block b, CompiledBlock cb, long limit) {
-        if (b.compiledGraph) {
-            runGraph(cb, b, limit - cpu.retired);
-            return;
-        }
         if (b.compiledRegion) {
             runRegion(b, cb, limit - cpu.retired);
             return;
@@ -794,7 +882,8 @@ public final class Interpreter {
             runUnit(b, cb, limit);
             return;
         }
-        for (int n = CHAIN_BLOCKS; runUnit(b, cb, limit) && --n > 0; ) {
+        for (int n = CHAIN_BLOCKS; (b.compiledGraph ? runGraph(cb, b, limit - cpu.retired) : runUnit(b, cb, limit))
+                && --n > 0; ) {
             b = nextUnit(b, cpu.pc, limit);
             if (b == null) {
                 return;
@@ -841,7 +930,8 @@ public final class Interpreter {
                 return null;
             }
         }
-        if (!nb.compiledPlain || limit - cpu.retired < nb.len || (nb.hot >= 0 && nb.hot >= hotThreshold - 1)) {
+        if (!(nb.compiledPlain || nb.compiledGraph) || limit - cpu.retired < nb.len
+                || (nb.hot >= 0 && nb.hot >= hotThreshold - 1)) {
             return null; // the loop compiles, counts towards the second tier, or runs it otherwise
         }
         if (nb.hot >= 0) {
@@ -886,9 +976,20 @@ public final class Interpreter {
             faultInBlock(b, base + k * b.len + i, i, el, b.pc + 4L * i, fault);
             return false;
         }
-        retired(b, k, el, f.nextPc);
+        long next = f.nextPc;
+        if (k == 1 && b.runsListed && el == runsEl) { // deferRuns' usual case, inline
+            if (next == b.pc + 4L * b.len) {
+                b.runsFall++;
+            } else if (next == b.runsOtherNext) { // (stale when runsOther is 0, but then it is right to set)
+                b.runsOther++;
+            } else {
+                deferOther(b, 1, next);
+            }
+        } else {
+            deferRuns(b, k, el, next);
+        }
         cpu.retired = base + k * b.len;
-        cpu.pc = f.nextPc;
+        cpu.pc = next;
         return true;
     }
 
@@ -948,7 +1049,7 @@ public final class Interpreter {
      * Runs a graph unit from {@code b} with the budget ending at {@code remaining} more instructions;
      * the unit reports its edges ({@link #graphEdge}) and stops where this loop would look.
      */
-    private void runGraph(CompiledBlock cb, Block b, long remaining) {
+    private boolean runGraph(CompiledBlock cb, Block b, long remaining) {
         JitFrame f = jitFrame;
         f.fault = null;
         int el = cpu.el;
@@ -956,27 +1057,20 @@ public final class Interpreter {
         long r = cb.run(cpu, b, f, cpu.retired + remaining);
         if (f.fault != null) {
             unitFault(f, r, el);
-            return;
+            return false;
         }
         cpu.retired = r;
         cpu.pc = f.nextPc;
+        return true;
     }
 
-    /** A graph unit's edge: {@code b} retired whole {@code times} times, each on to {@code nextPc}. */
+    /** A graph unit's edge: {@code b} retired whole {@code times} times, each on to {@code nextPc} (reported at the next {@link #settleRuns}). */
     void graphEdge(Block b, long times, long nextPc) {
-        Events e = events;
-        e.branches += times * b.branches;
-        e.loads += times * b.loads;
-        e.stores += times * b.stores;
-        RunObserver o = observer;
-        if (o != null) {
-            if (times == 1) {
-                o.retired(b, b.insns.length, graphEl, nextPc);
-            } else if (nextPc == b.pc) {
-                o.retiredLoop(b, times, graphEl);
-            } else {
-                o.retiredTimes(b, times, graphEl, nextPc);
-            }
+        list(b, graphEl);
+        if (nextPc == b.pc + 4L * b.len) {
+            b.runsFall += times;
+        } else {
+            deferOther(b, times, nextPc);
         }
     }
 

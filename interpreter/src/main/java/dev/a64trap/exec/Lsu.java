@@ -18,11 +18,14 @@ import dev.a64trap.sysreg.BaseSysRegs;
  *
  * <p>Translation: with the MMU on, an aligned access to RAM whose page is in the current EL's TLB
  * with the access's permission costs one compare (tag and alignment together) and an access to
- * the host array the entry holds ({@code cpu.tlb}, {@link Mmu.Tlb#load}/{@link Mmu.Tlb#store});
+ * the host array the entry holds ({@code cpu.data}, {@link Mmu.Tlb#load}/{@link Mmu.Tlb#store});
+ * with it off the same test runs against the identity entries of RAM granules that an earlier
+ * access reached ({@link Mmu#dataTlb}, {@link Mmu#directPhysical}), so both cost the same;
  * a store into a granule holding translated code tests its 64-byte line's bit first ({@link
  * Mmu.Tlb#storeCode}); everything else (TLB miss, unaligned, page-crossing, MMIO, flash, stores over
  * translated code) takes {@link #readMapped}/{@link #writeMapped}, which walk and raise the
- * translation, access-flag, permission or address-size fault the guest must see.
+ * translation, access-flag, permission or address-size fault the guest must see (MMU off: the
+ * physical access, with its alignment, external-abort and address-size faults).
  *
  * <p>Alignment: with the MMU off (SCTLR_EL1.M = 0) every data access is to Device-nGnRnE memory,
  * so any unaligned access faults; with it on, unaligned accesses fault on Device memory (after
@@ -43,30 +46,180 @@ public final class Lsu {
 
     /** Reads {@code 1 << size} bytes zero-extended, or throws the data abort the guest must see. */
     public static long read(Cpu cpu, PhysicalMemory mem, long address, int size, boolean alwaysAligned) {
-        Mmu.Tlb t = cpu.tlb;
-        if (t == null) {
-            return readPhysical(cpu, mem, address, size, alwaysAligned);
-        }
+        Mmu.Tlb t = cpu.data;
         int i = (int) (address >>> 12) & Mmu.TLB_MASK;
         if ((address & (~0xFFFL | ((1 << size) - 1))) == t.load[i]) {
             return GuestMemory.getDirect(t.page[i], (int) address + t.delta[i], size);
         }
-        return readMapped(cpu, mem, address, 1 << size, alwaysAligned, cpu.el);
+        return readSlow(cpu, mem, address, size, alwaysAligned);
     }
 
     public static void write(Cpu cpu, PhysicalMemory mem, long address, int size, long value, boolean alwaysAligned) {
-        Mmu.Tlb t = cpu.tlb;
-        if (t == null) {
-            writePhysical(cpu, mem, address, size, value, alwaysAligned);
-            return;
-        }
+        Mmu.Tlb t = cpu.data;
         int i = (int) (address >>> 12) & Mmu.TLB_MASK;
         long tag = address & (~0xFFFL | ((1 << size) - 1));
         if (tag == t.store[i] || tag == t.storeCode[i] && besideCode(t, i, address)) {
             GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], size, value);
             return;
         }
-        writeMapped(cpu, mem, address, 1 << size, value, alwaysAligned, cpu.el);
+        writeSlow(cpu, mem, address, size, value, alwaysAligned);
+    }
+
+    // One method per access size for translated code: small enough that C2 inlines the hit (the
+    // size folds to one VarHandle access) into every unit; misses call the shared slow paths.
+
+    public static long read8(Cpu cpu, PhysicalMemory mem, long address, boolean alwaysAligned) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFFFL) == t.load[i]) {
+            return GuestMemory.getDirect(t.page[i], (int) address + t.delta[i], 0);
+        }
+        return readSlow(cpu, mem, address, 0, alwaysAligned);
+    }
+
+    public static long read16(Cpu cpu, PhysicalMemory mem, long address, boolean alwaysAligned) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFFEL) == t.load[i]) {
+            return GuestMemory.getDirect(t.page[i], (int) address + t.delta[i], 1);
+        }
+        return readSlow(cpu, mem, address, 1, alwaysAligned);
+    }
+
+    public static long read32(Cpu cpu, PhysicalMemory mem, long address, boolean alwaysAligned) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFFCL) == t.load[i]) {
+            return GuestMemory.getDirect(t.page[i], (int) address + t.delta[i], 2);
+        }
+        return readSlow(cpu, mem, address, 2, alwaysAligned);
+    }
+
+    public static long read64(Cpu cpu, PhysicalMemory mem, long address, boolean alwaysAligned) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFF8L) == t.load[i]) {
+            return GuestMemory.getDirect(t.page[i], (int) address + t.delta[i], 3);
+        }
+        return readSlow(cpu, mem, address, 3, alwaysAligned);
+    }
+
+    public static void write8(Cpu cpu, PhysicalMemory mem, long address, long value, boolean alwaysAligned) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        long tag = address & ~0xFFFL;
+        if (tag == t.store[i] || tag == t.storeCode[i] && besideCode(t, i, address)) {
+            GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], 0, value);
+            return;
+        }
+        writeSlow(cpu, mem, address, 0, value, alwaysAligned);
+    }
+
+    public static void write16(Cpu cpu, PhysicalMemory mem, long address, long value, boolean alwaysAligned) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        long tag = address & ~0xFFEL;
+        if (tag == t.store[i] || tag == t.storeCode[i] && besideCode(t, i, address)) {
+            GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], 1, value);
+            return;
+        }
+        writeSlow(cpu, mem, address, 1, value, alwaysAligned);
+    }
+
+    public static void write32(Cpu cpu, PhysicalMemory mem, long address, long value, boolean alwaysAligned) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        long tag = address & ~0xFFCL;
+        if (tag == t.store[i] || tag == t.storeCode[i] && besideCode(t, i, address)) {
+            GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], 2, value);
+            return;
+        }
+        writeSlow(cpu, mem, address, 2, value, alwaysAligned);
+    }
+
+    public static void write64(Cpu cpu, PhysicalMemory mem, long address, long value, boolean alwaysAligned) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        long tag = address & ~0xFF8L;
+        if (tag == t.store[i] || tag == t.storeCode[i] && besideCode(t, i, address)) {
+            GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], 3, value);
+            return;
+        }
+        writeSlow(cpu, mem, address, 3, value, alwaysAligned);
+    }
+
+    // LDP/STP of two aligned registers in one granule: one tag test for both halves. Anything else
+    // (a half on the next granule, a granule with translated code, a miss) runs the halves one
+    // after the other as the interpreter does, so faults and partial effects are the same.
+
+    /** LDP Xt1, Xt2: returns the first value; the second is then in {@code cpu.data.second}. */
+    public static long readPair64(Cpu cpu, PhysicalMemory mem, long address) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFF8L) == t.load[i] && (address & 0xFF8) != 0xFF8) {
+            byte[] p = t.page[i];
+            int in = (int) address + t.delta[i];
+            t.second = GuestMemory.getDirect(p, in + 8, 3);
+            return GuestMemory.getDirect(p, in, 3);
+        }
+        long v = read64(cpu, mem, address, false);
+        long v2 = read64(cpu, mem, address + 8, false);
+        cpu.data.second = v2;
+        return v;
+    }
+
+    /** LDP Wt1, Wt2 (and LDPSW): the first value in the low 32 bits, the second in the high ones. */
+    public static long readPair32(Cpu cpu, PhysicalMemory mem, long address) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFFCL) == t.load[i] && (address & 0xFFC) != 0xFFC) {
+            return GuestMemory.getDirect(t.page[i], (int) address + t.delta[i], 3);
+        }
+        long v = read32(cpu, mem, address, false);
+        return v | read32(cpu, mem, address + 4, false) << 32;
+    }
+
+    /** STP Xt1, Xt2. */
+    public static void writePair64(Cpu cpu, PhysicalMemory mem, long address, long v1, long v2) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFF8L) == t.store[i] && (address & 0xFF8) != 0xFF8) {
+            byte[] p = t.page[i];
+            int in = (int) address + t.delta[i];
+            GuestMemory.putDirect(p, in, 3, v1);
+            GuestMemory.putDirect(p, in + 8, 3, v2);
+            return;
+        }
+        write64(cpu, mem, address, v1, false);
+        write64(cpu, mem, address + 8, v2, false);
+    }
+
+    /** STP Wt1, Wt2. */
+    public static void writePair32(Cpu cpu, PhysicalMemory mem, long address, long v1, long v2) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        if ((address & ~0xFFCL) == t.store[i] && (address & 0xFFC) != 0xFFC) {
+            GuestMemory.putDirect(t.page[i], (int) address + t.delta[i], 3, v1 & 0xFFFF_FFFFL | v2 << 32);
+            return;
+        }
+        write32(cpu, mem, address, v1, false);
+        write32(cpu, mem, address + 4, v2, false);
+    }
+
+    /** A miss in {@link Cpu#data}: the walk (MMU on) or the physical access (MMU off), faults, devices, watched code. */
+    static long readSlow(Cpu cpu, PhysicalMemory mem, long address, int size, boolean alwaysAligned) {
+        if (cpu.tlb == null) {
+            return readPhysical(cpu, mem, address, size, alwaysAligned);
+        }
+        return readMapped(cpu, mem, address, 1 << size, alwaysAligned, cpu.el);
+    }
+
+    static void writeSlow(Cpu cpu, PhysicalMemory mem, long address, int size, long value, boolean alwaysAligned) {
+        if (cpu.tlb == null) {
+            writePhysical(cpu, mem, address, size, value, alwaysAligned);
+        } else {
+            writeMapped(cpu, mem, address, 1 << size, value, alwaysAligned, cpu.el);
+        }
     }
 
     /** For a {@link Mmu.Tlb#storeCode} hit: whether the aligned access at {@code address} misses every line of translated code. */
@@ -116,7 +269,9 @@ public final class Lsu {
         if (misaligned(cpu, address, bytes, alwaysAligned)) {
             throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, false);
         }
-        return readAt(cpu, mem, address, address, bytes);
+        long v = readAt(cpu, mem, address, address, bytes);
+        cpu.mmu.directPhysical(mem, address); // aligned and it worked: RAM may take the direct path from now on
+        return v;
     }
 
     private static void writePhysical(Cpu cpu, PhysicalMemory mem, long address, int size, long value,
@@ -126,6 +281,7 @@ public final class Lsu {
             throw GuestFault.dataAbort(cpu, Syndrome.FSC_ALIGNMENT, address, true);
         }
         writeAt(cpu, mem, address, address, bytes, value);
+        cpu.mmu.directPhysical(mem, address); // the write may have allocated the page
     }
 
     /** The access at {@code pa} for VA {@code va}: a bus error becomes the data abort. */

@@ -37,6 +37,18 @@ public interface RunObserver {
     }
 
     /**
+     * Executions that compiled code ran earlier and the interpreter reports now
+     * ({@link Interpreter#settleRuns}, before a checkpoint, at the end of a run, and whenever an
+     * observer that reads its totals asks for them): {@code b} retired whole {@code times} times at
+     * {@code el}, each going on to {@code nextPc}. The same sums as {@link #retiredTimes}, but not in
+     * execution order, and it may come while a block's system-register access executes, so it must
+     * not end that access's state.
+     */
+    default void retiredDeferred(Block b, long times, int el, long nextPc) {
+        retiredTimes(b, times, el, nextPc);
+    }
+
+    /**
      * A region loop whose system-register accesses are the MRSs ending each block of {@code chain} but
      * the last (each just executed at {@code el}, in order; the last one now) asks to run further whole
      * passes of {@code chain} (each block once, in order, the last branching back to the first) without

@@ -4,6 +4,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.a64trap.decode.Insn;
 import dev.a64trap.decode.Op;
+import dev.a64trap.exec.Alu;
 import dev.a64trap.exec.Block;
 import dev.a64trap.exec.FpSimdOps;
 import dev.a64trap.sysreg.SysReg;
@@ -22,7 +23,14 @@ import org.objectweb.asm.MethodVisitor;
  * written back at its exits; a block that ends with a branch to its own start becomes a JVM loop
  * (the back-edge checks the iteration limit, the interrupt flag and, if the block stores, whether
  * a store dropped it). Semantics are the interpreter's static helpers ({@code Alu}, {@code Lsu})
- * called with {@code invokestatic}; only moves, adds, logic and constants are inlined.
+ * called with {@code invokestatic}; moves, adds, logic, constants, shifts, extends and bitfield moves
+ * by constants, and condition tests are inlined.
+ *
+ * <p>Flags are lazy: ADDS/SUBS/ANDS/BICS (and CMP/CMN/TST) keep their operands in locals (F_A, F_B,
+ * the kind in L_FK) and a condition on them is a direct comparison (CMP a, b; B.LT is {@code a < b});
+ * NZCV is built only where it is live: at each exit (where the kind is known at translation time),
+ * before an instruction that reads it otherwise (ADC/SBC, SIMD&FP, MRS/MSR), and in the fault
+ * handler (by the run-time kind).
  *
  * <p>A faulting load/store throws {@code GuestFault} out of the helper; the handler sees the locals
  * as they were before the faulting instruction (nothing is written before the access), spills them
@@ -81,10 +89,13 @@ final class Translator {
             L_IDX = 8, L_ITER = 9, L_NEXT = 11, T_A = 13, T_B = 15, T_ADDR = 17, T_V = 19, T_V2 = 21,
             L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64, L_BLK = T_C + 1, T_OBJ = L_BLK + 1,
             L_R = T_OBJ + 1, L_LEFT = L_R + 2, L_DYN = L_LEFT + 1, L_COUNTS = L_DYN + 1,
+            // lazy flags: the pending flag-setting operation (Alu.LAZY_*, NONE: L_NZCV holds them) and
+            // its operands
+            L_FK = L_COUNTS + 1, F_A = L_FK + 1, F_B = F_A + 2,
             // steady region loops: passes that may still run batched, batched passes not yet settled,
             // the MRS's value in the next batched pass and its step, whether the current pass is batched
             // (one value per access: L_SVAL + 2 * block index)
-            L_SLEFT = L_COUNTS + 1, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SBAT = L_SSTEP + 2,
+            L_SLEFT = F_B + 2, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SBAT = L_SSTEP + 2,
             L_SVAL = L_SBAT + 1;
 
     private final Block block;
@@ -124,6 +135,26 @@ final class Translator {
     private boolean stores;
     /** Within addSub: PSTATE.C has been saved to T_C. */
     private boolean carrySaved;
+    /**
+     * The flags at the point being emitted, as known at translation time: an Alu.LAZY_* kind (LAZY_NONE:
+     * in L_NZCV), or {@link #FLAGS_UNKNOWN} where paths with different kinds meet (L_FK says at run time).
+     */
+    private int flags = FLAGS_UNKNOWN;
+    /** A block or region unit that branches back to its start. */
+    private boolean loops;
+    /** The unit has a flag setter kept lazy (else the flags are always in L_NZCV). */
+    private boolean hasLazy;
+    /** A load, store or cache operation that may fault is emitted while flags may be pending. */
+    private boolean lazyAtFault;
+    /** Flag setters whose flags stay lazy ({@link #setLazy}); ADCS/SBCS read C and build NZCV at once. */
+    private static final Set<Op> LAZY_SETTERS = EnumSet.of(Op.ADD_IMM, Op.SUB_IMM, Op.ADD_SREG, Op.SUB_SREG,
+            Op.ADD_EREG, Op.SUB_EREG, Op.AND_IMM, Op.AND_REG, Op.BIC_REG);
+
+    /** The flags where paths meet: pending on some perhaps (L_FK says), if the unit ever leaves them so. */
+    private int merged() {
+        return hasLazy ? FLAGS_UNKNOWN : Alu.LAZY_NONE;
+    }
+    private static final int FLAGS_UNKNOWN = -1;
     private final Label head = new Label();
     private final Label exitAtHead = new Label();
     private final Label spill = new Label();
@@ -458,6 +489,7 @@ final class Translator {
         }
         for (Insn in : all) {
             Op op = in.op();
+            hasLazy |= in.setsFlags() && LAZY_SETTERS.contains(op);
             if (!FpSimdOps.handles(op)) { // those work on the CPU's registers, written back around the call
                 for (int r : new int[] {in.rd(), in.rn(), in.rm(), in.ra()}) {
                     touched[r] = true;
@@ -503,6 +535,12 @@ final class Translator {
         mv.visitVarInsn(ISTORE, L_IDX);
         iconst(0);
         mv.visitVarInsn(ISTORE, L_BLK);
+        if (hasLazy) {
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, F_A);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, F_B);
+        }
         if (steady) {
             for (int slot = L_SLEFT; slot <= L_SSTEP; slot += 2) {
                 mv.visitInsn(LCONST_0);
@@ -530,6 +568,10 @@ final class Translator {
         mv.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
         mv.visitLabel(head);
         mv.visitLabel(tryStart);
+        // a loop's back-edges meet the entry here (with flags pending perhaps)
+        long[] next = successors(chain[chain.length - 1]);
+        loops = !prefix && java.util.Arrays.stream(next).anyMatch(t -> t == block.pc);
+        flags = loops ? merged() : Alu.LAZY_NONE;
         if (region) {
             emitChain();
         } else {
@@ -557,6 +599,7 @@ final class Translator {
 
         // Epilogue: write back and report.
         mv.visitLabel(spill);
+        flags = Alu.LAZY_NONE; // each exit built NZCV where it left
         if (steady) {
             Label none = new Label();
             mv.visitVarInsn(LLOAD, L_SDONE);
@@ -576,6 +619,7 @@ final class Translator {
         // Fault: the locals hold the state before the faulting instruction.
         mv.visitLabel(handler);
         mv.visitVarInsn(ASTORE, T_A);
+        flags = lazyAtFault ? FLAGS_UNKNOWN : Alu.LAZY_NONE;
         if (steady) {
             handlerSettle = true;
             settleBatched(true); // batched passes first: the faulting block starts after them
@@ -645,6 +689,7 @@ final class Translator {
             cur = j;
             Block b = chain[j];
             mv.visitLabel(blockLabel[j]);
+            flags = merged();
             iconst(j);
             mv.visitVarInsn(ISTORE, L_BLK);
             boolean branched = false;
@@ -703,6 +748,7 @@ final class Translator {
 
         // Exit: registers back, the edges reported, the retired count returned.
         mv.visitLabel(graphExit);
+        flags = merged(); // an entry check's exit: as the edge left them
         spillWritten();
         int edges = edgeList.size();
         if (edges > 0) {
@@ -857,6 +903,7 @@ final class Translator {
                 mv.visitJumpInsn(IFEQ, out);
                 mv.visitLabel(on);
             } else {
+                materialize();
                 settleBatched(false);
                 boundary(j, b.endPc(), -1);
                 mv.visitInsn(POP);
@@ -892,6 +939,7 @@ final class Translator {
         SysReg reg = b.sysReg;
         boolean write = in.op() == Op.MSR_REG;
         Label accessed = new Label();
+        materialize(); // the handler may read NZCV; a batched pass must meet the slow one with the same kind
         int sval = L_SVAL + 2 * cur;
         if (steady) {
             // A batched pass (decided at the first block's MRS): the value from the unit's locals.
@@ -1101,6 +1149,9 @@ final class Translator {
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitFieldInsn(GETFIELD, CPU, "nzcv", "I");
         mv.visitVarInsn(ISTORE, L_NZCV);
+        iconst(Alu.LAZY_NONE);
+        mv.visitVarInsn(ISTORE, L_FK);
+        flags = Alu.LAZY_NONE;
     }
 
     /**
@@ -1117,6 +1168,7 @@ final class Translator {
 
     /** Registers {@code regs} and the flags from locals to the CPU. */
     private void spill(boolean[] regs) {
+        materialize();
         for (int r = 0; r < 32; r++) {
             if (regs[r]) {
                 mv.visitVarInsn(ALOAD, L_X);
@@ -1134,6 +1186,9 @@ final class Translator {
 
     /** Leaves the current execution of the block for the constant {@code target}. */
     private void exitTo(long target) {
+        if (!internal(target) || region) {
+            materialize(); // here, where the pending operation is known: the exits' common code stores L_NZCV
+        }
         if (graph) {
             graphEdge(target);
             return;
@@ -1145,12 +1200,18 @@ final class Translator {
         countIteration();
         if (target == block.pc) {
             // The block's own loop: go round again unless the limit, an interrupt or a code write says stop.
+            Label stop = flags == Alu.LAZY_NONE ? exitAtHead : new Label();
             mv.visitVarInsn(LLOAD, L_ITER);
             mv.visitVarInsn(LLOAD, L_MAX);
             mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGE, exitAtHead);
-            jumpIfInterruptedOrStale(stores, exitAtHead);
+            mv.visitJumpInsn(IFGE, stop);
+            jumpIfInterruptedOrStale(stores, stop);
             mv.visitJumpInsn(GOTO, head);
+            if (stop != exitAtHead) { // stopping: NZCV built here, where the kind is known
+                mv.visitLabel(stop);
+                materialize();
+                mv.visitJumpInsn(GOTO, exitAtHead);
+            }
             return;
         }
         lconst(target);
@@ -1158,9 +1219,36 @@ final class Translator {
         mv.visitJumpInsn(GOTO, spill);
     }
 
+    /** Before a two-way branch: NZCV built once here when both ways leave the unit (each would). */
+    private void materializeIfBothLeave(long a, long b) {
+        if (!internal(a) && !internal(b)) {
+            materialize();
+        }
+    }
+
+    /** Whether a branch to {@code target} stays in the unit: the loop's head, or a graph unit's block. */
+    private boolean internal(long target) {
+        return graph ? indexOf.containsKey(target) : target == block.pc;
+    }
+
+    /**
+     * After a conditional jump to {@code l}: the fall-through leaves for {@code first}, {@code l} for
+     * {@code second}, each from the flags as they were at the jump.
+     */
+    private void twoWay(Label l, long first, long second) {
+        int f = flags;
+        exitTo(first);
+        flags = f;
+        mv.visitLabel(l);
+        exitTo(second);
+    }
+
     /** Leaves for the target on the stack (a long). */
     private void exitToStack() {
         mv.visitVarInsn(LSTORE, L_NEXT);
+        if (!graph) {
+            materialize();
+        }
         if (graph) {
             graphDynamic();
             return;
@@ -1237,9 +1325,7 @@ final class Translator {
     private void branchIf(long taken, long notTaken) {
         Label t = new Label();
         mv.visitJumpInsn(IFNE, t);
-        exitTo(notTaken);
-        mv.visitLabel(t);
-        exitTo(taken);
+        twoWay(t, notTaken, taken);
     }
 
     // ---- registers
@@ -1341,20 +1427,281 @@ final class Translator {
         mv.visitVarInsn(ILOAD, L_NZCV);
     }
 
-    /** Pushes ConditionHolds(cond) as an int (0/1). */
-    private void cond(int cond) {
-        iconst(cond);
-        nzcv();
-        alu("condHolds", "(II)Z");
+    // ---- flags: lazy until a condition or an exit needs them
+
+    /**
+     * A flag-setting operation of kind {@code kind} (Alu.LAZY_*) with operands in T_A and T_B: kept as
+     * its operands in F_A/F_B, NZCV built only where needed.
+     */
+    private void setLazy(int kind) {
+        lazySetter();
+        mv.visitVarInsn(LLOAD, T_A);
+        mv.visitVarInsn(LSTORE, F_A);
+        mv.visitVarInsn(LLOAD, T_B);
+        mv.visitVarInsn(LSTORE, F_B);
+        iconst(kind);
+        mv.visitVarInsn(ISTORE, L_FK);
+        flags = kind;
     }
 
-    /** Pushes Alu.shift(sf, rz(rm), shift, amount) of a shifted-register operand. */
+    /** A lazy setter is being emitted: {@link #scan} must have seen it (merge points depend on it). */
+    private void lazySetter() {
+        if (!hasLazy) {
+            throw new IllegalStateException("a lazy flag setter that LAZY_SETTERS does not list");
+        }
+    }
+
+    /** NZCV into L_NZCV from the pending operation, if one may be pending (L_FK zero after). */
+    private void materialize() {
+        if (flags == Alu.LAZY_NONE) {
+            return;
+        }
+        if (flags == FLAGS_UNKNOWN) {
+            mv.visitVarInsn(ILOAD, L_FK);
+            mv.visitVarInsn(LLOAD, F_A);
+            mv.visitVarInsn(LLOAD, F_B);
+            nzcv();
+            alu("lazyNzcv", "(IJJI)I");
+        } else if (flags == Alu.LAZY_LOGIC64 || flags == Alu.LAZY_LOGIC32) {
+            bool(flags == Alu.LAZY_LOGIC64);
+            mv.visitVarInsn(LLOAD, F_A);
+            alu("logicFlags", "(ZJ)I");
+        } else {
+            boolean sub = flags == Alu.LAZY_SUB64 || flags == Alu.LAZY_SUB32;
+            mv.visitVarInsn(LLOAD, F_A);
+            mv.visitVarInsn(LLOAD, F_B);
+            if (sub) {
+                not();
+            }
+            iconst(sub ? 1 : 0);
+            alu(flags == Alu.LAZY_SUB64 || flags == Alu.LAZY_ADD64 ? "addFlags64" : "addFlags32", "(JJI)I");
+        }
+        mv.visitVarInsn(ISTORE, L_NZCV);
+        iconst(Alu.LAZY_NONE);
+        mv.visitVarInsn(ISTORE, L_FK);
+        flags = Alu.LAZY_NONE;
+    }
+
+    /** ConditionHolds(cond) as a jump to {@code holds}, from the pending operation where it can be. */
+    private void jumpIfCond(int cond, Label holds) {
+        if (cond >= 14) { // AL, NV
+            mv.visitJumpInsn(GOTO, holds);
+            return;
+        }
+        if (flags == FLAGS_UNKNOWN) {
+            materialize();
+        }
+        boolean negate = (cond & 1) != 0;
+        int base = cond >> 1; // EQ CS MI VS HI GE GT
+        boolean w = flags == Alu.LAZY_SUB32 || flags == Alu.LAZY_ADD32 || flags == Alu.LAZY_LOGIC32;
+        switch (flags) {
+            case Alu.LAZY_SUB64, Alu.LAZY_SUB32 -> {
+                // a - b: each condition is a comparison of a with b (or a test of a - b)
+                int op;
+                switch (base) {
+                    case 0, 5, 6 -> { // EQ, GE, GT: signed comparison
+                        operands(w, false);
+                        op = base == 0 ? IFEQ : base == 5 ? IFGE : IFGT;
+                    }
+                    case 1, 4 -> { // CS (a >= b), HI (a > b): unsigned comparison
+                        operands(w, true);
+                        op = base == 1 ? IFGE : IFGT;
+                    }
+                    case 2 -> { // MI: the difference is negative
+                        operands(w, false);
+                        op = IFLT;
+                        mv.visitInsn(w ? ISUB : LSUB);
+                        signOf(w);
+                    }
+                    default -> { // VS: ((a ^ b) & (a ^ (a - b))) < 0
+                        op = IFLT;
+                        pending(F_A, w);
+                        pending(F_B, w);
+                        mv.visitInsn(w ? IXOR : LXOR);
+                        pending(F_A, w);
+                        pending(F_A, w);
+                        pending(F_B, w);
+                        mv.visitInsn(w ? ISUB : LSUB);
+                        mv.visitInsn(w ? IXOR : LXOR);
+                        mv.visitInsn(w ? IAND : LAND);
+                        signOf(w);
+                    }
+                }
+                if (base != 2 && base != 3) {
+                    op = w ? op - IFEQ + IF_ICMPEQ : op;
+                    if (!w) {
+                        mv.visitInsn(LCMP);
+                    }
+                }
+                mv.visitJumpInsn(negate ? negated(op) : op, holds);
+            }
+            case Alu.LAZY_ADD64, Alu.LAZY_ADD32 -> {
+                if (base != 0 && base != 2) {
+                    materialize();
+                    jumpIfCond(cond, holds);
+                    return;
+                }
+                pending(F_A, w); // EQ, MI: a test of the sum
+                pending(F_B, w);
+                mv.visitInsn(w ? IADD : LADD);
+                signOf(w);
+                int op = base == 0 ? IFEQ : IFLT;
+                mv.visitJumpInsn(negate ? negated(op) : op, holds);
+            }
+            case Alu.LAZY_LOGIC64, Alu.LAZY_LOGIC32 -> {
+                // C = V = 0: CS, VS, HI never hold; EQ, MI, GE, GT test the result
+                if (base == 1 || base == 3 || base == 4) {
+                    if (negate) {
+                        mv.visitJumpInsn(GOTO, holds);
+                    }
+                    return;
+                }
+                pending(F_A, w);
+                signOf(w);
+                int op = base == 0 ? IFEQ : base == 2 ? IFLT : base == 5 ? IFGE : IFGT;
+                mv.visitJumpInsn(negate ? negated(op) : op, holds);
+            }
+            default -> { // NZCV in L_NZCV: the condition's 16-bit truth table indexed by it
+                iconst(Alu.condMask(cond));
+                nzcv();
+                mv.visitInsn(ISHR);
+                iconst(1);
+                mv.visitInsn(IAND);
+                mv.visitJumpInsn(IFNE, holds);
+            }
+        }
+    }
+
+    /** Pushes a pending operand: the long, or its low 32 bits as an int. */
+    private void pending(int slot, boolean w) {
+        mv.visitVarInsn(LLOAD, slot);
+        if (w) {
+            mv.visitInsn(L2I);
+        }
+    }
+
+    /** Pushes both pending operands, biased by MIN_VALUE for an unsigned comparison. */
+    private void operands(boolean w, boolean unsigned) {
+        for (int slot : new int[] {F_A, F_B}) {
+            pending(slot, w);
+            if (unsigned) {
+                if (w) {
+                    iconst(Integer.MIN_VALUE);
+                    mv.visitInsn(IXOR);
+                } else {
+                    mv.visitLdcInsn(Long.MIN_VALUE);
+                    mv.visitInsn(LXOR);
+                }
+            }
+        }
+    }
+
+    /** Turns the value on the stack into an int of its sign (a long is compared with zero). */
+    private void signOf(boolean w) {
+        if (!w) {
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+        }
+    }
+
+    /** The opposite conditional jump (IFEQ/IFNE, IFLT/IFGE, IFGT/IFLE and their IF_ICMP forms). */
+    private static int negated(int op) {
+        return (op & 1) != 0 ? op + 1 : op - 1;
+    }
+
+    // ---- shifts and extends with constant type and amount, as plain JVM operations
+
+    /** Pushes Alu.shift(sf, rz(rm), shift, amount) of a shifted-register operand (W: upper bits unspecified). */
     private void shifted(Insn in) {
-        bool(in.sf());
         rz(in.rm());
-        iconst(in.shift());
-        iconst(in.amount());
-        alu("shift", "(ZJII)J");
+        shiftConst(in.sf(), in.shift(), in.amount());
+    }
+
+    /**
+     * Alu.shift of the long on the stack by a constant. On 32 bits the result's upper half is
+     * unspecified: every user narrows (width, or a 32-bit flags or condition operation).
+     */
+    private void shiftConst(boolean sf, int type, int amount) {
+        if (amount == 0) {
+            return;
+        }
+        if (!sf) {
+            mv.visitInsn(L2I);
+        }
+        iconst(amount);
+        switch (type) {
+            case Insn.SHIFT_LSL -> mv.visitInsn(sf ? LSHL : ISHL);
+            case Insn.SHIFT_LSR -> mv.visitInsn(sf ? LUSHR : IUSHR);
+            case Insn.SHIFT_ASR -> mv.visitInsn(sf ? LSHR : ISHR);
+            default -> mv.visitMethodInsn(INVOKESTATIC, sf ? "java/lang/Long" : "java/lang/Integer", "rotateRight",
+                    sf ? "(JI)J" : "(II)I", false);
+        }
+        if (!sf) {
+            mv.visitInsn(I2L);
+        }
+    }
+
+    /** Alu.extend of the long on the stack by a constant type and amount. */
+    private void extendConst(int type, int amount) {
+        switch (type) {
+            case Insn.EXT_UXTB -> {
+                lconst(0xFFL);
+                mv.visitInsn(LAND);
+            }
+            case Insn.EXT_UXTH -> {
+                lconst(0xFFFFL);
+                mv.visitInsn(LAND);
+            }
+            case Insn.EXT_UXTW -> {
+                lconst(Alu.MASK32);
+                mv.visitInsn(LAND);
+            }
+            case Insn.EXT_SXTB, Insn.EXT_SXTH, Insn.EXT_SXTW -> {
+                mv.visitInsn(L2I);
+                if (type != Insn.EXT_SXTW) {
+                    mv.visitInsn(type == Insn.EXT_SXTB ? I2B : I2S);
+                }
+                mv.visitInsn(I2L);
+            }
+            default -> { } // UXTX, SXTX
+        }
+        if (amount != 0) {
+            iconst(amount);
+            mv.visitInsn(LSHL);
+        }
+    }
+
+    /**
+     * UBFM/SBFM of rn with constant immr/imms: the field moved to bit 63 and shifted back down to its
+     * place (logically or arithmetically), as Alu.ubfm/sbfm define it.
+     */
+    private void bitfield(Insn in) {
+        boolean sf = in.sf();
+        int size = sf ? 64 : 32;
+        int immr = (int) in.imm(), imms = in.amount();
+        boolean signed = in.op() == Op.SBFM;
+        int w = imms >= immr ? imms - immr + 1 : imms + 1; // field width
+        int pos = imms >= immr ? 0 : size - immr; // where its low bit lands
+        rz(in.rn());
+        if (63 - imms != 0) {
+            iconst(63 - imms);
+            mv.visitInsn(LSHL);
+        }
+        if (signed) {
+            if (64 - w != 0) {
+                iconst(64 - w);
+                mv.visitInsn(LSHR);
+            }
+            if (pos != 0) {
+                iconst(pos);
+                mv.visitInsn(LSHL);
+            }
+            width(sf);
+        } else if (64 - w - pos != 0) {
+            iconst(64 - w - pos);
+            mv.visitInsn(LUSHR);
+        }
+        wz(in.rd());
     }
 
     // ---- instructions
@@ -1366,29 +1713,19 @@ final class Translator {
             case ADD_IMM, SUB_IMM -> {
                 get(in.rn(), true);
                 boolean sub = in.op() == Op.SUB_IMM;
-                lconst(sub ? ~in.imm() : in.imm());
+                lconst(in.imm());
                 addSub(in, sub ? 1 : 0, true);
             }
             case ADD_SREG, SUB_SREG -> {
                 rz(in.rn());
                 shifted(in);
-                boolean sub = in.op() == Op.SUB_SREG;
-                if (sub) {
-                    not();
-                }
-                addSub(in, sub ? 1 : 0, false);
+                addSub(in, in.op() == Op.SUB_SREG ? 1 : 0, false);
             }
             case ADD_EREG, SUB_EREG -> {
                 get(in.rn(), true);
                 rz(in.rm());
-                iconst(in.shift());
-                iconst(in.amount());
-                alu("extend", "(JII)J");
-                boolean sub = in.op() == Op.SUB_EREG;
-                if (sub) {
-                    not();
-                }
-                addSub(in, sub ? 1 : 0, true);
+                extendConst(in.shift(), in.amount());
+                addSub(in, in.op() == Op.SUB_EREG ? 1 : 0, true);
             }
             case ADC, SBC -> {
                 rz(in.rn());
@@ -1439,14 +1776,7 @@ final class Translator {
                 lconst((pc & ~0xFFFL) + in.imm());
                 wz(in.rd());
             }
-            case SBFM, UBFM -> {
-                bool(sf);
-                rz(in.rn());
-                iconst((int) in.imm());
-                iconst(in.amount());
-                alu(in.op() == Op.SBFM ? "sbfm" : "ubfm", "(ZJII)J");
-                wz(in.rd());
-            }
+            case SBFM, UBFM -> bitfield(in);
             case BFM -> {
                 bool(sf);
                 rz(in.rd());
@@ -1456,14 +1786,7 @@ final class Translator {
                 alu("bfm", "(ZJJII)J");
                 wz(in.rd());
             }
-            case EXTR -> {
-                bool(sf);
-                rz(in.rn());
-                rz(in.rm());
-                iconst((int) in.imm());
-                alu("extr", "(ZJJI)J");
-                wz(in.rd());
-            }
+            case EXTR -> extr(in);
             case CCMN_REG, CCMP_REG, CCMN_IMM, CCMP_IMM -> condCompare(in);
             case CSEL, CSINC, CSINV, CSNEG -> condSelect(in);
             case MADD, MSUB -> {
@@ -1506,16 +1829,24 @@ final class Translator {
                 wz(in.rd());
             }
             case LSLV, LSRV, ASRV, RORV -> {
-                bool(sf);
+                // the JVM's shifts take the amount modulo the width, as these instructions do
                 rz(in.rn());
-                iconst(switch (in.op()) {
-                    case LSLV -> Insn.SHIFT_LSL;
-                    case LSRV -> Insn.SHIFT_LSR;
-                    case ASRV -> Insn.SHIFT_ASR;
-                    default -> Insn.SHIFT_ROR;
-                });
+                if (!sf) {
+                    mv.visitInsn(L2I);
+                }
                 rz(in.rm());
-                alu("shiftVar", "(ZJIJ)J");
+                mv.visitInsn(L2I);
+                switch (in.op()) {
+                    case LSLV -> mv.visitInsn(sf ? LSHL : ISHL);
+                    case LSRV -> mv.visitInsn(sf ? LUSHR : IUSHR);
+                    case ASRV -> mv.visitInsn(sf ? LSHR : ISHR);
+                    default -> mv.visitMethodInsn(INVOKESTATIC, sf ? "java/lang/Long" : "java/lang/Integer",
+                            "rotateRight", sf ? "(JI)J" : "(II)I", false);
+                }
+                if (!sf) {
+                    mv.visitInsn(I2L);
+                    width(false);
+                }
                 wz(in.rd());
             }
             case CRC32 -> {
@@ -1549,11 +1880,14 @@ final class Translator {
                 return true;
             }
             case B_COND -> {
-                cond(in.cond());
-                branchIf(pc + in.imm(), pc + 4);
+                materializeIfBothLeave(pc + 4, pc + in.imm());
+                Label taken = new Label();
+                jumpIfCond(in.cond(), taken);
+                twoWay(taken, pc + 4, pc + in.imm());
                 return true;
             }
             case CBZ, CBNZ -> {
+                materializeIfBothLeave(pc + 4, pc + in.imm());
                 rz(in.rd());
                 width(sf);
                 mv.visitInsn(LCONST_0);
@@ -1561,15 +1895,14 @@ final class Translator {
                 if (in.op() == Op.CBZ) {
                     Label nz = new Label();
                     mv.visitJumpInsn(IFNE, nz);
-                    exitTo(pc + in.imm());
-                    mv.visitLabel(nz);
-                    exitTo(pc + 4);
+                    twoWay(nz, pc + in.imm(), pc + 4);
                 } else {
                     branchIf(pc + in.imm(), pc + 4);
                 }
                 return true;
             }
             case TBZ, TBNZ -> {
+                materializeIfBothLeave(pc + 4, pc + in.imm());
                 rz(in.rd());
                 iconst(in.amount());
                 mv.visitInsn(LUSHR);
@@ -1581,9 +1914,7 @@ final class Translator {
                 } else {
                     Label set = new Label();
                     mv.visitJumpInsn(IFNE, set);
-                    exitTo(pc + in.imm());
-                    mv.visitLabel(set);
-                    exitTo(pc + 4);
+                    twoWay(set, pc + in.imm(), pc + 4);
                 }
                 return true;
             }
@@ -1600,11 +1931,15 @@ final class Translator {
                 return true;
             }
 
-            case LDR, STR, LDP, STP, LDAR, STLR -> memory(in, pc, index);
+            case LDR, STR, LDP, STP, LDAR, STLR -> {
+                lazyAtFault |= flags != Alu.LAZY_NONE;
+                memory(in, pc, index);
+            }
             case PRFM, HINT, DSB, DMB, ISB -> {
                 // no architectural effect (as in the interpreter)
             }
             case SYS -> { // DC/IC by VA (supported() lets no other SYS in): the interpreter's own code
+                lazyAtFault |= flags != Alu.LAZY_NONE;
                 iconst(index);
                 mv.visitVarInsn(ISTORE, L_IDX); // an EL0 trap reports this instruction
                 if (region) {
@@ -1627,6 +1962,35 @@ final class Translator {
         return false;
     }
 
+    /** EXTR (ROR by a constant when rn = rm) inlined. */
+    private void extr(Insn in) {
+        boolean sf = in.sf();
+        int lsb = (int) in.imm();
+        if (lsb == 0) {
+            rz(in.rm());
+            width(sf);
+        } else if (sf) {
+            rz(in.rm());
+            iconst(lsb);
+            mv.visitInsn(LUSHR);
+            rz(in.rn());
+            iconst(64 - lsb);
+            mv.visitInsn(LSHL);
+            mv.visitInsn(LOR);
+        } else {
+            rz(in.rm());
+            width(false);
+            iconst(lsb);
+            mv.visitInsn(LUSHR);
+            rz(in.rn());
+            iconst(32 - lsb);
+            mv.visitInsn(LSHL);
+            mv.visitInsn(LOR);
+            width(false);
+        }
+        wz(in.rd());
+    }
+
     /** The 64-bit form of Alu.width for constants folded at translation time. */
     private static long Alu_width(boolean sf, long v) {
         return dev.a64trap.exec.Alu.width(sf, v);
@@ -1643,29 +2007,37 @@ final class Translator {
     }
 
     /**
-     * ADD/SUB/ADC/SBC with a and b (already inverted for subtraction) on the stack; {@code carry} is
-     * 0/1, or -1 for PSTATE.C. {@code spDest}: rd is SP when flags are not set.
+     * ADD/SUB/ADC/SBC with a and b on the stack: {@code carry} 0 is a + b, 1 is a - b (AddWithCarry(a,
+     * NOT b, 1)), -1 is a + b + PSTATE.C (b already inverted for SBC). {@code spDest}: rd is SP when
+     * flags are not set.
      */
     private void addSub(Insn in, int carry, boolean spDest) {
         boolean sf = in.sf();
         mv.visitVarInsn(LSTORE, T_B);
         mv.visitVarInsn(LSTORE, T_A);
         if (carry < 0) { // PSTATE.C as it was before this instruction sets the flags
+            materialize();
             carry(carry);
             mv.visitVarInsn(ISTORE, T_C);
             carrySaved = true;
         }
-        if (in.setsFlags()) {
+        if (in.setsFlags() && carry >= 0) { // ADDS/SUBS: lazy
+            setLazy(carry == 1 ? (sf ? Alu.LAZY_SUB64 : Alu.LAZY_SUB32) : (sf ? Alu.LAZY_ADD64 : Alu.LAZY_ADD32));
+        } else if (in.setsFlags()) {
             mv.visitVarInsn(LLOAD, T_A);
             mv.visitVarInsn(LLOAD, T_B);
             carry(carry);
             alu(sf ? "addFlags64" : "addFlags32", "(JJI)I");
             mv.visitVarInsn(ISTORE, L_NZCV);
         }
+        if (in.setsFlags() && in.rd() == 31) { // CMP/CMN: flags only
+            carrySaved = false;
+            return;
+        }
         mv.visitVarInsn(LLOAD, T_A);
         mv.visitVarInsn(LLOAD, T_B);
-        mv.visitInsn(LADD);
-        if (carry != 0) {
+        mv.visitInsn(carry == 1 ? LSUB : LADD);
+        if (carry < 0) {
             carry(carry);
             mv.visitInsn(I2L);
             mv.visitInsn(LADD);
@@ -1694,12 +2066,12 @@ final class Translator {
         boolean sf = in.sf();
         width(sf);
         if (in.setsFlags()) {
+            lazySetter();
             mv.visitInsn(DUP2);
-            mv.visitVarInsn(LSTORE, T_A);
-            bool(sf);
-            mv.visitVarInsn(LLOAD, T_A);
-            alu("logicFlags", "(ZJ)I");
-            mv.visitVarInsn(ISTORE, L_NZCV);
+            mv.visitVarInsn(LSTORE, F_A);
+            iconst(sf ? Alu.LAZY_LOGIC64 : Alu.LAZY_LOGIC32);
+            mv.visitVarInsn(ISTORE, L_FK);
+            flags = sf ? Alu.LAZY_LOGIC64 : Alu.LAZY_LOGIC32;
             wz(in.rd());
         } else {
             set(in.rd(), spDest);
@@ -1709,8 +2081,7 @@ final class Translator {
     private void condCompare(Insn in) {
         Label holds = new Label();
         Label done = new Label();
-        cond(in.cond());
-        mv.visitJumpInsn(IFNE, holds);
+        jumpIfCond(in.cond(), holds);
         iconst((int) in.imm() & 0xF);
         mv.visitVarInsn(ISTORE, L_NZCV);
         mv.visitJumpInsn(GOTO, done);
@@ -1730,13 +2101,15 @@ final class Translator {
         alu(in.sf() ? "addFlags64" : "addFlags32", "(JJI)I");
         mv.visitVarInsn(ISTORE, L_NZCV);
         mv.visitLabel(done);
+        iconst(Alu.LAZY_NONE); // both ways set NZCV itself
+        mv.visitVarInsn(ISTORE, L_FK);
+        flags = Alu.LAZY_NONE;
     }
 
     private void condSelect(Insn in) {
         Label holds = new Label();
         Label done = new Label();
-        cond(in.cond());
-        mv.visitJumpInsn(IFNE, holds);
+        jumpIfCond(in.cond(), holds);
         rz(in.rm());
         switch (in.op()) {
             case CSINC -> {
@@ -1807,10 +2180,7 @@ final class Translator {
                 writeback(in);
             }
             case LDP -> {
-                read(size, false, 0);
-                mv.visitVarInsn(LSTORE, T_V);
-                read(size, false, 1L << size);
-                mv.visitVarInsn(LSTORE, T_V2);
+                readPair(size);
                 writeback(in);
                 mv.visitVarInsn(LLOAD, T_V);
                 loaded(in);
@@ -1824,8 +2194,7 @@ final class Translator {
                 mv.visitVarInsn(LSTORE, T_V);
                 rz(in.ra());
                 mv.visitVarInsn(LSTORE, T_V2);
-                write(size, false, 0, () -> mv.visitVarInsn(LLOAD, T_V));
-                write(size, false, 1L << size, () -> mv.visitVarInsn(LLOAD, T_V2));
+                writePair(size);
                 writeback(in);
             }
         }
@@ -1874,9 +2243,14 @@ final class Translator {
             lconst(offset);
             mv.visitInsn(LADD);
         }
-        iconst(size);
+        if (unprivileged) {
+            iconst(size);
+            bool(ordered);
+            lsu("readUnprivileged", "(" + CPU_D + MEM_D + "JIZ)J");
+            return;
+        }
         bool(ordered);
-        lsu(unprivileged ? "readUnprivileged" : "read", "(" + CPU_D + MEM_D + "JIZ)J");
+        lsu("read" + (8 << size), "(" + CPU_D + MEM_D + "JZ)J"); // one small method per size: C2 inlines its hit
     }
 
     private void write(int size, boolean ordered, long offset, Runnable value) {
@@ -1887,10 +2261,50 @@ final class Translator {
             lconst(offset);
             mv.visitInsn(LADD);
         }
-        iconst(size);
+        if (unprivileged) {
+            iconst(size);
+            value.run();
+            bool(ordered);
+            lsu("writeUnprivileged", "(" + CPU_D + MEM_D + "JIJZ)V");
+            return;
+        }
         value.run();
         bool(ordered);
-        lsu(unprivileged ? "writeUnprivileged" : "write", "(" + CPU_D + MEM_D + "JIJZ)V");
+        lsu("write" + (8 << size), "(" + CPU_D + MEM_D + "JJZ)V");
+    }
+
+    /** LDP: the two values to T_V and T_V2, with one tag test for both when they share a granule (Lsu.readPair*). */
+    private void readPair(int size) {
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        if (size == 3) {
+            lsu("readPair64", "(" + CPU_D + MEM_D + "J)J");
+            mv.visitVarInsn(LSTORE, T_V);
+            mv.visitVarInsn(ALOAD, L_CPU);
+            mv.visitFieldInsn(GETFIELD, "dev/a64trap/cpu/Cpu", "data", "Ldev/a64trap/mem/mmu/Mmu$Tlb;");
+            mv.visitFieldInsn(GETFIELD, "dev/a64trap/mem/mmu/Mmu$Tlb", "second", "J");
+            mv.visitVarInsn(LSTORE, T_V2);
+            return;
+        }
+        lsu("readPair32", "(" + CPU_D + MEM_D + "J)J"); // low word first, high word second
+        mv.visitInsn(DUP2);
+        lconst(0xFFFF_FFFFL);
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LSTORE, T_V);
+        iconst(32);
+        mv.visitInsn(LUSHR);
+        mv.visitVarInsn(LSTORE, T_V2);
+    }
+
+    /** STP of T_V and T_V2 (Lsu.writePair*). */
+    private void writePair(int size) {
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        mv.visitVarInsn(LLOAD, T_V);
+        mv.visitVarInsn(LLOAD, T_V2);
+        lsu(size == 3 ? "writePair64" : "writePair32", "(" + CPU_D + MEM_D + "JJJ)V");
     }
 
     private void writeback(Insn in) {

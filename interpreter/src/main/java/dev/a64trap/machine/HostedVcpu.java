@@ -442,6 +442,22 @@ public final class HostedVcpu implements RunObserver, EventClock {
         retiredWhole(BlockSums.of(b), el, nextPc, times);
     }
 
+    /** The interpreter's deferred report of compiled executions: as {@link #retiredTimes}, leaving an executing access's block as it is. */
+    @Override
+    public void retiredDeferred(Block b, long times, int el, long nextPc) {
+        retiredWhole(BlockSums.of(b), el, nextPc, times);
+    }
+
+    /**
+     * Brings in what the interpreter ran and has not reported yet ({@link Interpreter#settleRuns}):
+     * first thing wherever totals, guest time or placement are looked at or changed.
+     */
+    private void catchUp() {
+        if (interp != null) {
+            interp.settleRuns();
+        }
+    }
+
     /**
      * A region loop of {@code chain} whose accesses all read PMCCNTR_EL0 through this vCPU's reader at
      * {@code el}, the last just now: each pass adds the chain's cycles to the counter if it counts at
@@ -564,6 +580,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
 
     /** Test hook: {@code false} adds every block to the totals at once (the reference path). */
     void setLazy(boolean on) {
+        catchUp();
         flushDeferred();
         lazy = on;
     }
@@ -590,6 +607,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
 
     /** Whether any counter accumulates from the clock; refreshed wherever the vPMU may start or stop one. */
     private void refreshCounting() {
+        catchUp();
         flushDeferred(); // added (or not) under the old answer
         boolean any = false;
         for (int i = 0; i < 32 && !any; i++) {
@@ -609,6 +627,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         if (interp == null) {
             return; // detached: nothing executes
         }
+        interp.settleRuns(); // see catchUp
         long e = interp.events.exceptions;
         if (e != lastExceptions) {
             foldExceptions(e); // rare: kept out of the block and access paths HotSpot inlines
@@ -633,6 +652,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         if (failEntry != null) {
             return Stop.exit(FAIL_ENTRY_STOP, cpu.pc);
         }
+        catchUp();
         flushDeferred();
         foldExceptions();
         long now = nanoseconds();
@@ -662,6 +682,7 @@ public final class HostedVcpu implements RunObserver, EventClock {
         if (!entered || failEntry != null || interp == null) {
             return;
         }
+        catchUp();
         flushDeferred();
         foldExceptions();
         syncIfOverflowDue();

@@ -55,6 +55,8 @@ public final class Mmu {
          */
         public final long[] storeCode = new long[TLB_SIZE];
         public final long[][] lines = new long[TLB_SIZE][];
+        /** exec.Lsu's second result of a 64-bit pair load (the JIT reads it right after the call); no TLB state. */
+        public long second;
 
         Tlb() {
             clear();
@@ -86,6 +88,17 @@ public final class Mmu {
     }
 
     private final Tlb[] tlbs = {new Tlb(), new Tlb()};
+    /**
+     * MMU off: direct entries for PA = VA, laid out and hit-tested as {@link Tlb#load}/{@link
+     * Tlb#store}/{@link Tlb#storeCode} (so exec.Lsu's fast path serves both), filled by {@link
+     * #directPhysical} after an access to RAM succeeded: only RAM granules that exist, stores into a
+     * granule with translated code only through its line masks, nothing for flash or devices. The
+     * tags keep the alignment bits clear, so an unaligned access (always a fault with the MMU off)
+     * misses. Emptied with the TLBs and when the memory changes.
+     */
+    private final Tlb physical = new Tlb();
+    /** Some {@link #physical} entry was filled since it was last emptied. */
+    private boolean physicalUsed;
     private final boolean has16k;
     private PhysicalMemory memory;
     /** {@link #memory} when its RAM can be accessed directly by the TLB, else null. */
@@ -94,6 +107,7 @@ public final class Mmu {
         long[] lines = guest.codeLines(pa);
         tlbs[0].dropStores(pa, lines);
         tlbs[1].dropStores(pa, lines);
+        physical.dropStores(pa, lines);
     };
     private final Walker.Tables tables = pa -> memory.read(pa, 8);
     private Walker.Regs regs = new Walker.Regs(0, 0, 0, 0, 0);
@@ -155,6 +169,48 @@ public final class Mmu {
         return enabled ? tlbs[el == 0 ? 0 : 1] : null;
     }
 
+    /**
+     * Whose direct entries ({@link Tlb#load}, {@link Tlb#store}, {@link Tlb#storeCode}) data accesses
+     * at {@code el} test first: {@link #tlb} with the MMU on, else the identity entries of RAM
+     * (never null). Only those three tags and {@code page}/{@code delta}/{@code lines} are meaningful
+     * in the MMU-off table.
+     */
+    public Tlb dataTlb(int el) {
+        return enabled ? tlbs[el == 0 ? 0 : 1] : physical;
+    }
+
+    /**
+     * MMU off, after an aligned access at {@code pa} succeeded: gives its 4 KiB granule a direct
+     * entry in the identity table when the granule is RAM that exists (loads; stores too, through the
+     * line masks if the granule holds translated code). Nothing for flash, devices or untouched RAM,
+     * nor when {@code mem} (the memory accessed) is not the one attached.
+     */
+    public void directPhysical(PhysicalMemory mem, long pa) {
+        if (guest == null || mem != guest) {
+            return;
+        }
+        long base = pa & ~0xFFFL;
+        byte[] p = guest.directPage(base, false);
+        if (p == null) {
+            return;
+        }
+        int i = (int) (base >>> 12) & TLB_MASK;
+        Tlb t = physical;
+        t.clear(i);
+        t.read[i] = t.write[i] = base >>> 12;
+        t.addend[i] = 0;
+        t.page[i] = p;
+        t.delta[i] = GuestMemory.directOffset(base) - (int) base;
+        t.load[i] = base;
+        if (guest.directPage(base, true) != null) {
+            t.store[i] = base;
+        } else { // the granule holds code: stores test their line first
+            t.storeCode[i] = base;
+            t.lines[i] = guest.codeLines(base);
+        }
+        physicalUsed = true;
+    }
+
     /** Counts TLB flushes (also register changes): code built under an older epoch must re-check its mapping. */
     public long epoch() {
         return epoch;
@@ -168,6 +224,10 @@ public final class Mmu {
     public void flush() {
         tlbs[0].clear();
         tlbs[1].clear();
+        if (physicalUsed) { // nothing the identity entries depend on changed, but flushing more is always allowed
+            physical.clear();
+            physicalUsed = false;
+        }
         large = false;
         epoch++;
     }
