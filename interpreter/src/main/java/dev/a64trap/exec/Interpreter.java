@@ -785,29 +785,41 @@ public final class Interpreter {
             default -> addr += imm; // OFF, SP
         }
         final int size = aux & 3;
+        final boolean pair = (aux & Uop.MEM_PAIR) != 0; // W or X registers only (LDPSW is not a uop)
         if ((aux & Uop.MEM_STORE) != 0) {
-            long v2 = x[rm];
-            Lsu.write(cpu, mem, addr, size, x[d], false);
-            if ((aux & Uop.MEM_PAIR) != 0) {
-                Lsu.write(cpu, mem, addr + (1L << size), size, v2, false);
+            long v1 = x[d], v2 = x[rm];
+            if (!pair) {
+                Lsu.write(cpu, mem, addr, size, v1, false);
+            } else if (size == 3) {
+                Lsu.writePair64(cpu, mem, addr, v1, v2);
+            } else {
+                Lsu.writePair32(cpu, mem, addr, v1, v2);
             }
             if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
                 x[rn] = wb;
             }
             return;
         }
-        long v = Lsu.read(cpu, mem, addr, size, false);
+        long v;
         long v2 = 0;
-        if ((aux & Uop.MEM_PAIR) != 0) {
-            v2 = Lsu.read(cpu, mem, addr + (1L << size), size, false);
-        } else if ((aux & Uop.MEM_SIGNED) != 0) {
-            v = Alu.width((aux & Uop.MEM_SF) != 0, Lsu.signExtend(v, size));
+        if (!pair) {
+            v = Lsu.read(cpu, mem, addr, size, false);
+            if ((aux & Uop.MEM_SIGNED) != 0) {
+                v = Alu.width((aux & Uop.MEM_SF) != 0, Lsu.signExtend(v, size));
+            }
+        } else if (size == 3) {
+            v = Lsu.readPair64(cpu, mem, addr);
+            v2 = cpu.data.second;
+        } else {
+            long both = Lsu.readPair32(cpu, mem, addr);
+            v = both & Alu.MASK32;
+            v2 = both >>> 32;
         }
         if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
             x[rn] = wb;
         }
         x[d] = v;
-        if ((aux & Uop.MEM_PAIR) != 0) {
+        if (pair) {
             x[rm] = v2;
         }
     }
