@@ -59,7 +59,14 @@
  * successor and the checkpoints fire at the same retired counts (JitGraphDifferentialTest).
  *
  * <p>Retired counts, event sums, observer calls and checkpoints are the interpreter's own block
- * accounting: a unit reports how many whole passes it made. Debugging:
+ * accounting: a unit reports how many whole passes it made. The retired count and the checkpoints
+ * are exact at every block boundary; what plain and graph units ran is counted in each block (runs to
+ * its fall-through, runs to its last other successor) and reported to the observer in one go
+ * ({@code Interpreter.settleRuns}) before a checkpoint, at the end of a run, and first thing wherever
+ * the vPMU wiring reads or changes its totals, guest time or placement ({@code HostedVcpu.catchUp}):
+ * the sums are linear, so a counter read, a timer deadline or a migration sees exactly what the
+ * interpreter would have reported one block at a time, without the observer's work per block.
+ * Debugging:
  * {@code -Da64trap.jit.verify=true} checks every unit with ASM's CheckClassAdapter, and
  * {@code -Da64trap.jit.dump=true} prints each unit's bytecode. {@code -Da64trap.jit=false} or
  * {@code run --no-jit} turns the JIT off.
