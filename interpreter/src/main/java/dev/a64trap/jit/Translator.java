@@ -408,13 +408,10 @@ final class Translator {
     private byte[] emitClass() {
         scan();
         steady = region && steadyLoop();
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
-            @Override
-            protected String getCommonSuperClass(String a, String b) {
-                return "java/lang/Object"; // only our own fixed local types ever merge
-            }
-        };
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, UNIT_NAME, null, UNIT_SUPER, null);
+        // Class file version 49 (Java 5): no StackMapTable, so ASM computes no frames (its costliest work,
+        // and Java code that itself waits for the JVM's JIT); HotSpot verifies the unit by type inference.
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(V1_5, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, UNIT_NAME, null, UNIT_SUPER, null);
         cw.visitSource(String.format("guest block 0x%x", block.pc), null);
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "chain", CHAIN_D, null, null).visitEnd();
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "(" + CHAIN_D + ")V", null, null);

@@ -16,8 +16,13 @@
  * back at every exit. A block that branches back to its own start becomes a JVM loop. The loop's
  * back-edge leaves when the pass limit is reached (budget, vPMU checkpoint, at most 4096 passes per
  * call), when an interrupt is pending, or when a store has dropped the block. Semantics are
- * {@code exec.Alu} and {@code exec.Lsu}, called with {@code invokestatic}. Only moves, adds and
- * logic are inlined. A faulting access throws out of {@code Lsu}. The handler spills the locals as
+ * {@code exec.Alu} and {@code exec.Lsu}, called with {@code invokestatic}. Moves, adds, logic,
+ * shifts, extends and bitfield moves by constants, and condition tests are inlined. Flags are lazy:
+ * ADDS/SUBS/ANDS/BICS keep their operands in locals and a condition on them is one comparison
+ * (CMP a, b; B.LT is {@code a < b}); NZCV is built only where it is live (at an exit, in the fault
+ * handler, before ADC/SBC, SIMD&FP or an MRS/MSR). Units are class file version 49, so ASM computes
+ * no stack map frames (HotSpot verifies them by type inference). A faulting access throws out of
+ * {@code Lsu}. The handler spills the locals as
  * they were before the instruction and reports its index, so the interpreter delivers the
  * exception with exact state. A block whose last instruction is not translatable (SVC, HLT, ERET,
  * MSR to PSTATE, MRS/MSR of a register the table does not have...) is compiled without it, and the
