@@ -917,40 +917,59 @@ public final class Interpreter {
                 || cpu.sys.debugArmed || cpu.illegalState) {
             return null;
         }
+        // small enough for HotSpot to inline into the chain: the rarer cases are methods of their own
         long gen = cache.invalidations();
         Block nb = from.succ0;
         if (from.succGen != gen || nb == null || nb.pc != pc) {
             nb = from.succ1;
             if (from.succGen != gen || nb == null || nb.pc != pc) {
-                nb = cache.get(pc);
-                if (nb == null || (pc & 3) != 0) {
+                nb = newSuccessor(from, pc, gen);
+                if (nb == null) {
                     return null;
                 }
-                if (from.succGen != gen) {
-                    from.succGen = gen;
-                    from.succ1 = null;
-                } else {
-                    from.succ1 = from.succ0;
-                }
-                from.succ0 = nb;
             }
         }
-        Mmu.Tlb t = cpu.tlb;
-        if (t != null) { // MMU on: a TLB hit only (a walk is the loop's business)
-            int i = (int) (pc >>> 12) & Mmu.TLB_MASK;
-            if (t.exec[i] != pc >>> 12 || nb.pa != pc + t.addend[i]) {
-                return null;
-            }
+        if (cpu.tlb != null && !tlbHit(nb, pc)) {
+            return null; // MMU on: a TLB hit only (a walk is the loop's business)
         }
         if (!(nb.compiledPlain || nb.compiledGraph) || limit - cpu.retired < nb.len
-                || (nb.hot >= 0 && nb.hot >= hotThreshold - 1)) {
+                || (nb.hot >= 0 && !countHot(nb))) {
             return null; // the loop compiles, counts towards the second tier, or runs it otherwise
-        }
-        if (nb.hot >= 0) {
-            nb.hot++;
         }
         chained++;
         return nb;
+    }
+
+    /** {@link #nextUnit}: the block at {@code pc} from the cache, made {@code from}'s latest successor link; null if not cached. */
+    private Block newSuccessor(Block from, long pc, long gen) {
+        Block nb = cache.get(pc);
+        if (nb == null || (pc & 3) != 0) {
+            return null;
+        }
+        if (from.succGen != gen) {
+            from.succGen = gen;
+            from.succ1 = null;
+        } else {
+            from.succ1 = from.succ0;
+        }
+        from.succ0 = nb;
+        return nb;
+    }
+
+    /** {@link #nextUnit} with the MMU on: whether {@code pc} hits the TLB at {@code nb}'s physical address. */
+    private boolean tlbHit(Block nb, long pc) {
+        Mmu.Tlb t = cpu.tlb;
+        int i = (int) (pc >>> 12) & Mmu.TLB_MASK;
+        return t.exec[i] == pc >>> 12 && nb.pa == pc + t.addend[i];
+    }
+
+    /** {@link #nextUnit}: counts an entry of {@code nb} towards the second tier; false when the loop must ask for it. */
+    private boolean countHot(Block nb) {
+        if (nb.hot >= hotThreshold - 1) {
+            return false;
+        }
+        nb.hot++;
+        return true;
     }
 
     /** Passes of {@code b}'s unit per call: the budget's {@code remaining} and the checkpoint allow no more. */
@@ -976,16 +995,8 @@ public final class Interpreter {
         f.fault = null;
         long base = cpu.retired;
         long k = cb.run(cpu, b, f, passes(b, limit - base));
-        GuestFault fault = f.fault;
-        if (fault == null && b.compiledPrefix) {
-            finishPrefix(b, base, el);
-            return false;
-        }
-        if (fault != null) {
-            f.fault = null;
-            retired(b, k, el, b.pc);
-            int i = f.faultIndex;
-            faultInBlock(b, base + k * b.len + i, i, el, b.pc + 4L * i, fault);
+        if (f.fault != null || b.compiledPrefix) {
+            unitEnded(b, f, base, k, el); // out of line: keeps this method small enough to inline into the chain
             return false;
         }
         long next = f.nextPc;
@@ -1003,6 +1014,19 @@ public final class Interpreter {
         cpu.retired = base + k * b.len;
         cpu.pc = next;
         return true;
+    }
+
+    /** {@link #runUnit}: the unit stopped at a fault after {@code k} whole passes, or ran a prefix unit's block. */
+    private void unitEnded(Block b, JitFrame f, long base, long k, int el) {
+        GuestFault fault = f.fault;
+        if (fault == null) {
+            finishPrefix(b, base, el);
+            return;
+        }
+        f.fault = null;
+        retired(b, k, el, b.pc);
+        int i = f.faultIndex;
+        faultInBlock(b, base + k * b.len + i, i, el, b.pc + 4L * i, fault);
     }
 
     /** A unit's {@code k} whole passes of {@code b}, each but the last back to its start, the last on to {@code nextPc}: events and observer. */
