@@ -20,7 +20,8 @@ import java.util.Locale;
  * {@code run --plot FILE.png|FILE.svg}: samples the guest-visible counters while the guest runs
  * (the run is cut into instruction slices; between slices the vPMU is read with {@link Vpmu#peek},
  * which changes nothing) and draws every counter that moved against guest time with XChart,
- * coloured by the pCPU the vCPU was on, each migration a vertical line.
+ * coloured by the pCPU the vCPU was on, each migration a vertical line. With {@code --smp} each
+ * vCPU gets its own picture (FILE-vcpuN.png), sampled at the same points.
  */
 final class PmuPlot {
 
@@ -76,20 +77,42 @@ final class PmuPlot {
 
     /** Runs the board to its end as {@code board.run(maxInsns)} would, sampling between slices. */
     Stop run(VirtBoard board, HostedVcpu v, long maxInsns) {
+        return runAll(board, List.of(this), List.of(v), maxInsns);
+    }
+
+    /**
+     * As {@link #run}, sampling {@code vcpus.get(i)} into {@code plots.get(i)} at the same points
+     * ({@code --smp}: one plot per vCPU; the first plot's slices set the pace for all).
+     */
+    static Stop runAll(VirtBoard board, List<PmuPlot> plots, List<HostedVcpu> vcpus, long maxInsns) {
+        PmuPlot lead = plots.get(0);
         long limit = maxInsns <= 0 ? Long.MAX_VALUE : maxInsns;
-        sample(v);
+        sampleAll(plots, vcpus);
         while (true) {
-            long retired = board.retiredTotal(); // the budget counts every vCPU (--smp); the plot shows vCPU 0
-            long next = limit - retired <= slice ? limit : retired + slice;
+            long retired = board.retiredTotal(); // the budget counts every vCPU (--smp)
+            long next = limit - retired <= lead.slice ? limit : retired + lead.slice;
             Stop s = board.run(next);
-            sample(v);
+            sampleAll(plots, vcpus);
             if (s.kind() != Stop.Kind.BUDGET || next == limit) {
                 return s;
             }
-            if (samples.size() >= MAX_SAMPLES) {
-                thin();
+            if (lead.samples.size() >= MAX_SAMPLES) {
+                plots.forEach(PmuPlot::thin);
             }
         }
+    }
+
+    private static void sampleAll(List<PmuPlot> plots, List<HostedVcpu> vcpus) {
+        for (int i = 0; i < plots.size(); i++) {
+            plots.get(i).sample(vcpus.get(i));
+        }
+    }
+
+    /** The plot of vCPU {@code index} under {@code --smp}: FILE with "-vcpuINDEX" before its extension. */
+    PmuPlot forVcpu(int index) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return new PmuPlot(file.resolveSibling(n.substring(0, dot) + "-vcpu" + index + n.substring(dot)), svg);
     }
 
     private void sample(HostedVcpu v) {

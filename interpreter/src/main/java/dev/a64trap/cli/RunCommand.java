@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -252,11 +253,22 @@ public final class RunCommand implements Callable<Integer> {
                 }
             });
         }
+        // --plot: one picture, or with --smp one per vCPU (FILE-vcpuN.png), as the JSON report
+        List<PmuPlot> plots = new java.util.ArrayList<>();
+        List<dev.a64trap.machine.HostedVcpu> plotted = new java.util.ArrayList<>();
+        if (plot != null) {
+            for (VirtBoard.Vcpu v : board.vcpus()) {
+                if (v.hosted() != null) {
+                    plots.add(board.vcpus().size() == 1 ? plot : plot.forVcpu(v.index()));
+                    plotted.add(v.hosted());
+                }
+            }
+        }
         Object sigint = Sigint.install(board::interrupt); // stops at the next block boundary
         long t0 = System.nanoTime();
         Stop stop;
         try {
-            stop = plot == null ? board.run(maxInsns) : plot.run(board, o.vcpu, maxInsns);
+            stop = plot == null ? board.run(maxInsns) : PmuPlot.runAll(board, plots, plotted, maxInsns);
         } catch (RuntimeException e) {
             board.flush();
             stderr.printf("a64trap: internal error at pc=0x%x: %s%n", board.cpu().pc, e);
@@ -283,7 +295,7 @@ public final class RunCommand implements Callable<Integer> {
             if (pmuOptions.wantsReport() && !writeReport(board, stderr)) {
                 return ExitStatus.USAGE;
             }
-            return writePlot(plot, o.vcpu, stderr) ? ExitStatus.FAIL_ENTRY : ExitStatus.USAGE;
+            return writePlots(plots, plotted, stderr) ? ExitStatus.FAIL_ENTRY : ExitStatus.USAGE;
         }
         int status = switch (stop.kind()) {
             case EXIT -> stop.status();
@@ -312,7 +324,7 @@ public final class RunCommand implements Callable<Integer> {
         if (pmuOptions.wantsReport() && !writeReport(board, stderr)) {
             status = ExitStatus.USAGE;
         }
-        if (!writePlot(plot, o.vcpu, stderr)) {
+        if (!writePlots(plots, plotted, stderr)) {
             status = ExitStatus.USAGE;
         }
         if (stats) {
@@ -365,13 +377,17 @@ public final class RunCommand implements Callable<Integer> {
         return error == null;
     }
 
-    /** Writes the --plot (if any); false (message on stderr) when its FILE cannot be written. */
-    private static boolean writePlot(PmuPlot plot, dev.a64trap.machine.HostedVcpu v, PrintStream stderr) {
-        String error = plot == null ? null : plot.write(v);
-        if (error != null) {
-            stderr.println("a64trap run: " + error);
+    /** Writes the --plot pictures (none without --plot); false (message on stderr) when a FILE cannot be written. */
+    private static boolean writePlots(List<PmuPlot> plots, List<dev.a64trap.machine.HostedVcpu> vcpus,
+            PrintStream stderr) {
+        for (int i = 0; i < plots.size(); i++) {
+            String error = plots.get(i).write(vcpus.get(i));
+            if (error != null) {
+                stderr.println("a64trap run: " + error);
+                return false;
+            }
         }
-        return error == null;
+        return true;
     }
 
     /**

@@ -66,6 +66,33 @@ class PmuPlotTest {
         assertFalse(text.contains(rgb(4)), "cpu4");
     }
 
+    /**
+     * {@code --smp}: one picture per vCPU, FILE-vcpuN.png, each of its own vCPU (the four vCPUs of
+     * pmu-smp migrate differently under round-robin, so no two pictures are the same), and the
+     * guest prints what it prints without --plot.
+     */
+    @Test
+    void smpDrawsOnePicturePerVcpu() throws IOException {
+        Path png = tmp.resolve("smp.png");
+        String smp = PmuCommandsTest.GUESTS.resolve("prebuilt/pmu-smp.elf").toString();
+        String[] common = {"--smp", "4", "--sched", "round-robin:20"};
+        RunCommandTest.Result plain = RunCommandTest.run(concat(common, smp));
+        RunCommandTest.Result plotted = RunCommandTest.run(concat(common, "--plot", png.toString(), smp));
+        assertEquals(0, plain.status(), plain.err());
+        assertEquals(0, plotted.status(), plotted.err());
+        assertEquals(plain.out(), plotted.out());
+        assertFalse(Files.exists(png), "with --smp each vCPU has its own file");
+        Set<String> pictures = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            Path p = tmp.resolve("smp-vcpu" + i + ".png");
+            BufferedImage img = ImageIO.read(p.toFile());
+            assertEquals(1100, img.getWidth(), p.toString());
+            assertEquals(650, img.getHeight(), p.toString());
+            pictures.add(java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(p)));
+        }
+        assertEquals(4, pictures.size(), "four different pictures");
+    }
+
     private static String rgb(int cpu) {
         java.awt.Color c = PmuPlot.colourOf(cpu);
         return "rgb(" + c.getRed() + "," + c.getGreen() + "," + c.getBlue() + ")";
