@@ -472,47 +472,70 @@ public final class VirtBoard {
         boolean[] resumed = new boolean[vcpus.length]; // a breakpoint where a vCPU starts is passed once
         try {
             while (true) {
-                boolean ran = false;
-                for (Vcpu v : vcpus) {
-                    if (!v.on || (v.waiting != Wait.NONE && !wakes(v))) {
+                // A run that ended inside a round (the budget) goes on with that round where it stopped,
+                // even inside a turn, so a run in slices (--plot, a debugger) is the run in one go.
+                for (int i = roundNext; i < vcpus.length; i++) {
+                    Vcpu v = vcpus[i];
+                    boolean midTurn = turnLeft > 0;
+                    if (!midTurn && (!v.on || (v.waiting != Wait.NONE && !wakes(v)))) {
                         continue;
                     }
                     v.waiting = Wait.NONE;
                     long total = retiredTotal();
                     if (stopRequested) { // sticky: also one that came while nothing ran
                         stopRequested = false;
+                        newRound();
                         return Stop.interrupted(v.cpu.pc);
                     }
                     if (total >= limit) {
+                        roundNext = i; // the budget: the next run goes on from here
                         return Stop.budget(v.cpu.pc);
                     }
                     if (!v.entered && v.hosted != null) {
                         Stop s = v.hosted.enter();
                         if (s != null) {
+                            newRound();
                             return s;
                         }
                     }
                     v.entered = true;
                     running = v;
                     lastVcpu = v.index;
-                    Stop s = v.interpreter.run(v.cpu.retired + Math.min(quantum, limit - total), !resumed[v.index]);
+                    long turn = midTurn ? turnLeft : quantum;
+                    long start = v.cpu.retired;
+                    Stop s = v.interpreter.run(start + Math.min(turn, limit - total), !resumed[v.index]);
                     resumed[v.index] = true;
                     running = null;
-                    ran = true;
+                    roundRan = true;
                     afterTurn(v);
+                    long left = turn - (v.cpu.retired - start);
+                    // the run's budget, not the turn's end, stopped it: the turn goes on at the next run
+                    boolean cut = s.kind() == Stop.Kind.BUDGET && left > 0 && retiredTotal() >= limit
+                            && v.on && v.waiting == Wait.NONE;
+                    turnLeft = cut ? left : 0;
+                    roundNext = cut ? i : i + 1;
                     switch (s.kind()) {
-                        case BUDGET -> { } // the quantum is over
+                        case BUDGET -> {
+                            if (cut) {
+                                return s;
+                            }
+                        } // the quantum is over
                         case WFI_NO_WAKEUP, INTERRUPTED -> {
                             if (v.waiting == Wait.NONE && v.on || stopRequested) {
                                 stopRequested = false;
+                                newRound();
                                 return s;
                             }
                         }
                         default -> {
+                            newRound();
                             return s;
                         }
                     }
                 }
+                roundNext = 0;
+                boolean ran = roundRan;
+                roundRan = false;
                 alignClocks();
                 if (!ran && !skipToNextDeadline()) {
                     exitReason = "every vCPU waits (WFI, WFE or CPU_SUSPEND) and no timer or interrupt can wake one";
@@ -527,6 +550,20 @@ public final class VirtBoard {
                 }
             }
         }
+    }
+
+    // where the SMP round stands between runs: the vCPU whose turn is next (or goes on), what is left
+    // of that turn (0: a whole quantum), and whether any vCPU has run in this round yet. Kept only
+    // across a stop for the run's budget; any other stop (exit, breakpoint, interrupt...) starts the
+    // next run with a new round, from vCPU 0.
+    private int roundNext;
+    private long turnLeft;
+    private boolean roundRan;
+
+    private void newRound() {
+        roundNext = 0;
+        turnLeft = 0;
+        roundRan = false;
     }
 
     /** The vCPU whose turn ended the last {@link #run} or {@link #runVcpu} (0 with one vCPU). */

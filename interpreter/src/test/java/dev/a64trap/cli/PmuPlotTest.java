@@ -68,19 +68,21 @@ class PmuPlotTest {
 
     /**
      * {@code --smp}: one picture per vCPU, FILE-vcpuN.png, each of its own vCPU (the four vCPUs of
-     * pmu-smp migrate differently under round-robin, so no two pictures are the same), and the
-     * guest prints what it prints without --plot.
+     * pmu-smp migrate differently under round-robin, so no two pictures are the same), and the run
+     * is the run without --plot, counters included (the board goes on with its round of turns
+     * where each slice stopped).
      */
     @Test
     void smpDrawsOnePicturePerVcpu() throws IOException {
         Path png = tmp.resolve("smp.png");
         String smp = PmuCommandsTest.GUESTS.resolve("prebuilt/pmu-smp.elf").toString();
-        String[] common = {"--smp", "4", "--sched", "round-robin:20"};
+        String[] common = {"--smp", "4", "--sched", "round-robin:20", "--pmu-report", "text"};
         RunCommandTest.Result plain = RunCommandTest.run(concat(common, smp));
         RunCommandTest.Result plotted = RunCommandTest.run(concat(common, "--plot", png.toString(), smp));
         assertEquals(0, plain.status(), plain.err());
         assertEquals(0, plotted.status(), plotted.err());
         assertEquals(plain.out(), plotted.out());
+        assertEquals(plain.err(), plotted.err(), "sampling must not change the counters or the schedule");
         assertFalse(Files.exists(png), "with --smp each vCPU has its own file");
         Set<String> pictures = new HashSet<>();
         for (int i = 0; i < 4; i++) {

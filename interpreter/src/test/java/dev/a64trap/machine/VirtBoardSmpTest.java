@@ -83,6 +83,41 @@ class VirtBoardSmpTest {
                 "another quantum interleaves differently (and spins differently), so the counts show the interleaving");
     }
 
+    /**
+     * A run cut into slices by its budget (as run --plot samples it, or a debugger that polls) is the
+     * run in one go: the next slice goes on with the round, even inside a vCPU's turn, where the last
+     * one stopped. Slices of a prime size and of random sizes land inside turns of quantum 101.
+     */
+    @Test
+    void aRunInSlicesIsTheRunInOneGo() throws Exception {
+        Run whole = smpGuest(true, 101);
+        assertEquals(Stop.Kind.EXIT, whole.stop().kind(), whole.out());
+        java.util.Random rnd = new java.util.Random(7);
+        for (int variant = 0; variant < 2; variant++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            VirtBoard.Options o = new VirtBoard.Options();
+            o.smp = 8;
+            o.lse = true;
+            o.jit = true;
+            o.quantum = 101;
+            o.stdout = out;
+            VirtBoard b = VirtBoard.load(GUESTS.resolve("prebuilt/smp.elf"), o);
+            Stop s;
+            int slices = 0;
+            do {
+                long step = variant == 0 ? 997 : 1 + rnd.nextInt(5000);
+                s = b.run(b.retiredTotal() + step);
+                slices++;
+            } while (s.kind() == Stop.Kind.BUDGET && b.retiredTotal() < 400_000_000L);
+            long[] retired = b.vcpus().stream().mapToLong(v -> v.cpu().retired).toArray();
+            assertTrue(slices > 100, "slices " + slices);
+            assertEquals(whole.stop().kind(), s.kind(), out.toString(StandardCharsets.UTF_8));
+            assertEquals(whole.out(), out.toString(StandardCharsets.UTF_8), "variant " + variant);
+            assertEquals(java.util.Arrays.toString(whole.retired()), java.util.Arrays.toString(retired),
+                    "variant " + variant + ": every vCPU retired the same instructions, in slices or not");
+        }
+    }
+
     // hand-assembled (aarch64-linux-gnu-as)
     private static final int MOVZ_X0_C400_LSL16 = 0xd2b88000, MOVK_X0_3 = 0xf2800060, MOV_X1_1 = 0xd2800021,
             ADR_X2_PLUS_20 = 0x100000a2, MOV_X3_42 = 0xd2800543, HVC_0 = 0xd4000002, WFE = 0xd503205f,
