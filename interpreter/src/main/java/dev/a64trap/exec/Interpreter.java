@@ -263,10 +263,15 @@ public final class Interpreter {
         if (k > 1) {
             deferOther(b, k - 1, b.pc); // each pass but the last looped back to the start
         }
-        if (nextPc == b.pc + 4L * b.len) {
-            b.runsFall++;
+        deferTo(b, 1, nextPc);
+    }
+
+    /** {@code t} whole executions of a listed {@code b} on to {@code next}. */
+    private void deferTo(Block b, long t, long next) {
+        if (next == b.pc + 4L * b.len) {
+            b.runsFall += t;
         } else {
-            deferOther(b, 1, nextPc);
+            deferOther(b, t, next);
         }
     }
 
@@ -1103,11 +1108,7 @@ public final class Interpreter {
     /** A graph unit's edge: {@code b} retired whole {@code times} times, each on to {@code nextPc} (reported at the next {@link #settleRuns}). */
     void graphEdge(Block b, long times, long nextPc) {
         list(b, graphEl);
-        if (nextPc == b.pc + 4L * b.len) {
-            b.runsFall += times;
-        } else {
-            deferOther(b, times, nextPc);
-        }
+        deferTo(b, times, nextPc);
     }
 
     /** Before the MRS/MSR ending {@code b}: it is the executing block, everything before it retired. */
