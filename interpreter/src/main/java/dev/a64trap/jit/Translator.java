@@ -84,7 +84,7 @@ final class Translator {
     private static final String SYSREG = "dev/a64trap/sysreg/SysReg";
     private static final String ACCESS = SYSREG + "$Access";
 
-    // Local variable slots.
+    // Local variable slots. L_LEFT: block boundaries left (graph units), passes left (plain units).
     private static final int THIS = 0, L_CPU = 1, L_BLOCK = 2, L_FRAME = 3, L_MAX = 4, L_MEM = 6, L_NZCV = 7,
             L_IDX = 8, L_ITER = 9, L_NEXT = 11, T_A = 13, T_B = 15, T_ADDR = 17, T_V = 19, T_V2 = 21,
             L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64, L_BLK = T_C + 1, T_OBJ = L_BLK + 1,
@@ -554,8 +554,23 @@ final class Translator {
 
     private void emitRun() {
         prologue();
-        mv.visitInsn(LCONST_0);
-        mv.visitVarInsn(LSTORE, L_ITER);
+        if (region) {
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, L_ITER);
+        } else {
+            // Plain units count passes down in an int (L_LEFT) from the limit clamped to [0, MAX_VALUE]
+            // (kept in L_MAX) and work out the passes made at the exits: one int induction variable
+            // for HotSpot's counted loop, in place of a long count compared with the limit each pass.
+            mv.visitVarInsn(LLOAD, L_MAX);
+            lconst(Integer.MAX_VALUE);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(JJ)J", false);
+            mv.visitInsn(LCONST_0);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(JJ)J", false);
+            mv.visitInsn(DUP2);
+            mv.visitVarInsn(LSTORE, L_MAX);
+            mv.visitInsn(L2I);
+            mv.visitVarInsn(ISTORE, L_LEFT);
+        }
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, L_NEXT);
 
@@ -610,7 +625,7 @@ final class Translator {
         mv.visitVarInsn(ALOAD, L_FRAME);
         mv.visitVarInsn(LLOAD, L_NEXT);
         mv.visitFieldInsn(PUTFIELD, FRAME, "nextPc", "J");
-        mv.visitVarInsn(LLOAD, L_ITER);
+        passesMade();
         mv.visitInsn(LRETURN);
 
         // Fault: the locals hold the state before the faulting instruction.
@@ -637,8 +652,20 @@ final class Translator {
             mv.visitInsn(AALOAD);
             mv.visitFieldInsn(PUTFIELD, FRAME, "faultBlock", "L" + BLOCK + ";");
         }
-        mv.visitVarInsn(LLOAD, L_ITER);
+        passesMade();
         mv.visitInsn(LRETURN);
+    }
+
+    /** Pushes the whole passes made so far: L_ITER, or for a plain unit its clamped limit less the passes left. */
+    private void passesMade() {
+        if (region) {
+            mv.visitVarInsn(LLOAD, L_ITER);
+            return;
+        }
+        mv.visitVarInsn(LLOAD, L_MAX);
+        mv.visitVarInsn(ILOAD, L_LEFT);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LSUB);
     }
 
     // ---- graph units
@@ -1198,10 +1225,8 @@ final class Translator {
         if (target == block.pc) {
             // The block's own loop: go round again unless the limit, an interrupt or a code write says stop.
             Label stop = flags == Alu.LAZY_NONE ? exitAtHead : new Label();
-            mv.visitVarInsn(LLOAD, L_ITER);
-            mv.visitVarInsn(LLOAD, L_MAX);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGE, stop);
+            mv.visitVarInsn(ILOAD, L_LEFT);
+            mv.visitJumpInsn(IFLE, stop);
             jumpIfInterruptedOrStale(stores, stop);
             mv.visitJumpInsn(GOTO, head);
             if (stop != exitAtHead) { // stopping: NZCV built here, where the kind is known
@@ -1307,6 +1332,10 @@ final class Translator {
     }
 
     private void countIteration() {
+        if (!region) { // plain units count down (emitRun)
+            mv.visitIincInsn(L_LEFT, -1);
+            return;
+        }
         longInc(L_ITER, 1);
     }
 
