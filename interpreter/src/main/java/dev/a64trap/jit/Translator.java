@@ -85,6 +85,9 @@ final class Translator {
     private static final String SYSREG = "dev/a64trap/sysreg/SysReg";
     private static final String ACCESS = SYSREG + "$Access";
 
+    /** Most load/store sites of a plain loop unit that keep their granule in locals ({@link #siteCache}). */
+    static final int MAX_SITES = 4;
+
     // Local variable slots. L_LEFT: block boundaries left (graph units), passes left (plain units).
     private static final int THIS = 0, L_CPU = 1, L_BLOCK = 2, L_FRAME = 3, L_MAX = 4, L_MEM = 6, L_NZCV = 7,
             L_IDX = 8, L_ITER = 9, L_NEXT = 11, T_A = 13, T_B = 15, T_ADDR = 17, T_V = 19, T_V2 = 21,
@@ -99,9 +102,9 @@ final class Translator {
             L_SLEFT = F_B + 2, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SBAT = L_SSTEP + 2,
             L_SVAL = L_SBAT + 1,
             // plain loop units: per load/store site, the granule it last hit (tag, host array, delta)
-            L_SITE = L_SVAL + 2 * MAX_CHAIN;
-    /** Most load/store sites of a plain loop unit that keep their granule in locals ({@link #siteCache}). */
-    static final int MAX_SITES = 4;
+            L_SITE = L_SVAL + 2 * MAX_CHAIN,
+            // plain units: the passes they may make in this call (L_LEFT's start)
+            L_LEFT0 = L_SITE + 4 * MAX_SITES;
 
     private final Block block;
     private final Insn[] insns;
@@ -610,7 +613,9 @@ final class Translator {
             mv.visitInsn(DUP2);
             mv.visitVarInsn(LSTORE, L_MAX);
             mv.visitInsn(L2I);
+            mv.visitInsn(DUP);
             mv.visitVarInsn(ISTORE, L_LEFT);
+            mv.visitVarInsn(ISTORE, L_LEFT0);
         }
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, L_NEXT);
@@ -2400,6 +2405,12 @@ final class Translator {
      * it, and {@code k} takes the TLB's entry for T_ADDR if it allows direct loads (stores).
      */
     private void siteRefresh(int k, boolean store) {
+        // Not in the first pass of a call (every site still has no granule then): a unit that leaves
+        // after one pass, as most do in ordinary code, pays nothing for its sites.
+        Label none = new Label();
+        mv.visitVarInsn(ILOAD, L_LEFT);
+        mv.visitVarInsn(ILOAD, L_LEFT0);
+        mv.visitJumpInsn(IF_ICMPEQ, none);
         for (int m = 0; m < sitesUsedTotal(); m++) {
             if (m == k) {
                 continue;
@@ -2416,7 +2427,6 @@ final class Translator {
             mv.visitVarInsn(LSTORE, siteTag(m));
             mv.visitLabel(keep);
         }
-        Label none = new Label();
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitVarInsn(LLOAD, T_ADDR);
         bool(store);

@@ -102,15 +102,18 @@ class JitSiteCacheDifferentialTest {
 
     @Test
     void aPageTableEntryRewrittenWithoutTlbiIsSeenOnceItsEntryIsEvicted() {
-        // loop: ldr x1, [x28] ; add x0, x0, x1 ; str x3, [x26] ; ldr x4, [x27] ; subs x2, x2, #1 ; b.ne loop
-        // x28: page P; x26: P's descriptor (the level 3 table mapped at VA + 0x30000); x3: a descriptor
-        // for page Q; x27: a VA 4 MiB above P, in P's TLB slot. Pass 1 reads P, points P's VA at Q
-        // without a TLBI, and evicts the entry: from pass 2 on, P's VA walks again and reads Q.
+        // loop: ldr x1, [x28] ; add x0, x0, x1 ; str x3, [x26] ; ldr x4, [x27] ; eor x3, x3, x5 ;
+        //       subs x2, x2, #1 ; b.ne loop
+        // x28: page P's VA; x26: its descriptor (the level 3 table is mapped at VA + 0x30000); x3 and
+        // x5: descriptors for pages Q and P, toggled each pass; x27: a VA 4 MiB above, in the same TLB
+        // slot. Each pass reads, points the VA at the other page without a TLBI, and evicts the entry:
+        // the next pass walks again and reads the other page (1 and 100 in turn).
         long tables = JitMmuDifferentialTest.TABLES, va = JitMmuDifferentialTest.VA;
         long normal = JitMmuDifferentialTest.NORMAL, page = JitMmuDifferentialTest.PAGE;
         long p = Pair.DATA + 0xF000, q = Pair.DATA + 0x1000; // VA + 0x20000 maps to DATA + 0xF000
         Pair pair = new Pair();
-        pair.code(Pair.CODE, 0xF9400381, 0x8B010000, 0xF9000343, 0xF9400364, 0xF1000442, 0x54FFFF61, 0x14000000);
+        pair.code(Pair.CODE, 0xF9400381, 0x8B010000, 0xF9000343, 0xF9400364, 0xCA050063, 0xF1000442, 0x54FFFF41,
+                0x14000000);
         pair.vectors();
         JitMmuDifferentialTest.mmuOn(pair);
         int passes = 1000;
@@ -123,11 +126,12 @@ class JitSiteCacheDifferentialTest {
             s.cpu.x[28] = va + 0x20000;
             s.cpu.x[26] = va + 0x30000 + 8 * 0x20;
             s.cpu.x[3] = q | normal | page;
+            s.cpu.x[5] = (q | normal | page) ^ (p | normal | page);
             s.cpu.x[27] = va + 0x400000 + 0x20000;
             s.cpu.x[2] = passes;
         });
-        pair.run(6L * passes + 1, "rewritten descriptor");
+        pair.run(7L * passes + 1, "rewritten descriptor");
         assertTrue(pair.jit.compiledCount() > 0);
-        assertEquals(1 + 100L * (passes - 1), pair.compiled.cpu.x[0]);
+        assertEquals(passes / 2 * (1 + 100), pair.compiled.cpu.x[0]);
     }
 }
