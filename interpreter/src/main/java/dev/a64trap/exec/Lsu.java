@@ -208,6 +208,32 @@ public final class Lsu {
         write32(cpu, mem, address + 4, v2, false);
     }
 
+    // The JIT's load/store sites that keep their granule in locals (plain loop units): right after a
+    // miss, the data TLB's entry for the address, read once rather than at every access.
+
+    /** The host array of {@code address}'s granule if {@link Cpu#data} lets loads (or stores) go there directly, else null. */
+    public static byte[] directPage(Cpu cpu, long address, boolean store) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        long tag = address & ~0xFFFL;
+        return (store ? t.store[i] : t.load[i]) == tag ? t.page[i] : null;
+    }
+
+    /** The index of {@code address} in {@link #directPage}'s array, less {@code (int) address}. */
+    public static int directDelta(Cpu cpu, long address) {
+        return cpu.data.delta[(int) (address >>> 12) & Mmu.TLB_MASK];
+    }
+
+    /**
+     * Whether the data TLB still lets loads (or stores) to the granule at {@code tag} go directly to
+     * {@code page} at index {@code (int) va + delta} (false for {@link Mmu#EMPTY}).
+     */
+    public static boolean stillDirect(Cpu cpu, long tag, boolean store, byte[] page, int delta) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (tag >>> 12) & Mmu.TLB_MASK;
+        return tag != Mmu.EMPTY && (store ? t.store[i] : t.load[i]) == tag && t.page[i] == page && t.delta[i] == delta;
+    }
+
     /** A miss in {@link Cpu#data}: the walk (MMU on) or the physical access (MMU off), faults, devices, watched code. */
     static long readSlow(Cpu cpu, PhysicalMemory mem, long address, int size, boolean alwaysAligned) {
         if (cpu.tlb == null) {

@@ -72,6 +72,7 @@ final class Translator {
     /** A unit's superclass. */
     private static final String UNIT_SUPER = "dev/a64trap/exec/CompiledBlock";
     private static final String LSU = "dev/a64trap/exec/Lsu";
+    private static final String GUEST_MEMORY = "dev/a64trap/mem/GuestMemory";
     private static final String CPU = "dev/a64trap/cpu/Cpu";
     private static final String CPU_D = "Ldev/a64trap/cpu/Cpu;";
     private static final String BLOCK = "dev/a64trap/exec/Block";
@@ -84,7 +85,10 @@ final class Translator {
     private static final String SYSREG = "dev/a64trap/sysreg/SysReg";
     private static final String ACCESS = SYSREG + "$Access";
 
-    // Local variable slots.
+    /** Most load/store sites of a plain loop unit that keep their granule in locals ({@link #siteCache}). */
+    static final int MAX_SITES = 4;
+
+    // Local variable slots. L_LEFT: block boundaries left (graph units), passes left (plain units).
     private static final int THIS = 0, L_CPU = 1, L_BLOCK = 2, L_FRAME = 3, L_MAX = 4, L_MEM = 6, L_NZCV = 7,
             L_IDX = 8, L_ITER = 9, L_NEXT = 11, T_A = 13, T_B = 15, T_ADDR = 17, T_V = 19, T_V2 = 21,
             L_X = 23, L_REG0 = 24, T_C = L_REG0 + 64, L_BLK = T_C + 1, T_OBJ = L_BLK + 1,
@@ -94,8 +98,13 @@ final class Translator {
             L_FK = L_COUNTS + 1, F_A = L_FK + 1, F_B = F_A + 2,
             // steady region loops: passes that may still run batched, batched passes not yet settled,
             // the MRS's value in the next batched pass and its step (one value per access: L_SVAL + 2 *
-            // block index; then the batch method's result)
-            L_SLEFT = F_B + 2, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SVAL = L_SSTEP + 2;
+            // block index), the batch method's result
+            L_SLEFT = F_B + 2, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SVAL = L_SSTEP + 2,
+            L_SRES = L_SVAL + 2 * MAX_CHAIN,
+            // plain loop units: per load/store site, the granule it last hit (tag, host array, delta)
+            L_SITE = L_SRES + 1,
+            // plain units: the passes they may make in this call (L_LEFT's start)
+            L_LEFT0 = L_SITE + 4 * MAX_SITES;
     // Steady region loops: the batch method's state in JitFrame.batch (registers at their numbers)
     private static final int B_NZCV = 32, B_FK = 33, B_FA = 34, B_FB = 35, B_SLEFT = 36, B_SDONE = 37,
             B_SSTEP = 38, B_ITER = 39, B_SVAL = 40;
@@ -141,6 +150,22 @@ final class Translator {
     private final boolean[] written = new boolean[32];
     private boolean usesMemory;
     private boolean stores;
+    /** SIMD&FP or cache maintenance: calls that may access memory (and fill the TLB) on their own. */
+    private boolean otherMemoryCalls;
+    /** Load/store sites that may keep their granule (not LDTR/STTR-like), in emission order. */
+    private int siteCount;
+    /**
+     * A plain unit looping on itself, with no memory call but its loads and stores: each of its first
+     * {@link #MAX_SITES} load/store sites keeps the TLB entry of the granule it last hit in locals
+     * (page tag, host array, index delta), so a pass that stays in the same granules tests one tag per
+     * access, with no TLB arrays read. The locals copy the data TLB at the site's last miss, and the
+     * TLB changes only in a miss (Lsu's slow paths), which makes every site look again.
+     */
+    private boolean siteCache;
+    /** Whether each site is a store (it keeps a granule that allows direct stores). */
+    private final boolean[] siteStores = new boolean[MAX_SITES];
+    /** Sites given out so far while emitting. */
+    private int sitesUsed;
     /** Within addSub: PSTATE.C has been saved to T_C. */
     private boolean carrySaved;
     /**
@@ -423,6 +448,8 @@ final class Translator {
                 }
             }
         }
+        siteCache = !region && !graph && !prefix && !otherMemoryCalls && siteCount > 0
+                && java.util.Arrays.stream(successors(block)).anyMatch(t -> t == block.pc);
         // Class file version 49 (Java 5): no StackMapTable, so ASM computes no frames (its costliest work,
         // and Java code that itself waits for the JVM's JIT); HotSpot verifies the unit by type inference.
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
@@ -523,12 +550,20 @@ final class Translator {
                     usesMemory = true;
                     stores = true;
                 }
+                case SYS -> otherMemoryCalls = true; // DC/IC by VA
                 default -> {
                     if (FpSimdOps.handles(op)) { // a call with the memory; it may store (counted as one)
                         usesMemory = true;
                         stores = true;
+                        otherMemoryCalls = true;
                     }
                 }
+            }
+            if (isSite(in)) {
+                if (siteCount < MAX_SITES) {
+                    siteStores[siteCount] = op == Op.STR || op == Op.STP || op == Op.STLR;
+                }
+                siteCount++;
             }
         }
     }
@@ -554,6 +589,16 @@ final class Translator {
         mv.visitVarInsn(ISTORE, L_IDX);
         iconst(0);
         mv.visitVarInsn(ISTORE, L_BLK);
+        if (siteCache) {
+            for (int k = 0; k < Math.min(siteCount, MAX_SITES); k++) {
+                lconst(-1); // no granule yet: no masked address equals it
+                mv.visitVarInsn(LSTORE, siteTag(k));
+                mv.visitInsn(ACONST_NULL);
+                mv.visitVarInsn(ASTORE, sitePage(k));
+                iconst(0);
+                mv.visitVarInsn(ISTORE, siteDelta(k));
+            }
+        }
         if (hasLazy) {
             mv.visitInsn(LCONST_0);
             mv.visitVarInsn(LSTORE, F_A);
@@ -574,8 +619,25 @@ final class Translator {
 
     private void emitRun() {
         prologue();
-        mv.visitInsn(LCONST_0);
-        mv.visitVarInsn(LSTORE, L_ITER);
+        if (region) {
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, L_ITER);
+        } else {
+            // Plain units count passes down in an int (L_LEFT) from the limit clamped to [0, MAX_VALUE]
+            // (kept in L_MAX) and work out the passes made at the exits: one int induction variable
+            // for HotSpot's counted loop, in place of a long count compared with the limit each pass.
+            mv.visitVarInsn(LLOAD, L_MAX);
+            lconst(Integer.MAX_VALUE);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(JJ)J", false);
+            mv.visitInsn(LCONST_0);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(JJ)J", false);
+            mv.visitInsn(DUP2);
+            mv.visitVarInsn(LSTORE, L_MAX);
+            mv.visitInsn(L2I);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ISTORE, L_LEFT);
+            mv.visitVarInsn(ISTORE, L_LEFT0);
+        }
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, L_NEXT);
 
@@ -630,7 +692,7 @@ final class Translator {
         mv.visitVarInsn(ALOAD, L_FRAME);
         mv.visitVarInsn(LLOAD, L_NEXT);
         mv.visitFieldInsn(PUTFIELD, FRAME, "nextPc", "J");
-        mv.visitVarInsn(LLOAD, L_ITER);
+        passesMade();
         mv.visitInsn(LRETURN);
 
         // Fault: the locals hold the state before the faulting instruction.
@@ -653,8 +715,20 @@ final class Translator {
             mv.visitInsn(AALOAD);
             mv.visitFieldInsn(PUTFIELD, FRAME, "faultBlock", "L" + BLOCK + ";");
         }
-        mv.visitVarInsn(LLOAD, L_ITER);
+        passesMade();
         mv.visitInsn(LRETURN);
+    }
+
+    /** Pushes the whole passes made so far: L_ITER, or for a plain unit its clamped limit less the passes left. */
+    private void passesMade() {
+        if (region) {
+            mv.visitVarInsn(LLOAD, L_ITER);
+            return;
+        }
+        mv.visitVarInsn(LLOAD, L_MAX);
+        mv.visitVarInsn(ILOAD, L_LEFT);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LSUB);
     }
 
     // ---- graph units
@@ -1055,7 +1129,7 @@ final class Translator {
      * when the pass limit or an interrupt says stop.
      */
     private void callBatch(Label slow) {
-        int res = L_SVAL + 2 * chain.length;
+        int res = L_SRES;
         batchState(true);
         mv.visitVarInsn(ALOAD, THIS);
         mv.visitVarInsn(ALOAD, L_CPU);
@@ -1136,7 +1210,7 @@ final class Translator {
      */
     private void emitBatch() {
         inBatch = true;
-        int res = L_SVAL + 2 * chain.length;
+        int res = L_SRES;
         batchHead = new Label();
         batchSave = new Label();
         Label mrs0 = new Label();
@@ -1211,7 +1285,7 @@ final class Translator {
 
     /** The batch method's branch to {@code target}: round again from the head, or return 1 (left the loop). */
     private void batchExitTo(long target) {
-        int res = L_SVAL + 2 * chain.length;
+        int res = L_SRES;
         if (target == block.pc) {
             longInc(L_SDONE, 1);
             countIteration();
@@ -1352,10 +1426,8 @@ final class Translator {
         if (target == block.pc) {
             // The block's own loop: go round again unless the limit, an interrupt or a code write says stop.
             Label stop = flags == Alu.LAZY_NONE ? exitAtHead : new Label();
-            mv.visitVarInsn(LLOAD, L_ITER);
-            mv.visitVarInsn(LLOAD, L_MAX);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGE, stop);
+            mv.visitVarInsn(ILOAD, L_LEFT);
+            mv.visitJumpInsn(IFLE, stop);
             jumpIfInterruptedOrStale(stores, stop);
             mv.visitJumpInsn(GOTO, head);
             if (stop != exitAtHead) { // stopping: NZCV built here, where the kind is known
@@ -1441,6 +1513,10 @@ final class Translator {
     }
 
     private void countIteration() {
+        if (!region) { // plain units count down (emitRun)
+            mv.visitIincInsn(L_LEFT, -1);
+            return;
+        }
         longInc(L_ITER, 1);
     }
 
@@ -2297,9 +2373,14 @@ final class Translator {
         int size = in.size();
         Op op = in.op();
         boolean ordered = op == Op.LDAR || op == Op.STLR;
+        int site = siteCache && isSite(in) && sitesUsed < MAX_SITES ? sitesUsed++ : -1;
         switch (op) {
             case LDR, LDAR -> {
-                read(size, ordered, 0);
+                sited(site, size, false, false, () -> {
+                    siteIndex(site, 0);
+                    iconst(size);
+                    getDirect();
+                }, () -> read(size, ordered, 0));
                 mv.visitVarInsn(LSTORE, T_V);
                 writeback(in);
                 mv.visitVarInsn(LLOAD, T_V);
@@ -2307,11 +2388,29 @@ final class Translator {
                 wz(in.rd());
             }
             case STR, STLR -> {
-                write(size, ordered, 0, () -> rz(in.rd()));
+                sited(site, size, false, true, () -> {
+                    siteIndex(site, 0);
+                    iconst(size);
+                    rz(in.rd());
+                    putDirect();
+                }, () -> write(size, ordered, 0, () -> rz(in.rd())));
                 writeback(in);
             }
             case LDP -> {
-                readPair(size);
+                sited(site, size, true, false, () -> {
+                    siteIndex(site, 0);
+                    iconst(3);
+                    getDirect();
+                    if (size == 3) {
+                        mv.visitVarInsn(LSTORE, T_V);
+                        siteIndex(site, 8);
+                        iconst(3);
+                        getDirect();
+                        mv.visitVarInsn(LSTORE, T_V2);
+                    } else {
+                        splitPair32();
+                    }
+                }, () -> readPair(size));
                 writeback(in);
                 mv.visitVarInsn(LLOAD, T_V);
                 loaded(in);
@@ -2325,10 +2424,165 @@ final class Translator {
                 mv.visitVarInsn(LSTORE, T_V);
                 rz(in.ra());
                 mv.visitVarInsn(LSTORE, T_V2);
-                writePair(size);
+                sited(site, size, true, true, () -> {
+                    siteIndex(site, 0);
+                    iconst(3);
+                    mv.visitVarInsn(LLOAD, T_V);
+                    if (size == 3) {
+                        putDirect();
+                        siteIndex(site, 8);
+                        iconst(3);
+                        mv.visitVarInsn(LLOAD, T_V2);
+                    } else { // both words in one 64-bit store, the first in the low half
+                        lconst(0xFFFF_FFFFL);
+                        mv.visitInsn(LAND);
+                        mv.visitVarInsn(LLOAD, T_V2);
+                        iconst(32);
+                        mv.visitInsn(LSHL);
+                        mv.visitInsn(LOR);
+                    }
+                    putDirect();
+                }, () -> writePair(size));
                 writeback(in);
             }
         }
+    }
+
+    /**
+     * An access at T_ADDR: through site {@code site}'s granule when it hits ({@code hit}), else (or
+     * with no site, -1) the Lsu call {@code call}, after which the site looks again. Both leave the
+     * same values (on the stack or in T_V/T_V2).
+     */
+    private void sited(int site, int size, boolean pair, boolean store, Runnable hit, Runnable call) {
+        if (site < 0) {
+            call.run();
+            return;
+        }
+        Label miss = new Label();
+        Label done = new Label();
+        siteTest(site, size, pair, miss);
+        hit.run();
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(miss);
+        call.run();
+        siteRefresh(site, store);
+        mv.visitLabel(done);
+    }
+
+    /** GuestMemory.getDirect(page, index, size) of the three on the stack. */
+    private void getDirect() {
+        mv.visitMethodInsn(INVOKESTATIC, GUEST_MEMORY, "getDirect", "([BII)J", false);
+    }
+
+    /** GuestMemory.putDirect(page, index, size, value) of the four on the stack. */
+    private void putDirect() {
+        mv.visitMethodInsn(INVOKESTATIC, GUEST_MEMORY, "putDirect", "([BIIJ)V", false);
+    }
+
+    /** Whether {@code in} is a load/store that may keep its granule in a plain loop unit ({@link #siteCache}). */
+    private static boolean isSite(Insn in) {
+        return switch (in.op()) {
+            case LDR, STR, LDP, STP, LDAR, STLR -> !in.has(Insn.FLAG_UNPRIV);
+            default -> false;
+        };
+    }
+
+    private static int siteTag(int k) {
+        return L_SITE + 4 * k;
+    }
+
+    private static int sitePage(int k) {
+        return L_SITE + 4 * k + 2;
+    }
+
+    private static int siteDelta(int k) {
+        return L_SITE + 4 * k + 3;
+    }
+
+    /**
+     * Jumps to {@code miss} unless the access at T_ADDR of {@code 1 << size} bytes (a pair: twice that,
+     * both in one granule) is aligned and in site {@code k}'s granule: the data TLB's own hit test.
+     */
+    private void siteTest(int k, int size, boolean pair, Label miss) {
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        lconst(~0xFFFL | ((1 << size) - 1));
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LLOAD, siteTag(k));
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, miss);
+        if (pair) {
+            int last = 0x1000 - (1 << size);
+            mv.visitVarInsn(LLOAD, T_ADDR);
+            mv.visitInsn(L2I);
+            iconst(last);
+            mv.visitInsn(IAND);
+            iconst(last);
+            mv.visitJumpInsn(IF_ICMPEQ, miss);
+        }
+    }
+
+    /** Pushes site {@code k}'s host array and the index of T_ADDR + {@code offset} in it. */
+    private void siteIndex(int k, int offset) {
+        mv.visitVarInsn(ALOAD, sitePage(k));
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        mv.visitInsn(L2I);
+        mv.visitVarInsn(ILOAD, siteDelta(k));
+        mv.visitInsn(IADD);
+        if (offset != 0) {
+            iconst(offset);
+            mv.visitInsn(IADD);
+        }
+    }
+
+    /**
+     * After site {@code k} missed and Lsu made the access (which may have filled or replaced TLB
+     * entries): every other site keeps its granule only while the TLB still holds the same entry for
+     * it, and {@code k} takes the TLB's entry for T_ADDR if it allows direct loads (stores).
+     */
+    private void siteRefresh(int k, boolean store) {
+        // Not in the first pass of a call (every site still has no granule then): a unit that leaves
+        // after one pass, as most do in ordinary code, pays nothing for its sites.
+        Label none = new Label();
+        mv.visitVarInsn(ILOAD, L_LEFT);
+        mv.visitVarInsn(ILOAD, L_LEFT0);
+        mv.visitJumpInsn(IF_ICMPEQ, none);
+        for (int m = 0; m < sitesUsedTotal(); m++) {
+            if (m == k) {
+                continue;
+            }
+            Label keep = new Label();
+            mv.visitVarInsn(ALOAD, L_CPU);
+            mv.visitVarInsn(LLOAD, siteTag(m));
+            bool(siteStores[m]);
+            mv.visitVarInsn(ALOAD, sitePage(m));
+            mv.visitVarInsn(ILOAD, siteDelta(m));
+            lsu("stillDirect", "(" + CPU_D + "JZ[BI)Z");
+            mv.visitJumpInsn(IFNE, keep);
+            lconst(-1);
+            mv.visitVarInsn(LSTORE, siteTag(m));
+            mv.visitLabel(keep);
+        }
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        bool(store);
+        lsu("directPage", "(" + CPU_D + "JZ)[B");
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ASTORE, sitePage(k));
+        mv.visitJumpInsn(IFNULL, none);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        lsu("directDelta", "(" + CPU_D + "J)I");
+        mv.visitVarInsn(ISTORE, siteDelta(k));
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        lconst(~0xFFFL);
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LSTORE, siteTag(k));
+        mv.visitLabel(none);
+    }
+
+    /** Sites the unit has (all initialised in the prologue). */
+    private int sitesUsedTotal() {
+        return Math.min(siteCount, MAX_SITES);
     }
 
     /** Pushes the access address (Lsu.address: SP alignment check when the base is SP). */
@@ -2419,6 +2673,11 @@ final class Translator {
             return;
         }
         lsu("readPair32", "(" + CPU_D + MEM_D + "J)J"); // low word first, high word second
+        splitPair32();
+    }
+
+    /** The two words of a 32-bit pair (the long on the stack, the first in the low half) to T_V and T_V2. */
+    private void splitPair32() {
         mv.visitInsn(DUP2);
         lconst(0xFFFF_FFFFL);
         mv.visitInsn(LAND);

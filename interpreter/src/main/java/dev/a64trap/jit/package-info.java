@@ -15,7 +15,12 @@
  * <p>{@link dev.a64trap.jit.Translator} keeps guest registers and NZCV in JVM locals and writes them
  * back at every exit. A block that branches back to its own start becomes a JVM loop. The loop's
  * back-edge leaves when the pass limit is reached (budget, vPMU checkpoint, at most 4096 passes per
- * call), when an interrupt is pending, or when a store has dropped the block. Semantics are
+ * call), when an interrupt is pending, or when a store has dropped the block; it counts the passes
+ * left down in an int and works out the passes made at the exits. In such a loop each of the first
+ * four load/store sites keeps the data-TLB entry of the granule it last hit in locals (tag, host
+ * array, index delta), so an access that stays in its granule is one compare and the array access;
+ * a miss goes through {@code Lsu} as before, after which every other site keeps its granule only
+ * while the TLB still holds the same entry (the TLB changes only in a miss). Semantics are
  * {@code exec.Alu} and {@code exec.Lsu}, called with {@code invokestatic}. Moves, adds, logic,
  * shifts, extends and bitfield moves by constants, and condition tests are inlined. Flags are lazy:
  * ADDS/SUBS/ANDS/BICS keep their operands in locals and a condition on them is one comparison
