@@ -42,6 +42,16 @@ public final class Block {
     boolean compiledRegion;
     /** Entries of the run loop into {@link #compiled} counted towards the second tier; negative once asked. */
     int hot;
+
+    /**
+     * The block has just become a member (not the head) of a graph unit: its count towards the second
+     * tier starts again, so only entries from outside that unit make it a head of its own.
+     */
+    public void joinedGraph() {
+        if (hot > 0) {
+            hot = 0;
+        }
+    }
     /** {@link CompiledBlock#graph()} of {@link #compiled}, read once. */
     boolean compiledGraph;
     /** Whether {@link #compiled} is a plain block unit (not a prefix, region or graph unit), read once. */
@@ -66,6 +76,12 @@ public final class Block {
     long runsOther;
     long runsOtherNext;
     boolean runsListed;
+    /**
+     * Whole executions by compiled code reported so far ({@link Interpreter#settleRuns}): to the
+     * fall-through and to any other successor. The graph tier's profile (which successors are hot).
+     */
+    public long profFall;
+    public long profOther;
     /** The {@link RunObserver}'s own per-block data (e.g. its event sums), computed once on first use. */
     public Object observerData;
 

@@ -41,11 +41,11 @@ public abstract class CompiledBlock {
     public abstract boolean region();
 
     /**
-     * True for a graph unit: {@code b} and the blocks reachable from it by direct branches (and returns
+     * True for a graph unit: {@code b} and blocks reachable from it by direct branches (and returns
      * to the sites after its calls) on its 4 KiB page, translated into one method whose internal
      * branches are jumps. {@code run}'s last argument is the retired count at which the budget ends;
-     * it returns the retired count at its exit, having reported every block it retired through
-     * {@link JitFrame#flushGraph} (per edge: the block, how often, the next PC) and stopping at the
+     * it returns the retired count at its exit, having counted every block it retired in its
+     * {@link GraphTally} (per edge: the block, how often, the next PC) and stopping at the
      * first block boundary where the run loop would look (checkpoint, budget, interrupt, a write to
      * its page). On a fault, {@code f.faultBlock}/{@code f.faultIndex} as for region units, and the
      * return value is the retired count at the start of that block.

@@ -301,6 +301,11 @@ public final class Interpreter {
     }
 
     private void report(Block b, long t, long next) {
+        if (next == b.pc + 4L * b.len) {
+            b.profFall += t;
+        } else {
+            b.profOther += t;
+        }
         Events e = events;
         e.branches += t * b.branches;
         e.loads += t * b.loads;
@@ -317,6 +322,9 @@ public final class Interpreter {
      * does so wherever it looks), so nobody ever sees a count without them.
      */
     public void settleRuns() {
+        if (talliesN != 0) {
+            settleTallies();
+        }
         int n = runsN;
         if (n == 0) {
             return;
@@ -334,6 +342,38 @@ public final class Interpreter {
             if (b.runsFall != 0) {
                 report(b, b.runsFall, b.pc + 4L * b.len);
                 b.runsFall = 0;
+            }
+        }
+    }
+
+    /** Graph units' tallies with counts not yet reported, all at {@link #runsEl} (see {@link GraphTally}). */
+    private GraphTally[] tallies = new GraphTally[64];
+    private int talliesN;
+
+    /** A graph unit's exit: {@code t} (not listed) has counts to report at the next settle. */
+    void tallied(GraphTally t) {
+        if (talliesN == tallies.length) {
+            settleRuns();
+        }
+        tallies[talliesN++] = t;
+        t.listed = true;
+    }
+
+    private void settleTallies() {
+        int n = talliesN;
+        talliesN = 0;
+        GraphTally[] list = tallies;
+        for (int j = 0; j < n; j++) {
+            GraphTally t = list[j];
+            list[j] = null;
+            t.listed = false;
+            long[] c = t.counts;
+            for (int e = 0; e < c.length; e++) {
+                long k = c[e];
+                if (k != 0) {
+                    c[e] = 0;
+                    report(t.chain[t.block[e]], k, t.next[e]);
+                }
             }
         }
     }
@@ -860,6 +900,7 @@ public final class Interpreter {
         if (b.compiledGraph || b.compiledRegion) {
             return cb;
         }
+        settleRuns(); // the blocks' profiles (Block.profFall, profOther) up to date for the selection
         CompiledBlock hot = compiler.compileHot(b, this::peekBlock);
         if (hot == null) {
             return cb;
@@ -1095,6 +1136,10 @@ public final class Interpreter {
         f.fault = null;
         int el = cpu.el;
         graphEl = el;
+        if (el != runsEl) { // the tallies hold one EL, as the list does
+            settleRuns();
+            runsEl = el;
+        }
         long r = cb.run(cpu, b, f, cpu.retired + remaining);
         if (f.fault != null) {
             unitFault(f, r, el);

@@ -20,11 +20,6 @@ public final class JitFrame {
     /** Region units: the block (of the unit's chain) holding the faulting instruction. */
     public Block faultBlock;
 
-    /** Graph units: their edge counters, stored here at exit for {@link #flushGraph} (zeroed by it). */
-    public final long[] counts = new long[MAX_EDGES];
-    /** Most distinct edges (block, next PC) a graph unit may count. */
-    public static final int MAX_EDGES = 512;
-
     private final Interpreter interp;
 
     JitFrame(PhysicalMemory mem, Interpreter interp) {
@@ -113,20 +108,9 @@ public final class JitFrame {
         return interp.checkpoint;
     }
 
-    /**
-     * Graph units, at exit: edge {@code e < n} (block {@code chain[block[e]]} retired whole
-     * {@link #counts}{@code [e]} times, each on to {@code next[e]}) gets the interpreter's block
-     * accounting (events, observer); then the counter is zeroed.
-     */
-    public void flushGraph(Block[] chain, int[] block, long[] next, int n) {
-        long[] c = counts;
-        for (int e = 0; e < n; e++) {
-            long t = c[e];
-            if (t != 0) {
-                c[e] = 0;
-                interp.graphEdge(chain[block[e]], t, next[e]);
-            }
-        }
+    /** Graph units, at exit: {@code t} has counts to report at the interpreter's next settle (called when not {@code t.listed}). */
+    public void tallied(GraphTally t) {
+        interp.tallied(t);
     }
 
     /** Graph units, at an exit through an indirect branch: {@code b} retired once, on to {@code nextPc}. */

@@ -43,6 +43,7 @@ public final class Jit implements BlockCompiler {
     /** Units the JVM refused (VerifyError, ClassFormatError): translator bugs. */
     private long malformed;
     private long graphBlocks;
+    private long profiledGraphs;
     /** Entries into a block's unit before it is recompiled as a graph unit (0: at once; MAX_VALUE: never). */
     private final int hotThreshold;
 
@@ -99,8 +100,16 @@ public final class Jit implements BlockCompiler {
 
     @Override
     public CompiledBlock compileHot(Block b, LongFunction<Block> blockAt) {
+        boolean profiled = Translator.runs(b) > 0;
         Translator.Unit g = Translator.translateGraph(b, blockAt);
-        return g == null ? null : define(b, g.bytes(), g, g.blocks());
+        if (g == null) {
+            return null;
+        }
+        profiledGraphs += profiled ? 1 : 0;
+        for (int j = 1; j < g.blocks().length; j++) {
+            g.blocks()[j].joinedGraph();
+        }
+        return define(b, g.bytes(), g, g.blocks());
     }
 
     @Override
@@ -182,6 +191,11 @@ public final class Jit implements BlockCompiler {
     /** Graph units made (first tier or second). */
     public long graphCount() {
         return graphUnits;
+    }
+
+    /** Graph units whose blocks were chosen by their profile (second tier). */
+    public long profiledGraphCount() {
+        return profiledGraphs;
     }
 
     /** Region units (blocks compiled with their MRS/MSR and chained on past it). */

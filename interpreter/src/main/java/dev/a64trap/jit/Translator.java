@@ -77,6 +77,7 @@ final class Translator {
     private static final String CPU_D = "Ldev/a64trap/cpu/Cpu;";
     private static final String BLOCK = "dev/a64trap/exec/Block";
     private static final String FRAME = "dev/a64trap/exec/JitFrame";
+    private static final String TALLY = "dev/a64trap/exec/GraphTally";
     private static final String MEM = "dev/a64trap/mem/PhysicalMemory";
     private static final String MEM_D = "Ldev/a64trap/mem/PhysicalMemory;";
     private static final String FAULT = "dev/a64trap/cpu/GuestFault";
@@ -246,6 +247,8 @@ final class Translator {
     static final int MAX_CODE = 3000;
     /** Block boundaries a graph unit crosses per call before it returns to the run loop. */
     static final int MAX_EDGES_PER_CALL = 4096;
+    /** Most distinct edges (block, next PC) a graph unit counts. */
+    static final int MAX_EDGES = 512;
 
     /** Whether every instruction of {@code b}, its last included, translates. */
     static boolean graphBlock(Block b) {
@@ -275,31 +278,69 @@ final class Translator {
     }
 
     /**
-     * The blocks of a graph unit headed by {@code b} (breadth first along the successors, on
-     * {@code b}'s page, every instruction translatable, at most {@code maxBlocks}), or null when
-     * {@code b} itself does not translate whole. One page: the run loop checks that the head's page
-     * still translates to the same PA and a write to the page drops the head, so both hold for all.
+     * A successor of a graph unit's block is taken in only while it ran at least 1/HOT_SHARE as often
+     * as the head (on that edge): colder paths leave the unit, so its method stays small for HotSpot.
+     */
+    static final int HOT_SHARE = Integer.getInteger("a64trap.jit.graph.share", 8);
+
+    /** Whole executions of {@code b} by compiled code, reported so far (its profile). */
+    static long runs(Block b) {
+        return b.profFall + b.profOther;
+    }
+
+    /** How often {@code b} went on to its successor {@code t} (a return site: as often as the call ran, at most as the site). */
+    private static long edgeRuns(Block b, long t, LongFunction<Block> blockAt) {
+        Op op = b.insns[b.insns.length - 1].op();
+        if ((op == Op.BL || op == Op.BLR) && t == b.endPc()) {
+            Block site = blockAt.apply(t);
+            return site == null || site.pc != t ? 0 : Math.min(runs(b), runs(site));
+        }
+        return t == b.endPc() ? b.profFall : b.profOther;
+    }
+
+    /**
+     * The blocks of a graph unit headed by {@code b} (on {@code b}'s page, every instruction
+     * translatable, at most {@code maxBlocks}), or null when {@code b} itself does not translate whole.
+     * With a profile (the head's runs by compiled code), the hottest edges first and none colder than
+     * {@link #HOT_SHARE}; without one, breadth first along all successors. One page: the run loop
+     * checks that the head's page still translates to the same PA and a write to the page drops the
+     * head, so both hold for all.
      */
     static Block[] graph(Block b, LongFunction<Block> blockAt, int maxBlocks) {
         if (!graphBlock(b)) {
             return null;
         }
+        long head = runs(b);
         List<Block> out = new ArrayList<>();
         java.util.Set<Long> seen = new java.util.HashSet<>();
         out.add(b);
         seen.add(b.pc);
         int total = b.insns.length;
-        for (int q = 0; q < out.size() && out.size() < maxBlocks; q++) {
-            for (long t : successors(out.get(q))) {
-                if (t >>> 12 != b.pc >>> 12 || (t & 3) != 0 || !seen.add(t) || out.size() >= maxBlocks) {
-                    continue;
-                }
-                Block n = blockAt.apply(t);
-                if (n == null || n.pc != t || !graphBlock(n) || total + n.insns.length > MAX_GRAPH_INSNS) {
-                    continue;
-                }
-                out.add(n);
-                total += n.insns.length;
+        // candidates {weight, pc}, heaviest first (breadth first without a profile: all weigh 0)
+        java.util.PriorityQueue<long[]> queue = new java.util.PriorityQueue<>(
+                (x, y) -> x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[2], y[2]));
+        long order = 0;
+        for (long t : successors(b)) {
+            queue.add(new long[] {head > 0 ? edgeRuns(b, t, blockAt) : 0, t, order++});
+        }
+        while (!queue.isEmpty() && out.size() < maxBlocks) {
+            long[] c = queue.poll();
+            long t = c[1];
+            if (head > 0 && c[0] * HOT_SHARE < head) {
+                break; // the rest are colder still
+            }
+            if (t >>> 12 != b.pc >>> 12 || (t & 3) != 0 || seen.contains(t)) {
+                continue;
+            }
+            Block n = blockAt.apply(t);
+            if (n == null || n.pc != t || !graphBlock(n) || total + n.insns.length > MAX_GRAPH_INSNS) {
+                continue;
+            }
+            seen.add(t);
+            out.add(n);
+            total += n.insns.length;
+            for (long s : successors(n)) {
+                queue.add(new long[] {head > 0 ? edgeRuns(n, s, blockAt) : 0, s, order++});
             }
         }
         return out.toArray(new Block[0]);
@@ -312,8 +353,8 @@ final class Translator {
     static Unit translateGraph(Block b, LongFunction<Block> blockAt) {
         for (int max = MAX_GRAPH_BLOCKS; max >= 1; max = max / 2) {
             Block[] blocks = graph(b, blockAt, max);
-            if (blocks == null) {
-                return null;
+            if (blocks == null || (blocks.length == 1 && runs(b) > 0)) {
+                return null; // (a hot block alone: its plain unit does as well)
             }
             Translator t = new Translator(blocks, true);
             byte[] bytes = t.emitClass();
@@ -763,8 +804,9 @@ final class Translator {
         mv.visitVarInsn(ISTORE, L_LEFT);
         iconst(-1);
         mv.visitVarInsn(ISTORE, L_DYN);
-        mv.visitVarInsn(ALOAD, L_FRAME);
-        mv.visitFieldInsn(GETFIELD, FRAME, "counts", "[J");
+        int tally = constants.size(); // the unit's GraphTally, made once its edges are known
+        constant(null, "L" + TALLY + ";");
+        mv.visitFieldInsn(GETFIELD, TALLY, "counts", "[J");
         mv.visitVarInsn(ASTORE, L_COUNTS);
 
         Label tryStart = new Label();
@@ -845,13 +887,17 @@ final class Translator {
                 eb[e] = (int) edgeList.get(e)[0];
                 en[e] = edgeList.get(e)[1];
             }
+            Label listed = new Label();
+            mv.visitFieldInsn(GETSTATIC, UNIT_NAME, "K" + tally, "L" + TALLY + ";");
+            mv.visitFieldInsn(GETFIELD, TALLY, "listed", "Z");
+            mv.visitJumpInsn(IFNE, listed);
             mv.visitVarInsn(ALOAD, L_FRAME);
-            mv.visitVarInsn(ALOAD, THIS);
-            mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
-            constant(eb, "[I");
-            constant(en, "[J");
-            iconst(edges);
-            mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "flushGraph", "(" + CHAIN_D + "[I[JI)V", false);
+            mv.visitFieldInsn(GETSTATIC, UNIT_NAME, "K" + tally, "L" + TALLY + ";");
+            mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "tallied", "(L" + TALLY + ";)V", false);
+            mv.visitLabel(listed);
+            constants.set(tally, new dev.a64trap.exec.GraphTally(chain, eb, en));
+        } else {
+            constants.set(tally, new dev.a64trap.exec.GraphTally(chain, new int[0], new long[0]));
         }
         Label noDyn = new Label();
         mv.visitVarInsn(ILOAD, L_DYN);
@@ -924,7 +970,7 @@ final class Translator {
             }
         }
         Label dyn = new Label();
-        if (!cases.isEmpty() && edgeList.size() + cases.size() <= dev.a64trap.exec.JitFrame.MAX_EDGES - 2 * MAX_GRAPH_BLOCKS) {
+        if (!cases.isEmpty() && edgeList.size() + cases.size() <= MAX_EDGES - 2 * MAX_GRAPH_BLOCKS) {
             mv.visitVarInsn(LLOAD, L_NEXT);
             iconst(12);
             mv.visitInsn(LUSHR);

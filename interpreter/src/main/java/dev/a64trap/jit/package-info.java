@@ -59,14 +59,20 @@
  * checkpoint is the interpreter's.
  *
  * <p>Graph units ({@code Translator.translateGraph}), a second tier: a block the run loop has entered
- * {@code a64trap.jit.graph.threshold} times through its unit (off by default) is recompiled with the
+ * {@code a64trap.jit.graph.threshold} times through its unit (off by default) is recompiled with
  * blocks it reaches by direct branches on its 4 KiB page (up to 16 blocks, 96 instructions, 3000
- * bytes of bytecode) into one method. Internal branches are jumps through the target's entry check
- * (checkpoint, budget, interrupt, a write to the code, at most 4096 block boundaries per call); a RET
- * to a return site of the unit, or a BR to any of its blocks, stays in the unit through a switch on
- * the page offset. Each edge (block, next PC) is counted in {@code JitFrame.counts} and reported at
- * exit with the interpreter's block accounting, so the observer sees the same sums per block and
- * successor and the checkpoints fire at the same retired counts (JitGraphDifferentialTest).
+ * bytes of bytecode) into one method. The blocks are chosen by their profile (the runs compiled code
+ * reported per block, to its fall-through and to its other successor): the hottest edges first, none
+ * that ran less than 1/8 as often as the head ({@code a64trap.jit.graph.share}), so cold paths leave
+ * the unit; without a profile (a tier of 0) all successors, breadth first. A block taken into a unit
+ * starts its count towards the second tier again, so only entries from outside make it a head too.
+ * Internal branches are jumps through the target's entry check (checkpoint, budget, interrupt, a
+ * write to the code, at most 4096 block boundaries per call); a RET to a return site of the unit, or
+ * a BR to any of its blocks, stays in the unit through a switch on the page offset. Each edge (block,
+ * next PC) is counted in the unit's {@code exec.GraphTally}, kept across calls and reported with the
+ * interpreter's block accounting at its next settle (as plain units' runs are), so the observer sees
+ * the same sums per block and successor and the checkpoints fire at the same retired counts
+ * (JitGraphDifferentialTest).
  *
  * <p>Retired counts, event sums, observer calls and checkpoints are the interpreter's own block
  * accounting: a unit reports how many whole passes it made. The retired count and the checkpoints

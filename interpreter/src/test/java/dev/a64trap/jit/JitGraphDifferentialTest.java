@@ -49,8 +49,26 @@ class JitGraphDifferentialTest {
         assertTrue(chained[0] > 10L * programs, "units entered straight from the unit before: " + chained[0]);
     }
 
-    /** Runs {@code programs} random programs both ways; returns the graph units made, adds the chained entries to {@code chained}. */
-    private static long runPrograms(long seed, int programs, int hotThreshold, long[] chained) {
+    /**
+     * The same programs with graph units made from profiles: plain units first, a block entered 3
+     * times by the run loop becomes the head of a graph unit of its hot successors only (exits
+     * wherever a cold one was left out), and everything must still be the interpreter's.
+     */
+    @Test
+    void randomProgramsOfProfiledGraphUnitsAgreeWithTheInterpreter() {
+        long seed = Long.getLong("a64trap.test.seed", 0x6A9F_0A64L) + 2;
+        int programs = Integer.getInteger("a64trap.test.graphPrograms", 10_000);
+        long[] profiled = new long[1];
+        long graphs = runPrograms(seed, programs, 3, profiled);
+        assertTrue(profiled[0] > programs / 10, "graph units chosen by profile: " + profiled[0] + " of " + graphs);
+    }
+
+    /**
+     * Runs {@code programs} random programs both ways; returns the graph units made, adds the chained
+     * entries (no second tier) or the graph units chosen by profile (else) to {@code count}.
+     */
+    private static long runPrograms(long seed, int programs, int hotThreshold, long[] count) {
+        long[] chained = hotThreshold == Integer.MAX_VALUE ? count : null;
         Random rnd = new Random(seed);
         int[] pool = JitDifferentialTest.pool(seed);
         long graphs = 0;
@@ -60,6 +78,9 @@ class JitGraphDifferentialTest {
             if (p % 200 == 0) { // a fresh pair now and then; in between, new code drops the old blocks
                 if (jit != null) {
                     graphs += jit.graphCount();
+                    if (count != null && chained == null) {
+                        count[0] += jit.profiledGraphCount();
+                    }
                     if (chained != null) {
                         chained[0] += pair.compiled.interp.chainedEntries();
                     }
@@ -98,6 +119,9 @@ class JitGraphDifferentialTest {
             }
         }
         graphs += jit.graphCount();
+        if (count != null && chained == null) {
+            count[0] += jit.profiledGraphCount();
+        }
         if (chained != null) {
             chained[0] += pair.compiled.interp.chainedEntries();
         }
