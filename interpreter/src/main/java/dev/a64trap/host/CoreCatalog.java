@@ -1,14 +1,13 @@
 package dev.a64trap.host;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,59 +46,38 @@ public final class CoreCatalog {
      */
     private static final Map<String, CoreType> LOADED = new ConcurrentHashMap<>();
 
-    /**
-     * Jackson's streaming parser, not its ObjectMapper: setting a mapper up (date formats, locale
-     * data) costs a short run about a tenth of a second, and only two fields are wanted here.
-     */
-    private static final JsonFactory JSON = new JsonFactory();
-
     private static CoreType load(String core) {
         String res = "/host-pmus/" + core + ".json";
+        Object root;
         try (InputStream in = CoreCatalog.class.getResourceAsStream(res)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + res);
             }
-            int counters = -1;
-            BitSet events = new BitSet();
-            try (JsonParser p = JSON.createParser(in)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    throw new IllegalStateException(res + ": not a JSON object");
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.getCurrentName();
-                    p.nextToken();
-                    if (field.equals("counters")) {
-                        counters = p.getIntValue();
-                    } else if (field.equals("events") && p.currentToken() == JsonToken.START_ARRAY) {
-                        readEventCodes(p, events);
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            }
-            if (counters < 0) {
-                throw new IllegalStateException(res + ": no \"counters\"");
-            }
-            Extra x = EXTRA.get(core);
-            return new CoreType(core, x.pmuName(), counters, events, x.pmuVer(), x.aarch32El0(), x.cycles());
+            root = JsonText.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot read " + res, ex);
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalStateException(res + ": " + ex.getMessage(), ex);
         }
-    }
-
-    /** The "code" of each object in the events array (the parser is on its START_ARRAY). */
-    private static void readEventCodes(JsonParser p, BitSet events) throws IOException {
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.getCurrentName();
-                p.nextToken();
-                if (field.equals("code")) {
-                    events.set(Integer.decode(p.getText()));
-                } else {
-                    p.skipChildren();
+        if (!(root instanceof Map<?, ?> top)) {
+            throw new IllegalStateException(res + ": not a JSON object");
+        }
+        if (!(top.get("counters") instanceof JsonText.Num counters)) {
+            throw new IllegalStateException(res + ": no \"counters\"");
+        }
+        BitSet events = new BitSet();
+        if (top.get("events") instanceof List<?> list) {
+            for (Object ev : list) {
+                Object code = ev instanceof Map<?, ?> m ? m.get("code") : null;
+                if (code instanceof String text) {
+                    events.set(Integer.decode(text));
+                } else if (code instanceof JsonText.Num n) {
+                    events.set(n.intValue());
                 }
             }
         }
+        Extra x = EXTRA.get(core);
+        return new CoreType(core, x.pmuName(), counters.intValue(), events, x.pmuVer(), x.aarch32El0(), x.cycles());
     }
 
     /** All built-in cores by name ("cortex-a55", ...), in a fixed order. */

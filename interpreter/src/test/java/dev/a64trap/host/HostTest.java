@@ -80,7 +80,7 @@ class HostTest {
 
     @Test
     void theStreamingReaderSeesWhatAFullJsonTreeReadSees() throws Exception {
-        // the catalog reads only "counters" and the events' "code" with a streaming parser; a full
+        // the catalog reads only "counters" and the events' "code" with its own small reader; a full
         // tree read of the same files (ObjectMapper) is the oracle
         com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
         assertEquals(8, CoreCatalog.all().size());
