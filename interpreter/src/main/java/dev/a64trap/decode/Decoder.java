@@ -37,11 +37,21 @@ public final class Decoder {
     private static final Bucket[] BUCKETS = new Bucket[4096];
     private static final Map<String, Pattern> BY_NAME = new HashMap<>();
 
+    /** The table's rows as an array, and each row's mask and match on the key bits (a fill scans these). */
+    private static final Pattern[] ROWS;
+    private static final int[] KEY_MASK_MATCH;
+
     static {
-        for (Pattern p : DecodeTable.rows()) {
+        List<Pattern> rows = DecodeTable.rows();
+        ROWS = rows.toArray(new Pattern[0]);
+        KEY_MASK_MATCH = new int[2 * ROWS.length];
+        for (int i = 0; i < ROWS.length; i++) {
+            Pattern p = ROWS[i];
             if (BY_NAME.put(p.name(), p) != null) {
                 throw new IllegalStateException("duplicate pattern name " + p.name());
             }
+            KEY_MASK_MATCH[2 * i] = p.mask() & KEY_BITS;
+            KEY_MASK_MATCH[2 * i + 1] = p.match() & KEY_BITS;
         }
     }
 
@@ -52,21 +62,25 @@ public final class Decoder {
 
     private static Bucket fill(int k) {
         // The word with exactly these key bits; a row belongs to the bucket if it agrees on
-        // the key bits it fixes.
+        // the key bits it fixes. A plain int scan: a short run fills a hundred buckets while the
+        // JVM still interprets this (about 8 ms as a loop over the row objects).
         int kw = ((k >>> 4) & 0xff) << 21 | (k & 0xf) << 10;
-        List<Pattern> b = new ArrayList<>();
-        for (Pattern p : DecodeTable.rows()) {
-            int m = p.mask() & KEY_BITS;
-            if ((kw & m) == (p.match() & m)) {
-                b.add(p);
+        int[] km = KEY_MASK_MATCH;
+        int[] hits = new int[ROWS.length];
+        int n = 0;
+        for (int i = 0; i < km.length; i += 2) {
+            if ((kw & km[i]) == km[i + 1]) {
+                hits[n++] = i >> 1;
             }
         }
-        int[] bits = new int[2 * b.size()];
-        for (int i = 0; i < b.size(); i++) {
-            bits[2 * i] = b.get(i).mask();
-            bits[2 * i + 1] = b.get(i).match();
+        Pattern[] rows = new Pattern[n];
+        int[] bits = new int[2 * n];
+        for (int j = 0; j < n; j++) {
+            rows[j] = ROWS[hits[j]];
+            bits[2 * j] = rows[j].mask();
+            bits[2 * j + 1] = rows[j].match();
         }
-        return new Bucket(b.toArray(new Pattern[0]), bits);
+        return new Bucket(rows, bits);
     }
 
     /** Decodes one word; never throws, never returns null. */

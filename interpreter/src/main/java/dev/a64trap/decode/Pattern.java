@@ -46,20 +46,26 @@ record Pattern(
 
     /** Parses a 32-character bit string of '0', '1' and 'x' (spaces ignored) into mask/match. */
     static int[] bits(String spec) {
-        String s = spec.replace(" ", "");
-        if (s.length() != 32) {
-            throw new IllegalArgumentException("pattern needs 32 bits: " + spec);
-        }
-        int mask = 0, match = 0;
-        for (int i = 0; i < 32; i++) {
-            char c = s.charAt(i);
-            int bit = 1 << (31 - i);
-            switch (c) {
-                case '0' -> mask |= bit;
-                case '1' -> { mask |= bit; match |= bit; }
-                case 'x' -> { }
-                default -> throw new IllegalArgumentException("bad bit '" + c + "' in " + spec);
+        // one pass over the text, no copy without the spaces: some 700 rows at every start-up
+        int mask = 0, match = 0, n = 0;
+        for (int i = 0; i < spec.length(); i++) {
+            char c = spec.charAt(i);
+            if (c == ' ') {
+                continue;
             }
+            if (c != '0' && c != '1' && c != 'x') {
+                throw new IllegalArgumentException("bad bit '" + c + "' in " + spec);
+            }
+            mask <<= 1;
+            match <<= 1;
+            if (c != 'x') {
+                mask |= 1;
+                match |= c - '0';
+            }
+            n++;
+        }
+        if (n != 32) {
+            throw new IllegalArgumentException("pattern needs 32 bits: " + spec);
         }
         return new int[] {mask, match};
     }

@@ -1,11 +1,5 @@
 package dev.a64trap.host;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,9 +7,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The built-in core types. Counters and events come from the classpath resources
- * {@code /host-pmus/<core>.json} (ARM-software/data transcriptions); the columns below are the parts
- * those files do not carry.
+ * The built-in core types, one row each. The counters and events columns are transcribed from the
+ * classpath resources {@code /host-pmus/<core>.json} (ARM-software/data transcriptions; HostTest
+ * reads those files and checks every row against them); the other columns are the parts those files
+ * do not carry. Not read from the files at run time: the first resource read costs a short run
+ * several milliseconds (the jar URL handler, a method handle spun at run time).
  *
  * <p>ASSUMPTIONS: PMUVer follows the architecture version each core implements (Armv8.2 -> PMUv3p1 = 4,
  * Armv9.0 -> PMUv3p5 = 6, Armv9.2 -> PMUv3p7 = 7); AArch32 EL0 support follows the TRMs (Cortex-X3,
@@ -26,86 +22,60 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CoreCatalog {
     private CoreCatalog() {}
 
-    private record Extra(String pmuName, int pmuVer, boolean aarch32El0, CycleModel cycles) {}
+    /** {@code events}: the implemented common event numbers, hex, as ranges ("0-1e,20-26,2d"). */
+    private record Row(String pmuName, int counters, String events, int pmuVer, boolean aarch32El0, CycleModel cycles) {}
 
-    private static final Map<String, Extra> EXTRA = new LinkedHashMap<>();
+    private static final Map<String, Row> ROWS = new LinkedHashMap<>();
+
+    private static void row(String core, String pmuName, int counters, String events, int pmuVer, boolean aarch32El0,
+            CycleModel cycles) {
+        ROWS.put(core, new Row(pmuName, counters, events, pmuVer, aarch32El0, cycles));
+    }
 
     static {
-        EXTRA.put("cortex-a55", new Extra("armv8_cortex_a55", 4, true, CycleModel.little(1800)));
-        EXTRA.put("cortex-a76", new Extra("armv8_cortex_a76", 4, true, CycleModel.big(2400)));
-        EXTRA.put("cortex-a510", new Extra("armv9_cortex_a510", 6, true, CycleModel.little(2000)));
-        EXTRA.put("cortex-a520", new Extra("armv9_cortex_a520", 7, false, CycleModel.little(2000)));
-        EXTRA.put("cortex-a710", new Extra("armv9_cortex_a710", 6, true, CycleModel.big(2800)));
-        EXTRA.put("cortex-x3", new Extra("armv9_cortex_x3", 6, false, CycleModel.big(3200)));
-        EXTRA.put("cortex-a720", new Extra("armv9_cortex_a720", 7, false, CycleModel.big(2000)));
-        EXTRA.put("cortex-x4", new Extra("armv9_cortex_x4", 7, false, CycleModel.big(3250)));
+        //  core           PMU name              counters  events (hex ranges)
+        row("cortex-a55", "armv8_cortex_a55", 6, "0-1e,20-26,29-2b,2d,2f,34-38",
+                4, true, CycleModel.little(1800));
+        row("cortex-a76", "armv8_cortex_a76", 6, "0-5,8-b,10-1e,20-26,29-2b,2d,2f,31,34-37",
+                4, true, CycleModel.big(2400));
+        row("cortex-a510", "armv9_cortex_a510", 6, "1-e,10-1e,20-26,2b,2d,2f,34-3f,4005-4006,4009,400b-4013,"
+                + "4018-401b,4020-4022,4024-4026", 6, true, CycleModel.little(2000));
+        row("cortex-a520", "armv9_cortex_a520", 6, "0-e,10-1e,20-26,2b,2d,2f,34-3f,4005-4006,4009,400b-4013,"
+                + "4018-401b,4020-4022,4024-4026", 7, false, CycleModel.little(2000));
+        row("cortex-a710", "armv9_cortex_a710", 6, "0-5,8-b,10-1e,20-26,29-2b,2d,2f,31,34-37,39-3f,4004-4006,4009,"
+                + "400b-400c,4010-4013,4018-401b,4020-4022,4024-4026", 6, true, CycleModel.big(2800));
+        row("cortex-x3", "armv9_cortex_x3", 6, "0-5,8-b,10-1e,20-26,29-2b,2d,2f,31,34-37,39-3f,4000-4006,4009,"
+                + "400b-400c,4010-4013,4018-401b,4020-4022,4024-4026", 6, false, CycleModel.big(3200));
+        row("cortex-a720", "armv9_cortex_a720", 6, "0-5,8-e,10-19,1b-1e,20-26,29-2b,2d,2f,31,34-37,39-3f,4000-4006,"
+                + "4009,400b-4013,4018-401b,4020-4022,4024-4026", 7, false, CycleModel.big(2000));
+        row("cortex-x4", "armv9_cortex_x4", 6, "0-5,8-b,d-e,10-1e,20-26,29-2b,2d,2f,31,34-37,39-3f,4000-4006,4009,"
+                + "400b-4013,4018-401b,4020-4022,4024-4026", 7, false, CycleModel.big(3250));
     }
 
-    /**
-     * Cores parsed so far: each JSON file is read on first use, so a run pays for the two or three
-     * cores of its host, not all eight (start-up time).
-     */
+    /** Cores built so far (each once: callers compare them by identity). */
     private static final Map<String, CoreType> LOADED = new ConcurrentHashMap<>();
 
-    /**
-     * Jackson's streaming parser, not its ObjectMapper: setting a mapper up (date formats, locale
-     * data) costs a short run about a tenth of a second, and only two fields are wanted here.
-     */
-    private static final JsonFactory JSON = new JsonFactory();
-
     private static CoreType load(String core) {
-        String res = "/host-pmus/" + core + ".json";
-        try (InputStream in = CoreCatalog.class.getResourceAsStream(res)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + res);
-            }
-            int counters = -1;
-            BitSet events = new BitSet();
-            try (JsonParser p = JSON.createParser(in)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    throw new IllegalStateException(res + ": not a JSON object");
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.getCurrentName();
-                    p.nextToken();
-                    if (field.equals("counters")) {
-                        counters = p.getIntValue();
-                    } else if (field.equals("events") && p.currentToken() == JsonToken.START_ARRAY) {
-                        readEventCodes(p, events);
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            }
-            if (counters < 0) {
-                throw new IllegalStateException(res + ": no \"counters\"");
-            }
-            Extra x = EXTRA.get(core);
-            return new CoreType(core, x.pmuName(), counters, events, x.pmuVer(), x.aarch32El0(), x.cycles());
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot read " + res, ex);
-        }
+        Row r = ROWS.get(core);
+        return new CoreType(core, r.pmuName(), r.counters(), events(r.events()), r.pmuVer(), r.aarch32El0(), r.cycles());
     }
 
-    /** The "code" of each object in the events array (the parser is on its START_ARRAY). */
-    private static void readEventCodes(JsonParser p, BitSet events) throws IOException {
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.getCurrentName();
-                p.nextToken();
-                if (field.equals("code")) {
-                    events.set(Integer.decode(p.getText()));
-                } else {
-                    p.skipChildren();
-                }
-            }
+    /** "0-1e,2d" -> {0..0x1e, 0x2d}. */
+    static BitSet events(String ranges) {
+        BitSet b = new BitSet();
+        for (String part : ranges.split(",")) {
+            int dash = part.indexOf('-');
+            int lo = Integer.parseInt(dash < 0 ? part : part.substring(0, dash), 16);
+            int hi = dash < 0 ? lo : Integer.parseInt(part.substring(dash + 1), 16);
+            b.set(lo, hi + 1);
         }
+        return b;
     }
 
     /** All built-in cores by name ("cortex-a55", ...), in a fixed order. */
     public static Map<String, CoreType> all() {
         Map<String, CoreType> out = new LinkedHashMap<>();
-        for (String core : EXTRA.keySet()) {
+        for (String core : ROWS.keySet()) {
             out.put(core, get(core));
         }
         return Collections.unmodifiableMap(out);
@@ -113,14 +83,14 @@ public final class CoreCatalog {
 
     /** Looks a core up by core name ("cortex-a76") or PMU name ("armv8_cortex_a76"). */
     public static CoreType get(String name) {
-        String core = EXTRA.containsKey(name) ? name : null;
-        for (Map.Entry<String, Extra> e : EXTRA.entrySet()) {
+        String core = ROWS.containsKey(name) ? name : null;
+        for (Map.Entry<String, Row> e : ROWS.entrySet()) {
             if (core == null && e.getValue().pmuName().equals(name)) {
                 core = e.getKey();
             }
         }
         if (core == null) {
-            throw new HostException("unknown core '" + name + "' (known: " + String.join(", ", EXTRA.keySet()) + ")");
+            throw new HostException("unknown core '" + name + "' (known: " + String.join(", ", ROWS.keySet()) + ")");
         }
         return LOADED.computeIfAbsent(core, CoreCatalog::load);
     }

@@ -15,7 +15,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.zip.GZIPInputStream;
@@ -205,7 +204,8 @@ public final class ImageLoader {
             }
         }
         List<ProgramHeader> sorted = new ArrayList<>(segments);
-        sorted.sort(Comparator.comparingLong(ProgramHeader::paddr));
+        // not Comparator.comparingLong: its lambda (in an interface) is missing from JDK 25's AOT cache
+        sorted.sort((a, b) -> Long.compare(a.paddr(), b.paddr()));
         for (int i = 1; i < sorted.size(); i++) {
             ProgramHeader a = sorted.get(i - 1);
             ProgramHeader b = sorted.get(i);

@@ -2,7 +2,6 @@ package dev.a64trap.sysreg;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +27,8 @@ public final class SysRegTable {
     /** Sorts and validates the rows; throws IllegalArgumentException on a duplicate encoding or name. */
     public static SysRegTable of(List<SysReg> rows) {
         SysReg[] sorted = rows.toArray(new SysReg[0]);
-        Arrays.sort(sorted, Comparator.comparingInt(SysReg::encoding));
+        // not Comparator.comparingInt: its lambda (in an interface) is missing from JDK 25's AOT cache
+        Arrays.sort(sorted, (a, b) -> Integer.compare(a.encoding(), b.encoding()));
         Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < sorted.length; i++) {
             if (i > 0 && sorted[i].encoding() == sorted[i - 1].encoding()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -117,6 +118,18 @@ class DecodeTableTest {
             } else {
                 assertSame(Op.SYS, i.op());
             }
+        }
+    }
+
+    @Test
+    void bitStringsReadMostSignificantFirstWithSpacesIgnored() {
+        int[] mm = Pattern.bits("1x0 x1" + "x".repeat(25) + " 10");
+        assertEquals(0b10101 << 27 | 0b11, mm[0]); // fixed bits 31, 29, 27 and 1, 0
+        assertEquals(1 << 31 | 1 << 27 | 0b10, mm[1]);
+        assertEquals(-1, Pattern.bits("0".repeat(16) + " " + "1".repeat(16))[0]);
+        assertEquals(0xffff, Pattern.bits("0".repeat(16) + " " + "1".repeat(16))[1]);
+        for (String bad : new String[] {"x".repeat(31), "x".repeat(33), "x".repeat(31) + "2", "x".repeat(31) + "X"}) {
+            assertThrows(IllegalArgumentException.class, () -> Pattern.bits(bad), bad);
         }
     }
 

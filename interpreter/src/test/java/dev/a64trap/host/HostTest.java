@@ -79,9 +79,9 @@ class HostTest {
     }
 
     @Test
-    void theStreamingReaderSeesWhatAFullJsonTreeReadSees() throws Exception {
-        // the catalog reads only "counters" and the events' "code" with a streaming parser; a full
-        // tree read of the same files (ObjectMapper) is the oracle
+    void everyCatalogRowAgreesWithItsCoreFile() throws Exception {
+        // the catalog's counters and events columns are transcribed from /host-pmus/*.json; a full
+        // tree read of those files (Jackson's ObjectMapper) is the oracle
         com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
         assertEquals(8, CoreCatalog.all().size());
         for (CoreType c : CoreCatalog.all().values()) {
