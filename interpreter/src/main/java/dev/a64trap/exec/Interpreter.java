@@ -1169,8 +1169,9 @@ public final class Interpreter {
             start -= j < n - 2 ? chain[j].insns.length : 0;
         }
         // batched pass q starts at start + (q + 1) * len; its last boundary, at the start of the pass
-        // after it, must still be below the checkpoint with room in the budget for the head block
-        long room = Math.min(checkpoint - 1, regionLimit - chain[0].insns.length) - start;
+        // after it, must leave room in the budget for the head block. The checkpoint is the observer's
+        // (planned for unknown code): its steadyPasses bounds the passes by what the checkpoint is for.
+        long room = regionLimit - chain[0].insns.length - start;
         long passes = room / len - 1;
         if (passes <= 0) {
             return 0;

@@ -81,6 +81,12 @@ public final class JitFrame {
     public final long[] steadyStep = new long[1];
 
     /**
+     * Steady region loops: the registers, flags and pass counts a unit hands to its batch method and
+     * gets back (the unit's layout: registers at their numbers, then its own; room for its longest chain).
+     */
+    public final long[] batch = new long[64];
+
+    /**
      * Steady region loops, right after the last MRS of a pass (ending {@code chain[chain.length - 2]})
      * ran through its handler: how many further whole passes of {@code chain} the unit may run without
      * calling {@link #next} or a handler, each MRS reading {@link #steadyStep} more each pass (0: none).

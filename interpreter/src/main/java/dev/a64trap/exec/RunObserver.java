@@ -55,7 +55,8 @@ public interface RunObserver {
      * reporting them one by one. Returns how many passes it may run during which nothing the observer
      * does would change but its linear sums, each MRS reading {@code step[0]} more than it did in the
      * pass before; 0 when the reads are not that steady. The passes are then reported with
-     * {@link #retiredTimes}, in one go.
+     * {@link #retiredTimes}, in one go. The interpreter bounds them by its budget only, not by the
+     * checkpoint: the observer's answer must also keep them short of whatever its checkpoints are for.
      */
     default long steadyPasses(Block[] chain, int el, long[] step) {
         return 0;

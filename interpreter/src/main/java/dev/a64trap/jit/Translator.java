@@ -97,14 +97,16 @@ final class Translator {
             // its operands
             L_FK = L_COUNTS + 1, F_A = L_FK + 1, F_B = F_A + 2,
             // steady region loops: passes that may still run batched, batched passes not yet settled,
-            // the MRS's value in the next batched pass and its step, whether the current pass is batched
-            // (one value per access: L_SVAL + 2 * block index)
-            L_SLEFT = F_B + 2, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SBAT = L_SSTEP + 2,
-            L_SVAL = L_SBAT + 1,
+            // the MRS's value in the next batched pass and its step (one value per access: L_SVAL + 2 *
+            // block index; then the batch method's result)
+            L_SLEFT = F_B + 2, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SVAL = L_SSTEP + 2,
             // plain loop units: per load/store site, the granule it last hit (tag, host array, delta)
             L_SITE = L_SVAL + 2 * MAX_CHAIN,
             // plain units: the passes they may make in this call (L_LEFT's start)
             L_LEFT0 = L_SITE + 4 * MAX_SITES;
+    // Steady region loops: the batch method's state in JitFrame.batch (registers at their numbers)
+    private static final int B_NZCV = 32, B_FK = 33, B_FA = 34, B_FB = 35, B_SLEFT = 36, B_SDONE = 37,
+            B_SSTEP = 38, B_ITER = 39, B_SVAL = 40;
 
     private final Block block;
     private final Insn[] insns;
@@ -118,11 +120,17 @@ final class Translator {
      * A steady region loop ({@link #steadyLoop}): after a pass whose MRSs ran through the handler, the
      * frame may grant passes that run batched — each MRS's value computed in the unit, no block
      * boundary calls — settled in one call ({@code JitFrame.settle}) before the unit leaves or calls
-     * the frame again.
+     * the frame again. The batched passes run in a method of their own ({@link #emitBatch}) that calls
+     * nothing, so that HotSpot keeps the loop's values in registers (in {@code run}, whose slow paths
+     * call the frame, C2 kept them all on the stack: 7 ns a pass instead of 2).
      */
     private boolean steady;
-    /** Emitting the fault handler: a settle takes the pass's blocks done from L_BLK. */
-    private boolean handlerSettle;
+    /** Emitting the batch method of a steady loop. */
+    private boolean inBatch;
+    /** The batch method's labels: the head block's start, and where it saves its state and returns. */
+    private Label batchHead, batchSave;
+    /** Steady loops: the last block's successor other than the head (where a pass leaves the loop), or -1. */
+    private long steadyExit = -1;
     /** Region units: exits taken after a block boundary (label, next PC), emitted after the body. */
     private final List<Object[]> exitStubs = new ArrayList<>();
     /**
@@ -434,6 +442,13 @@ final class Translator {
         steady = region && steadyLoop();
         siteCache = !region && !graph && !prefix && !otherMemoryCalls && siteCount > 0
                 && java.util.Arrays.stream(successors(block)).anyMatch(t -> t == block.pc);
+        if (steady) {
+            for (long t : successors(chain[chain.length - 1])) {
+                if (t != block.pc) {
+                    steadyExit = t;
+                }
+            }
+        }
         // Class file version 49 (Java 5): no StackMapTable, so ASM computes no frames (its costliest work,
         // and Java code that itself waits for the JVM's JIT); HotSpot verifies the unit by type inference.
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
@@ -480,6 +495,13 @@ final class Translator {
         codeLength = codeEnd.getOffset();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+        if (steady) {
+            mv = cw.visitMethod(ACC_PRIVATE, "batch", "(" + CPU_D + "L" + BLOCK + ";L" + FRAME + ";J)I", null, null);
+            mv.visitCode();
+            emitBatch();
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
         if (!constants.isEmpty()) {
             MethodVisitor ci = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
             ci.visitCode();
@@ -591,8 +613,6 @@ final class Translator {
                 mv.visitInsn(LCONST_0);
                 mv.visitVarInsn(LSTORE, L_SVAL + 2 * j);
             }
-            iconst(0);
-            mv.visitVarInsn(ISTORE, L_SBAT);
         }
     }
 
@@ -603,8 +623,8 @@ final class Translator {
             mv.visitVarInsn(LSTORE, L_ITER);
         } else {
             // Plain units count passes down in an int (L_LEFT) from the limit clamped to [0, MAX_VALUE]
-            // (kept in L_MAX) and work out the passes made at the exits: one int induction variable
-            // for HotSpot's counted loop, in place of a long count compared with the limit each pass.
+            // (kept in L_MAX) and work out the passes made at the exits: C2 made a long count compared
+            // with the limit each pass into a nested loop and spilled guest registers for it.
             mv.visitVarInsn(LLOAD, L_MAX);
             lconst(Integer.MAX_VALUE);
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(JJ)J", false);
@@ -664,7 +684,7 @@ final class Translator {
             mv.visitInsn(LCONST_0);
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFEQ, none);
-            settle(false);
+            settle(0);
             mv.visitLabel(none);
         }
         spillWritten();
@@ -678,11 +698,7 @@ final class Translator {
         mv.visitLabel(handler);
         mv.visitVarInsn(ASTORE, T_A);
         flags = lazyAtFault ? FLAGS_UNKNOWN : Alu.LAZY_NONE;
-        if (steady) {
-            handlerSettle = true;
-            settleBatched(true); // batched passes first: the faulting block starts after them
-            handlerSettle = false;
-        }
+        settleBatched(); // batched passes first: the faulting block starts after them
         spillWritten();
         mv.visitVarInsn(ALOAD, L_FRAME);
         mv.visitVarInsn(ALOAD, T_A);
@@ -963,18 +979,11 @@ final class Translator {
                 // Block boundary into the next block of the chain, unless the run loop must look first
                 // (a batched pass has none: the frame granted the whole pass).
                 Label out = new Label();
-                Label on = new Label();
                 exitStubs.add(new Object[] {out, b.endPc()});
-                if (steady) {
-                    mv.visitVarInsn(ILOAD, L_SBAT);
-                    mv.visitJumpInsn(IFNE, on);
-                }
                 boundary(j, b.endPc(), j + 1);
                 mv.visitJumpInsn(IFEQ, out);
-                mv.visitLabel(on);
             } else {
                 materialize();
-                settleBatched(false);
                 boundary(j, b.endPc(), -1);
                 mv.visitInsn(POP);
                 lconst(b.endPc());
@@ -1009,36 +1018,21 @@ final class Translator {
         SysReg reg = b.sysReg;
         boolean write = in.op() == Op.MSR_REG;
         Label accessed = new Label();
-        materialize(); // the handler may read NZCV; a batched pass must meet the slow one with the same kind
         int sval = L_SVAL + 2 * cur;
-        if (steady) {
-            // A batched pass (decided at the first block's MRS): the value from the unit's locals.
+        if (steady && cur == 0) {
+            // Passes granted: run them in the batch method, then go on as it says.
             Label slow = new Label();
-            if (cur == 0) {
-                mv.visitVarInsn(LLOAD, L_SLEFT);
-                mv.visitInsn(LCONST_0);
-                mv.visitInsn(LCMP);
-                mv.visitJumpInsn(IFLE, slow);
-                longInc(L_SLEFT, -1);
-                iconst(1);
-                mv.visitVarInsn(ISTORE, L_SBAT);
-            } else {
-                mv.visitVarInsn(ILOAD, L_SBAT);
-                mv.visitJumpInsn(IFEQ, slow);
-            }
-            if (in.rd() != 31) {
-                mv.visitVarInsn(LLOAD, sval);
-                store(in.rd());
-            }
-            mv.visitVarInsn(LLOAD, sval);
-            mv.visitVarInsn(LLOAD, L_SSTEP);
-            mv.visitInsn(LADD);
-            mv.visitVarInsn(LSTORE, sval);
-            mv.visitJumpInsn(GOTO, accessed);
+            mv.visitVarInsn(LLOAD, L_SLEFT);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLE, slow);
+            callBatch(slow);
             mv.visitLabel(slow);
-            if (cur == 0) {
-                settleBatched(true); // the frame is called next: the batched passes before this one first
-            }
+            flags = merged();
+        }
+        materialize(); // the handler may read NZCV
+        if (steady && cur == 0) {
+            settleBatched(); // the frame is called next: the batched passes before this one first
         }
         iconst(i);
         mv.visitVarInsn(ISTORE, L_IDX);
@@ -1128,61 +1122,217 @@ final class Translator {
     }
 
     /**
-     * Steady loops: the frame's settle of the batched passes and, if {@code partial}, of the blocks of
-     * the (batched) pass in progress before the current one (before L_BLK in the fault handler);
-     * both counts to zero.
+     * Steady loops, at the head block's MRS with passes granted: the state into JitFrame.batch, the
+     * batch method, the state back. It returns 0 at this MRS with no passes left (on to {@code slow});
+     * 1 when a batched pass left the loop (its last block then ends here); 2 at the head after a pass
+     * when the pass limit or an interrupt says stop.
      */
-    private void settle(boolean partial) {
+    private void callBatch(Label slow) {
+        int res = L_SVAL + 2 * chain.length;
+        batchState(true);
+        mv.visitVarInsn(ALOAD, THIS);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(ALOAD, L_BLOCK);
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitVarInsn(LLOAD, L_MAX);
+        mv.visitMethodInsn(INVOKESPECIAL, UNIT_NAME, "batch", "(" + CPU_D + "L" + BLOCK + ";L" + FRAME + ";J)I", false);
+        mv.visitVarInsn(ISTORE, res);
+        batchState(false);
+        mv.visitVarInsn(ILOAD, res);
+        mv.visitJumpInsn(IFEQ, slow);
+        Label atHead = new Label();
+        mv.visitVarInsn(ILOAD, res);
+        iconst(2);
+        mv.visitJumpInsn(IF_ICMPEQ, atHead);
+        // 1: the batched passes and the blocks before the last of the one that left, then its boundary
+        int last = chain.length - 1;
+        settle(last);
+        boundary(last, steadyExit, -1);
+        mv.visitInsn(POP);
+        lconst(steadyExit);
+        mv.visitVarInsn(LSTORE, L_NEXT);
+        mv.visitJumpInsn(GOTO, spill); // NZCV built in the batch method where the pass left
+        mv.visitLabel(atHead);
+        flags = merged();
+        materialize();
+        lconst(block.pc);
+        mv.visitVarInsn(LSTORE, L_NEXT);
+        mv.visitJumpInsn(GOTO, spill);
+    }
+
+    /** Steady loops: the locals the batch method shares, into JitFrame.batch ({@code out}) or from it. */
+    private void batchState(boolean out) {
+        for (int r = 0; r < 32; r++) {
+            if (touched[r]) {
+                batchSlot(out, B0 + r, slot(r), true);
+            }
+        }
+        batchSlot(out, B_NZCV, L_NZCV, false);
+        batchSlot(out, B_FK, L_FK, false);
+        if (hasLazy) {
+            batchSlot(out, B_FA, F_A, true);
+            batchSlot(out, B_FB, F_B, true);
+        }
+        batchSlot(out, B_SLEFT, L_SLEFT, true);
+        batchSlot(out, B_SDONE, L_SDONE, true);
+        batchSlot(out, B_SSTEP, L_SSTEP, true);
+        batchSlot(out, B_ITER, L_ITER, true);
+        for (int j = 0; j < chain.length - 1; j++) {
+            batchSlot(out, B_SVAL + j, L_SVAL + 2 * j, true);
+        }
+    }
+    private static final int B0 = 0;
+
+    private void batchSlot(boolean out, int index, int local, boolean wide) {
+        mv.visitVarInsn(ALOAD, L_FRAME);
+        mv.visitFieldInsn(GETFIELD, FRAME, "batch", "[J");
+        iconst(index);
+        if (out) {
+            mv.visitVarInsn(wide ? LLOAD : ILOAD, local);
+            if (!wide) {
+                mv.visitInsn(I2L);
+            }
+            mv.visitInsn(LASTORE);
+        } else {
+            mv.visitInsn(LALOAD);
+            if (!wide) {
+                mv.visitInsn(L2I);
+            }
+            mv.visitVarInsn(wide ? LSTORE : ISTORE, local);
+        }
+    }
+
+    /**
+     * Steady loops: {@code int batch(cpu, block, frame, max)}, the granted passes from the head
+     * block's MRS on (see {@link #callBatch}): the chain's instructions with each MRS's value from its
+     * local, no block boundaries, no calls; the flags stay pending across passes.
+     */
+    private void emitBatch() {
+        inBatch = true;
+        int res = L_SVAL + 2 * chain.length;
+        batchHead = new Label();
+        batchSave = new Label();
+        Label mrs0 = new Label();
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitFieldInsn(GETFIELD, CPU, "x", "[J");
+        mv.visitVarInsn(ASTORE, L_X);
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ASTORE, L_MEM);
+        iconst(0);
+        mv.visitVarInsn(ISTORE, L_IDX);
+        iconst(0);
+        mv.visitVarInsn(ISTORE, L_BLK);
+        iconst(0);
+        mv.visitVarInsn(ISTORE, res);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, L_NEXT);
+        if (!hasLazy) {
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, F_A);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, F_B);
+        }
+        batchState(false);
+        mv.visitJumpInsn(GOTO, mrs0);
+        mv.visitLabel(batchHead);
+        flags = merged();
+        for (int j = 0; j < chain.length; j++) {
+            cur = j;
+            Block b = chain[j];
+            Insn[] in = b.insns;
+            boolean branched = false;
+            for (int i = 0; i < in.length; i++) {
+                if (i == in.length - 1 && endsWithAccess(b)) {
+                    if (j == 0) {
+                        mv.visitLabel(mrs0);
+                        flags = merged();
+                        mv.visitVarInsn(LLOAD, L_SLEFT);
+                        mv.visitInsn(LCONST_0);
+                        mv.visitInsn(LCMP);
+                        Label go = new Label();
+                        mv.visitJumpInsn(IFGT, go);
+                        iconst(0);
+                        mv.visitVarInsn(ISTORE, res);
+                        mv.visitJumpInsn(GOTO, batchSave);
+                        mv.visitLabel(go);
+                        longInc(L_SLEFT, -1);
+                    }
+                    int sval = L_SVAL + 2 * j;
+                    Insn mrs = in[i];
+                    if (mrs.rd() != 31) {
+                        mv.visitVarInsn(LLOAD, sval);
+                        store(mrs.rd());
+                    }
+                    mv.visitVarInsn(LLOAD, sval);
+                    mv.visitVarInsn(LLOAD, L_SSTEP);
+                    mv.visitInsn(LADD);
+                    mv.visitVarInsn(LSTORE, sval);
+                } else {
+                    branched = emit(in[i], b.pc + 4L * i, i);
+                }
+            }
+            if (!branched && j == chain.length - 1) {
+                exitTo(b.endPc());
+            }
+        }
+        mv.visitLabel(batchSave);
+        batchState(true);
+        mv.visitVarInsn(ILOAD, res);
+        mv.visitInsn(IRETURN);
+        inBatch = false;
+    }
+
+    /** The batch method's branch to {@code target}: round again from the head, or return 1 (left the loop). */
+    private void batchExitTo(long target) {
+        int res = L_SVAL + 2 * chain.length;
+        if (target == block.pc) {
+            longInc(L_SDONE, 1);
+            countIteration();
+            Label stop = new Label();
+            mv.visitVarInsn(LLOAD, L_ITER);
+            mv.visitVarInsn(LLOAD, L_MAX);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, stop);
+            jumpIfInterruptedOrStale(false, stop);
+            mv.visitJumpInsn(GOTO, batchHead);
+            mv.visitLabel(stop);
+            iconst(2);
+        } else {
+            if (target != steadyExit) {
+                throw new IllegalStateException("a steady loop leaving for 0x" + Long.toHexString(target));
+            }
+            iconst(1);
+        }
+        mv.visitVarInsn(ISTORE, res);
+        mv.visitJumpInsn(GOTO, batchSave);
+    }
+
+    /**
+     * Steady loops: the frame's settle of the batched passes, then of the first {@code blocks} blocks
+     * of a batched pass in progress; the count to zero.
+     */
+    private void settle(int blocks) {
         mv.visitVarInsn(ALOAD, L_FRAME);
         mv.visitVarInsn(ALOAD, THIS);
         mv.visitFieldInsn(GETFIELD, UNIT_NAME, "chain", CHAIN_D);
         mv.visitVarInsn(LLOAD, L_SDONE);
-        if (!partial) {
-            iconst(0);
-        } else if (handlerSettle) {
-            Label notBatched = new Label();
-            Label pushed = new Label();
-            mv.visitVarInsn(ILOAD, L_SBAT);
-            mv.visitJumpInsn(IFEQ, notBatched);
-            mv.visitVarInsn(ILOAD, L_BLK);
-            mv.visitJumpInsn(GOTO, pushed);
-            mv.visitLabel(notBatched);
-            iconst(0);
-            mv.visitLabel(pushed);
-        } else {
-            iconst(cur);
-        }
+        iconst(blocks);
         mv.visitMethodInsn(INVOKEVIRTUAL, FRAME, "settle", "(" + CHAIN_D + "JI)V", false);
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, L_SDONE);
-        iconst(0);
-        mv.visitVarInsn(ISTORE, L_SBAT);
     }
 
-    /**
-     * Steady loops, before the frame is called or the unit leaves: settles the pass in progress if it
-     * is batched (with the whole passes before it); with {@code orDone} also whole batched passes alone.
-     * Emitted only where a batched pass can be (past the head block's MRS, or anywhere with orDone).
-     */
-    private void settleBatched(boolean orDone) {
-        if (!steady || (!orDone && cur == 0)) {
+    /** Steady loops, before the frame is called or the unit leaves: settles the batched passes, if any. */
+    private void settleBatched() {
+        if (!steady) {
             return;
         }
-        // cur == 0 with orDone: the head's MRS (nothing of the pass retired: SBAT is 0) or the handler
         Label none = new Label();
-        Label go = new Label();
-        mv.visitVarInsn(ILOAD, L_SBAT);
-        if (orDone) {
-            mv.visitJumpInsn(IFNE, go);
-            mv.visitVarInsn(LLOAD, L_SDONE);
-            mv.visitInsn(LCONST_0);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFEQ, none);
-        } else {
-            mv.visitJumpInsn(IFEQ, none);
-        }
-        mv.visitLabel(go);
-        settle(true);
+        mv.visitVarInsn(LLOAD, L_SDONE);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFEQ, none);
+        settle(0);
         mv.visitLabel(none);
     }
 
@@ -1256,8 +1406,12 @@ final class Translator {
 
     /** Leaves the current execution of the block for the constant {@code target}. */
     private void exitTo(long target) {
-        if (!internal(target) || region) {
+        if (!internal(target) || region && !(inBatch && target == block.pc)) {
             materialize(); // here, where the pending operation is known: the exits' common code stores L_NZCV
+        }
+        if (inBatch) {
+            batchExitTo(target);
+            return;
         }
         if (graph) {
             graphEdge(target);
@@ -1322,7 +1476,6 @@ final class Translator {
             return;
         }
         if (region) {
-            settleBatched(false);
             mv.visitVarInsn(ALOAD, L_FRAME);
             chainBlock(cur);
             mv.visitVarInsn(LLOAD, L_NEXT);
@@ -1342,25 +1495,6 @@ final class Translator {
     private void regionExitTo(long target) {
         Label out = new Label();
         exitStubs.add(new Object[] {out, target});
-        if (target == block.pc && steady) {
-            // A batched pass ends: one more to settle; round again unless the pass limit or an interrupt says stop.
-            Label slowEdge = new Label();
-            mv.visitVarInsn(ILOAD, L_SBAT);
-            mv.visitJumpInsn(IFEQ, slowEdge);
-            longInc(L_SDONE, 1);
-            iconst(0);
-            mv.visitVarInsn(ISTORE, L_SBAT);
-            countIteration();
-            mv.visitVarInsn(LLOAD, L_ITER);
-            mv.visitVarInsn(LLOAD, L_MAX);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGE, out);
-            jumpIfInterruptedOrStale(false, out);
-            mv.visitJumpInsn(GOTO, head);
-            mv.visitLabel(slowEdge);
-        } else {
-            settleBatched(false);
-        }
         if (target == block.pc) {
             boundary(cur, target, 0);
             mv.visitJumpInsn(IFEQ, out);

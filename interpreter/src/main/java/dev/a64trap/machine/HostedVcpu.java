@@ -475,22 +475,61 @@ public final class HostedVcpu implements RunObserver, EventClock {
                 return 0;
             }
         }
-        long room = pmu.cycleCounterSteadyRoom(el);
-        if (room < 0) {
-            step[0] = 0;
-            steadyGrants++;
-            return Long.MAX_VALUE;
-        }
         long perPass = 0;
+        int len = 0;
         for (Block b : chain) {
             perPass += BlockSums.of(b).cycles(model);
+            len += b.insns.length;
         }
-        if (perPass <= 0 || room < perPass) {
+        if (perPass <= 0) {
             return 0;
         }
-        step[0] = perPass;
+        long passes = passesBeforeCheckpoint(perPass, len);
+        long room = pmu.cycleCounterSteadyRoom(el);
+        if (room >= 0) {
+            passes = Math.min(passes, room / perPass);
+        }
+        if (passes <= 0) {
+            return 0;
+        }
+        step[0] = room < 0 ? 0 : perPass;
         steadyGrants++;
-        return room / perPass;
+        return passes;
+    }
+
+    /**
+     * Whole passes of {@code cyclesPerPass} cycles and {@code len} instructions, after the pass in
+     * progress, whose block boundaries all come before anything this vCPU's checkpoints stand for:
+     * the scheduler's next change, exactly (the passes' cycles are known, where {@link #planCheckpoint}
+     * must assume the costliest instruction), and the vPMU's next overflow deadline, as
+     * planCheckpoint bounds it. Every checkpoint among those boundaries would find nothing to do, so
+     * the interpreter's own checkpoint (planned for unknown code) need not stop the passes.
+     */
+    private long passesBeforeCheckpoint(long cyclesPerPass, int len) {
+        catchUp();
+        flushDeferred();
+        foldExceptions();
+        long passes = Long.MAX_VALUE;
+        long now = nanoseconds();
+        long change = scheduler.nextChange(now / 1000);
+        if (change != Long.MAX_VALUE) {
+            long mhz = model.frequencyMhz();
+            long x = change * 1000 - stretchStartNs; // the change, in ns from this stretch's start
+            if (x <= 0) {
+                return 0;
+            }
+            if (x < Long.MAX_VALUE / mhz) {
+                long maxCycles = (x * mhz - 1) / 1000; // the most cycles c with cyclesToNanos(c) < x
+                long used = stretchCycles + (pending != null ? pending.cycles(model) : 0);
+                // the last boundary is at most the rest of this pass and the passes after it away
+                passes = (maxCycles - used) / cyclesPerPass - 1;
+            }
+        }
+        long pb = pmu.instructionBudget(Math.max(2, model.maxCyclesPerInstruction()));
+        if (pb != Long.MAX_VALUE) {
+            passes = Math.min(passes, (pb - 1) / len - 2);
+        }
+        return Math.max(0, passes);
     }
 
     private long steadyGrants;

@@ -209,6 +209,49 @@ class JitSysRegTest {
         }
     }
 
+    /**
+     * Issue 14's steady loop while event counter 0 (INST_RETIRED, 4096 below its wrap) overflows in it,
+     * its interrupt enabled through the GICv3 and IRQs unmasked: batched passes must stop short of the
+     * overflow, so that the interrupt is taken where the interpreter takes it (the handler keeps ELR_EL1
+     * in x20 and PMOVSSET_EL0 in x21, then spins). Words from aarch64-linux-gnu-as 2.40: GICD_CTLR =
+     * ARE | EnableGrp1; GICR_WAKER.ProcessorSleep = 0; GICR_IGROUPR0 = ~0; GICR_ISENABLER0 = PPI 23;
+     * ICC_SRE_EL1 = 1, ICC_PMR_EL1 = 0xff, ICC_IGRPEN1_EL1 = 1; VBAR_EL1 = the table at 0x800;
+     * PMCNTENCLR, PMINTENCLR and PMOVSCLR of ~0 (their reset values are UNKNOWN); PMCR.E, PMEVTYPER0 = 0x08, PMEVCNTR0 = 0xfffff000, PMINTENSET = 1, PMCNTENSET = cycle counter
+     * and counter 0; 3000 passes; DAIFClr IRQ; the loop; {@code b .}; the IRQ vector at 0xa80.
+     */
+    @Test
+    void steadyLoopStopsShortOfAnEventCounterOverflow() throws ImageLoadException {
+        int[] code = {0xd2a10000, 0x52800241, 0xb9000001, 0xd2a10140, 0xb9401401, 0x121e7821, 0xb9001401,
+            0xd2a10160, 0x12800001, 0xb9008001, 0x52a01001, 0xb9010001, 0xd2800021, 0xd518cca1, 0xd2801fe1,
+            0xd5184601, 0xd2800021, 0xd518cce1, 0x10003dc1, 0xd518c001, 0x92800000, 0xd51b9c40, 0xd5189e40,
+            0xd51b9c60, 0xd2800020, 0xd51b9c00, 0xd2800100,
+            0xd51bec00, 0xd29e0006, 0xf2bfffe6, 0xd51be806, 0xd2800020, 0xd5189e20, 0xd2b00000, 0xb2400000,
+            0xd51b9c20, 0xd2817702, 0xd2800004, 0xd2800005, 0xd50342ff,
+            0xd53b9d01, 0xcb040023, 0xaa0103e4, 0xeb05007f, 0x9a858065, 0xf1000442, 0x54ffff41, 0x14000000};
+        int[] words = new int[0xa80 / 4 + 3];
+        System.arraycopy(code, 0, words, 0, code.length);
+        System.arraycopy(new int[] {0xd5384034, 0xd53b9e75, 0x14000000}, 0, words, 0xa80 / 4, 3);
+        for (String pmu : List.of("default", "pmu:armv8_cortex_a55")) {
+            for (int threshold : new int[] {0, 3}) {
+                String what = pmu + " threshold " + threshold;
+                Boards b = new Boards(bytes(words), pmu, "pinned:0", threshold);
+                Random rnd = new Random(what.hashCode());
+                long at = 0;
+                while (at < 8000) {
+                    at += 1 + rnd.nextInt(rnd.nextBoolean() ? 30 : 3000);
+                    b.run(at, what + " budget " + at);
+                }
+                Cpu c = b.jit.cpu();
+                long loop = JitSysRegTest.RAM + 4L * 40;
+                assertTrue(c.x[20] >= loop && c.x[20] < loop + 28, what + ": the interrupt came in the loop, at 0x"
+                        + Long.toHexString(c.x[20]));
+                assertEquals(1, c.x[21] & 1, what + ": counter 0 overflowed");
+                assertTrue(c.x[2] > 0, what + ": before the loop ended");
+                assertTrue(b.jit.hostedVcpu().steadyGrants() > 0, what + ": passes ran batched");
+            }
+        }
+    }
+
     private static void steadyLoopRuns(int[] words, long insns) throws ImageLoadException {
         for (String pmu : List.of("fixed-counters-only", "default", "pmu:armv8_cortex_a55")) {
             for (String sched : List.of("pinned:0", "random:20")) {
