@@ -665,8 +665,8 @@ final class Translator {
             mv.visitVarInsn(LSTORE, L_ITER);
         } else {
             // Plain units count passes down in an int (L_LEFT) from the limit clamped to [0, MAX_VALUE]
-            // (kept in L_MAX) and work out the passes made at the exits: one int induction variable
-            // for HotSpot's counted loop, in place of a long count compared with the limit each pass.
+            // (kept in L_MAX) and work out the passes made at the exits: C2 made a long count compared
+            // with the limit each pass into a nested loop and spilled guest registers for it.
             mv.visitVarInsn(LLOAD, L_MAX);
             lconst(Integer.MAX_VALUE);
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(JJ)J", false);
