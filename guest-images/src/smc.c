@@ -1,6 +1,6 @@
 /* smc: stores beside hot code, cache maintenance over a buffer, self-modifying code.
- * Command line (SYS_GET_CMDLINE): "[mmu] [store|data|cache|smc] N", default "store 1000".
- * First, always, the self-modifying-code checks, with the MMU off and then with it on
+ * Command line (SYS_GET_CMDLINE): "[mmu] [nocheck] [store|data|cache|smc] N", default "store 1000".
+ * First, unless "nocheck" is given (tools/bench times the loops alone), the self-modifying-code checks, with the MMU off and then with it on
  * (the first 2 MiB of RAM identity-mapped in 4 KiB pages, RWX, plus an alias page of the
  * patched code; the MMU goes off again afterwards). Then N iterations of one timed loop,
  * with the MMU on if "mmu" is given:
@@ -229,7 +229,7 @@ static void smc_checks(int mmu)
     patch(patch_self_add, 0x91000529u, patch_self_add); /* add x9, x9, #1 again */
 }
 
-static u64 parse_cmdline(int *mmu, int *loop)
+static u64 parse_cmdline(int *mmu, int *loop, int *nocheck)
 {
     static char cmd[256];
     u64 block[2] = { (u64)cmd, sizeof cmd };
@@ -248,6 +248,9 @@ static u64 parse_cmdline(int *mmu, int *loop)
                 *loop = 2;
             if (p[0] == 'd' && p[1] == 'a' && p[2] == 't' && p[3] == 'a' && (p[4] == ' ' || !p[4]))
                 *loop = 3;
+            if (p[0] == 'n' && p[1] == 'o' && p[2] == 'c' && p[3] == 'h' && p[4] == 'e' && p[5] == 'c' && p[6] == 'k'
+                && (p[7] == ' ' || !p[7]))
+                *nocheck = 1;
         }
     }
     u64 v = 0;
@@ -259,12 +262,14 @@ static u64 parse_cmdline(int *mmu, int *loop)
 
 int main(void)
 {
-    int mmu = 0, loop = 0;
-    u64 n = parse_cmdline(&mmu, &loop);
-    smc_checks(0);
-    mmu_on();
-    smc_checks(1);
-    mmu_off();
+    int mmu = 0, loop = 0, nocheck = 0;
+    u64 n = parse_cmdline(&mmu, &loop, &nocheck);
+    if (!nocheck) {
+        smc_checks(0);
+        mmu_on();
+        smc_checks(1);
+        mmu_off();
+    }
     if (mmu)
         mmu_on();
     static const char *const names[] = { "store", "cache", "smc", "data" };

@@ -234,6 +234,25 @@ public final class Lsu {
         return tag != Mmu.EMPTY && (store ? t.store[i] : t.load[i]) == tag && t.page[i] == page && t.delta[i] == delta;
     }
 
+    /**
+     * For a single-register store site: the host array of {@code address}'s granule if {@link Cpu#data}
+     * lets stores go there only beside translated code ({@link Mmu.Tlb#storeCode}) and {@code
+     * address}'s 64-byte line holds none, else null.
+     */
+    public static byte[] directLine(Cpu cpu, long address) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (address >>> 12) & Mmu.TLB_MASK;
+        return t.storeCode[i] == (address & ~0xFFFL) && besideCode(t, i, address) ? t.page[i] : null;
+    }
+
+    /** Whether {@link #directLine} still holds for the line at {@code line} with {@code page} and {@code delta} (false for -1). */
+    public static boolean stillDirectLine(Cpu cpu, long line, byte[] page, int delta) {
+        Mmu.Tlb t = cpu.data;
+        int i = (int) (line >>> 12) & Mmu.TLB_MASK;
+        return line != Mmu.EMPTY && t.storeCode[i] == (line & ~0xFFFL) && t.page[i] == page && t.delta[i] == delta
+                && besideCode(t, i, line);
+    }
+
     /** A miss in {@link Cpu#data}: the walk (MMU on) or the physical access (MMU off), faults, devices, watched code. */
     static long readSlow(Cpu cpu, PhysicalMemory mem, long address, int size, boolean alwaysAligned) {
         if (cpu.tlb == null) {

@@ -103,9 +103,10 @@ final class Translator {
             L_SLEFT = F_B + 2, L_SDONE = L_SLEFT + 2, L_SSTEP = L_SDONE + 2, L_SVAL = L_SSTEP + 2,
             L_SRES = L_SVAL + 2 * MAX_CHAIN,
             // plain loop units: per load/store site, the granule it last hit (tag, host array, delta)
+            // and, for a single-register store, the 64-byte line it last hit beside translated code
             L_SITE = L_SRES + 1,
             // plain units: the passes they may make in this call (L_LEFT's start)
-            L_LEFT0 = L_SITE + 4 * MAX_SITES;
+            L_LEFT0 = L_SITE + 6 * MAX_SITES;
     // Steady region loops: the batch method's state in JitFrame.batch (registers at their numbers)
     private static final int B_NZCV = 32, B_FK = 33, B_FA = 34, B_FB = 35, B_SLEFT = 36, B_SDONE = 37,
             B_SSTEP = 38, B_ITER = 39, B_SVAL = 40;
@@ -165,6 +166,13 @@ final class Translator {
     private boolean siteCache;
     /** Whether each site is a store (it keeps a granule that allows direct stores). */
     private final boolean[] siteStores = new boolean[MAX_SITES];
+    /**
+     * Whether each site is a single-register store, which may also keep a 64-byte line of a granule
+     * holding translated code, where the line holds none (a loop storing beside its own code): the
+     * granule's stores are not direct, but the line's are as long as no code is translated there,
+     * and nothing is translated while a unit runs.
+     */
+    private final boolean[] siteLines = new boolean[MAX_SITES];
     /** Sites given out so far while emitting. */
     private int sitesUsed;
     /** Within addSub: PSTATE.C has been saved to T_C. */
@@ -603,6 +611,7 @@ final class Translator {
             if (isSite(in)) {
                 if (siteCount < MAX_SITES) {
                     siteStores[siteCount] = op == Op.STR || op == Op.STP || op == Op.STLR;
+                    siteLines[siteCount] = op == Op.STR || op == Op.STLR;
                 }
                 siteCount++;
             }
@@ -638,6 +647,10 @@ final class Translator {
                 mv.visitVarInsn(ASTORE, sitePage(k));
                 iconst(0);
                 mv.visitVarInsn(ISTORE, siteDelta(k));
+                if (siteLines[k]) {
+                    lconst(-1);
+                    mv.visitVarInsn(LSTORE, siteLine(k));
+                }
             }
         }
         if (hasLazy) {
@@ -2534,15 +2547,20 @@ final class Translator {
     }
 
     private static int siteTag(int k) {
-        return L_SITE + 4 * k;
+        return L_SITE + 6 * k;
     }
 
     private static int sitePage(int k) {
-        return L_SITE + 4 * k + 2;
+        return L_SITE + 6 * k + 2;
     }
 
     private static int siteDelta(int k) {
-        return L_SITE + 4 * k + 3;
+        return L_SITE + 6 * k + 3;
+    }
+
+    /** A single-register store site's line beside translated code (-1: none); its tag is then -1. */
+    private static int siteLine(int k) {
+        return L_SITE + 6 * k + 4;
     }
 
     /**
@@ -2555,6 +2573,18 @@ final class Translator {
         mv.visitInsn(LAND);
         mv.visitVarInsn(LLOAD, siteTag(k));
         mv.visitInsn(LCMP);
+        if (siteLines[k]) { // else the line beside code, an aligned access staying in it
+            Label hit = new Label();
+            mv.visitJumpInsn(IFEQ, hit);
+            mv.visitVarInsn(LLOAD, T_ADDR);
+            lconst(~0x3FL | ((1 << size) - 1));
+            mv.visitInsn(LAND);
+            mv.visitVarInsn(LLOAD, siteLine(k));
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFNE, miss);
+            mv.visitLabel(hit);
+            return; // (not a pair)
+        }
         mv.visitJumpInsn(IFNE, miss);
         if (pair) {
             int last = 0x1000 - (1 << size);
@@ -2607,23 +2637,64 @@ final class Translator {
             lconst(-1);
             mv.visitVarInsn(LSTORE, siteTag(m));
             mv.visitLabel(keep);
+            if (siteLines[m]) {
+                Label keepLine = new Label();
+                mv.visitVarInsn(ALOAD, L_CPU);
+                mv.visitVarInsn(LLOAD, siteLine(m));
+                mv.visitVarInsn(ALOAD, sitePage(m));
+                mv.visitVarInsn(ILOAD, siteDelta(m));
+                lsu("stillDirectLine", "(" + CPU_D + "J[BI)Z");
+                mv.visitJumpInsn(IFNE, keepLine);
+                lconst(-1);
+                mv.visitVarInsn(LSTORE, siteLine(m));
+                mv.visitLabel(keepLine);
+            }
         }
+        // k forgets what it kept (its granule or line may be the one the TLB no longer lets it reach)
+        // and takes T_ADDR's granule, or for a single-register store its line beside code, if direct
+        lconst(-1);
+        mv.visitVarInsn(LSTORE, siteTag(k));
+        if (siteLines[k]) {
+            lconst(-1);
+            mv.visitVarInsn(LSTORE, siteLine(k));
+        }
+        Label granule = new Label();
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitVarInsn(LLOAD, T_ADDR);
         bool(store);
         lsu("directPage", "(" + CPU_D + "JZ)[B");
         mv.visitInsn(DUP);
         mv.visitVarInsn(ASTORE, sitePage(k));
-        mv.visitJumpInsn(IFNULL, none);
-        mv.visitVarInsn(ALOAD, L_CPU);
-        mv.visitVarInsn(LLOAD, T_ADDR);
-        lsu("directDelta", "(" + CPU_D + "J)I");
-        mv.visitVarInsn(ISTORE, siteDelta(k));
+        mv.visitJumpInsn(IFNONNULL, granule);
+        if (siteLines[k]) {
+            mv.visitVarInsn(ALOAD, L_CPU);
+            mv.visitVarInsn(LLOAD, T_ADDR);
+            lsu("directLine", "(" + CPU_D + "J)[B");
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ASTORE, sitePage(k));
+            mv.visitJumpInsn(IFNULL, none);
+            siteDeltaFromTlb(k);
+            mv.visitVarInsn(LLOAD, T_ADDR);
+            lconst(~0x3FL);
+            mv.visitInsn(LAND);
+            mv.visitVarInsn(LSTORE, siteLine(k));
+        }
+        mv.visitJumpInsn(GOTO, none);
+        mv.visitLabel(granule);
+        siteDeltaFromTlb(k);
         mv.visitVarInsn(LLOAD, T_ADDR);
         lconst(~0xFFFL);
         mv.visitInsn(LAND);
         mv.visitVarInsn(LSTORE, siteTag(k));
         mv.visitLabel(none);
+    }
+
+    /** Site {@code k}'s delta: the data TLB's for T_ADDR. */
+    private void siteDeltaFromTlb(int k) {
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        lsu("directDelta", "(" + CPU_D + "J)I");
+        mv.visitVarInsn(ISTORE, siteDelta(k));
     }
 
     /** Sites the unit has (all initialised in the prologue). */

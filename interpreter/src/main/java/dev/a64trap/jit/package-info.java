@@ -20,7 +20,10 @@
  * four load/store sites keeps the data-TLB entry of the granule it last hit in locals (tag, host
  * array, index delta), so an access that stays in its granule is one compare and the array access;
  * a miss goes through {@code Lsu} as before, after which every other site keeps its granule only
- * while the TLB still holds the same entry (the TLB changes only in a miss). Semantics are
+ * while the TLB still holds the same entry (the TLB changes only in a miss). A single-register
+ * store whose granule holds translated code keeps instead the 64-byte line it hit when that line
+ * holds none (nothing is translated while a unit runs), so a loop storing beside its own code
+ * stores as directly as any other. Semantics are
  * {@code exec.Alu} and {@code exec.Lsu}, called with {@code invokestatic}. Moves, adds, logic,
  * shifts, extends and bitfield moves by constants, and condition tests are inlined. Flags are lazy:
  * ADDS/SUBS/ANDS/BICS keep their operands in locals and a condition on them is one comparison

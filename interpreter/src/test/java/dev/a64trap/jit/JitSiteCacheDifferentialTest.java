@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
  * Plain loop units whose loads and stores keep the granule they last hit in locals (Translator's
  * site cache) against the interpreter: random loops of post-indexed and offset LDR/STR/LDP/STP of
  * every size over base registers that stride through pages (crossing granules, leaving RAM,
- * unaligned, into the loop's own code), with the MMU off and on, and a loop that rewrites a
- * page-table entry without a TLBI while another access evicts the entry from the TLB.
+ * unaligned, into the loop's own code), with the MMU off and on; a store site moving between a
+ * data page and its own code page, and one walking through the lines beside its code into them; and a
+ * loop that rewrites a page-table entry without a TLBI while another access evicts the entry from
+ * the TLB.
  */
 class JitSiteCacheDifferentialTest {
     /** Base registers of the random loops and the loop counter. */
@@ -98,6 +100,72 @@ class JitSiteCacheDifferentialTest {
             case 7 -> 0x28800000 | (stride / 8 & 0x7F) << 15 | t2 << 10 | n << 5 | t; // stp w, w, [xn], #s/2
             default -> 0xF9400000 | rnd.nextInt(8) << 10 | n << 5 | t; // ldr x, [xn, #8k]
         };
+    }
+
+    @Test
+    void aStoreSiteAlternatingBetweenDataAndTheLoopsOwnPageAgreesWithTheInterpreter() {
+        // loop: str x3, [x20] ; add x3, x3, #1 ; eor x20, x20, x21 ; subs x2, x2, #1 ; b.ne loop
+        // x20 alternates between a data word and a word beside the loop on its own page (another
+        // 64-byte line), with the MMU off and on: the store site moves between a granule that takes
+        // direct stores and one that takes them only beside its code, and back.
+        for (boolean mmu : new boolean[] {false, true}) {
+            Pair pair = new Pair();
+            pair.code(Pair.CODE, 0xF9000283, 0x91000463, 0xCA150294, 0xF1000442, 0x54FFFF81, 0x14000000);
+            pair.vectors();
+            if (mmu) { // the code page is read-only at VA + 0x1000: a writable alias at VA + 0x10000
+                pair.both(s -> s.mem.write(JitMmuDifferentialTest.TABLES + 0x2000 + 8 * 0x10, 8,
+                        Pair.CODE | JitMmuDifferentialTest.NORMAL | JitMmuDifferentialTest.PAGE));
+                JitMmuDifferentialTest.mmuOn(pair);
+            }
+            long data = mmu ? JitMmuDifferentialTest.VA + 0x20000 + 0x100 : Pair.DATA + 0x100;
+            long beside = mmu ? JitMmuDifferentialTest.VA + 0x10000 + 0x800 : Pair.CODE + 0x800;
+            int passes = 3000;
+            pair.both(s -> {
+                s.cpu.x[20] = data;
+                s.cpu.x[21] = data ^ beside;
+                s.cpu.x[3] = 7;
+                s.cpu.x[2] = passes;
+            });
+            Stop stop = pair.run(5L * passes + 1, "alternating store site, MMU " + (mmu ? "on" : "off"));
+            assertTrue(stop.kind() == Stop.Kind.BUDGET, stop.toString());
+            assertEquals(0, pair.compiled.cpu.sys.esr, "no exception");
+            assertEquals(7 + passes, pair.compiled.cpu.x[3]);
+            assertArrayEquals(pair.interp.mem.readBytes(Pair.RAM, 1 << 20), pair.compiled.mem.readBytes(Pair.RAM, 1 << 20),
+                    "RAM, MMU " + (mmu ? "on" : "off"));
+        }
+    }
+
+    @Test
+    void aStoreWalkingDownItsOwnCodePageIntoItsCodeAgreesWithTheInterpreter() {
+        // loop: ldr x3, [x20] ; str x4, [x20] ; sub x20, x20, #8 ; subs x2, x2, #1 ; b.ne loop
+        // x4 = "sub x20, x20, #8 ; subs x2, x2, #2". From 0x400 of the loop's page down: the store
+        // site keeps each line beside the code for 8 passes, then stores into the loop's own line and
+        // at last over its b.ne: from then on the guest runs what it wrote (a run of sub/subs into
+        // the words it filled, then zeros: UNDEFINED). A store into a line with code that did not
+        // drop the translation would leave the compiled side looping.
+        for (boolean mmu : new boolean[] {false, true}) {
+            Pair pair = new Pair();
+            pair.code(Pair.CODE, 0xF9400283, 0xF9000284, 0xD1002294, 0xF1000442, 0x54FFFF81, 0x14000000);
+            pair.vectors();
+            if (mmu) { // the code page is read-only at VA + 0x1000: a writable alias at VA + 0x10000
+                pair.both(s -> s.mem.write(JitMmuDifferentialTest.TABLES + 0x2000 + 8 * 0x10, 8,
+                        Pair.CODE | JitMmuDifferentialTest.NORMAL | JitMmuDifferentialTest.PAGE));
+                JitMmuDifferentialTest.mmuOn(pair);
+            }
+            long page = mmu ? JitMmuDifferentialTest.VA + 0x10000 : Pair.CODE;
+            int passes = 3000;
+            pair.both(s -> {
+                s.cpu.x[20] = page + 0x400;
+                s.cpu.x[2] = passes;
+                s.cpu.x[4] = 0xF1000842_D1002294L;
+            });
+            String what = "store walking into its code, MMU " + (mmu ? "on" : "off");
+            Stop stop = pair.run(5L * passes, what);
+            assertTrue(stop.kind() == Stop.Kind.BUDGET, what + ": " + stop);
+            assertEquals(0x0200_0000L, pair.compiled.cpu.sys.esr, what + ": UNDEFINED (EC 0, IL) at last");
+            assertArrayEquals(pair.interp.mem.readBytes(Pair.RAM, 1 << 20), pair.compiled.mem.readBytes(Pair.RAM, 1 << 20),
+                    what + ": RAM");
+        }
     }
 
     @Test
