@@ -34,10 +34,27 @@ final class DecodeTable {
     static final Field CRC_SZ = u(10, 2), CRC_C = u(12, 1);
     static final Field BIT_S = u(12, 1), BIT_A = u(23, 1), BIT_R = u(22, 1), BIT_L = u(22, 1), BIT_O0 = u(15, 1);
 
+    /** The integer rows, without {@link FpSimdTable}'s. */
     private static final List<Pattern> ROWS;
 
+    /** All rows in table order: the integer rows, then the SIMD&FP rows (built on first use). */
     static List<Pattern> rows() {
+        return All.ROWS;
+    }
+
+    /** The integer rows alone (the decoder adds the SIMD&FP rows only where a word can be one). */
+    static List<Pattern> integerRows() {
         return ROWS;
+    }
+
+    private static final class All {
+        static final List<Pattern> ROWS;
+
+        static {
+            List<Pattern> all = new ArrayList<>(DecodeTable.ROWS);
+            all.addAll(FpSimdTable.rows());
+            ROWS = Collections.unmodifiableList(all);
+        }
     }
 
     private static final List<Pattern> T = new ArrayList<>();
@@ -542,7 +559,6 @@ final class DecodeTable {
         branchesExceptionsSystem();
         dataProcessingRegister();
         loadsAndStores();
-        FpSimdTable.addTo(T);
         ROWS = Collections.unmodifiableList(new ArrayList<>(T));
     }
 }

@@ -35,23 +35,43 @@ public final class Decoder {
     private record Bucket(Pattern[] rows, int[] bits) {}
 
     private static final Bucket[] BUCKETS = new Bucket[4096];
-    private static final Map<String, Pattern> BY_NAME = new HashMap<>();
 
-    /** The table's rows as an array, and each row's mask and match on the key bits (a fill scans these). */
-    private static final Pattern[] ROWS;
-    private static final int[] KEY_MASK_MATCH;
-
-    static {
-        List<Pattern> rows = DecodeTable.rows();
-        ROWS = rows.toArray(new Pattern[0]);
-        KEY_MASK_MATCH = new int[2 * ROWS.length];
-        for (int i = 0; i < ROWS.length; i++) {
-            Pattern p = ROWS[i];
-            if (BY_NAME.put(p.name(), p) != null) {
-                throw new IllegalStateException("duplicate pattern name " + p.name());
+    /**
+     * Rows as an array, each row's mask and match on the key bits (a fill scans these), and the rows
+     * by name: the integer rows at once, the SIMD&FP rows ({@link Simd}) when the first bucket whose
+     * key has bits 27:26 = 11 (the only keys their rows admit) is filled.
+     */
+    private record Rows(Pattern[] rows, int[] keyMaskMatch, Map<String, Pattern> byName) {
+        static Rows of(List<Pattern> list, Map<String, Pattern> others) {
+            Pattern[] rows = list.toArray(new Pattern[0]);
+            int[] kmm = new int[2 * rows.length];
+            Map<String, Pattern> byName = new HashMap<>();
+            for (int i = 0; i < rows.length; i++) {
+                Pattern p = rows[i];
+                if (byName.put(p.name(), p) != null || others.containsKey(p.name())) {
+                    throw new IllegalStateException("duplicate pattern name " + p.name());
+                }
+                kmm[2 * i] = p.mask() & KEY_BITS;
+                kmm[2 * i + 1] = p.match() & KEY_BITS;
             }
-            KEY_MASK_MATCH[2 * i] = p.mask() & KEY_BITS;
-            KEY_MASK_MATCH[2 * i + 1] = p.match() & KEY_BITS;
+            return new Rows(rows, kmm, byName);
+        }
+    }
+
+    private static final Rows INTEGER = Rows.of(DecodeTable.integerRows(), Map.of());
+
+    /** Bits 27:26 of a word, in its bucket key. */
+    private static final int SIMD_KEY_BITS = 3 << 9;
+
+    private static final class Simd {
+        static final Rows ROWS = Rows.of(FpSimdTable.rows(), INTEGER.byName());
+
+        static {
+            for (Pattern p : ROWS.rows()) { // what leaving them out of the other buckets relies on
+                if ((p.mask() & p.match() & 3 << 26) != 3 << 26) {
+                    throw new IllegalStateException(p.name() + " does not fix bits 27:26 to 11");
+                }
+            }
         }
     }
 
@@ -63,24 +83,34 @@ public final class Decoder {
     private static Bucket fill(int k) {
         // The word with exactly these key bits; a row belongs to the bucket if it agrees on
         // the key bits it fixes. A plain int scan: a short run fills a hundred buckets while the
-        // JVM still interprets this (about 8 ms as a loop over the row objects).
+        // JVM still interprets this (about 8 ms as a loop over the row objects). Integer rows
+        // first, then the SIMD&FP rows (table order), which only a key with bits 27:26 = 11 admits.
         int kw = ((k >>> 4) & 0xff) << 21 | (k & 0xf) << 10;
-        int[] km = KEY_MASK_MATCH;
-        int[] hits = new int[ROWS.length];
-        int n = 0;
-        for (int i = 0; i < km.length; i += 2) {
-            if ((kw & km[i]) == km[i + 1]) {
-                hits[n++] = i >> 1;
-            }
+        Rows simd = (k & SIMD_KEY_BITS) == SIMD_KEY_BITS ? Simd.ROWS : null;
+        Pattern[] hits = new Pattern[INTEGER.rows().length + (simd != null ? simd.rows().length : 0)];
+        int n = scan(INTEGER, kw, hits, 0);
+        if (simd != null) {
+            n = scan(simd, kw, hits, n);
         }
-        Pattern[] rows = new Pattern[n];
+        Pattern[] rows = java.util.Arrays.copyOf(hits, n);
         int[] bits = new int[2 * n];
         for (int j = 0; j < n; j++) {
-            rows[j] = ROWS[hits[j]];
             bits[2 * j] = rows[j].mask();
             bits[2 * j + 1] = rows[j].match();
         }
         return new Bucket(rows, bits);
+    }
+
+    /** Appends to {@code hits} from {@code n} on the rows of {@code from} that agree with key word {@code kw}; returns the new count. */
+    private static int scan(Rows from, int kw, Pattern[] hits, int n) {
+        int[] km = from.keyMaskMatch();
+        Pattern[] rows = from.rows();
+        for (int i = 0; i < km.length; i += 2) {
+            if ((kw & km[i]) == km[i + 1]) {
+                hits[n++] = rows[i >> 1];
+            }
+        }
+        return n;
     }
 
     /** Decodes one word; never throws, never returns null. */
@@ -106,7 +136,8 @@ public final class Decoder {
 
     /** The table row that produced {@code insn}, or null for the UNDEFINED fallback. */
     static Pattern pattern(Insn insn) {
-        return BY_NAME.get(insn.form());
+        Pattern p = INTEGER.byName().get(insn.form());
+        return p != null ? p : Simd.ROWS.byName().get(insn.form());
     }
 
     /** All rows in table order (for tests, the sampler and the overlap check). */
