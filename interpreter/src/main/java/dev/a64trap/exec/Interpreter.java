@@ -514,6 +514,9 @@ public final class Interpreter {
                 final int d = c >>> Uop.D & 63, rn = c >>> Uop.N & 63, rm = c >>> Uop.M & 63;
                 final int aux = c >>> Uop.AUX;
                 switch (c & Uop.KIND_MASK) {
+                    // No case tests its own kind's fields (a branch a C2 compile found one-sided is a
+                    // trap, and each trap recompiles this whole method): one kind per shape, and
+                    // selects and flags computed without branches.
                     case Uop.ADD64:
                         x[d] = x[rn] + imm;
                         continue;
@@ -534,29 +537,59 @@ public final class Interpreter {
                         x[d] = (a + imm + cin) & Alu.MASK32;
                         continue;
                     }
-                    case Uop.ADDS64_BC: case Uop.ADDS32_BC: case Uop.ADDSR64_BC: case Uop.ADDSR32_BC: {
-                        // the compare, then the block's closing B.cond unless the budget ends between them
-                        int k = c & Uop.KIND_MASK;
+                    // the compare, then the block's closing B.cond unless the budget ends between them
+                    case Uop.ADDS64_BC: {
                         long a = x[rn];
                         int cin = c >>> Uop.CARRY & 1;
-                        long bv = imm;
-                        if (k == Uop.ADDSR64_BC || k == Uop.ADDSR32_BC) {
-                            bv = x[rm] << imm;
-                            if (k == Uop.ADDSR32_BC) {
-                                bv &= Alu.MASK32;
-                            }
-                            if (cin != 0) {
-                                bv = ~bv;
+                        int f = Alu.addFlags64(a, imm, cin);
+                        x[d] = a + imm + cin;
+                        cpu.nzcv = f;
+                        if (i + 1 < n) {
+                            i++;
+                            pc += 4;
+                            if (Alu.condHolds(code[i] >>> Uop.AUX, f)) {
+                                pc = imms[i] - 4;
                             }
                         }
-                        int f;
-                        if (k == Uop.ADDS64_BC || k == Uop.ADDSR64_BC) {
-                            f = Alu.addFlags64(a, bv, cin);
-                            x[d] = a + bv + cin;
-                        } else {
-                            f = Alu.addFlags32(a, bv, cin);
-                            x[d] = (a + bv + cin) & Alu.MASK32;
+                        continue;
+                    }
+                    case Uop.ADDS32_BC: {
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        int f = Alu.addFlags32(a, imm, cin);
+                        x[d] = (a + imm + cin) & Alu.MASK32;
+                        cpu.nzcv = f;
+                        if (i + 1 < n) {
+                            i++;
+                            pc += 4;
+                            if (Alu.condHolds(code[i] >>> Uop.AUX, f)) {
+                                pc = imms[i] - 4;
+                            }
                         }
+                        continue;
+                    }
+                    case Uop.ADDSR64_BC: {
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        long bv = x[rm] << imm ^ -cin;
+                        int f = Alu.addFlags64(a, bv, cin);
+                        x[d] = a + bv + cin;
+                        cpu.nzcv = f;
+                        if (i + 1 < n) {
+                            i++;
+                            pc += 4;
+                            if (Alu.condHolds(code[i] >>> Uop.AUX, f)) {
+                                pc = imms[i] - 4;
+                            }
+                        }
+                        continue;
+                    }
+                    case Uop.ADDSR32_BC: {
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        long bv = x[rm] << imm ^ -cin;
+                        int f = Alu.addFlags32(a, bv, cin);
+                        x[d] = (a + bv + cin) & Alu.MASK32;
                         cpu.nzcv = f;
                         if (i + 1 < n) {
                             i++;
@@ -574,23 +607,24 @@ public final class Interpreter {
                         x[d] = x[rn] - (x[rm] << imm);
                         continue;
                     case Uop.ADDR32: {
-                        long bv = x[rm] << imm;
-                        x[d] = ((c >>> Uop.CARRY & 1) == 0 ? x[rn] + bv : x[rn] - bv) & Alu.MASK32;
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = (x[rn] + ((x[rm] << imm ^ neg) - neg)) & Alu.MASK32;
                         continue;
                     }
-                    case Uop.ADDSR64: case Uop.ADDSR32: {
+                    case Uop.ADDSR64: {
                         long a = x[rn];
-                        long bv = x[rm] << imm;
                         int cin = c >>> Uop.CARRY & 1;
-                        boolean w64 = (c & Uop.KIND_MASK) == Uop.ADDSR64;
-                        if (!w64) {
-                            bv &= Alu.MASK32;
-                        }
-                        if (cin != 0) {
-                            bv = ~bv;
-                        }
-                        cpu.nzcv = w64 ? Alu.addFlags64(a, bv, cin) : Alu.addFlags32(a, bv, cin);
-                        x[d] = w64 ? a + bv + cin : (a + bv + cin) & Alu.MASK32;
+                        long bv = x[rm] << imm ^ -cin;
+                        cpu.nzcv = Alu.addFlags64(a, bv, cin);
+                        x[d] = a + bv + cin;
+                        continue;
+                    }
+                    case Uop.ADDSR32: {
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        long bv = x[rm] << imm ^ -cin;
+                        cpu.nzcv = Alu.addFlags32(a, bv, cin);
+                        x[d] = (a + bv + cin) & Alu.MASK32;
                         continue;
                     }
                     case Uop.AND64:
@@ -611,21 +645,44 @@ public final class Interpreter {
                     case Uop.EOR32:
                         x[d] = (x[rn] ^ x[rm] << imm) & Alu.MASK32;
                         continue;
-                    case Uop.AND64S:
-                        x[d] = x[rn] & Alu.shift(true, x[rm], aux, (int) imm);
+                    case Uop.AND64_LSR:
+                        x[d] = x[rn] & x[rm] >>> imm;
                         continue;
-                    case Uop.ORR64S:
-                        x[d] = x[rn] | Alu.shift(true, x[rm], aux, (int) imm);
+                    case Uop.AND64_ASR:
+                        x[d] = x[rn] & x[rm] >> imm;
                         continue;
-                    case Uop.EOR64S:
-                        x[d] = x[rn] ^ Alu.shift(true, x[rm], aux, (int) imm);
+                    case Uop.AND64_ROR:
+                        x[d] = x[rn] & Long.rotateRight(x[rm], (int) imm);
+                        continue;
+                    case Uop.ORR64_LSR:
+                        x[d] = x[rn] | x[rm] >>> imm;
+                        continue;
+                    case Uop.ORR64_ASR:
+                        x[d] = x[rn] | x[rm] >> imm;
+                        continue;
+                    case Uop.ORR64_ROR:
+                        x[d] = x[rn] | Long.rotateRight(x[rm], (int) imm);
+                        continue;
+                    case Uop.EOR64_LSR:
+                        x[d] = x[rn] ^ x[rm] >>> imm;
+                        continue;
+                    case Uop.EOR64_ASR:
+                        x[d] = x[rn] ^ x[rm] >> imm;
+                        continue;
+                    case Uop.EOR64_ROR:
+                        x[d] = x[rn] ^ Long.rotateRight(x[rm], (int) imm);
                         continue;
                     case Uop.BIC64:
                         x[d] = x[rn] & ~(x[rm] << imm);
                         continue;
-                    case Uop.ADDR64S: {
-                        long bv = Alu.shift(true, x[rm], aux, (int) imm);
-                        x[d] = (c >>> Uop.CARRY & 1) == 0 ? x[rn] + bv : x[rn] - bv;
+                    case Uop.ADD64_LSR: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[rn] + ((x[rm] >>> imm ^ neg) - neg);
+                        continue;
+                    }
+                    case Uop.ADD64_ASR: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[rn] + ((x[rm] >> imm ^ neg) - neg);
                         continue;
                     }
                     case Uop.MOVI:
@@ -636,24 +693,34 @@ public final class Interpreter {
                         x[d] = x[rn] << p >>> (p >>> 8) << (p >>> 16);
                         continue;
                     }
-                    case Uop.SBFM64: case Uop.SBFM32: {
+                    case Uop.SBFM64: {
                         int p = (int) imm;
-                        long r = x[rn] << p >> (p >>> 8) << (p >>> 16);
-                        x[d] = (c & Uop.KIND_MASK) == Uop.SBFM64 ? r : r & Alu.MASK32;
+                        x[d] = x[rn] << p >> (p >>> 8) << (p >>> 16);
                         continue;
                     }
-                    case Uop.MADD64: case Uop.MADD32: {
-                        long p = x[rn] * x[rm];
-                        long acc = x[(int) imm];
-                        long r = (c >>> Uop.CARRY & 1) == 0 ? acc + p : acc - p;
-                        x[d] = (c & Uop.KIND_MASK) == Uop.MADD64 ? r : r & Alu.MASK32;
+                    case Uop.SBFM32: {
+                        int p = (int) imm;
+                        x[d] = x[rn] << p >> (p >>> 8) << (p >>> 16) & Alu.MASK32;
                         continue;
                     }
-                    case Uop.UMADDL: case Uop.SMADDL: {
-                        long p = (c & Uop.KIND_MASK) == Uop.UMADDL ? (x[rn] & Alu.MASK32) * (x[rm] & Alu.MASK32)
-                                : (long) (int) x[rn] * (int) x[rm];
-                        long acc = x[(int) imm];
-                        x[d] = (c >>> Uop.CARRY & 1) == 0 ? acc + p : acc - p;
+                    case Uop.MADD64: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[(int) imm] + ((x[rn] * x[rm] ^ neg) - neg);
+                        continue;
+                    }
+                    case Uop.MADD32: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[(int) imm] + ((x[rn] * x[rm] ^ neg) - neg) & Alu.MASK32;
+                        continue;
+                    }
+                    case Uop.UMADDL: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[(int) imm] + (((x[rn] & Alu.MASK32) * (x[rm] & Alu.MASK32) ^ neg) - neg);
+                        continue;
+                    }
+                    case Uop.SMADDL: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[(int) imm] + (((long) (int) x[rn] * (int) x[rm] ^ neg) - neg);
                         continue;
                     }
                     case Uop.UMULH:
@@ -662,14 +729,49 @@ public final class Interpreter {
                     case Uop.SMULH:
                         x[d] = Math.multiplyHigh(x[rn], x[rm]);
                         continue;
-                    case Uop.UDIV:
-                        x[d] = Alu.udiv((c >>> Uop.CARRY & 1) != 0, x[rn], x[rm]);
+                    case Uop.UDIV64: {
+                        long v = x[rm], nz = (v | -v) >> 63; // division by zero gives 0
+                        x[d] = Long.divideUnsigned(x[rn], v | ~nz & 1) & nz;
                         continue;
-                    case Uop.SDIV:
-                        x[d] = Alu.sdiv((c >>> Uop.CARRY & 1) != 0, x[rn], x[rm]);
+                    }
+                    case Uop.UDIV32: {
+                        int v = (int) x[rm], nz = (v | -v) >> 31;
+                        x[d] = Integer.divideUnsigned((int) x[rn], v | ~nz & 1) & nz & Alu.MASK32;
                         continue;
-                    case Uop.SHIFTV:
-                        x[d] = Alu.shiftVar((c >>> Uop.CARRY & 1) != 0, x[rn], aux, x[rm]);
+                    }
+                    case Uop.SDIV64: {
+                        long v = x[rm], nz = (v | -v) >> 63;
+                        x[d] = x[rn] / (v | ~nz & 1) & nz;
+                        continue;
+                    }
+                    case Uop.SDIV32: {
+                        int v = (int) x[rm], nz = (v | -v) >> 31;
+                        x[d] = (int) x[rn] / (v | ~nz & 1) & nz & Alu.MASK32;
+                        continue;
+                    }
+                    case Uop.LSLV64:
+                        x[d] = x[rn] << x[rm];
+                        continue;
+                    case Uop.LSRV64:
+                        x[d] = x[rn] >>> x[rm];
+                        continue;
+                    case Uop.ASRV64:
+                        x[d] = x[rn] >> x[rm];
+                        continue;
+                    case Uop.RORV64:
+                        x[d] = Long.rotateRight(x[rn], (int) x[rm]);
+                        continue;
+                    case Uop.LSLV32:
+                        x[d] = (int) x[rn] << x[rm] & Alu.MASK32;
+                        continue;
+                    case Uop.LSRV32:
+                        x[d] = (int) x[rn] >>> x[rm] & Alu.MASK32;
+                        continue;
+                    case Uop.ASRV32:
+                        x[d] = (int) x[rn] >> x[rm] & Alu.MASK32;
+                        continue;
+                    case Uop.RORV32:
+                        x[d] = Integer.rotateRight((int) x[rn], (int) x[rm]) & Alu.MASK32;
                         continue;
                     case Uop.ANDI:
                         x[d] = x[rn] & imm;
@@ -686,48 +788,64 @@ public final class Interpreter {
                     case Uop.EORI32:
                         x[d] = (x[rn] ^ imm) & Alu.MASK32;
                         continue;
-                    case Uop.ANDSI: {
+                    case Uop.ANDSI: { // a 32-bit immediate has no bits above 31, nor has the result
                         long r = x[rn] & imm;
-                        cpu.nzcv = Alu.logicFlags((c >>> Uop.CARRY & 1) != 0, r);
+                        cpu.nzcv = (int) (r >>> (31 | (c >>> Uop.CARRY & 1) << 5) & 1) << 3 | Alu.zeroFlag(r);
                         x[d] = r;
                         continue;
                     }
                     case Uop.ADDX: {
-                        long e = Alu.extend(x[rm], aux & 7, aux >>> 3);
-                        x[d] = ((c >>> Uop.CARRY & 1) == 0 ? x[rn] + e : x[rn] - e) & imm;
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = (x[rn] + ((Alu.extend(x[rm], aux & 7, aux >>> 3) ^ neg) - neg)) & imm;
                         continue;
                     }
-                    case Uop.CSEL: case Uop.CSINC: case Uop.CSINV: case Uop.CSNEG: {
-                        long r;
-                        if (Alu.condHolds(aux, cpu.nzcv)) {
-                            r = x[rn];
-                        } else {
-                            int k = c & Uop.KIND_MASK;
-                            long v = x[rm];
-                            r = k == Uop.CSEL ? v : k == Uop.CSINC ? v + 1 : k == Uop.CSINV ? ~v : -v;
-                        }
-                        x[d] = r & imm;
+                    case Uop.CSEL: {
+                        long v = x[rm];
+                        x[d] = (v ^ (x[rn] ^ v) & Alu.when(aux, cpu.nzcv)) & imm;
                         continue;
                     }
-                    case Uop.CCMPI: case Uop.CCMPR: {
-                        // d = the NZCV if the condition fails; CCMPI: imm = operand, m = sf; CCMPR: imm = sf
-                        if (Alu.condHolds(aux, cpu.nzcv)) {
-                            int cin = c >>> Uop.CARRY & 1;
-                            boolean reg = (c & Uop.KIND_MASK) == Uop.CCMPR;
-                            long bv = reg ? (cin != 0 ? ~x[rm] : x[rm]) : imm;
-                            cpu.nzcv = Alu.addFlags(reg ? imm != 0 : rm != 0, x[rn], bv, cin);
-                        } else {
-                            cpu.nzcv = d & 15;
-                        }
+                    case Uop.CSINC: {
+                        long v = x[rm] + 1;
+                        x[d] = (v ^ (x[rn] ^ v) & Alu.when(aux, cpu.nzcv)) & imm;
                         continue;
                     }
-                    case Uop.MOVK: {
+                    case Uop.CSINV: {
+                        long v = ~x[rm];
+                        x[d] = (v ^ (x[rn] ^ v) & Alu.when(aux, cpu.nzcv)) & imm;
+                        continue;
+                    }
+                    case Uop.CSNEG: {
+                        long v = -x[rm];
+                        x[d] = (v ^ (x[rn] ^ v) & Alu.when(aux, cpu.nzcv)) & imm;
+                        continue;
+                    }
+                    case Uop.CCMPI: {
+                        // d = the NZCV if the condition fails, imm = operand, m = sf; 32 bits compare
+                        // as 64 with the operands in the top half
+                        int sh = (1 - rm) << 5;
+                        int cin = c >>> Uop.CARRY & 1;
+                        int f = Alu.addFlagsHigh(x[rn] << sh, imm << sh, (long) cin << sh);
+                        int w = (int) Alu.when(aux, cpu.nzcv);
+                        cpu.nzcv = d ^ (f ^ d) & w;
+                        continue;
+                    }
+                    case Uop.CCMPR: { // as CCMPI, with imm = sf
+                        int sh = (1 - (int) imm) << 5;
+                        int cin = c >>> Uop.CARRY & 1;
+                        int f = Alu.addFlagsHigh(x[rn] << sh, (x[rm] ^ -cin) << sh, (long) cin << sh);
+                        int w = (int) Alu.when(aux, cpu.nzcv);
+                        cpu.nzcv = d ^ (f ^ d) & w;
+                        continue;
+                    }
+                    case Uop.MOVK: { // carry = 32-bit
                         long r = (x[d] & ~(0xFFFFL << aux)) | imm;
-                        x[d] = (c >>> Uop.CARRY & 1) == 0 ? r : r & Alu.MASK32;
+                        x[d] = r & -1L >>> ((c >>> Uop.CARRY & 1) << 5);
                         continue;
                     }
                     case Uop.NOP:
                         continue;
+                    // Guest branches stay host branches: predicted, they let the next block's lookup
+                    // start early, and every kind shares each one, so both ways show up soon.
                     case Uop.BCOND:
                         if (Alu.condHolds(aux, cpu.nzcv)) {
                             pc = imm - 4;
