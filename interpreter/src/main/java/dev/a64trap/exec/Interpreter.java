@@ -929,62 +929,92 @@ public final class Interpreter {
      * A load or store uop ({@link Uop#LDST_OFF} and its kin): the address, one access (two for a
      * pair), then the writeback. Out of line on purpose: the memory path it inlines is large, and
      * kept apart it neither slows HotSpot's compiles of {@link #interpret} nor sends them back to
-     * the start when a path in it turns up for the first time.
+     * the start when a path in it turns up for the first time. Two switches and no other branch on
+     * the uop's fields (so few such paths): the address form, then the access shape, each with a
+     * constant size (the memory's own switch on the size folds away).
      */
     private void loadStore(int c, long imm) {
         final long[] x = this.x;
         final int d = c >>> Uop.D & 63, rn = c >>> Uop.N & 63, rm = c >>> Uop.M & 63;
         final int aux = c >>> Uop.AUX;
-        final int k = c & Uop.KIND_MASK;
-        long addr = rn == 31 && k != Uop.LDST_OFF ? sp() : x[rn];
-        long wb = 0; // the base register's new value (PRE/POST)
-        switch (k) {
-            case Uop.LDST_REG -> addr += Alu.extend(x[rm], (int) imm & 7, (int) (imm >>> 8));
-            case Uop.LDST_POST -> wb = addr + imm;
+        long addr;
+        long wb; // the base register's value after the access: unchanged but for PRE/POST
+        switch (c & Uop.KIND_MASK) {
+            case Uop.LDST_OFF -> { // base never SP
+                wb = x[rn];
+                addr = wb + imm;
+            }
+            case Uop.LDST_SP -> {
+                wb = sp();
+                addr = wb + imm;
+            }
             case Uop.LDST_PRE -> {
-                addr += imm;
+                addr = base(rn) + imm;
                 wb = addr;
             }
-            default -> addr += imm; // OFF, SP
-        }
-        final int size = aux & 3;
-        final boolean pair = (aux & Uop.MEM_PAIR) != 0; // W or X registers only (LDPSW is not a uop)
-        if ((aux & Uop.MEM_STORE) != 0) {
-            long v1 = x[d], v2 = x[rm];
-            if (!pair) {
-                Lsu.write(cpu, mem, addr, size, v1, false);
-            } else if (size == 3) {
-                Lsu.writePair64(cpu, mem, addr, v1, v2);
-            } else {
-                Lsu.writePair32(cpu, mem, addr, v1, v2);
+            case Uop.LDST_POST -> {
+                addr = base(rn);
+                wb = addr + imm;
             }
-            if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
+            default -> { // REG
+                wb = base(rn);
+                addr = wb + Alu.extend(x[rm], (int) imm & 7, (int) (imm >>> 8));
+            }
+        }
+        // the X-destination bit matters to sign-extending loads only
+        switch (aux & ~(Uop.MEM_SF & ~(aux << 1))) {
+            case 0 -> loaded(d, rn, wb, Lsu.read(cpu, mem, addr, 0, false));
+            case 1 -> loaded(d, rn, wb, Lsu.read(cpu, mem, addr, 1, false));
+            case 2 -> loaded(d, rn, wb, Lsu.read(cpu, mem, addr, 2, false));
+            case 3 -> loaded(d, rn, wb, Lsu.read(cpu, mem, addr, 3, false));
+            case Uop.MEM_SIGNED -> loaded(d, rn, wb, (byte) Lsu.read(cpu, mem, addr, 0, false) & Alu.MASK32);
+            case Uop.MEM_SIGNED | 1 -> loaded(d, rn, wb, (short) Lsu.read(cpu, mem, addr, 1, false) & Alu.MASK32);
+            case Uop.MEM_SIGNED | Uop.MEM_SF -> loaded(d, rn, wb, (byte) Lsu.read(cpu, mem, addr, 0, false));
+            case Uop.MEM_SIGNED | Uop.MEM_SF | 1 -> loaded(d, rn, wb, (short) Lsu.read(cpu, mem, addr, 1, false));
+            case Uop.MEM_SIGNED | Uop.MEM_SF | 2 -> loaded(d, rn, wb, (int) Lsu.read(cpu, mem, addr, 2, false));
+            case Uop.MEM_STORE -> stored(rn, wb, addr, 0, x[d]);
+            case Uop.MEM_STORE | 1 -> stored(rn, wb, addr, 1, x[d]);
+            case Uop.MEM_STORE | 2 -> stored(rn, wb, addr, 2, x[d]);
+            case Uop.MEM_STORE | 3 -> stored(rn, wb, addr, 3, x[d]);
+            case Uop.MEM_PAIR | 2 -> { // LDP W (LDPSW is not a uop)
+                long both = Lsu.readPair32(cpu, mem, addr);
+                x[rn] = wb;
+                x[d] = both & Alu.MASK32;
+                x[rm] = both >>> 32;
+            }
+            case Uop.MEM_PAIR | 3 -> {
+                long v = Lsu.readPair64(cpu, mem, addr);
+                long v2 = cpu.data.second;
+                x[rn] = wb;
+                x[d] = v;
+                x[rm] = v2;
+            }
+            case Uop.MEM_PAIR | Uop.MEM_STORE | 2 -> {
+                Lsu.writePair32(cpu, mem, addr, x[d], x[rm]);
                 x[rn] = wb;
             }
-            return;
-        }
-        long v;
-        long v2 = 0;
-        if (!pair) {
-            v = Lsu.read(cpu, mem, addr, size, false);
-            if ((aux & Uop.MEM_SIGNED) != 0) {
-                v = Alu.width((aux & Uop.MEM_SF) != 0, Lsu.signExtend(v, size));
+            case Uop.MEM_PAIR | Uop.MEM_STORE | 3 -> {
+                Lsu.writePair64(cpu, mem, addr, x[d], x[rm]);
+                x[rn] = wb;
             }
-        } else if (size == 3) {
-            v = Lsu.readPair64(cpu, mem, addr);
-            v2 = cpu.data.second;
-        } else {
-            long both = Lsu.readPair32(cpu, mem, addr);
-            v = both & Alu.MASK32;
-            v2 = both >>> 32;
+            default -> throw new IllegalStateException("load/store uop shape " + aux);
         }
-        if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
-            x[rn] = wb;
-        }
+    }
+
+    /** A load's base writeback (before the loaded value, which wins if they are the same register). */
+    private void loaded(int d, int rn, long wb, long v) {
+        x[rn] = wb;
         x[d] = v;
-        if (pair) {
-            x[rm] = v2;
-        }
+    }
+
+    private void stored(int rn, long wb, long addr, int size, long v) {
+        Lsu.write(cpu, mem, addr, size, v, false);
+        x[rn] = wb;
+    }
+
+    /** A load/store base register: SP (checked) for 31. */
+    private long base(int rn) {
+        return rn == 31 ? sp() : x[rn];
     }
 
     /** SP as a load/store base: 16-byte aligned when SCTLR_EL1.SA/SA0 say so. */
