@@ -472,18 +472,20 @@ public final class Interpreter {
                     continue;
                 }
             }
-            interpret(b, remaining, pc);
+            interpret(b, remaining);
         }
         return stop;
     }
 
     /**
-     * Interprets {@code b} (at most {@code remaining} of its instructions) from {@code pc} = its start.
+     * Interprets {@code b} (at most {@code remaining} of its instructions) from its start.
      * Its own method, not part of the loop in {@link #slice}: HotSpot recompiles this large switch
      * whenever a path it had not seen turns up (a new instruction kind, a flag case), and the run
-     * loop and the compiled-unit dispatch then stay compiled meanwhile.
+     * loop and the compiled-unit dispatch then stay compiled meanwhile. No PC is kept per
+     * instruction (the loop is short of registers): only the block's successor, which its last
+     * instruction may set.
      */
-    private void interpret(Block b, long remaining, long pc) {
+    private void interpret(Block b, long remaining) {
         final int[] code = b.code;
         final long[] imms = b.imms;
         int n = code.length;
@@ -495,6 +497,8 @@ public final class Interpreter {
         final long[] x = this.x;
         final long base = cpu.retired;
         final int el = cpu.el;
+        final long start = b.pc;
+        long next = start + 4L * n;
         int i = 0;
         if (trace != null) {
             runTraced(b, n, whole);
@@ -508,7 +512,9 @@ public final class Interpreter {
         // of bytecode are in, so every load and store shares the one access after the switch and
         // the rarer instructions call out ({@link #exec} via {@link #slow}).
         try {
-            for (; i < n; i++, pc += 4) {
+            // a counted loop (i changes nowhere else): HotSpot drops the per-iteration checks
+            run:
+            for (; i < n; i++) {
                 final int c = code[i];
                 final long imm = imms[i];
                 final int d = c >>> Uop.D & 63, rn = c >>> Uop.N & 63, rm = c >>> Uop.M & 63;
@@ -544,12 +550,11 @@ public final class Interpreter {
                         int f = Alu.addFlags64(a, imm, cin);
                         x[d] = a + imm + cin;
                         cpu.nzcv = f;
-                        if (i + 1 < n) {
-                            i++;
-                            pc += 4;
-                            if (Alu.condHolds(code[i] >>> Uop.AUX, f)) {
-                                pc = imms[i] - 4;
+                        if (i + 1 < n) { // the B.cond too: the block's last instruction
+                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
+                                next = imms[i + 1];
                             }
+                            break run;
                         }
                         continue;
                     }
@@ -559,12 +564,11 @@ public final class Interpreter {
                         int f = Alu.addFlags32(a, imm, cin);
                         x[d] = (a + imm + cin) & Alu.MASK32;
                         cpu.nzcv = f;
-                        if (i + 1 < n) {
-                            i++;
-                            pc += 4;
-                            if (Alu.condHolds(code[i] >>> Uop.AUX, f)) {
-                                pc = imms[i] - 4;
+                        if (i + 1 < n) { // the B.cond too: the block's last instruction
+                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
+                                next = imms[i + 1];
                             }
+                            break run;
                         }
                         continue;
                     }
@@ -575,12 +579,11 @@ public final class Interpreter {
                         int f = Alu.addFlags64(a, bv, cin);
                         x[d] = a + bv + cin;
                         cpu.nzcv = f;
-                        if (i + 1 < n) {
-                            i++;
-                            pc += 4;
-                            if (Alu.condHolds(code[i] >>> Uop.AUX, f)) {
-                                pc = imms[i] - 4;
+                        if (i + 1 < n) { // the B.cond too: the block's last instruction
+                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
+                                next = imms[i + 1];
                             }
+                            break run;
                         }
                         continue;
                     }
@@ -591,12 +594,11 @@ public final class Interpreter {
                         int f = Alu.addFlags32(a, bv, cin);
                         x[d] = (a + bv + cin) & Alu.MASK32;
                         cpu.nzcv = f;
-                        if (i + 1 < n) {
-                            i++;
-                            pc += 4;
-                            if (Alu.condHolds(code[i] >>> Uop.AUX, f)) {
-                                pc = imms[i] - 4;
+                        if (i + 1 < n) { // the B.cond too: the block's last instruction
+                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
+                                next = imms[i + 1];
                             }
+                            break run;
                         }
                         continue;
                     }
@@ -844,57 +846,58 @@ public final class Interpreter {
                     }
                     case Uop.NOP:
                         continue;
-                    // Guest branches stay host branches: predicted, they let the next block's lookup
-                    // start early, and every kind shares each one, so both ways show up soon.
+                    // Branches end the block, so they only set its successor. Guest branches stay host
+                    // branches: predicted, they let the next block's lookup start early, and every
+                    // kind shares each one, so both ways show up soon.
                     case Uop.BCOND:
                         if (Alu.condHolds(aux, cpu.nzcv)) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.CBZ64:
                         if (x[rn] == 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.CBNZ64:
                         if (x[rn] != 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.CBZ32:
                         if ((int) x[rn] == 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.CBNZ32:
                         if ((int) x[rn] != 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.TBZ:
                         if ((x[rn] >>> aux & 1) == 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.TBNZ:
                         if ((x[rn] >>> aux & 1) != 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.BRANCH:
-                        pc = imm - 4;
+                        next = imm;
                         continue;
                     case Uop.BL:
-                        x[30] = pc + 4;
-                        pc = imm - 4;
+                        x[30] = start + 4L * i + 4;
+                        next = imm;
                         continue;
                     case Uop.RET:
-                        pc = x[rn] - 4;
+                        next = x[rn];
                         continue;
                     case Uop.BLR: {
                         long t = x[rn];
-                        x[30] = pc + 4;
-                        pc = t - 4;
+                        x[30] = start + 4L * i + 4;
+                        next = t;
                         continue;
                     }
                     case Uop.LDST_OFF: case Uop.LDST_SP: case Uop.LDST_PRE: case Uop.LDST_POST: case Uop.LDST_REG:
@@ -902,7 +905,8 @@ public final class Interpreter {
                         continue;
                     default:
                         // General path, out of line. It may read the clock (MRS CNTVCT): retire what precedes it first.
-                        pc = slow(b, i, pc, base + i) - 4;
+                        long r = slow(b, i, start + 4L * i, base + i);
+                        next = r ^ (r ^ next) & (i - n + 1) >> 31; // the last one's successor; one before goes on in sequence
                         continue;
                 }
             }
@@ -911,7 +915,7 @@ public final class Interpreter {
             return;
         }
         cpu.retired = base + n;
-        cpu.pc = pc;
+        cpu.pc = next;
         if (whole) {
             Events e = events;
             e.branches += b.branches;
@@ -921,7 +925,7 @@ public final class Interpreter {
             count(b, n);
         }
         if (observer != null) {
-            observer.retired(b, n, el, pc);
+            observer.retired(b, n, el, next);
         }
     }
 
