@@ -14,26 +14,34 @@ public final class Alu {
 
     // ---- AddWithCarry
 
-    /** NZCV of AddWithCarry(a, b, carryIn) on 64 bits (branch-free: full-adder carry out of bit 63). */
+    // Branch-free throughout: the interpreter inlines these, and a compiled branch that the profile
+    // says goes one way only is a trap that sends HotSpot back to recompile the whole interpreter.
+
+    /** NZCV of AddWithCarry(a, b, carryIn) on 64 bits (full-adder carry out of bit 63). */
     public static int addFlags64(long a, long b, int carryIn) {
-        long r = a + b + carryIn;
-        int n = (int) (r >>> 63) << 3;
-        int z = r == 0 ? 4 : 0;
-        int c = (int) (((a & b) | ((a | b) & ~r)) >>> 63) << 1;
-        int v = (int) (((a ^ r) & (b ^ r)) >>> 63);
-        return n | z | c | v;
+        return addFlagsHigh(a, b, carryIn);
     }
 
-    /** NZCV of AddWithCarry(a, b, carryIn) on 32 bits. */
+    /** NZCV of AddWithCarry(a, b, carryIn) on 32 bits: the same sum with the operands in the top half. */
     public static int addFlags32(long a, long b, int carryIn) {
-        long ua = a & MASK32, ub = b & MASK32;
-        long wide = ua + ub + carryIn;
-        int r = (int) wide;
-        int n = r < 0 ? 8 : 0;
-        int z = r == 0 ? 4 : 0;
-        int c = (int) (wide >>> 32) & 1;
-        int v = (((int) a ^ r) & ((int) b ^ r)) < 0 ? 1 : 0;
-        return n | z | c << 1 | v;
+        return addFlagsHigh(a << 32, b << 32, (long) carryIn << 32);
+    }
+
+    /**
+     * NZCV of {@code a + b + carry} on 64 bits; {@code carry} is 0 or 1, or 1 << 32 for a 32-bit
+     * sum whose operands are shifted left by 32 (so one method does both widths without a branch).
+     */
+    public static int addFlagsHigh(long a, long b, long carry) {
+        long r = a + b + carry;
+        int n = (int) (r >>> 63) << 3;
+        int c = (int) (((a & b) | ((a | b) & ~r)) >>> 63) << 1;
+        int v = (int) (((a ^ r) & (b ^ r)) >>> 63);
+        return n | zeroFlag(r) | c | v;
+    }
+
+    /** The Z flag (4) of a 64-bit result. */
+    public static int zeroFlag(long r) {
+        return (int) (((r | -r) >>> 63) ^ 1) << 2;
     }
 
     public static int addFlags(boolean sf, long a, long b, int carryIn) {
@@ -83,6 +91,19 @@ public final class Alu {
     /** ConditionHolds(cond) for the given NZCV. */
     public static boolean condHolds(int cond, int nzcv) {
         return COND[cond << 4 | nzcv];
+    }
+
+    private static final long[] WHEN = new long[256];
+
+    static {
+        for (int k = 0; k < 256; k++) {
+            WHEN[k] = COND[k] ? -1L : 0;
+        }
+    }
+
+    /** All ones if ConditionHolds(cond) for the given NZCV, else 0 (a mask, to select without a branch). */
+    public static long when(int cond, int nzcv) {
+        return WHEN[cond << 4 | nzcv];
     }
 
     /** The 16 NZCV values for which {@code cond} holds, as a bit set (bit f set iff condHolds(cond, f)). */
@@ -140,18 +161,12 @@ public final class Alu {
         return r & MASK32;
     }
 
-    /** ExtendReg: extend type EXT_* then shift left by {@code amount} (0..4). */
+    /** ExtendReg: extend type EXT_* then shift left by {@code amount} (0..4); branch-free. */
     public static long extend(long v, int type, int amount) {
-        long e = switch (type) {
-            case Insn.EXT_UXTB -> v & 0xFF;
-            case Insn.EXT_UXTH -> v & 0xFFFF;
-            case Insn.EXT_UXTW -> v & MASK32;
-            case Insn.EXT_SXTB -> (byte) v;
-            case Insn.EXT_SXTH -> (short) v;
-            case Insn.EXT_SXTW -> (int) v;
-            default -> v;
-        };
-        return e << amount;
+        int sh = 64 - (8 << (type & 3)); // bits above the source: 56, 48, 32 or 0
+        long u = v << sh;
+        long zx = u >>> sh;
+        return (zx ^ (zx ^ u >> sh) & -(type >>> 2 & 1)) << amount; // SXT*: the sign-extended one
     }
 
     /** Variable shifts (LSLV and friends): the amount is taken modulo the width. */

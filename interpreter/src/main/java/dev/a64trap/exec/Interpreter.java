@@ -472,18 +472,20 @@ public final class Interpreter {
                     continue;
                 }
             }
-            interpret(b, remaining, pc);
+            interpret(b, remaining);
         }
         return stop;
     }
 
     /**
-     * Interprets {@code b} (at most {@code remaining} of its instructions) from {@code pc} = its start.
+     * Interprets {@code b} (at most {@code remaining} of its instructions) from its start.
      * Its own method, not part of the loop in {@link #slice}: HotSpot recompiles this large switch
      * whenever a path it had not seen turns up (a new instruction kind, a flag case), and the run
-     * loop and the compiled-unit dispatch then stay compiled meanwhile.
+     * loop and the compiled-unit dispatch then stay compiled meanwhile. No PC is kept per
+     * instruction (the loop is short of registers): only the block's successor, which its last
+     * instruction may set.
      */
-    private void interpret(Block b, long remaining, long pc) {
+    private void interpret(Block b, long remaining) {
         final int[] code = b.code;
         final long[] imms = b.imms;
         int n = code.length;
@@ -495,6 +497,8 @@ public final class Interpreter {
         final long[] x = this.x;
         final long base = cpu.retired;
         final int el = cpu.el;
+        final long start = b.pc;
+        long next = start + 4L * n;
         int i = 0;
         if (trace != null) {
             runTraced(b, n, whole);
@@ -508,12 +512,17 @@ public final class Interpreter {
         // of bytecode are in, so every load and store shares the one access after the switch and
         // the rarer instructions call out ({@link #exec} via {@link #slow}).
         try {
-            for (; i < n; i++, pc += 4) {
+            // a counted loop (i changes nowhere else): HotSpot drops the per-iteration checks
+            run:
+            for (; i < n; i++) {
                 final int c = code[i];
                 final long imm = imms[i];
                 final int d = c >>> Uop.D & 63, rn = c >>> Uop.N & 63, rm = c >>> Uop.M & 63;
                 final int aux = c >>> Uop.AUX;
                 switch (c & Uop.KIND_MASK) {
+                    // No case tests its own kind's fields (a branch a C2 compile found one-sided is a
+                    // trap, and each trap recompiles this whole method): one kind per shape, and
+                    // selects and flags computed without branches.
                     case Uop.ADD64:
                         x[d] = x[rn] + imm;
                         continue;
@@ -534,36 +543,62 @@ public final class Interpreter {
                         x[d] = (a + imm + cin) & Alu.MASK32;
                         continue;
                     }
-                    case Uop.ADDS64_BC: case Uop.ADDS32_BC: case Uop.ADDSR64_BC: case Uop.ADDSR32_BC: {
-                        // the compare, then the block's closing B.cond unless the budget ends between them
-                        int k = c & Uop.KIND_MASK;
+                    // the compare, then the block's closing B.cond unless the budget ends between them
+                    case Uop.ADDS64_BC: {
                         long a = x[rn];
                         int cin = c >>> Uop.CARRY & 1;
-                        long bv = imm;
-                        if (k == Uop.ADDSR64_BC || k == Uop.ADDSR32_BC) {
-                            bv = x[rm] << imm;
-                            if (k == Uop.ADDSR32_BC) {
-                                bv &= Alu.MASK32;
-                            }
-                            if (cin != 0) {
-                                bv = ~bv;
-                            }
-                        }
-                        int f;
-                        if (k == Uop.ADDS64_BC || k == Uop.ADDSR64_BC) {
-                            f = Alu.addFlags64(a, bv, cin);
-                            x[d] = a + bv + cin;
-                        } else {
-                            f = Alu.addFlags32(a, bv, cin);
-                            x[d] = (a + bv + cin) & Alu.MASK32;
-                        }
+                        int f = Alu.addFlags64(a, imm, cin);
+                        x[d] = a + imm + cin;
                         cpu.nzcv = f;
-                        if (i + 1 < n) {
-                            i++;
-                            pc += 4;
-                            if (Alu.condHolds(code[i] >>> Uop.AUX, f)) {
-                                pc = imms[i] - 4;
+                        if (i + 1 < n) { // the B.cond too: the block's last instruction
+                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
+                                next = imms[i + 1];
                             }
+                            break run;
+                        }
+                        continue;
+                    }
+                    case Uop.ADDS32_BC: {
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        int f = Alu.addFlags32(a, imm, cin);
+                        x[d] = (a + imm + cin) & Alu.MASK32;
+                        cpu.nzcv = f;
+                        if (i + 1 < n) { // the B.cond too: the block's last instruction
+                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
+                                next = imms[i + 1];
+                            }
+                            break run;
+                        }
+                        continue;
+                    }
+                    case Uop.ADDSR64_BC: {
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        long bv = x[rm] << imm ^ -cin;
+                        int f = Alu.addFlags64(a, bv, cin);
+                        x[d] = a + bv + cin;
+                        cpu.nzcv = f;
+                        if (i + 1 < n) { // the B.cond too: the block's last instruction
+                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
+                                next = imms[i + 1];
+                            }
+                            break run;
+                        }
+                        continue;
+                    }
+                    case Uop.ADDSR32_BC: {
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        long bv = x[rm] << imm ^ -cin;
+                        int f = Alu.addFlags32(a, bv, cin);
+                        x[d] = (a + bv + cin) & Alu.MASK32;
+                        cpu.nzcv = f;
+                        if (i + 1 < n) { // the B.cond too: the block's last instruction
+                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
+                                next = imms[i + 1];
+                            }
+                            break run;
                         }
                         continue;
                     }
@@ -574,23 +609,24 @@ public final class Interpreter {
                         x[d] = x[rn] - (x[rm] << imm);
                         continue;
                     case Uop.ADDR32: {
-                        long bv = x[rm] << imm;
-                        x[d] = ((c >>> Uop.CARRY & 1) == 0 ? x[rn] + bv : x[rn] - bv) & Alu.MASK32;
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = (x[rn] + ((x[rm] << imm ^ neg) - neg)) & Alu.MASK32;
                         continue;
                     }
-                    case Uop.ADDSR64: case Uop.ADDSR32: {
+                    case Uop.ADDSR64: {
                         long a = x[rn];
-                        long bv = x[rm] << imm;
                         int cin = c >>> Uop.CARRY & 1;
-                        boolean w64 = (c & Uop.KIND_MASK) == Uop.ADDSR64;
-                        if (!w64) {
-                            bv &= Alu.MASK32;
-                        }
-                        if (cin != 0) {
-                            bv = ~bv;
-                        }
-                        cpu.nzcv = w64 ? Alu.addFlags64(a, bv, cin) : Alu.addFlags32(a, bv, cin);
-                        x[d] = w64 ? a + bv + cin : (a + bv + cin) & Alu.MASK32;
+                        long bv = x[rm] << imm ^ -cin;
+                        cpu.nzcv = Alu.addFlags64(a, bv, cin);
+                        x[d] = a + bv + cin;
+                        continue;
+                    }
+                    case Uop.ADDSR32: {
+                        long a = x[rn];
+                        int cin = c >>> Uop.CARRY & 1;
+                        long bv = x[rm] << imm ^ -cin;
+                        cpu.nzcv = Alu.addFlags32(a, bv, cin);
+                        x[d] = (a + bv + cin) & Alu.MASK32;
                         continue;
                     }
                     case Uop.AND64:
@@ -611,21 +647,44 @@ public final class Interpreter {
                     case Uop.EOR32:
                         x[d] = (x[rn] ^ x[rm] << imm) & Alu.MASK32;
                         continue;
-                    case Uop.AND64S:
-                        x[d] = x[rn] & Alu.shift(true, x[rm], aux, (int) imm);
+                    case Uop.AND64_LSR:
+                        x[d] = x[rn] & x[rm] >>> imm;
                         continue;
-                    case Uop.ORR64S:
-                        x[d] = x[rn] | Alu.shift(true, x[rm], aux, (int) imm);
+                    case Uop.AND64_ASR:
+                        x[d] = x[rn] & x[rm] >> imm;
                         continue;
-                    case Uop.EOR64S:
-                        x[d] = x[rn] ^ Alu.shift(true, x[rm], aux, (int) imm);
+                    case Uop.AND64_ROR:
+                        x[d] = x[rn] & Long.rotateRight(x[rm], (int) imm);
+                        continue;
+                    case Uop.ORR64_LSR:
+                        x[d] = x[rn] | x[rm] >>> imm;
+                        continue;
+                    case Uop.ORR64_ASR:
+                        x[d] = x[rn] | x[rm] >> imm;
+                        continue;
+                    case Uop.ORR64_ROR:
+                        x[d] = x[rn] | Long.rotateRight(x[rm], (int) imm);
+                        continue;
+                    case Uop.EOR64_LSR:
+                        x[d] = x[rn] ^ x[rm] >>> imm;
+                        continue;
+                    case Uop.EOR64_ASR:
+                        x[d] = x[rn] ^ x[rm] >> imm;
+                        continue;
+                    case Uop.EOR64_ROR:
+                        x[d] = x[rn] ^ Long.rotateRight(x[rm], (int) imm);
                         continue;
                     case Uop.BIC64:
                         x[d] = x[rn] & ~(x[rm] << imm);
                         continue;
-                    case Uop.ADDR64S: {
-                        long bv = Alu.shift(true, x[rm], aux, (int) imm);
-                        x[d] = (c >>> Uop.CARRY & 1) == 0 ? x[rn] + bv : x[rn] - bv;
+                    case Uop.ADD64_LSR: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[rn] + ((x[rm] >>> imm ^ neg) - neg);
+                        continue;
+                    }
+                    case Uop.ADD64_ASR: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[rn] + ((x[rm] >> imm ^ neg) - neg);
                         continue;
                     }
                     case Uop.MOVI:
@@ -636,24 +695,34 @@ public final class Interpreter {
                         x[d] = x[rn] << p >>> (p >>> 8) << (p >>> 16);
                         continue;
                     }
-                    case Uop.SBFM64: case Uop.SBFM32: {
+                    case Uop.SBFM64: {
                         int p = (int) imm;
-                        long r = x[rn] << p >> (p >>> 8) << (p >>> 16);
-                        x[d] = (c & Uop.KIND_MASK) == Uop.SBFM64 ? r : r & Alu.MASK32;
+                        x[d] = x[rn] << p >> (p >>> 8) << (p >>> 16);
                         continue;
                     }
-                    case Uop.MADD64: case Uop.MADD32: {
-                        long p = x[rn] * x[rm];
-                        long acc = x[(int) imm];
-                        long r = (c >>> Uop.CARRY & 1) == 0 ? acc + p : acc - p;
-                        x[d] = (c & Uop.KIND_MASK) == Uop.MADD64 ? r : r & Alu.MASK32;
+                    case Uop.SBFM32: {
+                        int p = (int) imm;
+                        x[d] = x[rn] << p >> (p >>> 8) << (p >>> 16) & Alu.MASK32;
                         continue;
                     }
-                    case Uop.UMADDL: case Uop.SMADDL: {
-                        long p = (c & Uop.KIND_MASK) == Uop.UMADDL ? (x[rn] & Alu.MASK32) * (x[rm] & Alu.MASK32)
-                                : (long) (int) x[rn] * (int) x[rm];
-                        long acc = x[(int) imm];
-                        x[d] = (c >>> Uop.CARRY & 1) == 0 ? acc + p : acc - p;
+                    case Uop.MADD64: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[(int) imm] + ((x[rn] * x[rm] ^ neg) - neg);
+                        continue;
+                    }
+                    case Uop.MADD32: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[(int) imm] + ((x[rn] * x[rm] ^ neg) - neg) & Alu.MASK32;
+                        continue;
+                    }
+                    case Uop.UMADDL: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[(int) imm] + (((x[rn] & Alu.MASK32) * (x[rm] & Alu.MASK32) ^ neg) - neg);
+                        continue;
+                    }
+                    case Uop.SMADDL: {
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = x[(int) imm] + (((long) (int) x[rn] * (int) x[rm] ^ neg) - neg);
                         continue;
                     }
                     case Uop.UMULH:
@@ -662,14 +731,49 @@ public final class Interpreter {
                     case Uop.SMULH:
                         x[d] = Math.multiplyHigh(x[rn], x[rm]);
                         continue;
-                    case Uop.UDIV:
-                        x[d] = Alu.udiv((c >>> Uop.CARRY & 1) != 0, x[rn], x[rm]);
+                    case Uop.UDIV64: {
+                        long v = x[rm], nz = (v | -v) >> 63; // division by zero gives 0
+                        x[d] = Long.divideUnsigned(x[rn], v | ~nz & 1) & nz;
                         continue;
-                    case Uop.SDIV:
-                        x[d] = Alu.sdiv((c >>> Uop.CARRY & 1) != 0, x[rn], x[rm]);
+                    }
+                    case Uop.UDIV32: {
+                        int v = (int) x[rm], nz = (v | -v) >> 31;
+                        x[d] = Integer.divideUnsigned((int) x[rn], v | ~nz & 1) & nz & Alu.MASK32;
                         continue;
-                    case Uop.SHIFTV:
-                        x[d] = Alu.shiftVar((c >>> Uop.CARRY & 1) != 0, x[rn], aux, x[rm]);
+                    }
+                    case Uop.SDIV64: {
+                        long v = x[rm], nz = (v | -v) >> 63;
+                        x[d] = x[rn] / (v | ~nz & 1) & nz;
+                        continue;
+                    }
+                    case Uop.SDIV32: {
+                        int v = (int) x[rm], nz = (v | -v) >> 31;
+                        x[d] = (int) x[rn] / (v | ~nz & 1) & nz & Alu.MASK32;
+                        continue;
+                    }
+                    case Uop.LSLV64:
+                        x[d] = x[rn] << x[rm];
+                        continue;
+                    case Uop.LSRV64:
+                        x[d] = x[rn] >>> x[rm];
+                        continue;
+                    case Uop.ASRV64:
+                        x[d] = x[rn] >> x[rm];
+                        continue;
+                    case Uop.RORV64:
+                        x[d] = Long.rotateRight(x[rn], (int) x[rm]);
+                        continue;
+                    case Uop.LSLV32:
+                        x[d] = (int) x[rn] << x[rm] & Alu.MASK32;
+                        continue;
+                    case Uop.LSRV32:
+                        x[d] = (int) x[rn] >>> x[rm] & Alu.MASK32;
+                        continue;
+                    case Uop.ASRV32:
+                        x[d] = (int) x[rn] >> x[rm] & Alu.MASK32;
+                        continue;
+                    case Uop.RORV32:
+                        x[d] = Integer.rotateRight((int) x[rn], (int) x[rm]) & Alu.MASK32;
                         continue;
                     case Uop.ANDI:
                         x[d] = x[rn] & imm;
@@ -686,97 +790,114 @@ public final class Interpreter {
                     case Uop.EORI32:
                         x[d] = (x[rn] ^ imm) & Alu.MASK32;
                         continue;
-                    case Uop.ANDSI: {
+                    case Uop.ANDSI: { // a 32-bit immediate has no bits above 31, nor has the result
                         long r = x[rn] & imm;
-                        cpu.nzcv = Alu.logicFlags((c >>> Uop.CARRY & 1) != 0, r);
+                        cpu.nzcv = (int) (r >>> (31 | (c >>> Uop.CARRY & 1) << 5) & 1) << 3 | Alu.zeroFlag(r);
                         x[d] = r;
                         continue;
                     }
                     case Uop.ADDX: {
-                        long e = Alu.extend(x[rm], aux & 7, aux >>> 3);
-                        x[d] = ((c >>> Uop.CARRY & 1) == 0 ? x[rn] + e : x[rn] - e) & imm;
+                        long neg = -(c >>> Uop.CARRY & 1);
+                        x[d] = (x[rn] + ((Alu.extend(x[rm], aux & 7, aux >>> 3) ^ neg) - neg)) & imm;
                         continue;
                     }
-                    case Uop.CSEL: case Uop.CSINC: case Uop.CSINV: case Uop.CSNEG: {
-                        long r;
-                        if (Alu.condHolds(aux, cpu.nzcv)) {
-                            r = x[rn];
-                        } else {
-                            int k = c & Uop.KIND_MASK;
-                            long v = x[rm];
-                            r = k == Uop.CSEL ? v : k == Uop.CSINC ? v + 1 : k == Uop.CSINV ? ~v : -v;
-                        }
-                        x[d] = r & imm;
+                    case Uop.CSEL: {
+                        long v = x[rm];
+                        x[d] = (v ^ (x[rn] ^ v) & Alu.when(aux, cpu.nzcv)) & imm;
                         continue;
                     }
-                    case Uop.CCMPI: case Uop.CCMPR: {
-                        // d = the NZCV if the condition fails; CCMPI: imm = operand, m = sf; CCMPR: imm = sf
-                        if (Alu.condHolds(aux, cpu.nzcv)) {
-                            int cin = c >>> Uop.CARRY & 1;
-                            boolean reg = (c & Uop.KIND_MASK) == Uop.CCMPR;
-                            long bv = reg ? (cin != 0 ? ~x[rm] : x[rm]) : imm;
-                            cpu.nzcv = Alu.addFlags(reg ? imm != 0 : rm != 0, x[rn], bv, cin);
-                        } else {
-                            cpu.nzcv = d & 15;
-                        }
+                    case Uop.CSINC: {
+                        long v = x[rm] + 1;
+                        x[d] = (v ^ (x[rn] ^ v) & Alu.when(aux, cpu.nzcv)) & imm;
                         continue;
                     }
-                    case Uop.MOVK: {
+                    case Uop.CSINV: {
+                        long v = ~x[rm];
+                        x[d] = (v ^ (x[rn] ^ v) & Alu.when(aux, cpu.nzcv)) & imm;
+                        continue;
+                    }
+                    case Uop.CSNEG: {
+                        long v = -x[rm];
+                        x[d] = (v ^ (x[rn] ^ v) & Alu.when(aux, cpu.nzcv)) & imm;
+                        continue;
+                    }
+                    case Uop.CCMPI: {
+                        // d = the NZCV if the condition fails, imm = operand, m = sf; 32 bits compare
+                        // as 64 with the operands in the top half
+                        int sh = (1 - rm) << 5;
+                        int cin = c >>> Uop.CARRY & 1;
+                        int f = Alu.addFlagsHigh(x[rn] << sh, imm << sh, (long) cin << sh);
+                        int w = (int) Alu.when(aux, cpu.nzcv);
+                        cpu.nzcv = d ^ (f ^ d) & w;
+                        continue;
+                    }
+                    case Uop.CCMPR: { // as CCMPI, with imm = sf
+                        int sh = (1 - (int) imm) << 5;
+                        int cin = c >>> Uop.CARRY & 1;
+                        int f = Alu.addFlagsHigh(x[rn] << sh, (x[rm] ^ -cin) << sh, (long) cin << sh);
+                        int w = (int) Alu.when(aux, cpu.nzcv);
+                        cpu.nzcv = d ^ (f ^ d) & w;
+                        continue;
+                    }
+                    case Uop.MOVK: { // carry = 32-bit
                         long r = (x[d] & ~(0xFFFFL << aux)) | imm;
-                        x[d] = (c >>> Uop.CARRY & 1) == 0 ? r : r & Alu.MASK32;
+                        x[d] = r & -1L >>> ((c >>> Uop.CARRY & 1) << 5);
                         continue;
                     }
                     case Uop.NOP:
                         continue;
+                    // Branches end the block, so they only set its successor. Guest branches stay host
+                    // branches: predicted, they let the next block's lookup start early, and every
+                    // kind shares each one, so both ways show up soon.
                     case Uop.BCOND:
                         if (Alu.condHolds(aux, cpu.nzcv)) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.CBZ64:
                         if (x[rn] == 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.CBNZ64:
                         if (x[rn] != 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.CBZ32:
                         if ((int) x[rn] == 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.CBNZ32:
                         if ((int) x[rn] != 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.TBZ:
                         if ((x[rn] >>> aux & 1) == 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.TBNZ:
                         if ((x[rn] >>> aux & 1) != 0) {
-                            pc = imm - 4;
+                            next = imm;
                         }
                         continue;
                     case Uop.BRANCH:
-                        pc = imm - 4;
+                        next = imm;
                         continue;
                     case Uop.BL:
-                        x[30] = pc + 4;
-                        pc = imm - 4;
+                        x[30] = start + 4L * i + 4;
+                        next = imm;
                         continue;
                     case Uop.RET:
-                        pc = x[rn] - 4;
+                        next = x[rn];
                         continue;
                     case Uop.BLR: {
                         long t = x[rn];
-                        x[30] = pc + 4;
-                        pc = t - 4;
+                        x[30] = start + 4L * i + 4;
+                        next = t;
                         continue;
                     }
                     case Uop.LDST_OFF: case Uop.LDST_SP: case Uop.LDST_PRE: case Uop.LDST_POST: case Uop.LDST_REG:
@@ -784,7 +905,8 @@ public final class Interpreter {
                         continue;
                     default:
                         // General path, out of line. It may read the clock (MRS CNTVCT): retire what precedes it first.
-                        pc = slow(b, i, pc, base + i) - 4;
+                        long r = slow(b, i, start + 4L * i, base + i);
+                        next = r ^ (r ^ next) & (i - n + 1) >> 31; // the last one's successor; one before goes on in sequence
                         continue;
                 }
             }
@@ -793,7 +915,7 @@ public final class Interpreter {
             return;
         }
         cpu.retired = base + n;
-        cpu.pc = pc;
+        cpu.pc = next;
         if (whole) {
             Events e = events;
             e.branches += b.branches;
@@ -803,7 +925,7 @@ public final class Interpreter {
             count(b, n);
         }
         if (observer != null) {
-            observer.retired(b, n, el, pc);
+            observer.retired(b, n, el, next);
         }
     }
 
@@ -811,62 +933,92 @@ public final class Interpreter {
      * A load or store uop ({@link Uop#LDST_OFF} and its kin): the address, one access (two for a
      * pair), then the writeback. Out of line on purpose: the memory path it inlines is large, and
      * kept apart it neither slows HotSpot's compiles of {@link #interpret} nor sends them back to
-     * the start when a path in it turns up for the first time.
+     * the start when a path in it turns up for the first time. Two switches and no other branch on
+     * the uop's fields (so few such paths): the address form, then the access shape, each with a
+     * constant size (the memory's own switch on the size folds away).
      */
     private void loadStore(int c, long imm) {
         final long[] x = this.x;
         final int d = c >>> Uop.D & 63, rn = c >>> Uop.N & 63, rm = c >>> Uop.M & 63;
         final int aux = c >>> Uop.AUX;
-        final int k = c & Uop.KIND_MASK;
-        long addr = rn == 31 && k != Uop.LDST_OFF ? sp() : x[rn];
-        long wb = 0; // the base register's new value (PRE/POST)
-        switch (k) {
-            case Uop.LDST_REG -> addr += Alu.extend(x[rm], (int) imm & 7, (int) (imm >>> 8));
-            case Uop.LDST_POST -> wb = addr + imm;
+        long addr;
+        long wb; // the base register's value after the access: unchanged but for PRE/POST
+        switch (c & Uop.KIND_MASK) {
+            case Uop.LDST_OFF -> { // base never SP
+                wb = x[rn];
+                addr = wb + imm;
+            }
+            case Uop.LDST_SP -> {
+                wb = sp();
+                addr = wb + imm;
+            }
             case Uop.LDST_PRE -> {
-                addr += imm;
+                addr = base(rn) + imm;
                 wb = addr;
             }
-            default -> addr += imm; // OFF, SP
-        }
-        final int size = aux & 3;
-        final boolean pair = (aux & Uop.MEM_PAIR) != 0; // W or X registers only (LDPSW is not a uop)
-        if ((aux & Uop.MEM_STORE) != 0) {
-            long v1 = x[d], v2 = x[rm];
-            if (!pair) {
-                Lsu.write(cpu, mem, addr, size, v1, false);
-            } else if (size == 3) {
-                Lsu.writePair64(cpu, mem, addr, v1, v2);
-            } else {
-                Lsu.writePair32(cpu, mem, addr, v1, v2);
+            case Uop.LDST_POST -> {
+                addr = base(rn);
+                wb = addr + imm;
             }
-            if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
+            default -> { // REG
+                wb = base(rn);
+                addr = wb + Alu.extend(x[rm], (int) imm & 7, (int) (imm >>> 8));
+            }
+        }
+        // the X-destination bit matters to sign-extending loads only
+        switch (aux & ~(Uop.MEM_SF & ~(aux << 1))) {
+            case 0 -> loaded(d, rn, wb, Lsu.read(cpu, mem, addr, 0, false));
+            case 1 -> loaded(d, rn, wb, Lsu.read(cpu, mem, addr, 1, false));
+            case 2 -> loaded(d, rn, wb, Lsu.read(cpu, mem, addr, 2, false));
+            case 3 -> loaded(d, rn, wb, Lsu.read(cpu, mem, addr, 3, false));
+            case Uop.MEM_SIGNED -> loaded(d, rn, wb, (byte) Lsu.read(cpu, mem, addr, 0, false) & Alu.MASK32);
+            case Uop.MEM_SIGNED | 1 -> loaded(d, rn, wb, (short) Lsu.read(cpu, mem, addr, 1, false) & Alu.MASK32);
+            case Uop.MEM_SIGNED | Uop.MEM_SF -> loaded(d, rn, wb, (byte) Lsu.read(cpu, mem, addr, 0, false));
+            case Uop.MEM_SIGNED | Uop.MEM_SF | 1 -> loaded(d, rn, wb, (short) Lsu.read(cpu, mem, addr, 1, false));
+            case Uop.MEM_SIGNED | Uop.MEM_SF | 2 -> loaded(d, rn, wb, (int) Lsu.read(cpu, mem, addr, 2, false));
+            case Uop.MEM_STORE -> stored(rn, wb, addr, 0, x[d]);
+            case Uop.MEM_STORE | 1 -> stored(rn, wb, addr, 1, x[d]);
+            case Uop.MEM_STORE | 2 -> stored(rn, wb, addr, 2, x[d]);
+            case Uop.MEM_STORE | 3 -> stored(rn, wb, addr, 3, x[d]);
+            case Uop.MEM_PAIR | 2 -> { // LDP W (LDPSW is not a uop)
+                long both = Lsu.readPair32(cpu, mem, addr);
+                x[rn] = wb;
+                x[d] = both & Alu.MASK32;
+                x[rm] = both >>> 32;
+            }
+            case Uop.MEM_PAIR | 3 -> {
+                long v = Lsu.readPair64(cpu, mem, addr);
+                long v2 = cpu.data.second;
+                x[rn] = wb;
+                x[d] = v;
+                x[rm] = v2;
+            }
+            case Uop.MEM_PAIR | Uop.MEM_STORE | 2 -> {
+                Lsu.writePair32(cpu, mem, addr, x[d], x[rm]);
                 x[rn] = wb;
             }
-            return;
-        }
-        long v;
-        long v2 = 0;
-        if (!pair) {
-            v = Lsu.read(cpu, mem, addr, size, false);
-            if ((aux & Uop.MEM_SIGNED) != 0) {
-                v = Alu.width((aux & Uop.MEM_SF) != 0, Lsu.signExtend(v, size));
+            case Uop.MEM_PAIR | Uop.MEM_STORE | 3 -> {
+                Lsu.writePair64(cpu, mem, addr, x[d], x[rm]);
+                x[rn] = wb;
             }
-        } else if (size == 3) {
-            v = Lsu.readPair64(cpu, mem, addr);
-            v2 = cpu.data.second;
-        } else {
-            long both = Lsu.readPair32(cpu, mem, addr);
-            v = both & Alu.MASK32;
-            v2 = both >>> 32;
+            default -> throw new IllegalStateException("load/store uop shape " + aux);
         }
-        if (k == Uop.LDST_PRE || k == Uop.LDST_POST) {
-            x[rn] = wb;
-        }
+    }
+
+    /** A load's base writeback (before the loaded value, which wins if they are the same register). */
+    private void loaded(int d, int rn, long wb, long v) {
+        x[rn] = wb;
         x[d] = v;
-        if (pair) {
-            x[rm] = v2;
-        }
+    }
+
+    private void stored(int rn, long wb, long addr, int size, long v) {
+        Lsu.write(cpu, mem, addr, size, v, false);
+        x[rn] = wb;
+    }
+
+    /** A load/store base register: SP (checked) for 31. */
+    private long base(int rn) {
+        return rn == 31 ? sp() : x[rn];
     }
 
     /** SP as a load/store base: 16-byte aligned when SCTLR_EL1.SA/SA0 say so. */

@@ -25,8 +25,9 @@ final class Uop {
     static final int SLOW = 0, ADD64 = 1, ADD32 = 2, ADDS64 = 3, ADDS32 = 4, ADDR64 = 5, ADDR32 = 6,
             ADDSR64 = 7, ADDSR32 = 8, AND64 = 9, ORR64 = 10, EOR64 = 11, MOVI = 12,
             BCOND = 13, CBZ64 = 14, CBNZ64 = 15, CBZ32 = 16, CBNZ32 = 17, BRANCH = 18,
-            BL = 19, RET = 20, ORR32 = 21, AND32 = 22, EOR32 = 23, AND64S = 24, ORR64S = 25, EOR64S = 26,
-            BIC64 = 27, ADDR64S = 28,
+            BL = 19, RET = 20, ORR32 = 21, AND32 = 22, EOR32 = 23,
+            // shifted-register forms other than LSL, one kind per shift type (imm = amount, carry = subtract)
+            AND64_LSR = 24, ORR64_LSR = 25, EOR64_LSR = 26, BIC64 = 27, ADD64_LSR = 28,
             /** Fused compare-and-branch: the flag-setting uop followed by the block's closing B.cond. */
             ADDS64_BC = 29, ADDS32_BC = 30, ADDSR64_BC = 31, ADDSR32_BC = 32, SUBR64 = 33,
             // bitfield moves: imm = left shift | right shift << 8 | final left shift << 16
@@ -37,14 +38,19 @@ final class Uop {
             CSEL = 46, CSINC = 47, CSINV = 48, CSNEG = 49,
             CCMPI = 50, CCMPR = 51,
             MOVK = 52, TBZ = 53, TBNZ = 54, BLR = 55, NOP = 56,
-            UMADDL = 57, SMADDL = 58, UMULH = 59, SMULH = 60, UDIV = 61, SDIV = 62, SHIFTV = 63,
+            UMADDL = 57, SMADDL = 58, UMULH = 59, SMULH = 60, UDIV64 = 61, SDIV64 = 62, LSLV64 = 63,
             // Loads and stores, one kind per address form: d = Rt, n = base, m = Rt2 (pairs) or the
             // index register, aux = size | MEM_* bits. OFF: base + imm, base never SP (literal: ZR +
             // the address); SP: SP + imm; PRE/POST: with writeback; REG: imm = extend | amount << 8.
-            LDST_OFF = 64, LDST_SP = 65, LDST_PRE = 66, LDST_POST = 67, LDST_REG = 68;
+            LDST_OFF = 64, LDST_SP = 65, LDST_PRE = 66, LDST_POST = 67, LDST_REG = 68,
+            // one kind per width and shift type, so that no kind's code tests its own fields
+            UDIV32 = 69, SDIV32 = 70, LSRV64 = 71, ASRV64 = 72, RORV64 = 73,
+            LSLV32 = 74, LSRV32 = 75, ASRV32 = 76, RORV32 = 77,
+            AND64_ASR = 78, AND64_ROR = 79, ORR64_ASR = 80, ORR64_ROR = 81, EOR64_ASR = 82, EOR64_ROR = 83,
+            ADD64_ASR = 84;
 
     /** Number of kinds (one past the largest). */
-    static final int KINDS = 69;
+    static final int KINDS = 85;
 
     /** Kinds that only {@link Block} makes, by fusing a compare with the B.cond after it. */
     static boolean fusedOnly(int kind) {
@@ -113,10 +119,11 @@ final class Uop {
             case ADD_SREG, SUB_SREG -> {
                 boolean sub = in.op() == Op.SUB_SREG;
                 if (in.shift() != Insn.SHIFT_LSL) {
-                    if (s || !sf) {
+                    if (s || !sf || in.shift() == Insn.SHIFT_ROR) {
                         break;
                     }
-                    return new Uop(ADDR64S, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), sub ? 1 : 0, in.shift(), in);
+                    int k = in.shift() == Insn.SHIFT_LSR ? ADD64_LSR : ADD64_ASR;
+                    return new Uop(k, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), sub ? 1 : 0, 0, in);
                 }
                 if (!s) {
                     int k = sf ? (sub ? SUBR64 : ADDR64) : ADDR32;
@@ -140,12 +147,13 @@ final class Uop {
                     if (!sf) {
                         break;
                     }
+                    int t = in.shift() - Insn.SHIFT_LSR; // LSR, ASR, ROR: 0, 1, 2
                     int k = switch (in.op()) {
-                        case AND_REG -> AND64S;
-                        case ORR_REG -> ORR64S;
-                        default -> EOR64S;
+                        case AND_REG -> new int[] {AND64_LSR, AND64_ASR, AND64_ROR}[t];
+                        case ORR_REG -> new int[] {ORR64_LSR, ORR64_ASR, ORR64_ROR}[t];
+                        default -> new int[] {EOR64_LSR, EOR64_ASR, EOR64_ROR}[t];
                     };
-                    return new Uop(k, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), 0, in.shift(), in);
+                    return new Uop(k, zw(in.rd()), zr(in.rn()), zr(in.rm()), in.amount(), 0, 0, in);
                 }
                 int k = switch (in.op()) {
                     case AND_REG -> sf ? AND64 : AND32;
@@ -210,17 +218,18 @@ final class Uop {
             case UMULH, SMULH -> {
                 return new Uop(in.op() == Op.UMULH ? UMULH : SMULH, zw(in.rd()), zr(in.rn()), zr(in.rm()), 0, 0, 0, in);
             }
-            case UDIV, SDIV -> { // carry = sf
-                return new Uop(in.op() == Op.UDIV ? UDIV : SDIV, zw(in.rd()), zr(in.rn()), zr(in.rm()), 0, f, 0, in);
+            case UDIV, SDIV -> {
+                int k = in.op() == Op.UDIV ? (sf ? UDIV64 : UDIV32) : (sf ? SDIV64 : SDIV32);
+                return new Uop(k, zw(in.rd()), zr(in.rn()), zr(in.rm()), 0, 0, 0, in);
             }
-            case LSLV, LSRV, ASRV, RORV -> { // carry = sf, aux = shift type
-                int type = switch (in.op()) {
-                    case LSLV -> Insn.SHIFT_LSL;
-                    case LSRV -> Insn.SHIFT_LSR;
-                    case ASRV -> Insn.SHIFT_ASR;
-                    default -> Insn.SHIFT_ROR;
+            case LSLV, LSRV, ASRV, RORV -> {
+                int k = switch (in.op()) {
+                    case LSLV -> sf ? LSLV64 : LSLV32;
+                    case LSRV -> sf ? LSRV64 : LSRV32;
+                    case ASRV -> sf ? ASRV64 : ASRV32;
+                    default -> sf ? RORV64 : RORV32;
                 };
-                return new Uop(SHIFTV, zw(in.rd()), zr(in.rn()), zr(in.rm()), 0, f, type, in);
+                return new Uop(k, zw(in.rd()), zr(in.rn()), zr(in.rm()), 0, 0, 0, in);
             }
             case CSEL, CSINC, CSINV, CSNEG -> { // imm = width mask, aux = cond
                 int k = switch (in.op()) {
