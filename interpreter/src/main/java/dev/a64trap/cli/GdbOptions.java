@@ -1,5 +1,6 @@
 package dev.a64trap.cli;
 
+import dev.a64trap.debug.BoardDebugTarget;
 import dev.a64trap.gdb.GdbServer;
 import dev.a64trap.gdb.GdbServerException;
 import dev.a64trap.gdb.StopEvent;

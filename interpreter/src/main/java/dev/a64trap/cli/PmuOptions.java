@@ -125,8 +125,11 @@ public final class PmuOptions {
         return "--plant-bug " + name + ": unknown bug (known: " + String.join(", ", PlantedBug.names()) + ")";
     }
 
-    /** The vCPU for these options, with {@code pmuMode} overriding {@code --pmu} (null = keep). */
-    HostedVcpu build(String pmuMode) throws RunCommand.UsageError {
+    /**
+     * The vCPU for these options, with {@code pmuMode} overriding {@code --pmu} (null = keep). Public
+     * for the tests of the layers below that need a vCPU as {@code run} makes it.
+     */
+    public HostedVcpu build(String pmuMode) throws RunCommand.UsageError {
         return build(pmuMode, null);
     }
 
@@ -260,7 +263,7 @@ public final class PmuOptions {
      * vCPUs 1..n-1 of an SMP run: siblings of {@code first} in its VM (the same KVM calls), each placed
      * by its own scheduler from the same --sched policy, seeded --seed + i so random placements differ.
      */
-    java.util.function.IntFunction<HostedVcpu> siblings(HostedVcpu first, int n) throws RunCommand.UsageError {
+    public java.util.function.IntFunction<HostedVcpu> siblings(HostedVcpu first, int n) throws RunCommand.UsageError {
         if (n == 1 || first == null) {
             return null;
         }

@@ -1,8 +1,5 @@
 package dev.a64trap.cli;
 
-import dev.a64trap.cpu.Syndrome;
-import dev.a64trap.decode.Decoder;
-import dev.a64trap.decode.Disassembler;
 import dev.a64trap.exec.Stop;
 import dev.a64trap.loader.ImageLoadException;
 import dev.a64trap.machine.ConsoleOutput;
@@ -317,7 +314,7 @@ public final class RunCommand implements Callable<Integer> {
                     stderr.printf("a64trap: vCPU %d stopped the board%s%n", board.lastVcpu(),
                             board.exitReason().isEmpty() ? "" : " (" + board.exitReason() + ")");
                 }
-                stderr.print(stuckReport(stop, "\n  "));
+                stderr.print(stop.stuckReport("\n  "));
                 yield ExitStatus.GUEST_EXCEPTION;
             }
         };
@@ -395,41 +392,6 @@ public final class RunCommand implements Callable<Integer> {
      * with the instruction, ESR and FAR, each after {@code sep} (a newline and indent for a terminal,
      * two spaces for a one-line gdb message).
      */
-    static String stuckReport(Stop stop, String sep) {
-        String where = String.format(Locale.ROOT, "pc   0x%016x  %08x  %s", stop.pc(), stop.word(),
-                Disassembler.format(Decoder.decode(stop.word()), stop.pc()));
-        String syndrome = String.format(Locale.ROOT, "ESR  0x%08x (EC 0x%02x: %s)%sFAR  0x%016x",
-                stop.esr(), Syndrome.ec(stop.esr()), ecName(Syndrome.ec(stop.esr())), sep, stop.far());
-        return switch (stop.kind()) {
-            case EXCEPTION -> "a64trap: guest exception with no vector installed (VBAR_EL1 = 0)" + sep + where + sep
-                    + syndrome + "\n";
-            case EXCEPTION_LOOP -> "a64trap: guest stuck in an exception loop: its vector faults again before any "
-                    + "instruction retires (is VBAR_EL1 pointing at a mapped vector table?)" + sep + where + sep
-                    + syndrome + "\n";
-            case WFI_NO_WAKEUP -> String.format(Locale.ROOT,
-                    "a64trap: WFI with no wake-up source (no interrupt can reach the guest), stopped at pc=0x%x%n",
-                    stop.pc());
-            default -> throw new IllegalArgumentException(stop.kind().name());
-        };
-    }
-
-    static String ecName(int ec) {
-        return switch (ec) {
-            case Syndrome.EC_UNKNOWN -> "UNDEFINED instruction";
-            case Syndrome.EC_ILLEGAL_STATE -> "illegal execution state";
-            case Syndrome.EC_SVC -> "SVC";
-            case Syndrome.EC_HVC -> "HVC";
-            case Syndrome.EC_SMC -> "SMC";
-            case Syndrome.EC_SYSREG -> "trapped MSR/MRS";
-            case Syndrome.EC_IABORT_LOWER, Syndrome.EC_IABORT_SAME -> "instruction abort";
-            case Syndrome.EC_PC_ALIGN -> "PC alignment fault";
-            case Syndrome.EC_DABORT_LOWER, Syndrome.EC_DABORT_SAME -> "data abort";
-            case Syndrome.EC_SP_ALIGN -> "SP alignment fault";
-            case Syndrome.EC_BRK -> "BRK";
-            default -> "exception";
-        };
-    }
-
     static final class UsageError extends Exception {
         private static final long serialVersionUID = 1L;
         /** The errno when KVM refused the setup (compare shows it in the mode's row), else null. */

@@ -270,7 +270,7 @@ class MachinePropertiesTest {
 
     /**
      * KVM_SET_ONE_REG without telling the machine, as the gdb stub's register write does today
-     * (cli.BoardDebugTarget.writeSystemRegister): a counter started that way misses the blocks
+     * (debug.BoardDebugTarget.writeSystemRegister): a counter started that way misses the blocks
      * that follow while no other counter counts. Reported; this pins that the properties see it.
      */
     static final class SetOneRegBehindTheMachinesBack extends MachineTarget {

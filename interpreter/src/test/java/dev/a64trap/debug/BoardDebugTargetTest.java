@@ -1,12 +1,14 @@
-package dev.a64trap.cli;
+package dev.a64trap.debug;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.a64trap.cli.PmuOptions;
 import dev.a64trap.elf.ElfFile;
 import dev.a64trap.elf.ElfSymbol;
+import dev.a64trap.exec.Stop;
 import dev.a64trap.gdb.BreakKind;
 import dev.a64trap.gdb.DebugTarget;
 import dev.a64trap.gdb.MonitorCommand;
@@ -287,7 +289,12 @@ class BoardDebugTargetTest {
      */
     @Test
     void readingEverySysregChangesNothingTheGuestSees() throws Exception {
-        RunCommandTest.Result plain = RunCommandTest.run(PREBUILT.resolve("pmu-access.elf").toString());
+        ByteArrayOutputStream plainOut = new ByteArrayOutputStream();
+        VirtBoard.Options o = new VirtBoard.Options();
+        o.stdout = plainOut;
+        o.vcpu = picocli.CommandLine.populateCommand(new PmuOptions()).build(null);
+        Stop plain = VirtBoard.load(PREBUILT.resolve("pmu-access.elf"), o).run(Long.MAX_VALUE);
+        assertEquals(Stop.Kind.EXIT, plain.kind());
         BoardDebugTarget t = target("pmu-access.elf");
         assertTrue(t.systemRegisters().stream().anyMatch(r -> r.name().equals("PMCCNTR_EL0")), "PMU registers listed");
         int pmccntr = indexOf(t.systemRegisters(), "PMCCNTR_EL0");
@@ -304,7 +311,7 @@ class BoardDebugTargetTest {
         StopEvent end = t.resume();
         assertEquals(Reason.EXITED, end.reason());
         assertEquals(plain.status(), end.code());
-        assertEquals(plain.out(), console.toString(StandardCharsets.UTF_8));
+        assertEquals(plainOut.toString(StandardCharsets.UTF_8), console.toString(StandardCharsets.UTF_8));
     }
 
     /**
@@ -395,65 +402,6 @@ class BoardDebugTargetTest {
         assertTrue(monitor(t, "host", "").contains("vCPU 0 not placed yet"), "before the first entry it sits on no pCPU");
         assertTrue(monitor(t, "migrate", "1").contains("not running"), "before the first entry there is no vCPU load");
         assertTrue(monitor(t, "migrate", "one").startsWith("usage: monitor migrate CPU"));
-    }
-
-    @Test
-    void gdbAddressParsing() throws Exception {
-        assertEquals(new GdbOptions.Address("127.0.0.1", 1234), GdbOptions.parse("1234"));
-        assertEquals(new GdbOptions.Address("0.0.0.0", 9), GdbOptions.parse("0.0.0.0:9"));
-        assertEquals(new GdbOptions.Address("127.0.0.1", 1234), GdbOptions.parse("tcp::1234"));
-        assertEquals(new GdbOptions.Address("::1", 7), GdbOptions.parse("[::1]:7"));
-        for (String bad : new String[] {"", "x", "host:", "70000", "-1"}) {
-            try {
-                GdbOptions.parse(bad);
-                throw new AssertionError("accepted " + bad);
-            } catch (RunCommand.UsageError expected) {
-                assertTrue(expected.getMessage().contains("--gdb"));
-            }
-        }
-    }
-
-    @Test
-    void waitWithoutGdbIsAUsageError() {
-        RunCommandTest.Result r = RunCommandTest.run("-S", PREBUILT.resolve("hello.elf").toString());
-        assertEquals(ExitStatus.USAGE, r.status());
-        assertTrue(r.err().contains("-S needs --gdb"), r.err());
-    }
-
-    /** run --gdb over a real socket: the guest waits, 'c' runs it, the exit comes back as W00. */
-    @Test
-    void runServesGdbAndExitsWithTheGuestStatus() throws Exception {
-        RunCommand rc = new RunCommand();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        java.io.PipedOutputStream errPipe = new java.io.PipedOutputStream();
-        java.io.BufferedReader errLines = new java.io.BufferedReader(new java.io.InputStreamReader(
-                new java.io.PipedInputStream(errPipe, 1 << 16), StandardCharsets.UTF_8));
-        rc.out = out;
-        rc.err = errPipe;
-        rc.in = java.io.InputStream.nullInputStream();
-        java.util.concurrent.CompletableFuture<Integer> status = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> new picocli.CommandLine(rc).execute("--gdb", "127.0.0.1:0", "--wait",
-                        PREBUILT.resolve("hello.elf").toString()));
-        String line = errLines.readLine();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(line);
-        assertTrue(m.find(), line);
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", Integer.parseInt(m.group(1)))) {
-            s.setSoTimeout(20_000);
-            assertEquals("", out.toString(StandardCharsets.UTF_8), "the guest waits for the debugger");
-            s.getOutputStream().write("$c#63".getBytes(StandardCharsets.US_ASCII));
-            java.io.InputStream in = s.getInputStream();
-            StringBuilder reply = new StringBuilder();
-            while (!reply.toString().contains("#")) {
-                int c = in.read();
-                if (c < 0) {
-                    break;
-                }
-                reply.append((char) c);
-            }
-            assertTrue(reply.toString().startsWith("+$W00#"), reply.toString());
-        }
-        assertEquals(0, status.get(30, java.util.concurrent.TimeUnit.SECONDS));
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Hello from a64trap guest"));
     }
 
     /** With the guest's MMU on, memory reads and writes go through its translation; monitor translate shows the walk. */

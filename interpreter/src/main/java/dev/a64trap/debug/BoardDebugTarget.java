@@ -1,4 +1,4 @@
-package dev.a64trap.cli;
+package dev.a64trap.debug;
 
 import dev.a64trap.cpu.Cpu;
 import dev.a64trap.cpu.Syndrome;
@@ -43,7 +43,7 @@ import java.util.Set;
  * interpreter stops before them), and watchpoints, sysreg catches and tracing through an
  * {@link DebugHook} that is installed only while one of them is active.
  */
-final class BoardDebugTarget implements DebugTarget {
+public final class BoardDebugTarget implements DebugTarget {
     private static final int SIGTRAP = 5;
     private static final int SIGSEGV = 11;
 
@@ -93,7 +93,7 @@ final class BoardDebugTarget implements DebugTarget {
      * @param maxInsns the run's instruction budget (0 = none)
      * @param log      where tracing and a64trap's own messages go (stderr)
      */
-    BoardDebugTarget(VirtBoard board, long maxInsns, PrintStream log) {
+    public BoardDebugTarget(VirtBoard board, long maxInsns, PrintStream log) {
         this.board = board;
         this.cpu = board.cpu();
         this.vcpus = board.vcpus();
@@ -470,8 +470,8 @@ final class BoardDebugTarget implements DebugTarget {
             case DEBUG -> hookStop != null ? hookStop : StopEvent.signal(c, SIGTRAP, "");
             case BUDGET -> StopEvent.signal(c, SIGTRAP, "a64trap: instruction budget exhausted after "
                     + vcpus.stream().mapToLong(v -> v.cpu().retired).sum() + " instructions");
-            case EXCEPTION, EXCEPTION_LOOP -> StopEvent.signal(c, SIGSEGV, RunCommand.stuckReport(s, "  ").strip());
-            case WFI_NO_WAKEUP -> StopEvent.signal(c, SIGTRAP, RunCommand.stuckReport(s, "  ").strip());
+            case EXCEPTION, EXCEPTION_LOOP -> StopEvent.signal(c, SIGSEGV, s.stuckReport("  ").strip());
+            case WFI_NO_WAKEUP -> StopEvent.signal(c, SIGTRAP, s.stuckReport("  ").strip());
         };
     }
 
