@@ -551,9 +551,7 @@ public final class Interpreter {
                         x[d] = a + imm + cin;
                         cpu.nzcv = f;
                         if (i + 1 < n) { // the B.cond too: the block's last instruction
-                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
-                                next = imms[i + 1];
-                            }
+                            next = closingBranch(code[i + 1], imms[i + 1], f, next);
                             break run;
                         }
                         continue;
@@ -565,9 +563,7 @@ public final class Interpreter {
                         x[d] = (a + imm + cin) & Alu.MASK32;
                         cpu.nzcv = f;
                         if (i + 1 < n) { // the B.cond too: the block's last instruction
-                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
-                                next = imms[i + 1];
-                            }
+                            next = closingBranch(code[i + 1], imms[i + 1], f, next);
                             break run;
                         }
                         continue;
@@ -580,9 +576,7 @@ public final class Interpreter {
                         x[d] = a + bv + cin;
                         cpu.nzcv = f;
                         if (i + 1 < n) { // the B.cond too: the block's last instruction
-                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
-                                next = imms[i + 1];
-                            }
+                            next = closingBranch(code[i + 1], imms[i + 1], f, next);
                             break run;
                         }
                         continue;
@@ -595,9 +589,7 @@ public final class Interpreter {
                         x[d] = (a + bv + cin) & Alu.MASK32;
                         cpu.nzcv = f;
                         if (i + 1 < n) { // the B.cond too: the block's last instruction
-                            if (Alu.condHolds(code[i + 1] >>> Uop.AUX, f)) {
-                                next = imms[i + 1];
-                            }
+                            next = closingBranch(code[i + 1], imms[i + 1], f, next);
                             break run;
                         }
                         continue;
@@ -937,6 +929,14 @@ public final class Interpreter {
      * the uop's fields (so few such paths): the address form, then the access shape, each with a
      * constant size (the memory's own switch on the size folds away).
      */
+    /** Where a fused compare's closing B.cond (uop {@code bc}, target {@code target}) goes on flags {@code f}. */
+    private static long closingBranch(int bc, long target, int f, long fallThrough) {
+        if (Alu.condHolds(bc >>> Uop.AUX, f)) {
+            return target;
+        }
+        return fallThrough;
+    }
+
     private void loadStore(int c, long imm) {
         final long[] x = this.x;
         final int d = c >>> Uop.D & 63, rn = c >>> Uop.N & 63, rm = c >>> Uop.M & 63;

@@ -247,10 +247,8 @@ public final class Lsu {
 
     /** Whether {@link #directLine} still holds for the line at {@code line} with {@code page} and {@code delta} (false for -1). */
     public static boolean stillDirectLine(Cpu cpu, long line, byte[] page, int delta) {
-        Mmu.Tlb t = cpu.data;
-        int i = (int) (line >>> 12) & Mmu.TLB_MASK;
-        return line != Mmu.EMPTY && t.storeCode[i] == (line & ~0xFFFL) && t.page[i] == page && t.delta[i] == delta
-                && besideCode(t, i, line);
+        return line != Mmu.EMPTY && directLine(cpu, line) == page
+                && cpu.data.delta[(int) (line >>> 12) & Mmu.TLB_MASK] == delta;
     }
 
     /** A miss in {@link Cpu#data}: the walk (MMU on) or the physical access (MMU off), faults, devices, watched code. */

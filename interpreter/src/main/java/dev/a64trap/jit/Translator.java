@@ -2626,37 +2626,30 @@ final class Translator {
             if (m == k) {
                 continue;
             }
-            Label keep = new Label();
-            mv.visitVarInsn(ALOAD, L_CPU);
-            mv.visitVarInsn(LLOAD, siteTag(m));
-            bool(siteStores[m]);
-            mv.visitVarInsn(ALOAD, sitePage(m));
-            mv.visitVarInsn(ILOAD, siteDelta(m));
-            lsu("stillDirect", "(" + CPU_D + "JZ[BI)Z");
-            mv.visitJumpInsn(IFNE, keep);
-            lconst(-1);
-            mv.visitVarInsn(LSTORE, siteTag(m));
-            mv.visitLabel(keep);
-            if (siteLines[m]) {
-                Label keepLine = new Label();
+            int site = m;
+            forgetUnless(siteTag(m), () -> {
                 mv.visitVarInsn(ALOAD, L_CPU);
-                mv.visitVarInsn(LLOAD, siteLine(m));
-                mv.visitVarInsn(ALOAD, sitePage(m));
-                mv.visitVarInsn(ILOAD, siteDelta(m));
-                lsu("stillDirectLine", "(" + CPU_D + "J[BI)Z");
-                mv.visitJumpInsn(IFNE, keepLine);
-                lconst(-1);
-                mv.visitVarInsn(LSTORE, siteLine(m));
-                mv.visitLabel(keepLine);
+                mv.visitVarInsn(LLOAD, siteTag(site));
+                bool(siteStores[site]);
+                mv.visitVarInsn(ALOAD, sitePage(site));
+                mv.visitVarInsn(ILOAD, siteDelta(site));
+                lsu("stillDirect", "(" + CPU_D + "JZ[BI)Z");
+            });
+            if (siteLines[m]) {
+                forgetUnless(siteLine(m), () -> {
+                    mv.visitVarInsn(ALOAD, L_CPU);
+                    mv.visitVarInsn(LLOAD, siteLine(site));
+                    mv.visitVarInsn(ALOAD, sitePage(site));
+                    mv.visitVarInsn(ILOAD, siteDelta(site));
+                    lsu("stillDirectLine", "(" + CPU_D + "J[BI)Z");
+                });
             }
         }
         // k forgets what it kept (its granule or line may be the one the TLB no longer lets it reach)
         // and takes T_ADDR's granule, or for a single-register store its line beside code, if direct
-        lconst(-1);
-        mv.visitVarInsn(LSTORE, siteTag(k));
+        forget(siteTag(k));
         if (siteLines[k]) {
-            lconst(-1);
-            mv.visitVarInsn(LSTORE, siteLine(k));
+            forget(siteLine(k));
         }
         Label granule = new Label();
         mv.visitVarInsn(ALOAD, L_CPU);
@@ -2673,28 +2666,39 @@ final class Translator {
             mv.visitInsn(DUP);
             mv.visitVarInsn(ASTORE, sitePage(k));
             mv.visitJumpInsn(IFNULL, none);
-            siteDeltaFromTlb(k);
-            mv.visitVarInsn(LLOAD, T_ADDR);
-            lconst(~0x3FL);
-            mv.visitInsn(LAND);
-            mv.visitVarInsn(LSTORE, siteLine(k));
+            siteTakes(k, siteLine(k), ~0x3FL);
         }
         mv.visitJumpInsn(GOTO, none);
         mv.visitLabel(granule);
-        siteDeltaFromTlb(k);
-        mv.visitVarInsn(LLOAD, T_ADDR);
-        lconst(~0xFFFL);
-        mv.visitInsn(LAND);
-        mv.visitVarInsn(LSTORE, siteTag(k));
+        siteTakes(k, siteTag(k), ~0xFFFL);
         mv.visitLabel(none);
     }
 
-    /** Site {@code k}'s delta: the data TLB's for T_ADDR. */
-    private void siteDeltaFromTlb(int k) {
+    /** Site {@code k} takes the data TLB's delta for T_ADDR, and T_ADDR masked by {@code mask} as its tag or line ({@code slot}). */
+    private void siteTakes(int k, int slot, long mask) {
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitVarInsn(LLOAD, T_ADDR);
         lsu("directDelta", "(" + CPU_D + "J)I");
         mv.visitVarInsn(ISTORE, siteDelta(k));
+        mv.visitVarInsn(LLOAD, T_ADDR);
+        lconst(mask);
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LSTORE, slot);
+    }
+
+    /** Sets the long local {@code slot} (a site's tag or line) to -1 unless {@code test} pushes true. */
+    private void forgetUnless(int slot, Runnable test) {
+        Label keep = new Label();
+        test.run();
+        mv.visitJumpInsn(IFNE, keep);
+        forget(slot);
+        mv.visitLabel(keep);
+    }
+
+    /** Sets the long local {@code slot} (a site's tag or line) to -1: no masked address equals it. */
+    private void forget(int slot) {
+        lconst(-1);
+        mv.visitVarInsn(LSTORE, slot);
     }
 
     /** Sites the unit has (all initialised in the prologue). */

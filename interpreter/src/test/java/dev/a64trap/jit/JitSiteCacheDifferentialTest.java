@@ -23,6 +23,15 @@ class JitSiteCacheDifferentialTest {
     private static final int COUNTER = 2;
     /** What a random EOR toggles a base with: between a data address and one beside the loop's code. */
     private static final int TOGGLE = 24;
+    /** With the MMU on, a writable alias of the code page (which is read-only at VA + 0x1000). */
+    private static final long CODE_ALIAS = JitMmuDifferentialTest.VA + 0x10000;
+
+    /** JitMmuDifferentialTest.mmuOn, with {@link #CODE_ALIAS} mapped too. */
+    private static void mmuOnWithCodeAlias(Pair pair) {
+        pair.both(s -> s.mem.write(JitMmuDifferentialTest.TABLES + 0x2000 + 8 * 0x10, 8,
+                Pair.CODE | JitMmuDifferentialTest.NORMAL | JitMmuDifferentialTest.PAGE));
+        JitMmuDifferentialTest.mmuOn(pair);
+    }
 
     @Test
     void randomStridingLoopsAgreeWithTheInterpreter() {
@@ -57,7 +66,7 @@ class JitSiteCacheDifferentialTest {
             if (rnd.nextInt(10) == 0) { // a base that walks into the loop's own code
                 x[BASES[rnd.nextInt(BASES.length)]] = (mmu ? JitMmuDifferentialTest.VA : Pair.RAM) + 0x1000 - 64;
             }
-            long codePage = mmu ? JitMmuDifferentialTest.VA + 0x10000 : Pair.CODE; // (a writable alias with the MMU on)
+            long codePage = mmu ? CODE_ALIAS : Pair.CODE;
             x[TOGGLE] = (x[BASES[0]] ^ (codePage + 0x800 + 8 * rnd.nextInt(0x100))) & ~7;
             x[COUNTER] = 1 + rnd.nextInt(3000);
             pair.both(s -> {
@@ -65,9 +74,7 @@ class JitSiteCacheDifferentialTest {
                 s.mem.writeBytes(Pair.DATA, data);
             });
             if (mmu) {
-                pair.both(s -> s.mem.write(JitMmuDifferentialTest.TABLES + 0x2000 + 8 * 0x10, 8,
-                        Pair.CODE | JitMmuDifferentialTest.NORMAL | JitMmuDifferentialTest.PAGE));
-                JitMmuDifferentialTest.mmuOn(pair);
+                mmuOnWithCodeAlias(pair);
             }
             long budget = 1 + rnd.nextInt(30000);
             Stop stop = pair.run(budget, what + (mmu ? " (MMU on)" : " (MMU off)") + " budget " + budget);
@@ -124,13 +131,11 @@ class JitSiteCacheDifferentialTest {
             Pair pair = new Pair();
             pair.code(Pair.CODE, 0xF9000283, 0x91000463, 0xCA150294, 0xF1000442, 0x54FFFF81, 0x14000000);
             pair.vectors();
-            if (mmu) { // the code page is read-only at VA + 0x1000: a writable alias at VA + 0x10000
-                pair.both(s -> s.mem.write(JitMmuDifferentialTest.TABLES + 0x2000 + 8 * 0x10, 8,
-                        Pair.CODE | JitMmuDifferentialTest.NORMAL | JitMmuDifferentialTest.PAGE));
-                JitMmuDifferentialTest.mmuOn(pair);
+            if (mmu) {
+                mmuOnWithCodeAlias(pair);
             }
             long data = mmu ? JitMmuDifferentialTest.VA + 0x20000 + 0x100 : Pair.DATA + 0x100;
-            long beside = mmu ? JitMmuDifferentialTest.VA + 0x10000 + 0x800 : Pair.CODE + 0x800;
+            long beside = (mmu ? CODE_ALIAS : Pair.CODE) + 0x800;
             int passes = 3000;
             pair.both(s -> {
                 s.cpu.x[20] = data;
@@ -159,12 +164,10 @@ class JitSiteCacheDifferentialTest {
             Pair pair = new Pair();
             pair.code(Pair.CODE, 0xF9400283, 0xF9000284, 0xD1002294, 0xF1000442, 0x54FFFF81, 0x14000000);
             pair.vectors();
-            if (mmu) { // the code page is read-only at VA + 0x1000: a writable alias at VA + 0x10000
-                pair.both(s -> s.mem.write(JitMmuDifferentialTest.TABLES + 0x2000 + 8 * 0x10, 8,
-                        Pair.CODE | JitMmuDifferentialTest.NORMAL | JitMmuDifferentialTest.PAGE));
-                JitMmuDifferentialTest.mmuOn(pair);
+            if (mmu) {
+                mmuOnWithCodeAlias(pair);
             }
-            long page = mmu ? JitMmuDifferentialTest.VA + 0x10000 : Pair.CODE;
+            long page = mmu ? CODE_ALIAS : Pair.CODE;
             int passes = 3000;
             pair.both(s -> {
                 s.cpu.x[20] = page + 0x400;
